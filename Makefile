@@ -1,0 +1,55 @@
+# aaswift: AppArmor's profile tools in Swift.
+SWIFT        ?= swift
+PREFIX       ?= /usr/local
+CONFORMANCE  ?= $(or $(AASWIFT_CONFORMANCE),$(abspath ../shared/conformance))
+GENERATED    := .build/conformance-generated
+DEB_PACKAGES := libapparmor-dev libaudit-dev apparmor apparmor-utils python3-apparmor \
+                apparmor-profiles apparmor-profiles-extra tmux
+BIN          := .build/release/aaswift
+
+.PHONY: all deps build release test bench demo install generated-tests e2e clean
+
+all: build
+
+# Install the Debian packages the build and tests need, when missing.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "deps: all present"; fi
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release
+
+# The 71,496 generated simple_tests, unpacked beside our build (the corpus itself is read-only).
+generated-tests: $(GENERATED)/.stamp
+$(GENERATED)/.stamp:
+	mkdir -p $(GENERATED)
+	tar -xzf $(CONFORMANCE)/parser-simple_tests-generated.tar.gz -C $(GENERATED)
+	touch $@
+
+test: generated-tests
+	AASWIFT_CONFORMANCE=$(CONFORMANCE) $(SWIFT) test
+
+bench: release generated-tests
+	AASWIFT_CONFORMANCE=$(CONFORMANCE) Benchmarks/run.sh $(BIN)
+
+demo: release
+	Examples/demo.sh $(BIN)
+
+install: release
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/aaswift
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/ 2>/dev/null || true
+	if [ -d Resources/easyprof ]; then \
+	  install -d $(DESTDIR)$(PREFIX)/share/aaswift; \
+	  cp -r Resources/easyprof $(DESTDIR)$(PREFIX)/share/aaswift/; fi
+
+clean:
+	rm -rf .build

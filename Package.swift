@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "aaswift",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "aaswift", targets: ["aaswift"]),
+        .library(name: "AppArmorSyntax", targets: ["AppArmorSyntax"]),
+        .library(name: "AppArmorPolicy", targets: ["AppArmorPolicy"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Lexer, lossless concrete syntax tree, parser, diagnostics. No I/O beyond reading bytes.
+        .target(name: "AppArmorSyntax"),
+        // Typed rules, includes, variables, conditionals, AARE matching, validation.
+        .target(name: "AppArmorPolicy", dependencies: ["AppArmorSyntax"]),
+        // Text patches on original bytes, canonical printer, unified diff, atomic write.
+        .target(name: "AppArmorEdit", dependencies: ["AppArmorSyntax", "AppArmorPolicy"]),
+        // Audit record reader and parser (audit.log, syslog, dmesg, journald), events to rules.
+        .target(name: "AuditLog"),
+        // libapparmor, for the kernel interface and as a test oracle.
+        .systemLibrary(
+            name: "CAppArmor",
+            pkgConfig: "libapparmor",
+            providers: [.apt(["libapparmor-dev"])]
+        ),
+        // The running system: securityfs, /proc attrs, apparmor_parser, behind protocols.
+        .target(name: "SystemAppArmor", dependencies: ["CAppArmor"]),
+        // easyprof, logprof/genprof/autodep engines, mode changes: no terminal I/O.
+        .target(
+            name: "ProfileTools",
+            dependencies: ["AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor"]
+        ),
+        .executableTarget(
+            name: "aaswift",
+            dependencies: [
+                "AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor", "ProfileTools",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Shared helpers for the test targets: corpus locations, running the binary.
+        .target(name: "AASwiftTestSupport", path: "Sources/AASwiftTestSupport"),
+        .testTarget(name: "AppArmorSyntaxTests", dependencies: ["AppArmorSyntax", "AASwiftTestSupport"]),
+        .testTarget(name: "AppArmorPolicyTests", dependencies: ["AppArmorPolicy", "AASwiftTestSupport"]),
+        .testTarget(name: "AppArmorEditTests", dependencies: ["AppArmorEdit", "AASwiftTestSupport"]),
+        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "CAppArmor", "AASwiftTestSupport"]),
+        .testTarget(name: "SystemAppArmorTests", dependencies: ["SystemAppArmor", "AASwiftTestSupport"]),
+        .testTarget(name: "ProfileToolsTests", dependencies: ["ProfileTools", "AASwiftTestSupport"]),
+        .testTarget(name: "aaswiftTests", dependencies: ["aaswift", "AASwiftTestSupport"]),
+    ]
+)

@@ -1,0 +1,105 @@
+import Foundation
+
+/// Locations that tests share: the project root, upstream's conformance corpora (read in place,
+/// never copied), and the built `aaswift` binary.
+public enum Fixtures {
+    /// The package root, found from this file's location.
+    public static let projectRoot: URL = {
+        URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent()  // AASwiftTestSupport
+            .deletingLastPathComponent()  // Sources
+            .deletingLastPathComponent()
+    }()
+
+    /// `$AASWIFT_CONFORMANCE`, else `../shared/conformance` beside the checkout.
+    public static let conformance: URL = {
+        if let env = ProcessInfo.processInfo.environment["AASWIFT_CONFORMANCE"], !env.isEmpty {
+            return URL(fileURLWithPath: env)
+        }
+        return projectRoot.deletingLastPathComponent().appendingPathComponent("shared/conformance")
+    }()
+
+    public static func conformance(_ relative: String) -> URL {
+        conformance.appendingPathComponent(relative)
+    }
+
+    public static func project(_ relative: String) -> URL {
+        projectRoot.appendingPathComponent(relative)
+    }
+
+    /// The folder holding the unpacked generated simple_tests (made by `make generated-tests`),
+    /// or nil when it is absent.
+    public static var generatedSimpleTests: URL? {
+        let url = projectRoot.appendingPathComponent(".build/conformance-generated")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    /// Every regular file below `root`, sorted by path.
+    public static func files(under root: URL, suffix: String? = nil) -> [URL] {
+        guard let e = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            return []
+        }
+        var out: [URL] = []
+        for case let url as URL in e {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            if let suffix, !url.path.hasSuffix(suffix) { continue }
+            out.append(url)
+        }
+        return out.sorted { $0.path < $1.path }
+    }
+
+    /// The `aaswift` executable built next to the test bundle.
+    public static var aaswiftBinary: URL {
+        if let env = ProcessInfo.processInfo.environment["AASWIFT_BIN"], !env.isEmpty {
+            return URL(fileURLWithPath: env)
+        }
+        let bundle = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }
+        let dir = bundle.map { URL(fileURLWithPath: $0.bundlePath).deletingLastPathComponent() }
+            ?? projectRoot.appendingPathComponent(".build/debug")
+        return dir.appendingPathComponent("aaswift")
+    }
+
+    /// Runs a program; returns exit status, stdout and stderr.
+    @discardableResult
+    public static func run(
+        _ executable: URL, _ arguments: [String], stdin: Data? = nil,
+        environment: [String: String]? = nil, cwd: URL? = nil
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = arguments
+        if let environment { p.environment = environment }
+        if let cwd { p.currentDirectoryURL = cwd }
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        if let stdin { inp.fileHandleForWriting.write(stdin) }
+        try? inp.fileHandleForWriting.close()
+        // Read both pipes concurrently so a large output cannot deadlock.
+        let errBox = DataBox()
+        let group = DispatchGroup()
+        group.enter()
+        let errHandle = err.fileHandleForReading
+        DispatchQueue.global().async {
+            errBox.data = errHandle.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        let errData = errBox.data
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs the built `aaswift` binary.
+    @discardableResult
+    public static func aaswift(_ arguments: [String], stdin: Data? = nil, cwd: URL? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        try run(aaswiftBinary, arguments, stdin: stdin, environment: environment, cwd: cwd)
+    }
+}
+
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
+}

@@ -1,0 +1,1 @@
+// AppArmorEdit: see the module's files.

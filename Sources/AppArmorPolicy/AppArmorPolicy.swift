@@ -1,0 +1,1 @@
+// AppArmorPolicy: see the module's files.

@@ -1,0 +1,1 @@
+// AppArmorSyntax: lexer, lossless tree, parser, diagnostics.

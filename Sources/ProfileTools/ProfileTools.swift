@@ -1,0 +1,1 @@
+// ProfileTools: see the module's files.

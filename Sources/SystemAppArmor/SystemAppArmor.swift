@@ -1,0 +1,1 @@
+// SystemAppArmor: see the module's files.

@@ -23,6 +23,9 @@ public enum Parser {
     /// hostile input cannot exhaust the stack.
     public static let maxNesting = 256
 
+    /// The words read as rule qualifiers before a rule or a block (besides `priority=N`).
+    public static let qualifierKeywords = ["audit", "deny", "allow", "owner", "other", "quiet", "kill", "complain", "prompt"]
+
     public static func parse(_ source: SourceFile) -> ParseResult {
         var p = ParserState(source: source)
         let root = p.parseSourceFile()

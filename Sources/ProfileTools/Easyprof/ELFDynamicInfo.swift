@@ -8,6 +8,8 @@ public struct ELFDynamicInfo: Sendable, Equatable {
     /// No `PT_INTERP` and no `PT_DYNAMIC`: a static executable.
     public var isStatic: Bool { interpreter == nil && needed.isEmpty && !hasDynamicSegment }
     public var hasDynamicSegment: Bool
+    /// Functions the program imports (undefined symbols of `.dynsym`).
+    public var importedSymbols: [String] = []
 
     /// nil when `data` is not an ELF file; throws when it is one but is damaged.
     public static func parse(_ data: Data) throws -> ELFDynamicInfo? {
@@ -42,6 +44,7 @@ public struct ELFDynamicInfo: Sendable, Equatable {
         if let interp = segments.first(where: { $0.type == 3 }) {
             info.interpreter = try r.cString(at: interp.offset, limit: interp.filesz)
         }
+        info.importedSymbols = (try? importedSymbols(r)) ?? []
         guard let dynamic = segments.first(where: { $0.type == 2 }) else { return info }
         info.hasDynamicSegment = true
 
@@ -72,6 +75,38 @@ public struct ELFDynamicInfo: Sendable, Equatable {
             info.needed.append(try r.cString(at: strOffset + off, limit: strsz == .max ? 4096 : strsz - min(off, strsz)))
         }
         return info
+    }
+
+    /// Undefined symbols of the `SHT_DYNSYM` section, named through its linked string table.
+    private static func importedSymbols(_ r: Reader) throws -> [String] {
+        let shoff = try r.word(at: r.is64 ? 0x28 : 0x20)
+        let shentsize = UInt64(try r.u16(at: r.is64 ? 0x3A : 0x2E))
+        let shnum = UInt64(try r.u16(at: r.is64 ? 0x3C : 0x30))
+        guard shoff != 0, shnum > 0, shnum < 65_536 else { return [] }
+        func header(_ i: UInt64) throws -> (type: UInt32, offset: UInt64, size: UInt64, link: UInt32, entsize: UInt64) {
+            let at = shoff + i * shentsize
+            if r.is64 {
+                return (try r.u32(at: at + 4), try r.u64(at: at + 24), try r.u64(at: at + 32), try r.u32(at: at + 40),
+                        try r.u64(at: at + 56))
+            }
+            return (try r.u32(at: at + 4), UInt64(try r.u32(at: at + 16)), UInt64(try r.u32(at: at + 20)),
+                    try r.u32(at: at + 24), UInt64(try r.u32(at: at + 36)))
+        }
+        for i in 0..<shnum {
+            let sh = try header(i)
+            guard sh.type == 11, sh.entsize > 0, UInt64(sh.link) < shnum else { continue }  // SHT_DYNSYM
+            let strings = try header(UInt64(sh.link))
+            var names: [String] = []
+            for k in 0..<(sh.size / sh.entsize) {
+                let at = sh.offset + k * sh.entsize
+                let nameOffset = UInt64(try r.u32(at: at))
+                let shndx = try r.u16(at: at + (r.is64 ? 6 : 14))
+                guard shndx == 0, nameOffset != 0, nameOffset < strings.size else { continue }
+                names.append(try r.cString(at: strings.offset + nameOffset, limit: strings.size - nameOffset))
+            }
+            return names
+        }
+        return []
     }
 
     private struct Reader {

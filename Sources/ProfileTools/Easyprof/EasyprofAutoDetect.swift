@@ -68,6 +68,10 @@ public enum EasyprofAutoDetect {
             for lib in info.needed {
                 for a in abstractions(forLibrary: lib) { add(a, "links \(lib)") }
             }
+            let lookups = info.importedSymbols.filter { nameserviceFunctions.contains($0) }
+            if !lookups.isEmpty {
+                add("nameservice", "calls \(lookups.prefix(3).joined(separator: ", ")) (users, groups or host names)")
+            }
         case .script(let interpreter, let envProgram):
             let prog = envProgram ?? EasyprofText.basename(interpreter)
             let shown = envProgram.map { "\(interpreter) \($0)" } ?? interpreter
@@ -93,6 +97,15 @@ public enum EasyprofAutoDetect {
         default: return nil
         }
     }
+
+    /// C library functions that consult NSS (passwd, group, hosts, services...).
+    static let nameserviceFunctions: Set<String> = [
+        "getaddrinfo", "getnameinfo", "gethostbyname", "gethostbyname2", "gethostbyname_r", "gethostbyname2_r",
+        "gethostbyaddr", "gethostbyaddr_r", "getservbyname", "getservbyport", "getprotobyname",
+        "getpwnam", "getpwnam_r", "getpwuid", "getpwuid_r", "getpwent", "getgrnam", "getgrnam_r", "getgrgid",
+        "getgrgid_r", "getgrent", "getgrouplist", "initgroups", "getspnam", "res_init", "res_query", "res_search",
+        "__res_init", "getlogin", "getlogin_r",
+    ]
 
     /// Library (soname) prefixes and the abstractions they call for.
     static let libraryRules: [(prefix: String, abstractions: [String])] = [

@@ -81,6 +81,56 @@ final class EasyprofConformanceTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(identical, 12)
     }
 
+    /// The options that pick other folders: extra template and policy-group folders, a config
+    /// file, vendor/version subfolders, an absolute template path, `-b` and `-I`.
+    func testFolderOptionsMatchAaEasyprof() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.upstream) else {
+            throw XCTSkip("aa-easyprof is not installed")
+        }
+        let fm = FileManager.default
+        let tmp = fm.temporaryDirectory.appendingPathComponent("easyprof-dirs-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: tmp) }
+        let template = "# extra for ###NAME###\n###PROFILEATTACH### {\n    ###POLICYGROUPS###\n\t###READS###\n}\n"
+        let group = "# g\n/srv/x r,\n\n  /srv/y r,\n"
+        let files = [
+            "xt/extra": template, "xg/extragroup": group, "vt/acme/1.0/default": template, "vg/acme/1.0/g1": group,
+        ]
+        for (path, text) in files {
+            let url = tmp.appendingPathComponent(path)
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let c = Fixtures.conformance("utils-easyprof").path
+        try "TEMPLATES_DIR=\"\(c)/templates\"\nPOLICYGROUPS_DIR=\"\(c)/policygroups\"\n"
+            .write(to: tmp.appendingPathComponent("e.conf"), atomically: true, encoding: .utf8)
+        let profiles = Fixtures.conformance("profiles-apparmor.d").path
+        let dirs = ["--templates-dir", "\(c)/templates", "--policy-groups-dir", "\(c)/policygroups"]
+        let combos: [[String]] = [
+            dirs + ["--include-templates-dir", "xt", "--include-policy-groups-dir", "xg", "-t", "extra",
+                    "-p", "extragroup,opt-application", "--read-path", "/a", "/usr/bin/true"],
+            dirs + ["--include-templates-dir", "xt", "--list-templates"],
+            dirs + ["--include-policy-groups-dir", "xg", "--list-policy-groups"],
+            dirs + ["--include-policy-groups-dir", "xg", "--show-policy-group", "-p", "extragroup"],
+            ["-c", "e.conf", "-p", "opt-application", "/usr/bin/true"],
+            ["--templates-dir", "vt", "--policy-groups-dir", "vg", "--policy-vendor", "acme", "--policy-version", "1.0",
+             "-p", "g1", "/usr/bin/true"],
+            ["--templates-dir", "vt", "--policy-groups-dir", "vg", "--policy-vendor", "acme", "--policy-version", "1.0",
+             "-p", "g1", "--output-format", "json", "/usr/bin/true"],
+            ["-t", tmp.appendingPathComponent("xt/extra").path, "--policy-groups-dir", "\(c)/policygroups",
+             "--read-path", "/x", "/usr/bin/true"],
+            dirs + ["-b", "/nonexistent", "-I", profiles, "-a", "opencl,base", "/usr/bin/true"],
+            dirs + ["-b", profiles, "-a", "qt6", "/usr/bin/true"],
+        ]
+        for args in combos {
+            let theirs = try Fixtures.run(URL(fileURLWithPath: Self.upstream), ["--no-verify"] + args, cwd: tmp)
+            let ours = try Fixtures.aaswift(["easyprof", "--no-verify"] + args, cwd: tmp)
+            XCTAssertEqual(theirs.status, 0, "aa-easyprof failed for \(args): \(theirs.stderr)")
+            XCTAssertFalse(theirs.stdout.isEmpty, "\(args)")
+            XCTAssertEqual(ours.stdout, theirs.stdout, "stdout differs for \(args); stderr: \(ours.stderr)")
+            XCTAssertEqual(ours.status, theirs.status, "status differs for \(args)")
+        }
+    }
+
     /// `--output-directory` writes the same files as aa-easyprof, named the same way.
     func testOutputDirectoryMatchesAaEasyprof() throws {
         guard FileManager.default.isExecutableFile(atPath: Self.upstream) else {

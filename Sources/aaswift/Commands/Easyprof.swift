@@ -6,12 +6,7 @@ struct EasyprofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "easyprof",
         abstract: "Generate a first AppArmor profile for a program from a template.",
-        usage: """
-            aaswift easyprof [options] <program>
-              aaswift easyprof --auto ./myapp
-              aaswift easyprof -a nameservice --read-path /srv/data/ --write-path /var/log/myapp/ /usr/bin/myapp
-              aaswift easyprof --list-templates
-            """,
+        usage: "aaswift easyprof [options] <program>",
         discussion: """
             Fills a template with the rules you ask for and prints the profile (or writes it to \
             --output-directory). The result is checked with apparmor_parser before it is shown; \
@@ -22,7 +17,8 @@ struct EasyprofCommand: ParsableCommand {
             then /usr/share/aaswift/easyprof, then the copies built into aaswift. Policy groups \
             that use @{APPNAME} need --template-var '@{APPNAME}=NAME'.
 
-            Paths in --read-path/--write-path must be absolute and normalised; a trailing '/' \
+            Paths in --read-path/--write-path must be absolute (or start with a variable) and \
+            may not contain '..'; a trailing '/' \
             also grants everything below, 'DIR/*' and 'DIR/**' also grant DIR itself, and paths \
             under /home or @{HOME} get 'owner'.
 
@@ -30,6 +26,13 @@ struct EasyprofCommand: ParsableCommand {
             of a script) and adds the abstractions it needs, saying why on standard error.
 
             Exit status: 0 on success, 1 on any error (nothing is written then).
+
+            Examples:
+              aaswift easyprof --auto ./myapp
+              aaswift easyprof -a nameservice -r /srv/data/ -w /var/log/app/ /usr/bin/app
+              aaswift easyprof -p user-config --template-var '@{APPNAME}=app' ./app
+              aaswift easyprof --list-templates
+            See also: man aaswift-easyprof
             """
     )
 

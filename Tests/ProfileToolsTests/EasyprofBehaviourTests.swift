@@ -79,6 +79,7 @@ final class EasyprofBehaviourTests: XCTestCase {
         let out = tmp.appendingPathComponent("out")
         let cases: [([String], String)] = [
             (["./missing"], "does not exist"),
+            (["./link"], "through a symlink"),
             (["--profile-name=-bad", "./app"], "Invalid profile name"),
             (["--profile-name", "a b", "./app"], "Invalid profile name"),
             (["--read-path", "relative/path", "./app"], "relative"),
@@ -104,6 +105,7 @@ final class EasyprofBehaviourTests: XCTestCase {
         try "{}".write(to: unreadable, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: unreadable.path)
         try "{\"security\": ".write(to: tmp.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: tmp.appendingPathComponent("link").path, withDestinationPath: "app")
         let runningAsRoot = getuid() == 0
         for (args, needle) in cases {
             if runningAsRoot && args.contains("unreadable.json") { continue }

@@ -62,8 +62,8 @@ public struct EasyprofSession: Sendable {
             try Self.validate(options)
             let (templates, groups) = try EasyprofStoreResolver.resolve(
                 search: request.search, profile: options, cwd: request.cwd)
-            if let b = options.binary, !b.isEmpty, !EasyprofValidation.isValidBinaryPath(b) {
-                throw EasyprofError("Invalid path for binary: '\(b)' (it must be absolute, normalised and not a symlink)")
+            if let b = options.binary, !b.isEmpty, !EasyprofValidation.isValidBinaryPath(b) || b.contains("\"") {
+                throw EasyprofError("Invalid path for binary: '\(b)' (\(Self.binaryProblem(b)))")
             }
             let template = try Self.findTemplate(options.template, in: templates, allowAbsolute: request.manifestPath == nil)
             for g in (options.policyGroups ?? "").split(separator: ",", omittingEmptySubsequences: false)
@@ -142,6 +142,18 @@ public struct EasyprofSession: Sendable {
             )
         }
         return path
+    }
+
+    static func binaryProblem(_ b: String) -> String {
+        if !b.hasPrefix("/") { return "it must be an absolute path" }
+        if b.contains("\"") { return "it contains a double quote" }
+        let n = EasyprofValidation.normalize(b)
+        if n != b { return "it is not normalised; did you mean '\(n)'?" }
+        if let real = realpath(b, nil) {
+            defer { free(real) }
+            return "it resolves to '\(String(cString: real))' through a symlink; profile that path instead"
+        }
+        return "it cannot be resolved"
     }
 
     /// aa-easyprof's option checks (`verify_options`).

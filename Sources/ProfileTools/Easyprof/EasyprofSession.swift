@@ -71,22 +71,9 @@ public struct EasyprofSession: Sendable {
                 _ = try groups.find(String(g))
             }
 
-            switch request.action {
-            case .listTemplates:
-                result.output = templates.list().map { $0.name + "\n" }.joined()
+            if let listing = try Self.listingOutput(request.action, options, templates, groups, template) {
+                result.output = listing
                 return result
-            case .showTemplate:
-                result.output = template.contents + "\n"
-                return result
-            case .listPolicyGroups:
-                result.output = groups.list().map { $0.name + "\n" }.joined()
-                return result
-            case .showPolicyGroup:
-                result.output = try (options.policyGroups ?? "").components(separatedBy: ",")
-                    .map { try groups.find($0).contents + "\n" }.joined()
-                return result
-            case .generate:
-                break
             }
 
             guard (options.binary ?? "") != "" || (options.profileName ?? "") != "" else {
@@ -129,6 +116,26 @@ public struct EasyprofSession: Sendable {
                 rendered, to: EasyprofStoreResolver.absolute(dir, cwd: request.cwd))
         }
         return result
+    }
+
+    /// The text of `--list-*` and `--show-*`, or nil when generating.
+    static func listingOutput(
+        _ action: EasyprofRequest.Action, _ options: EasyprofProfileOptions, _ templates: EasyprofStore,
+        _ groups: EasyprofStore, _ template: EasyprofSourceFile
+    ) throws -> String? {
+        switch action {
+        case .listTemplates:
+            return templates.list().map { $0.name + "\n" }.joined()
+        case .showTemplate:
+            return template.contents + "\n"
+        case .listPolicyGroups:
+            return groups.list().map { $0.name + "\n" }.joined()
+        case .showPolicyGroup:
+            return try (options.policyGroups ?? "").components(separatedBy: ",")
+                .map { try groups.find($0).contents + "\n" }.joined()
+        case .generate:
+            return nil
+        }
     }
 
     /// A relative binary becomes absolute (against `cwd`); it must exist.

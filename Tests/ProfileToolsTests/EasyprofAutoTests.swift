@@ -15,7 +15,7 @@ final class EasyprofAutoTests: XCTestCase {
         try? FileManager.default.removeItem(at: tmp)
     }
 
-    func auto(_ program: String, _ extra: [String] = []) throws -> (included: [String], stderr: String) {
+    func auto(_ program: String, _ extra: [String] = []) throws -> (included: [String], stdout: String, stderr: String) {
         let r = try Fixtures.aaswift(["easyprof", "--no-verify", "--auto"] + extra + [program], cwd: tmp)
         XCTAssertEqual(r.status, 0, r.stderr)
         let included = r.stdout.split(separator: "\n").compactMap { line -> String? in
@@ -23,7 +23,7 @@ final class EasyprofAutoTests: XCTestCase {
             guard t.hasPrefix("#include <abstractions/") else { return nil }
             return String(t.dropFirst("#include <abstractions/".count).dropLast())
         }
-        return (included, r.stderr)
+        return (included, r.stdout, r.stderr)
     }
 
     func write(_ name: String, _ text: String) throws {
@@ -67,12 +67,23 @@ final class EasyprofAutoTests: XCTestCase {
         let r = try auto("./tool.py")
         XCTAssertEqual(r.included, ["python"])
         XCTAssertTrue(r.stderr.contains("abstractions/python: script interpreter /usr/bin/env python3"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("  /usr/bin/env ix,\n"), r.stdout)
     }
 
     func testShellScript() throws {
         try write("run.sh", "#!/bin/sh -e\necho hi\n")
-        XCTAssertEqual(try auto("./run.sh").included, ["bash"])
+        let r = try auto("./run.sh")
+        XCTAssertEqual(r.included, ["bash"])
+        // The interpreter itself may be executed inside the profile (by its real path).
+        let sh = URL(fileURLWithPath: "/bin/sh").resolvingSymlinksInPath().path
+        XCTAssertTrue(r.stdout.contains("\n  \(sh) ix,\n"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("adding rule '\(sh) ix,'"), r.stderr)
         try write("run2", "#!/usr/bin/bash\necho hi\n")
         XCTAssertEqual(try auto("./run2", ["-a", "nameservice"]).included, ["bash", "nameservice"])
+        // What --auto adds loads with apparmor_parser.
+        if FileManager.default.isExecutableFile(atPath: "/sbin/apparmor_parser") {
+            let verified = try Fixtures.aaswift(["easyprof", "--auto", "./run.sh"], cwd: tmp)
+            XCTAssertEqual(verified.status, 0, verified.stderr)
+        }
     }
 }

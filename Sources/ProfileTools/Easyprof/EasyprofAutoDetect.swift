@@ -14,6 +14,12 @@ public struct AutoAbstraction: Sendable, Equatable {
     }
 }
 
+/// A rule `--auto` adds besides abstractions (a script's interpreter), and why.
+public struct AutoRule: Sendable, Equatable {
+    public var rule: String
+    public var reason: String
+}
+
 /// What kind of program a file is, as far as choosing abstractions goes.
 public enum InspectedProgram: Sendable, Equatable {
     case elf(ELFDynamicInfo)
@@ -83,6 +89,33 @@ public enum EasyprofAutoDetect {
             add("base", "every program needs it")
         }
         return picks
+    }
+
+    /// Rules a script needs to start: executing its interpreter (and `env`, when the `#!` line
+    /// goes through it) inside the profile. `search` is `$PATH` for `env`'s lookup.
+    public static func rules(for program: InspectedProgram, search: [String]) -> [AutoRule] {
+        guard case .script(let interpreter, let envProgram) = program else { return [] }
+        var out: [AutoRule] = []
+        func add(_ path: String, _ why: String) {
+            let real = resolve(path)
+            guard !real.contains("\""), !out.contains(where: { $0.rule.hasPrefix(real + " ") }) else { return }
+            let quoted = real.contains(" ") ? "\"\(real)\"" : real
+            out.append(AutoRule(rule: "\(quoted) ix,", reason: why))
+        }
+        add(interpreter, "the script's #! interpreter \(interpreter)")
+        if let envProgram {
+            let found = envProgram.hasPrefix("/")
+                ? envProgram
+                : search.map { "\($0)/\(envProgram)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+            if let found { add(found, "the interpreter env finds for '\(envProgram)'") }
+        }
+        return out
+    }
+
+    static func resolve(_ path: String) -> String {
+        guard let r = realpath(path, nil) else { return path }
+        defer { free(r) }
+        return String(cString: r)
     }
 
     /// `python3.11` -> `python`, `bash` -> `bash`, ...

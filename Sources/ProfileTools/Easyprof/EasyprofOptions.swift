@@ -22,6 +22,8 @@ public struct EasyprofProfileOptions: Sendable, Equatable {
     /// As given: a string from the command line, a number or string from a manifest.
     public var policyVersion: EasyprofJSON?
     public var policyVendor: String?
+    /// Extra rules (from `--auto`), placed after the abstractions; not part of manifests.
+    public var extraRules: [AutoRule] = []
 
     public init() {}
 

@@ -46,12 +46,21 @@ public struct EasyprofRenderer: Sendable {
         }
 
         policy = try section("###ABSTRACTIONS###", in: policy, empty: "# No abstractions specified") {
-            guard let list = o.abstractions, !list.isEmpty else { return nil }
-            var lines = ["# Specified abstractions"]
-            for a in EasyprofText.pythonSorted(list.components(separatedBy: ",")) {
-                lines.append(try abstractionRule(a))
+            var lines: [String?] = []
+            if let list = o.abstractions, !list.isEmpty {
+                lines.append("# Specified abstractions")
+                for a in EasyprofText.pythonSorted(list.components(separatedBy: ",")) {
+                    lines.append(try abstractionRule(a))
+                }
             }
-            return lines
+            if !o.extraRules.isEmpty {
+                if !lines.isEmpty { lines.append(nil) }
+                for r in o.extraRules {
+                    lines.append("# --auto: \(r.reason)")
+                    lines.append(r.rule)
+                }
+            }
+            return lines.isEmpty ? nil : lines
         }
         policy = try section("###POLICYGROUPS###", in: policy, empty: "# No policy groups specified") {
             guard let list = o.policyGroups, !list.isEmpty else { return nil }

@@ -28,6 +28,8 @@ public struct EasyprofResult: Sendable {
     public var warnings: [EasyprofWarning] = []
     /// `--auto`'s choices, per profile (keyed by the profile's name or binary).
     public var autoChoices: [(profile: String, choices: [AutoAbstraction])] = []
+    /// `--auto`'s extra rules, per profile.
+    public var autoRules: [(profile: String, rules: [AutoRule])] = []
     /// Files written under `--output-directory`.
     public var written: [String] = []
     public var verifications: [ProfileVerification] = []
@@ -81,8 +83,10 @@ public struct EasyprofSession: Sendable {
             }
             let key = options.profileName.flatMap { $0.isEmpty ? nil : $0 } ?? options.binary!
             if request.auto {
-                let choices = try autoAbstractions(for: options, template: template, search: request.search)
+                let (choices, rules) = try autoAbstractions(for: options, template: template, search: request.search)
                 result.autoChoices.append((key, choices))
+                result.autoRules.append((key, rules))
+                options.extraRules += rules
                 let extra = choices.filter(\.included).map(\.abstraction)
                 var all = (options.abstractions ?? "").split(separator: ",").map(String.init)
                 for a in extra where !all.contains(a) { all.append(a) }
@@ -213,7 +217,7 @@ public struct EasyprofSession: Sendable {
 
     func autoAbstractions(
         for o: EasyprofProfileOptions, template: EasyprofSourceFile, search: EasyprofSearchOptions
-    ) throws -> [AutoAbstraction] {
+    ) throws -> ([AutoAbstraction], [AutoRule]) {
         guard let binary = o.binary, !binary.isEmpty else {
             throw EasyprofError("--auto needs the program's path")
         }
@@ -234,7 +238,9 @@ public struct EasyprofSession: Sendable {
                 choices[i].reason += "; already included by the template"
             }
         }
-        return choices
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
+            .split(separator: ":").map(String.init)
+        return (choices, EasyprofAutoDetect.rules(for: program, search: path))
     }
 
     func verify(_ policy: String, search: EasyprofSearchOptions, result: inout EasyprofResult) throws {

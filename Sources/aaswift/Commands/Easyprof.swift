@@ -23,7 +23,8 @@ struct EasyprofCommand: ParsableCommand {
             under /home or @{HOME} get 'owner'.
 
             --auto reads the program (its ELF interpreter and needed libraries, or the #! line \
-            of a script) and adds the abstractions it needs, saying why on standard error.
+            of a script) and adds the abstractions it needs (and, for scripts, a rule to run \
+            the interpreter), saying why on standard error.
 
             Exit status: 0 on success, 1 on any error (nothing is written then).
 
@@ -181,6 +182,9 @@ struct EasyprofCommand: ParsableCommand {
                 let note = c.included || c.reason.contains("already included") ? "" : " (not installed)"
                 Self.stderr("auto: \(profile): \(state) abstractions/\(c.abstraction)\(note): \(c.reason)\n")
             }
+        }
+        for (profile, rules) in result.autoRules {
+            for r in rules { Self.stderr("auto: \(profile): adding rule '\(r.rule)': \(r.reason)\n") }
         }
         for w in result.warnings { Self.stderr("aaswift easyprof: warning: \(w.message)\n") }
         if debug {

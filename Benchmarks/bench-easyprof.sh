@@ -25,7 +25,7 @@ bench() {
   local a b
   a=$(run aa-easyprof "${dirs[@]}" "$@")
   b=$(run "$bin" easyprof "${dirs[@]}" "$@")
-  printf '%-34s %10sms %10sms %7.1fx\n' "$label" "$a" "$b" "$(echo "$a / ($b + 0.001)" | bc -l)"
+  printf '%-34s %10sms %10sms %7.1fx\n' "$label" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { print a / (b > 0 ? b : 1) }')"
 }
 bench "default template" /usr/bin/true
 bench "groups, abstractions, paths" -p user-application,opt-application -a nameservice,base \

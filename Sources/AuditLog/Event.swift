@@ -16,6 +16,13 @@ public struct FileAccess: Sendable, Hashable {
     public var owner: Bool
     /// The link or rename target, when the record names one (not written into the rule).
     public var target: LogBytes?
+
+    public init(path: LogBytes, permissions: Set<FilePermission>, owner: Bool, target: LogBytes? = nil) {
+        self.path = path
+        self.permissions = permissions
+        self.owner = owner
+        self.target = target
+    }
 }
 
 public struct NetworkAccess: Sendable, Hashable {
@@ -26,6 +33,16 @@ public struct NetworkAccess: Sendable, Hashable {
     public var localPort: Int
     public var peerAddr: LogBytes?
     public var peerPort: Int
+
+    public init(access: [String], family: LogBytes? = nil, sockType: LogBytes? = nil, localAddr: LogBytes? = nil, localPort: Int, peerAddr: LogBytes? = nil, peerPort: Int) {
+        self.access = access
+        self.family = family
+        self.sockType = sockType
+        self.localAddr = localAddr
+        self.localPort = localPort
+        self.peerAddr = peerAddr
+        self.peerPort = peerPort
+    }
 }
 
 public struct UnixAccess: Sendable, Hashable {
@@ -34,6 +51,14 @@ public struct UnixAccess: Sendable, Hashable {
     public var addr: LogBytes?
     public var peerAddr: LogBytes?
     public var peerLabel: LogBytes?
+
+    public init(access: [String], sockType: LogBytes? = nil, addr: LogBytes? = nil, peerAddr: LogBytes? = nil, peerLabel: LogBytes? = nil) {
+        self.access = access
+        self.sockType = sockType
+        self.addr = addr
+        self.peerAddr = peerAddr
+        self.peerLabel = peerLabel
+    }
 }
 
 public struct DBusAccess: Sendable, Hashable {
@@ -44,6 +69,16 @@ public struct DBusAccess: Sendable, Hashable {
     public var interface: LogBytes?
     public var member: LogBytes?
     public var peerLabel: LogBytes?
+
+    public init(access: [String], bus: LogBytes? = nil, path: LogBytes? = nil, name: LogBytes? = nil, interface: LogBytes? = nil, member: LogBytes? = nil, peerLabel: LogBytes? = nil) {
+        self.access = access
+        self.bus = bus
+        self.path = path
+        self.name = name
+        self.interface = interface
+        self.member = member
+        self.peerLabel = peerLabel
+    }
 }
 
 public struct MountAccess: Sendable, Hashable {
@@ -53,6 +88,14 @@ public struct MountAccess: Sendable, Hashable {
     public var options: [String]
     public var source: LogBytes?
     public var mountPoint: LogBytes?
+
+    public init(operation: Operation, fsType: LogBytes? = nil, options: [String], source: LogBytes? = nil, mountPoint: LogBytes? = nil) {
+        self.operation = operation
+        self.fsType = fsType
+        self.options = options
+        self.source = source
+        self.mountPoint = mountPoint
+    }
 }
 
 public enum EventKind: Sendable, Hashable {
@@ -80,6 +123,13 @@ public struct Event: Sendable, Hashable {
     public var kind: EventKind
     /// Rules proposed for this event carry the `audit` qualifier.
     public var audit: Bool = false
+
+    public init(mode: AuditEventType, profile: LogBytes, kind: EventKind, audit: Bool = false) {
+        self.mode = mode
+        self.profile = profile
+        self.kind = kind
+        self.audit = audit
+    }
 }
 
 /// What a record contributes to profile synthesis: the profile it concerns (which appears in
@@ -88,6 +138,12 @@ public struct RecordEvents: Sendable {
     public var profile: LogBytes?
     public var mode: AuditEventType
     public var events: [Event]
+
+    public init(profile: LogBytes? = nil, mode: AuditEventType, events: [Event]) {
+        self.profile = profile
+        self.mode = mode
+        self.events = events
+    }
 }
 
 /// A profile name split at its first `//`: the top-level profile and the hat or child inside it.

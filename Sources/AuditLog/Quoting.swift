@@ -71,6 +71,12 @@ public enum ProfileQuoting {
             }
             k += 1
         }
+        if needsQuotes && out.count >= 2 && out[out.count - 2] == UInt8(ascii: "\\") && out.last == UInt8(ascii: "\\") {
+            // A backslash right before the closing quote: apparmor_parser 3.0.8's lexer reads
+            // `\\"` as an escaped quote, so the last one is written in octal.
+            out.removeLast(2)
+            octal(UInt8(ascii: "\\"), into: &out)
+        }
         let text = String(decoding: out, as: UTF8.self)
         return needsQuotes ? "\"" + text + "\"" : text
     }

@@ -15,7 +15,7 @@ extension RecordScanner {
             if keyEnd == keyStart || atEnd || p[i] != UInt8(ascii: "=") {
                 // Text that is not a key: upstream's "rest of message" makes the record INVALID.
                 i = keyStart
-                record.info = restOfLine()
+                record._info = restOfLine()
                 record.event = .invalid
                 count += 1
                 continue
@@ -31,7 +31,7 @@ extension RecordScanner {
                     fail()
                     return false
                 }
-                record.extras.append(ExtraField(key: bytes(keyStart, keyEnd), value: value))
+                record.extras.append(ExtraField(key: bytes(keyStart, keyEnd), value: value == 0 ? [] : Array(record.slice(value))))
             }
             count += 1
         }
@@ -47,7 +47,7 @@ extension RecordScanner {
         atEnd || isSpace(p[i]) || p[i] == UInt8(ascii: "'")
     }
 
-    mutating func readQuoted() -> LogBytes? {
+    mutating func readQuoted() -> FieldSpan? {
         guard !atEnd, p[i] == UInt8(ascii: "\"") else { return nil }
         i += 1
         let start = i
@@ -55,7 +55,7 @@ extension RecordScanner {
             let c = p[i]
             if c == UInt8(ascii: "\"") {
                 i += 1
-                return bytes(start, i - 1)
+                return makeSpan(start, i - 1)
             }
             if c == UInt8(ascii: "\\") && i + 1 < p.count {
                 // An escape keeps the next byte as it is; the rest is collected byte by byte.
@@ -69,13 +69,13 @@ extension RecordScanner {
         return nil
     }
 
-    private mutating func readQuotedTail(_ prefix: LogBytes) -> LogBytes? {
+    private mutating func readQuotedTail(_ prefix: LogBytes) -> FieldSpan? {
         var acc = prefix
         while i < p.count {
             let c = p[i]
             if c == UInt8(ascii: "\"") {
                 i += 1
-                return acc
+                return record.store(acc)
             }
             if c == UInt8(ascii: "\\") && i + 1 < p.count {
                 acc.append(p[i + 1])
@@ -89,7 +89,7 @@ extension RecordScanner {
     }
 
     /// An upper-case hex string of whole bytes, decoded.
-    mutating func readHex() -> LogBytes? {
+    mutating func readHex() -> FieldSpan? {
         let start = i
         while i < p.count && hexValue(p[i]) != nil { i += 1 }
         let n = i - start
@@ -97,23 +97,23 @@ extension RecordScanner {
             i = start
             return nil
         }
-        var out = LogBytes()
-        out.reserveCapacity(n / 2)
+        let first = record.storage.count
+        record.storage.reserveCapacity(first + n / 2)
         var k = start
         while k < i {
-            out.append(hexValue(p[k])! << 4 | hexValue(p[k + 1])!)
+            record.storage.append(hexValue(p[k])! << 4 | hexValue(p[k + 1])!)
             k += 2
         }
-        return out
+        return makeSpan(first, record.storage.count)
     }
 
-    mutating func readBare() -> LogBytes? {
+    mutating func readBare() -> FieldSpan? {
         let start = i
         while i < p.count && !isSpace(p[i]) && p[i] != UInt8(ascii: "'") { i += 1 }
-        return i > start ? bytes(start, i) : nil
+        return i > start ? makeSpan(start, i) : nil
     }
 
-    mutating func readSafe() -> LogBytes? {
+    mutating func readSafe() -> FieldSpan? {
         if !atEnd && p[i] == UInt8(ascii: "\"") { return readQuoted() }
         return readHex()
     }
@@ -124,8 +124,9 @@ extension RecordScanner {
     }
 
     /// A value of a key this parser does not know: quoted, single-quoted or a bare word.
-    mutating func readAnyValue() -> LogBytes? {
-        if atEnd { return [] }
+    /// 0 stands for an empty value.
+    mutating func readAnyValue() -> FieldSpan? {
+        if atEnd { return 0 }
         if p[i] == UInt8(ascii: "\"") { return readQuoted() }
         if p[i] == UInt8(ascii: "'") {
             i += 1
@@ -133,9 +134,9 @@ extension RecordScanner {
             while i < p.count && p[i] != UInt8(ascii: "'") { i += 1 }
             guard i < p.count else { return nil }
             defer { i += 1 }
-            return bytes(start, i)
+            return makeSpan(start, i)
         }
-        return readBare() ?? []
+        return readBare() ?? 0
     }
 
     mutating func readValue(_ spec: KeySpec) -> Bool {
@@ -156,7 +157,7 @@ extension RecordScanner {
         case .proto:
             if !atEnd && p[i] == UInt8(ascii: "\"") {
                 guard let v = readQuoted() else { return false }
-                record.proto = v
+                record._proto = v
             } else {
                 guard let n = readNumber() else { return false }
                 record.proto = Array(RecordKeys.protocolName(n).utf8)
@@ -170,16 +171,16 @@ extension RecordScanner {
             guard let v else { return false }
             set(spec.field, v)
         case .apparmor:
-            guard let v = readQuoted() else { return false }
-            switch String(decoding: v, as: UTF8.self) {
-            case "DENIED": record.event = .denied
-            case "ALLOWED": record.event = .allowed
-            case "AUDIT": record.event = .audit
-            case "HINT": record.event = .hint
-            case "STATUS": record.event = .status
-            case "ERROR": record.event = .error
-            default: return false
-            }
+            let start = i + 1
+            guard readQuoted() != nil else { return false }
+            let end = i - 1
+            if range(start, end, is: "DENIED") { record.event = .denied }
+            else if range(start, end, is: "ALLOWED") { record.event = .allowed }
+            else if range(start, end, is: "AUDIT") { record.event = .audit }
+            else if range(start, end, is: "HINT") { record.event = .hint }
+            else if range(start, end, is: "STATUS") { record.event = .status }
+            else if range(start, end, is: "ERROR") { record.event = .error }
+            else { return false }
         case .auditType:
             guard let n = readNumber() else { return false }
             record.auditType = n
@@ -204,38 +205,38 @@ extension RecordScanner {
         return true
     }
 
-    mutating func set(_ field: RecordField, _ v: LogBytes) {
+    mutating func set(_ field: RecordField, _ v: FieldSpan) {
         switch field {
-        case .operation: record.operation = v
-        case .name: record.name = v
-        case .name2: record.name2 = v
-        case .namespace: record.namespace = v
-        case .profile: record.profile = v
-        case .peerProfile: record.peerProfile = v
-        case .comm: record.comm = v
-        case .deniedMask: record.deniedMask = v
-        case .requestedMask: record.requestedMask = v
-        case .attribute: record.attribute = v
-        case .info: record.info = v
-        case .peerInfo: record.peerInfo = v
-        case .peer: record.peer = v
-        case .family: record.family = v
-        case .sockType: record.sockType = v
-        case .proto: record.proto = v
-        case .localAddr: record.localAddr = v
-        case .foreignAddr: record.foreignAddr = v
-        case .dbusBus: record.dbusBus = v
-        case .dbusPath: record.dbusPath = v
-        case .dbusInterface: record.dbusInterface = v
-        case .dbusMember: record.dbusMember = v
-        case .signal: record.signal = v
-        case .fsType: record.fsType = v
-        case .flags: record.flags = v
-        case .srcName: record.srcName = v
-        case .recordClass: record.recordClass = v
-        case .execpath: record.execpath = v
-        case .netAddr: record.netAddr = v
-        case .peerAddr: record.peerAddr = v
+        case .operation: record._operation = v
+        case .name: record._name = v
+        case .name2: record._name2 = v
+        case .namespace: record._namespace = v
+        case .profile: record._profile = v
+        case .peerProfile: record._peerProfile = v
+        case .comm: record._comm = v
+        case .deniedMask: record._deniedMask = v
+        case .requestedMask: record._requestedMask = v
+        case .attribute: record._attribute = v
+        case .info: record._info = v
+        case .peerInfo: record._peerInfo = v
+        case .peer: record._peer = v
+        case .family: record._family = v
+        case .sockType: record._sockType = v
+        case .proto: record._proto = v
+        case .localAddr: record._localAddr = v
+        case .foreignAddr: record._foreignAddr = v
+        case .dbusBus: record._dbusBus = v
+        case .dbusPath: record._dbusPath = v
+        case .dbusInterface: record._dbusInterface = v
+        case .dbusMember: record._dbusMember = v
+        case .signal: record._signal = v
+        case .fsType: record._fsType = v
+        case .flags: record._flags = v
+        case .srcName: record._srcName = v
+        case .recordClass: record._recordClass = v
+        case .execpath: record._execpath = v
+        case .netAddr: record._netAddr = v
+        case .peerAddr: record._peerAddr = v
         default: break
         }
     }

@@ -56,8 +56,45 @@ struct KeyCode: Hashable, Sendable {
     }
 }
 
+/// An open-addressing table from key codes to specs, probed with a multiplicative hash: cheaper
+/// than a Dictionary's seeded hashing on the parser's hot path.
+struct KeyTable: Sendable {
+    private var codes: [KeyCode?]
+    private var specs: [KeySpec?]
+    private let mask: Int
+
+    init(_ entries: [KeyCode: KeySpec]) {
+        let size = 256
+        mask = size - 1
+        codes = Array(repeating: nil, count: size)
+        specs = Array(repeating: nil, count: size)
+        for (code, spec) in entries {
+            var slot = Self.slot(code, mask)
+            while codes[slot] != nil { slot = (slot + 1) & mask }
+            codes[slot] = code
+            specs[slot] = spec
+        }
+    }
+
+    @inline(__always) static func slot(_ c: KeyCode, _ mask: Int) -> Int {
+        let h = (c.a &* 0x9E37_79B9_7F4A_7C15) ^ (c.b &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(c.count)
+        return Int(truncatingIfNeeded: h >> 40) & mask
+    }
+
+    @inline(__always) subscript(_ c: KeyCode) -> KeySpec? {
+        var slot = Self.slot(c, mask)
+        while let code = codes[slot] {
+            if code == c { return specs[slot] }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+}
+
 enum RecordKeys {
-    static let table: [KeyCode: KeySpec] = {
+    static let table = KeyTable(entries)
+
+    static let entries: [KeyCode: KeySpec] = {
         let entries: [(StaticString, ValueKind, RecordField)] = [
             ("operation", .quoted, .operation),
             ("name", .safe, .name),

@@ -45,9 +45,17 @@ enum EventSource {
 struct RecordScanner {
     let p: UnsafeBufferPointer<UInt8>
     var i = 0
-    var record = AuditRecord()
+    var record: AuditRecord
 
-    init(p: UnsafeBufferPointer<UInt8>) { self.p = p }
+    init(p: UnsafeBufferPointer<UInt8>) {
+        self.p = p
+        record = AuditRecord(line: p)
+    }
+
+    /// True when bytes `a..<b` of the line are exactly `s`.
+    func range(_ a: Int, _ b: Int, is s: StaticString) -> Bool {
+        b - a == s.utf8CodeUnitCount && starts(with: s, at: a)
+    }
 
     // MARK: small helpers
 
@@ -118,28 +126,35 @@ struct RecordScanner {
         i += 5
         let start = i
         while i < p.count && (isKeyChar(p[i]) || p[i] == UInt8(ascii: "[") || p[i] == UInt8(ascii: "]")) { i += 1 }
-        let token = bytes(start, i)
+        let end = i
         var source = EventSource.keys
         var other = false
-        switch String(decoding: token, as: UTF8.self) {
-        case "AVC": record.auditType = 1400
-        case "USER_AVC": record.auditType = 1107
-        case "APPARMOR_AUDIT": record.auditType = 1501; source = .fixed(.audit)
-        case "APPARMOR_ALLOWED": record.auditType = 1502; source = .fixed(.allowed)
-        case "APPARMOR_DENIED": record.auditType = 1503; source = .fixed(.denied)
-        case "APPARMOR_HINT": record.auditType = 1504; source = .fixed(.hint)
-        case "APPARMOR_STATUS": record.auditType = 1505; source = .fixed(.status)
-        case "APPARMOR_ERROR": record.auditType = 1506; source = .fixed(.error)
-        case let t where t.hasPrefix("UNKNOWN[") && t.hasSuffix("]"):
-            let n = Int(t.dropFirst(8).dropLast()) ?? 0
+        if range(start, end, is: "AVC") {
+            record.auditType = 1400
+        } else if range(start, end, is: "USER_AVC") {
+            record.auditType = 1107
+        } else if starts(with: "APPARMOR_", at: start) {
+            let kinds: [(StaticString, Int, AuditEventType)] = [
+                ("APPARMOR_AUDIT", 1501, .audit), ("APPARMOR_ALLOWED", 1502, .allowed),
+                ("APPARMOR_DENIED", 1503, .denied), ("APPARMOR_HINT", 1504, .hint),
+                ("APPARMOR_STATUS", 1505, .status), ("APPARMOR_ERROR", 1506, .error),
+            ]
+            if let k = kinds.first(where: { range(start, end, is: $0.0) }) {
+                record.auditType = k.1
+                source = .fixed(k.2)
+            } else {
+                other = true
+            }
+        } else if starts(with: "UNKNOWN[", at: start) && p[end - 1] == UInt8(ascii: "]") {
+            let n = Int(String(decoding: p[(start + 8)..<(end - 1)], as: UTF8.self)) ?? 0
             record.auditType = n
             source = .fixed(AuditEventType.fromAuditType(n))
-        case let t where !t.isEmpty && t.utf8.allSatisfy(isDigit):
-            let n = Int(t) ?? 0
+        } else if end > start && p[start..<end].allSatisfy(isDigit) {
+            let n = Int(String(decoding: p[start..<end], as: UTF8.self)) ?? 0
             record.auditType = n
             if n >= 1500 && n <= 1599 { source = .fixed(AuditEventType.fromAuditType(n)) } else if n != 1400 && n != 1107 { other = true }
-        default:
-            if token.isEmpty { return fail() }
+        } else {
+            if end == start { return fail() }
             other = true
         }
         skipSpace()
@@ -147,9 +162,9 @@ struct RecordScanner {
         if other {
             skipSpace()
             guard !atEnd else { return fail() }
-            record.operation = token
+            record._operation = makeSpan(start, end)
             record.event = .invalid
-            record.info = restOfLine()
+            record._info = restOfLine()
             return
         }
         guard parseKeyList(terminator: nil) else { return }
@@ -191,15 +206,15 @@ struct RecordScanner {
         guard let secs = readDigits(), consume(".") else { return false }
         guard readDigits() != nil, consume(":") else { return false }
         guard let serial = readDigits(), consume(")"), consume(":") else { return false }
-        record.auditID = bytes(secs.start, serial.end)
+        record._auditID = makeSpan(secs.start, serial.end)
         record.epoch = secs.value
         record.auditSubID = serial.value
         return true
     }
 
-    mutating func restOfLine() -> LogBytes {
+    mutating func restOfLine() -> FieldSpan {
         let start = i
         while i < p.count && p[i] != 0x0A { i += 1 }
-        return bytes(start, i)
+        return makeSpan(start, i)
     }
 }

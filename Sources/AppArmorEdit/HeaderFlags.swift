@@ -7,7 +7,7 @@ import AppArmorSyntax
 public enum HeaderFlags {
     /// The flags as written, for matching: `attach_disconnected.path=/x` counts as
     /// `attach_disconnected.path`.
-    static func flagName(_ text: String) -> String {
+    public static func flagName(_ text: String) -> String {
         if let eq = text.firstIndex(of: "=") { return String(text[..<eq]) }
         return text
     }
@@ -84,8 +84,9 @@ public enum HeaderFlags {
         return [TextEdit(range: value.textRange, text: "(\(all.joined(separator: ", ")))")]
     }
 
-    /// Removes a whole `flags=(...)` (or bare list) with the blank before it, when that blank
-    /// holds no comment and no line end; otherwise only its text.
+    /// Removes a whole `flags=(...)` (or bare list) with the blank before it (line ends
+    /// included, so that a `{` on the next line moves up), when that blank holds no comment;
+    /// otherwise only its text.
     static func removal(of holder: SyntaxNode, in p: ProfileSyntax, _ r: ParseResult) -> TextEdit {
         let text = holder.textRange
         var previousEnd: Int?
@@ -97,7 +98,7 @@ public enum HeaderFlags {
             }
         }
         if let start = previousEnd, start <= text.lowerBound,
-           !r.source.bytes[start..<text.lowerBound].contains(where: { $0 == UInt8(ascii: "#") || $0 == 0x0A || $0 == 0x0D }) {
+           !r.source.bytes[start..<text.lowerBound].contains(UInt8(ascii: "#")) {
             return .delete(start..<text.upperBound)
         }
         return .delete(text)

@@ -68,7 +68,12 @@ public enum ModePlanner {
         guard let data = FileManager.default.contents(atPath: target.file) else {
             throw ModeTargetError.noProfileFor(target.label)
         }
-        let r = Parser.parse(path: target.file, bytes: Array(data))
+        return try plan(action, target: target, bytes: Array(data), folder: folder, force: force)
+    }
+
+    /// The same, on bytes already read (the file's links are still looked up).
+    public static func plan(_ action: ModeAction, target: ModeTarget, bytes: [UInt8], folder: String, force: Bool) throws -> ModePlan {
+        let r = Parser.parse(path: target.file, bytes: bytes)
         var plan = ModePlan(target: target, action: action, edited: EditedFile(r))
         for (p, fullName) in selectedProfiles(in: r, name: target.profileName) {
             let flags = p.flags(in: r).map(HeaderFlags.flagName)

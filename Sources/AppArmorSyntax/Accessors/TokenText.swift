@@ -26,8 +26,9 @@ extension ParseResult {
 
 /// AppArmor's double-quoted strings.
 public enum QuotedString {
-    /// Removes the quotes and resolves `\"`, `\\`, `\n`, `\t`, `\r` and octal `\NNN`. Other
-    /// escapes keep their backslash, as they are AARE escapes (`\*`, `\{`).
+    /// Removes the quotes and resolves `\"`, `\n`, `\t`, `\r` and octal `\NNN`, as
+    /// apparmor_parser does. Other escapes, `\\` among them, keep their backslash: they belong
+    /// to the AARE pattern (`\*`, `\{`, `\\`).
     public static func unquote(_ raw: ArraySlice<UInt8>) -> [UInt8] {
         var body = raw
         if body.first == UInt8(ascii: "\"") { body = body.dropFirst() }
@@ -74,13 +75,14 @@ public enum QuotedString {
         return quote(value)
     }
 
-    /// Always quotes: `"` and `\` are escaped, control and non-ASCII bytes written as octal.
+    /// Always quotes: `"` is escaped, control and non-ASCII bytes are written as octal.
+    /// Backslashes are AARE escapes and pass through: the caller gives a pattern whose
+    /// backslashes already come in escape pairs (see AARE escaping in AppArmorPolicy).
     public static func quote(_ value: [UInt8]) -> String {
         var s = "\""
         for b in value {
             switch b {
             case UInt8(ascii: "\""): s += "\\\""
-            case UInt8(ascii: "\\"): s += "\\\\"
             case 0x20...0x7E: s.unicodeScalars.append(Unicode.Scalar(b))
             default:
                 let o = String(b, radix: 8)

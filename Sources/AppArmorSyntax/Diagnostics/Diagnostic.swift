@@ -67,13 +67,21 @@ extension Diagnostic {
             ? ("\u{1B}[1m", "\u{1B}[31m", "\u{1B}[33m", "\u{1B}[36m", "\u{1B}[0m") : ("", "", "", "", "")
         let sevColor = severity == .error ? red : severity == .warning ? yellow : cyan
         var out = "\(bold)\(path ?? source.path):\(loc.line):\(loc.column): \(sevColor)\(sev):\(reset)\(bold) \(message) [\(id)]\(reset)\n"
-        let line = source.lineText(loc.line)
-        if !line.isEmpty || range.isEmpty {
-            let printable = String(line.map { $0 == "\t" ? " " : $0 })
-            out += "  \(printable)\n"
-            let lineLen = max(1, line.utf8.count - (loc.column - 1))
-            let width = max(1, min(range.count, lineLen))
-            out += "  " + String(repeating: " ", count: loc.column - 1) + "\(sevColor)^" + String(repeating: "~", count: width - 1) + "\(reset)\n"
+        let line = Array(source.lineText(loc.line).utf8)
+        if !line.isEmpty {
+            // Show at most 120 bytes of the line, around the column; unprintable bytes as '?'.
+            let col = loc.column - 1
+            let from = line.count <= 120 ? 0 : max(0, min(col - 40, line.count - 120))
+            let to = min(line.count, from + 120)
+            var shown = from > 0 ? "..." : ""
+            for b in line[from..<to] {
+                shown.unicodeScalars.append(b == 0x09 ? " " : (b >= 0x20 && b < 0x7F ? Unicode.Scalar(b) : "?"))
+            }
+            if to < line.count { shown += "..." }
+            out += "  \(shown)\n"
+            let caretCol = col - from + (from > 0 ? 3 : 0)
+            let width = max(1, min(range.count, to - col))
+            out += "  " + String(repeating: " ", count: max(0, caretCol)) + "\(sevColor)^" + String(repeating: "~", count: max(0, width - 1)) + "\(reset)\n"
         }
         for note in notes { out += "  note: \(note)\n" }
         return out

@@ -217,7 +217,7 @@ public struct Lexer: Sendable {
         if mode == .assignmentValue {
             var i = start
             while i < count, !Lexer.isSpace(bytes[i]), bytes[i] != UInt8(ascii: "\"") || i == start {
-                if bytes[i] == UInt8(ascii: "\\"), i + 1 < count, !Lexer.isSpace(bytes[i + 1]) { i += 1 }
+                if bytes[i] == UInt8(ascii: "\\"), i + 1 < count, bytes[i + 1] != 0x0A, bytes[i + 1] != 0x0D { i += 1 }
                 i += 1
             }
             return i
@@ -234,7 +234,8 @@ public struct Lexer: Sendable {
             let n = byte(i + 1)
             switch b {
             case UInt8(ascii: "\\"):
-                i += (i + 1 < count && !Lexer.isSpace(n)) ? 2 : 1
+                // `\ ` (escaped space) and `\,` stay in the word; a line end never does.
+                i += (i + 1 < count && n != 0x0A && n != 0x0D) ? 2 : 1
                 continue
             case UInt8(ascii: "{"):
                 depth += 1

@@ -23,6 +23,9 @@ public enum Parser {
     /// hostile input cannot exhaust the stack.
     public static let maxNesting = 256
 
+    /// The words read as rule qualifiers before a rule or a block (besides `priority=N`).
+    public static let qualifierKeywords = ["audit", "deny", "allow", "owner", "other", "quiet", "kill", "complain", "prompt"]
+
     public static func parse(_ source: SourceFile) -> ParseResult {
         var p = ParserState(source: source)
         let root = p.parseSourceFile()
@@ -72,7 +75,17 @@ struct ParserState {
         let t = peek(mode)
         lexer.reset(to: Int(t.trailingEnd))
         cached = nil
+        if t.kind == .string, t.textRange.count < 2 || bytes[Int(t.textEnd) - 1] != UInt8(ascii: "\"") || isEscapedQuote(at: Int(t.textEnd) - 1, from: Int(t.textStart)) {
+            error(.unterminatedString, "unterminated string: the closing '\"' is missing on this line", t.textRange)
+        }
         return t
+    }
+
+    /// Whether the quote at `i` is escaped by an odd run of backslashes.
+    func isEscapedQuote(at i: Int, from start: Int) -> Bool {
+        var n = 0, j = i - 1
+        while j > start, bytes[j] == UInt8(ascii: "\\") { n += 1; j -= 1 }
+        return n % 2 == 1
     }
 
     /// Where the cursor is, to try something and come back.

@@ -1,12 +1,12 @@
 /// Rules, profile and hat headers, and qualifier blocks: every statement that is a run of
 /// elements closed by `,` (a rule) or by `{` (a header, then a block).
 extension ParserState {
-    static let qualifierWords: [StaticString] = ["audit", "deny", "allow", "owner", "other", "quiet", "kill", "complain", "prompt"]
+    private static let qualifierBytes = Parser.qualifierKeywords.map { Array($0.utf8) }
 
-    mutating func isQualifier(_ t: Token) -> Bool {
+    func isQualifier(_ t: Token) -> Bool {
         guard t.kind == .word else { return false }
-        for q in ParserState.qualifierWords where textEquals(t, q) { return true }
-        return false
+        let text = bytes[t.textRange]
+        return ParserState.qualifierBytes.contains { $0.elementsEqual(text) }
     }
 
     /// `[qualifiers] element... (',' | '{' block)`.

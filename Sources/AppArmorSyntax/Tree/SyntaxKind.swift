@@ -28,6 +28,12 @@ public enum SyntaxKind: String, Sendable, CaseIterable {
         }
     }
 
+    /// Every keyword that starts a rule of its own kind.
+    public static let ruleKeywords = [
+        "file", "link", "capability", "network", "unix", "dbus", "signal", "ptrace", "mount", "remount",
+        "umount", "unmount", "pivot_root", "change_profile", "userns", "io_uring", "mqueue", "all",
+    ]
+
     /// The rule kind a leading keyword selects.
     public static func ruleKind(forKeyword keyword: String) -> SyntaxKind? {
         switch keyword {

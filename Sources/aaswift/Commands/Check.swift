@@ -34,11 +34,18 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "Report format: text, tsv or json.")
     var report: Report = .text
 
+    @Option(name: .long, help: ArgumentHelp("Read more paths, one per line, from FILE ('-' for standard input).", valueName: "FILE"))
+    var filesFrom: String?
+
     @Argument(help: "Profile files or folders.")
-    var paths: [String]
+    var paths: [String] = []
+
+    func validate() throws {
+        if paths.isEmpty && filesFrom == nil { throw ValidationError("give at least one file or folder, or --files-from") }
+    }
 
     func run() throws {
-        let files = try PolicyFiles.expand(paths)
+        let files = try PolicyFiles.expand(paths + FileList.read(filesFrom))
         var anyFailed = false
         let color = Terminal.useColor(FileHandle.standardError)
         var stdout = ""

@@ -27,26 +27,36 @@ struct ParseCommand: ParsableCommand {
     @Flag(name: .long, help: "With --emit source: exit 1 when a file has syntax errors.")
     var strict = false
 
+    @Option(name: .long, help: ArgumentHelp("Read more file names, one per line, from FILE ('-' for standard input).", valueName: "FILE"))
+    var filesFrom: String?
+
     @Argument(help: "Files to parse ('-' for standard input).")
-    var files: [String]
+    var files: [String] = []
+
+    func validate() throws {
+        if files.isEmpty && filesFrom == nil { throw ValidationError("give at least one file, or --files-from") }
+    }
 
     func run() throws {
+        let files = try self.files + FileList.read(filesFrom)
         var failed = false
-        let out = FileHandle.standardOutput
+        var out = OutputBuffer(fd: 1)
+        defer { out.flush() }
         for path in files {
             let bytes: [UInt8]
             do {
                 bytes = try readInput(path)
             } catch {
+                out.flush()
                 FileHandle.standardError.write(Data("aaswift: \(path): \(error.localizedDescription)\n".utf8))
                 throw ExitCode(2)
             }
             let result = Parser.parse(path: path, bytes: bytes)
             switch emit {
             case .source:
-                out.write(Data(result.printedBytes))
+                result.root.forEachToken { out.write(result.source.bytes[$0.fullRange]) }
             case .tree:
-                out.write(Data(TreeDump.dump(result).utf8))
+                out.write(TreeDump.dump(result))
             case .diagnostics:
                 break
             }
@@ -62,18 +72,69 @@ struct ParseCommand: ParsableCommand {
     }
 }
 
+/// Reads a whole file (or standard input for "-") with plain POSIX calls: one open, one
+/// fstat, reads into one buffer.
 func readInput(_ path: String) throws -> [UInt8] {
-    if path == "-" {
-        return Array(FileHandle.standardInput.readDataToEndOfFile())
-    }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-            throw CLIError(isDir.boolValue ? "is a directory" : "cannot read the file")
+    let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw CLIError(String(cString: strerror(errno)).lowercased()) }
+    defer { if fd != 0 { close(fd) } }
+    var st = stat()
+    if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { throw CLIError("is a directory") }
+    var out: [UInt8] = []
+    var capacity = max(4096, Int(st.st_size) + 1)
+    out.reserveCapacity(capacity)
+    var chunk = [UInt8](repeating: 0, count: capacity)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, capacity) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw CLIError(String(cString: strerror(errno)).lowercased())
         }
-        throw CLIError("no such file")
+        if n == 0 { break }
+        out.append(contentsOf: chunk[0..<n])
+        if n == capacity, capacity < 1 << 20 {
+            capacity *= 2
+            chunk = [UInt8](repeating: 0, count: capacity)
+        }
     }
-    return Array(data)
+    return out
+}
+
+/// `--files-from`: a list of paths, one per line (long lists would be slow as arguments).
+enum FileList {
+    static func read(_ source: String?) throws -> [String] {
+        guard let source else { return [] }
+        let bytes = try readInput(source)
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map { String($0) }.filter { !$0.isEmpty }
+    }
+}
+
+/// Buffers output and writes it to a file descriptor in large blocks.
+struct OutputBuffer {
+    let fd: Int32
+    var buffer: [UInt8] = []
+
+    init(fd: Int32) {
+        self.fd = fd
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    mutating func write(_ bytes: some Collection<UInt8>) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func write(_ s: String) { write(s.utf8) }
+
+    mutating func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer[offset...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { if errno == EINTR { continue }; break }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
 }
 
 struct CLIError: Error, LocalizedError, CustomStringConvertible {

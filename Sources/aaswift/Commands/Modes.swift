@@ -1,27 +1,106 @@
+import AppArmorEdit
 import ArgumentParser
+import Foundation
+import ProfileTools
+
+/// The options the four mode commands share (aa-complain's command line).
+struct ModeCommandOptions: ParsableArguments {
+    @Option(name: [.short, .customLong("dir")], help: "The profile folder (default /etc/apparmor.d).")
+    var dir: String = "/etc/apparmor.d"
+
+    @Flag(name: .customLong("no-reload"), help: "Change the files only; do not load or unload profiles.")
+    var noReload = false
+
+    @Flag(name: .customLong("dry-run"), help: "Print the unified diff of the change and write nothing.")
+    var dryRun = false
+
+    @Argument(help: "Programs, profile names or profile files.")
+    var programs: [String] = []
+
+    /// Runs the action and presents the report; exits 1 when anything failed.
+    func run(_ action: ModeAction, force: Bool) throws {
+        guard !programs.isEmpty else { throw ValidationError("give at least one program, profile name or profile file") }
+        let runner = ModeRunner(folder: dir, writer: InterimAtomicWriter(), reloader: ParserModeReloader())
+        let report = runner.run(action, arguments: programs, options: ModeRunOptions(noReload: noReload, dryRun: dryRun, force: force))
+        // In a dry run stdout carries only the diff, so that it can go to patch(1).
+        let infoHandle = dryRun ? FileHandle.standardError : FileHandle.standardOutput
+        if !report.info.isEmpty { infoHandle.write(Data((report.info.joined(separator: "\n") + "\n").utf8)) }
+        if !report.diff.isEmpty { FileHandle.standardOutput.write(Data(report.diff.utf8)) }
+        for e in report.errors { FileHandle.standardError.write(Data("aaswift: \(e)\n".utf8)) }
+        if !report.succeeded { throw ExitCode(1) }
+    }
+}
 
 struct ComplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "complain",
-        abstract: "Set profiles to complain mode (not implemented yet)."
+        abstract: "Set profiles to complain mode.",
+        discussion: """
+            Adds the complain flag to every profile, hat and child profile of each target, \
+            removes conflicting mode flags (enforce, kill, unconfined, prompt, default_allow) \
+            and the disable/ link, then reloads the file with apparmor_parser -r. Only the \
+            header lines change. A target is a profile file under the folder, a program (matched \
+            against the profiles' attachments), or a profile name.
+            """
     )
 
-    func run() throws {
-        throw ValidationError("'complain' is not implemented yet")
-    }
+    @OptionGroup var options: ModeCommandOptions
+
+    @Flag(help: "Also change profiles with the unconfined flag.")
+    var force = false
+
+    func run() throws { try options.run(.complain, force: force) }
 }
 
 struct EnforceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "enforce", abstract: "Set profiles to enforce mode (not implemented yet).")
-    func run() throws { throw ValidationError("'enforce' is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "enforce",
+        abstract: "Set profiles to enforce mode.",
+        discussion: """
+            Removes the complain flag and conflicting mode flags from every profile, hat and \
+            child profile of each target, removes the force-complain/ and disable/ links, then \
+            reloads the file with apparmor_parser -r.
+            """
+    )
+
+    @OptionGroup var options: ModeCommandOptions
+
+    @Flag(help: "Also change profiles with the unconfined flag.")
+    var force = false
+
+    func run() throws { try options.run(.enforce, force: force) }
 }
 
 struct AuditCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Set the audit flag on profiles (not implemented yet).")
-    func run() throws { throw ValidationError("'audit' is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Set or remove the audit flag on profiles.",
+        discussion: """
+            Adds the audit flag (or removes it with --remove) on every profile, hat and child \
+            profile of each target, then reloads the file with apparmor_parser -r.
+            """
+    )
+
+    @OptionGroup var options: ModeCommandOptions
+
+    @Flag(name: [.short, .long], help: "Remove the audit flag instead of setting it.")
+    var remove = false
+
+    func run() throws { try options.run(.audit(remove: remove), force: false) }
 }
 
 struct DisableCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable profiles (not implemented yet).")
-    func run() throws { throw ValidationError("'disable' is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "disable",
+        abstract: "Disable profiles.",
+        discussion: """
+            Links each target's profile file into the folder's disable/ subfolder, so that it \
+            is not loaded at boot, and unloads it with apparmor_parser -R. The file itself is \
+            not changed.
+            """
+    )
+
+    @OptionGroup var options: ModeCommandOptions
+
+    func run() throws { try options.run(.disable, force: false) }
 }

@@ -1,1 +1,0 @@
-// AppArmorEdit: see the module's files.

@@ -1,0 +1,90 @@
+import AppArmorEdit
+import Foundation
+
+public struct ModeRunOptions: Sendable {
+    public var noReload = false
+    public var dryRun = false
+    public var force = false
+    public init(noReload: Bool = false, dryRun: Bool = false, force: Bool = false) {
+        self.noReload = noReload
+        self.dryRun = dryRun
+        self.force = force
+    }
+}
+
+/// What a mode command did: lines for the user (`info` on stdout, `errors` on stderr), the
+/// diff of a dry run, and whether everything succeeded.
+public struct ModeRunReport: Sendable {
+    public var info: [String] = []
+    public var errors: [String] = []
+    public var diff = ""
+    public var plans: [ModePlan] = []
+    public var succeeded: Bool { errors.isEmpty }
+}
+
+/// Runs complain, enforce, audit or disable over command-line arguments.
+public struct ModeRunner: Sendable {
+    public let folder: String
+    public let writer: FileReplacing
+    public let reloader: ModeReloader
+
+    public init(folder: String, writer: FileReplacing, reloader: ModeReloader) {
+        self.folder = folder
+        self.writer = writer
+        self.reloader = reloader
+    }
+
+    public static let notEnabledMessage =
+        "AppArmor is not enabled on this system, so the profiles cannot be reloaded; nothing was changed. Use --no-reload to change the files only."
+
+    public func run(_ action: ModeAction, arguments: [String], options: ModeRunOptions) -> ModeRunReport {
+        var report = ModeRunReport()
+        if !options.noReload, !options.dryRun, !reloader.isAppArmorEnabled {
+            report.errors.append(Self.notEnabledMessage)
+            return report
+        }
+        let resolver = ModeTargetResolver(folder: folder)
+        for arg in arguments where !arg.isEmpty {
+            switch resolver.resolve(arg) {
+            case .failure(let e):
+                report.errors.append(e.description)
+            case .success(let target):
+                do {
+                    let plan = try ModePlanner.plan(action, target: target, folder: resolver.folder, force: options.force)
+                    try carryOut(plan, options: options, into: &report)
+                    report.plans.append(plan)
+                } catch {
+                    report.errors.append("\(target.label): \(error)")
+                }
+            }
+        }
+        return report
+    }
+
+    func carryOut(_ plan: ModePlan, options: ModeRunOptions, into report: inout ModeRunReport) throws {
+        let label = plan.target.label
+        report.info.append(plan.action == .disable ? "Disabling \(label)." : "Setting \(label) \(plan.action.message).")
+        for name in plan.skippedUnconfined {
+            report.info.append("Profile \(name) is unconfined, skipping (use --force to change it anyway).")
+        }
+        report.info += plan.warnings.map { "Warning: \($0)" }
+        if options.dryRun {
+            report.diff += try plan.edited.diff(oldLabel: plan.target.file, newLabel: plan.target.file)
+            for link in plan.removeLinks { report.info.append("Would remove \(link).") }
+            if let l = plan.createLink { report.info.append("Would link \(l.link) -> \(l.destination).") }
+            return
+        }
+        try plan.edited.write(with: writer)
+        let fm = FileManager.default
+        for link in plan.removeLinks { try fm.removeItem(atPath: link) }
+        if let l = plan.createLink {
+            try fm.createDirectory(atPath: (l.link as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createSymbolicLink(atPath: l.link, withDestinationPath: l.destination)
+        }
+        guard !options.noReload else { return }
+        let failure = plan.action == .disable
+            ? reloader.remove(file: plan.target.file, folder: folder)
+            : reloader.replace(file: plan.target.file, folder: folder)
+        if let failure { report.errors.append(failure) }
+    }
+}

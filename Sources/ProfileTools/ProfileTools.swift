@@ -1,1 +1,0 @@
-// ProfileTools: see the module's files.

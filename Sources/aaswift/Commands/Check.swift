@@ -1,3 +1,4 @@
+import AppArmorPolicy
 import AppArmorSyntax
 import ArgumentParser
 import Foundation
@@ -31,6 +32,9 @@ struct CheckCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "The base folder of the policy (default /etc/apparmor.d).")
     var base: String?
 
+    @Option(name: .long, help: "A kernel feature ABI file (as in parser/tst/features_files).")
+    var features: String?
+
     @Option(name: .long, help: "Report format: text, tsv or json.")
     var report: Report = .text
 
@@ -46,42 +50,57 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let files = try PolicyFiles.expand(paths + FileList.read(filesFrom))
+        var featureSet: FeatureSet?
+        if let features {
+            do { featureSet = try FeatureSet(contentsOf: features) } catch {
+                throw ValidationError("\(features): cannot read the feature file")
+            }
+        }
+        let checker = PolicyChecker(options: CheckOptions(
+            searchPath: IncludeSearchPath(includeDirs: includeDirs, base: base ?? "/etc/apparmor.d"), features: featureSet))
         var anyFailed = false
         let color = Terminal.useColor(FileHandle.standardError)
         var stdout = ""
         for file in files {
-            let bytes: [UInt8]
-            do {
-                bytes = try readInput(file)
-            } catch {
-                anyFailed = true
-                let msg = "\(file): error: \(error.localizedDescription)"
-                switch report {
-                case .text: FileHandle.standardError.write(Data("aaswift: \(msg)\n".utf8))
-                case .tsv: stdout += "\(file)\tFAIL\t\(msg)\n"
-                case .json: stdout += JSON.object(["path": .string(file), "result": .string("FAIL"), "diagnostics": .array([.string(msg)])]) + "\n"
+            let diags: [PolicyDiagnostic]
+            if file == "-" || syntaxOnly {
+                let bytes: [UInt8]
+                do {
+                    bytes = try readInput(file)
+                } catch {
+                    anyFailed = true
+                    let msg = "\(file): error: \(error.localizedDescription)"
+                    switch report {
+                    case .text: FileHandle.standardError.write(Data("aaswift: \(msg)\n".utf8))
+                    case .tsv: stdout += "\(file)\tFAIL\t\(msg)\n"
+                    case .json: stdout += JSON.object(["path": .string(file), "result": .string("FAIL"), "diagnostics": .array([.string(msg)])]) + "\n"
+                    }
+                    continue
                 }
-                continue
+                diags = syntaxOnly ? PolicyChecker.checkSyntax(Parser.parse(path: file, bytes: bytes))
+                    : checker.check(path: file, bytes: bytes).diagnostics
+            } else {
+                diags = checker.check(path: file).diagnostics
             }
-            let result = Parser.parse(path: file, bytes: bytes)
-            let diags = result.diagnostics
-            let failed = diags.contains { $0.severity == .error }
+            let failed = diags.contains { $0.isError }
             if failed { anyFailed = true }
             switch report {
             case .text:
                 for d in diags {
-                    FileHandle.standardError.write(Data(d.rendered(in: result.source, color: color).utf8))
+                    FileHandle.standardError.write(Data(d.rendered(color: color).utf8))
                 }
             case .tsv:
-                let first = diags.first(where: { $0.severity == .error }).map { $0.oneLine(in: result.source) } ?? ""
+                let first = diags.first(where: \.isError).map { $0.oneLine } ?? ""
                 stdout += "\(file)\t\(failed ? "FAIL" : "PASS")\t\(first)\n"
             case .json:
                 let list: [JSON] = diags.map { d in
-                    let loc = result.source.location(of: d.range.lowerBound)
+                    let loc = d.location
                     return .object([
-                        ("id", .string(d.id.rawValue)), ("severity", .string(d.severity.rawValue)),
-                        ("message", .string(d.message)), ("line", .number(loc.line)), ("column", .number(loc.column)),
-                        ("offset", .number(d.range.lowerBound)), ("length", .number(d.range.count)),
+                        ("id", .string(d.diagnostic.id.rawValue)), ("severity", .string(d.diagnostic.severity.rawValue)),
+                        ("message", .string(d.diagnostic.message)), ("file", .string(d.source.path)),
+                        ("line", .number(loc.line)), ("column", .number(loc.column)),
+                        ("offset", .number(d.diagnostic.range.lowerBound)), ("length", .number(d.diagnostic.range.count)),
+                        ("notes", .array(d.diagnostic.notes.map { .string($0) })),
                     ])
                 }
                 stdout += JSON.object(["path": .string(file), "result": .string(failed ? "FAIL" : "PASS"), "diagnostics": .array(list)]) + "\n"

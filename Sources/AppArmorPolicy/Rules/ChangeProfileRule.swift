@@ -1,0 +1,58 @@
+import AppArmorSyntax
+
+/// `change_profile [safe|unsafe] [EXEC] [-> TARGET],`
+public struct ChangeProfileRule: Sendable {
+    /// Environment scrubbing: `unsafe` turns it off (default safe).
+    public var safe: Bool
+    public var execPath: String?
+    public var target: String?
+}
+
+enum ChangeProfileReader {
+    static func read(_ s: RuleScope, frame: ProfileFrame) -> RuleDetail? {
+        var elements = s.elements
+        var mode: String?
+        if case .word(let w, _) = elements.first, w == "safe" || w == "unsafe" {
+            mode = w
+            elements.removeFirst()
+        }
+        var exec: String?
+        var target: String?
+        var execRange = s.ruleRange
+        for e in elements {
+            switch e {
+            case .word(let w, let t):
+                guard exec == nil, target == nil else {
+                    s.error(.unexpectedElement, "unexpected '\(w)' in a change_profile rule", t.textRange)
+                    return nil
+                }
+                guard let p = s.checkAARE(w, t.textRange) else { return nil }
+                guard p.hasPrefix("/") || p.hasPrefix("{") || p.hasPrefix("*") else {
+                    s.error(.badValue, "the exec condition of change_profile must be an absolute path", t.textRange)
+                    return nil
+                }
+                exec = p
+                execRange = t.textRange
+            case .arrow(let t, let n):
+                guard let t, let p = s.checkAARE(t, n.textRange) else { return nil }
+                target = p
+            default:
+                s.error(.unexpectedElement, "unexpected text in a change_profile rule", e.range)
+                return nil
+            }
+        }
+        if mode != nil, exec == nil {
+            s.error(.safeUnsafeConflict, "'\(mode!)' needs an exec path in change_profile", s.ruleRange)
+            return nil
+        }
+        let safe = mode != "unsafe"
+        if let exec, !s.qualifiers.deny {
+            if frame.changeProfiles.contains(where: { $0.exec == exec && $0.safe != safe }) {
+                s.error(.safeUnsafeConflict, "change_profile rules for '\(exec)' disagree on safe/unsafe", execRange)
+                return nil
+            }
+            frame.changeProfiles.append((exec, safe, execRange, s.result))
+        }
+        return .changeProfile(ChangeProfileRule(safe: safe, execPath: exec, target: target))
+    }
+}

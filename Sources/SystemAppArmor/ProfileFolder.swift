@@ -1,0 +1,47 @@
+/// The profile folder (`/etc/apparmor.d` unless overridden) and its special subfolders.
+public struct ProfileFolder: Sendable, Equatable {
+    public static let defaultPath = "/etc/apparmor.d"
+
+    /// The folder, as a path on the file system (already under any root prefix).
+    public let path: String
+
+    /// `override` (a `-d DIR` option) wins; otherwise `/etc/apparmor.d` under the root.
+    public init(override: String? = nil, root: SystemRoot = .live) {
+        if let override, !override.isEmpty {
+            var p = override
+            while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
+            path = p
+        } else {
+            path = root.path(Self.defaultPath)
+        }
+    }
+
+    /// `disable/`: a link here keeps the profile from loading at boot.
+    public var disableFolder: String { path + "/disable" }
+    /// `force-complain/`: a link here loads the profile in complain mode at boot.
+    public var forceComplainFolder: String { path + "/force-complain" }
+    /// `local/`: site additions included by the shipped profiles.
+    public var localFolder: String { path + "/local" }
+
+    /// Where a profile file's link lives in a special folder: the file's name below it.
+    public func disableLink(for profileFile: String) -> String {
+        disableFolder + "/" + Self.baseName(profileFile)
+    }
+
+    public func forceComplainLink(for profileFile: String) -> String {
+        forceComplainFolder + "/" + Self.baseName(profileFile)
+    }
+
+    static func baseName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    /// Files the loaders skip in a profile folder, as apparmor_parser and the init scripts do:
+    /// hidden files, editor and package-manager leftovers.
+    public static func isSkippedName(_ name: String) -> Bool {
+        if name.hasPrefix(".") || name.hasSuffix("~") { return true }
+        let suffixes = [".rpmnew", ".rpmsave", ".orig", ".rej", ".dpkg-new", ".dpkg-old", ".dpkg-dist",
+                        ".dpkg-bak", ".dpkg-remove", ".pacsave", ".pacnew", ".swp"]
+        return suffixes.contains { name.hasSuffix($0) } || name == "README"
+    }
+}

@@ -29,12 +29,35 @@ extension AppArmorKernel {
         }.sorted()
     }
 
-    /// The label of one task, as aa_getprocattr(pid, "current") reads it: the AppArmor
-    /// specific `attr/apparmor/current` when the kernel has that folder, else `attr/current`.
+    /// Where task labels live, decided once for the whole system as libapparmor does: the
+    /// AppArmor folder `attr/apparmor/` when the calling task has one (under a fixture root:
+    /// `/proc/self/attr/apparmor`), else the shared `attr/` files unless the module parameter
+    /// says AppArmor is off.
+    public enum ProcAttrLayout: Sendable, Equatable {
+        case apparmorFolder
+        case shared
+        case unavailable
+    }
+
+    public var procAttrLayout: ProcAttrLayout {
+        if root.isDirectory("/proc/self/attr/apparmor") { return .apparmorFolder }
+        if root.readText(Self.enabledParameter)?.hasPrefix("N") == true { return .unavailable }
+        return .shared
+    }
+
+    /// The label of one task, as aa_getprocattr(pid, "current") reads it.
     public func label(of pid: Int32) -> Result<ConfinementLabel, SystemErrno> {
         if useLibAppArmor { return LibAppArmor.procAttr(pid: pid) }
-        let base = "/proc/\(pid)/attr"
-        let path = root.isDirectory(base + "/apparmor") ? base + "/apparmor/current" : base + "/current"
+        return label(of: pid, layout: procAttrLayout)
+    }
+
+    func label(of pid: Int32, layout: ProcAttrLayout) -> Result<ConfinementLabel, SystemErrno> {
+        let path: String
+        switch layout {
+        case .apparmorFolder: path = "/proc/\(pid)/attr/apparmor/current"
+        case .shared: path = "/proc/\(pid)/attr/current"
+        case .unavailable: return .failure(SystemErrno(ENOENT))
+        }
         switch root.readBytes(path) {
         case .failure(let err): return .failure(err)
         case .success(let bytes):
@@ -65,8 +88,9 @@ extension AppArmorKernel {
     public func processes(withCommandLines: Bool = false) -> [ProcessLabel]? {
         guard let pids = pids() else { return nil }
         var out: [ProcessLabel] = []
+        let layout = procAttrLayout
         for pid in pids {
-            guard case .success(let label) = label(of: pid) else { continue }
+            guard case .success(let label) = useLibAppArmor ? label(of: pid) : label(of: pid, layout: layout) else { continue }
             out.append(ProcessLabel(
                 pid: pid, executable: executable(of: pid), label: label,
                 commandLine: withCommandLines ? commandLine(of: pid) : []))

@@ -65,8 +65,10 @@ extension AppArmorKernel {
         guard let pids = pids() else { return nil }
         let names = Set(profiles.map(\.name))
         var out: [StatusProcess] = []
+        let layout = procAttrLayout
         for pid in pids {
-            guard case .success(let label) = label(of: pid), let exe = executable(of: pid) else { continue }
+            let read = useLibAppArmor ? label(of: pid) : label(of: pid, layout: layout)
+            guard case .success(let label) = read, let exe = executable(of: pid) else { continue }
             if let mode = label.mode {
                 out.append(StatusProcess(pid: String(pid), profile: label.label, executable: exe,
                                          mode: mode == "user" ? "prompt" : mode))

@@ -50,16 +50,24 @@ final class KernelFixtureTests: XCTestCase {
         XCTAssertEqual(try kernel("nopolicy").loadedProfiles().get(), [])
     }
 
-    func testProcessesReadBothAttrLayoutsAndSkipUnreadableTasks() throws {
+    func testAttrLayoutIsDecidedOnceForTheSystem() throws {
+        XCTAssertEqual(kernel("mixed").procAttrLayout, .apparmorFolder)
+        XCTAssertEqual(kernel("oldkernel").procAttrLayout, .shared)
+        XCTAssertEqual(kernel("notmounted").procAttrLayout, .unavailable)
+        // attr/current holds another LSM's text on the new-layout kernel; the old kernel's is ours.
+        XCTAssertEqual(try kernel("mixed").label(of: 530).get(), ConfinementLabel(label: "evince", mode: "complain"))
+        XCTAssertEqual(try kernel("oldkernel").label(of: 530).get(), ConfinementLabel(label: "evince", mode: "complain"))
+        XCTAssertEqual(kernel("oldkernel").processes()?.map(\.pid), [412, 530, 601])
+    }
+
+    func testProcessesSkipUnreadableTasks() throws {
         let k = kernel("mixed")
         let processes = try XCTUnwrap(k.processes(withCommandLines: true))
         let byPid = Dictionary(uniqueKeysWithValues: processes.map { ($0.pid, $0) })
         // pid 1500 has no attr folder; "self" and "sys" are not pids.
         XCTAssertNil(byPid[1500])
         XCTAssertEqual(processes.map(\.pid), processes.map(\.pid).sorted())
-        // New layout wins over attr/current (which holds another LSM's text here).
         XCTAssertEqual(byPid[412]?.label, ConfinementLabel(label: "/usr/sbin/cupsd", mode: "enforce"))
-        // Old layout: attr/current only.
         XCTAssertEqual(byPid[414]?.label, ConfinementLabel(label: "/usr/lib/cups/backend/cups-pdf", mode: "complain"))
         XCTAssertEqual(byPid[1300]?.label, ConfinementLabel(label: "unconfined", mode: nil))
         XCTAssertEqual(byPid[801]?.label.mode, "mixed")

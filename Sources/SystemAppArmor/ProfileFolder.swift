@@ -1,3 +1,5 @@
+import Foundation
+
 /// The profile folder (`/etc/apparmor.d` unless overridden) and its special subfolders.
 public struct ProfileFolder: Sendable, Equatable {
     public static let defaultPath = "/etc/apparmor.d"
@@ -14,6 +16,45 @@ public struct ProfileFolder: Sendable, Equatable {
         } else {
             path = root.path(Self.defaultPath)
         }
+    }
+
+    /// The folder the tools use, found as upstream's tools find it: `override` (a `-d DIR`
+    /// option) wins; then the first existing folder of `profiledir` in the `[settings]` of
+    /// logprof.conf (under the root); then /etc/apparmor.d.
+    public static func locate(override: String? = nil, root: SystemRoot = .live,
+                              configFile: String = "/etc/apparmor/logprof.conf") -> ProfileFolder {
+        if let override, !override.isEmpty { return ProfileFolder(override: override) }
+        if let text = root.readText(configFile),
+           let dirs = settingsValue("profiledir", in: text),
+           let first = dirs.split(separator: " ").map(String.init).first(where: { root.isDirectory($0) }) {
+            return ProfileFolder(override: root.path(first))
+        }
+        return ProfileFolder(root: root)
+    }
+
+    /// The extra, inactive profiles (`inactive_profiledir` of logprof.conf), when set.
+    public static func inactiveFolder(root: SystemRoot = .live, configFile: String = "/etc/apparmor/logprof.conf") -> String? {
+        guard let text = root.readText(configFile), let value = settingsValue("inactive_profiledir", in: text) else { return nil }
+        return value.split(separator: " ").first.map { root.path(String($0)) }
+    }
+
+    /// A key's value in the `[settings]` section of an ini-style file (`key = value`, `#` comments).
+    static func settingsValue(_ key: String, in text: String) -> String? {
+        var inSettings = false
+        for raw in text.split(separator: "\n") {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                .trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                inSettings = line == "[settings]"
+                continue
+            }
+            guard inSettings, let eq = line.firstIndex(of: "=") else { continue }
+            if line[..<eq].trimmingCharacters(in: .whitespaces) == key {
+                return line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+                    .split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+            }
+        }
+        return nil
     }
 
     /// `disable/`: a link here keeps the profile from loading at boot.

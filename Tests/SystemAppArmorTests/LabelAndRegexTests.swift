@@ -1,3 +1,4 @@
+import AASwiftTestSupport
 import Foundation
 import XCTest
 @testable import SystemAppArmor
@@ -53,6 +54,22 @@ final class LabelAndRegexTests: XCTestCase {
         XCTAssertEqual(root.systemPath("/tmp/tree/etc/apparmor.d"), "/etc/apparmor.d")
         XCTAssertTrue(SystemRoot("").isLive)
         XCTAssertEqual(SystemRoot.live.path("/sys"), "/sys")
+    }
+
+    func testProfileFolderFromLogprofConf() throws {
+        let fixture = AASwiftTestSupport.Fixtures.project("Tests/SystemAppArmorTests/Fixtures/mixed").path
+        let root = SystemRoot(fixture)
+        XCTAssertEqual(ProfileFolder.locate(root: root).path, fixture + "/srv/profiles")
+        XCTAssertEqual(ProfileFolder.locate(override: "/x/y", root: root).path, "/x/y")
+        XCTAssertEqual(ProfileFolder.inactiveFolder(root: root), fixture + "/usr/share/apparmor/extra-profiles")
+        // Without a config file: the default under the root.
+        XCTAssertEqual(ProfileFolder.locate(root: root, configFile: "/nope.conf").path, fixture + "/etc/apparmor.d")
+        let folder = ProfileFolder(root: root)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: folder.disableLink(for: "usr.sbin.cupsd")),
+                       "../usr.sbin.cupsd")
+        // Upstream's own logprof.conf names /etc/apparmor.d first.
+        let upstream = try String(contentsOf: AASwiftTestSupport.Fixtures.conformance("utils-config/logprof.conf"), encoding: .utf8)
+        XCTAssertEqual(ProfileFolder.settingsValue("profiledir", in: upstream), "/etc/apparmor.d /etc/subdomain.d")
     }
 
     func testProfileFolder() {

@@ -131,28 +131,27 @@ public struct StatusReporter: Sendable {
 
         var json: [(String, JSONOutput)] = [("version", .string("2"))]
         let renderer = StatusRenderer(filter: filter, prose: prose)
-        if query.showProfiles {
+        /// One part of the report: a count, a JSON member or the prose listing.
+        func part(_ list: String, _ counter: String, count: () -> Int, json value: () -> JSONOutput, text: () -> String) {
             if query.count {
-                let n = filter.profiles(profiles).count
-                if query.json { json.append(("profile_count", .integer(n))) } else { output.standardOutput += "\(n)\n" }
+                let n = count()
+                if query.json { json.append((counter, .integer(n))) } else { output.standardOutput += "\(n)\n" }
             } else if query.json {
-                json.append(("profiles", renderer.profilesJSON(profiles)))
+                json.append((list, value()))
             } else {
-                output.standardOutput += renderer.profilesText(profiles)
+                output.standardOutput += text()
             }
+        }
+        if query.showProfiles {
+            part("profiles", "profile_count", count: { filter.profiles(profiles).count },
+                 json: { renderer.profilesJSON(profiles) }, text: { renderer.profilesText(profiles) })
         }
         if query.showProcesses {
             guard let processes = kernel.statusProcesses(profiles: profiles) else {
                 return fail("Failed to get processes: \(StatusExit.internalError)....", StatusExit.internalError)
             }
-            if query.count {
-                let n = filter.processes(processes).count
-                if query.json { json.append(("process_count", .integer(n))) } else { output.standardOutput += "\(n)\n" }
-            } else if query.json {
-                json.append(("processes", renderer.processesJSON(processes)))
-            } else {
-                output.standardOutput += renderer.processesText(processes)
-            }
+            part("processes", "process_count", count: { filter.processes(processes).count },
+                 json: { renderer.processesJSON(processes) }, text: { renderer.processesText(processes) })
         }
         if query.json {
             let value = JSONOutput.object(json)

@@ -35,7 +35,7 @@ struct DecodeLogCommand: ParsableCommand {
             }
             source = s
         }
-        let out = OutputBuffer()
+        let out = LogOutputBuffer()
         let label = file == "-" ? "-" : String(file.split(separator: "/").last ?? Substring(file))
         switch format {
         case .testMulti:
@@ -74,7 +74,7 @@ enum DecodeLogError: Error, CustomStringConvertible {
 }
 
 /// Buffered writes to standard output.
-final class OutputBuffer {
+final class LogOutputBuffer {
     private var buf: [UInt8] = []
 
     init() { buf.reserveCapacity(1 << 16) }

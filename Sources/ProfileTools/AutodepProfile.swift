@@ -1,0 +1,69 @@
+import AppArmorEdit
+import Foundation
+
+/// A new, minimal profile for a program, as `autodep` writes it: `profile NAME /path`, the
+/// base abstraction, the program itself `mr`; for a script, its interpreter (`ix`) and the
+/// interpreter's abstraction, as upstream does.
+public struct AutodepProfile: Sendable, Equatable {
+    public var name: String
+    public var program: String
+    public var fileName: String
+    public var text: String
+    public var interpreter: String?
+
+    /// Builds the profile; `flags` such as `complain`.
+    public init(program: String, flags: [String] = [], abi: String? = "abi/4.0") {
+        self.program = program
+        let base = (program as NSString).lastPathComponent
+        name = base
+        fileName = String(program.drop(while: { $0 == "/" })).replacingOccurrences(of: "/", with: ".")
+        var includes = ["abstractions/base"]
+        var rules = [CanonicalPrinter.file(program, permissions: "mr")]
+        interpreter = Self.interpreter(of: program)
+        if let interp = interpreter {
+            rules.append(CanonicalPrinter.file(interp, permissions: "ix"))
+            rules[0] = CanonicalPrinter.file(program, permissions: "r")
+            if let a = Self.abstraction(forInterpreter: interp) { includes.append(a) }
+        }
+        let p = NewProfile(name: base, attachment: program, flags: flags, includes: includes, rules: rules)
+        text = CanonicalPrinter.file(abi: abi, profiles: [p])
+    }
+
+    /// The interpreter of a `#!` script (the program after `env`, found on PATH).
+    public static func interpreter(of path: String) -> String? {
+        guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? h.close() }
+        let head = h.readData(ofLength: 256)
+        guard head.starts(with: Array("#!".utf8)) else { return nil }
+        let line = String(decoding: head.dropFirst(2).prefix { $0 != 0x0A }, as: UTF8.self)
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard var interp = words.first else { return nil }
+        if (interp as NSString).lastPathComponent == "env", words.count > 1 {
+            let prog = words[1]
+            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+            interp = path.split(separator: ":").map { $0 + "/" + prog }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/" + prog
+        }
+        return interp
+    }
+
+    static func abstraction(forInterpreter i: String) -> String? {
+        let n = (i as NSString).lastPathComponent
+        if ["bash", "sh", "dash", "zsh", "ksh"].contains(n) { return "abstractions/bash" }
+        if n.hasPrefix("python") { return "abstractions/python" }
+        if n.hasPrefix("perl") { return "abstractions/perl" }
+        if n.hasPrefix("ruby") { return "abstractions/ruby" }
+        if n == "php" { return "abstractions/php" }
+        return nil
+    }
+}
+
+extension LogprofSession {
+    /// Queues a new profile for an exec target that has none (upstream's "create one?").
+    public func createProfile(for program: String) -> String? {
+        let p = AutodepProfile(program: program)
+        let file = policy.dir + "/" + p.fileName
+        guard !FileManager.default.fileExists(atPath: file) else { return nil }
+        record(LogprofChange(kind: .newProfile, file: file, profile: p.name, text: p.text, family: "profile")) { _ in }
+        return "Creating a profile for \(program) in \(file)."
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// One accepted change: a rule or include added to a profile, or a new profile file.
+public struct LogprofChange: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        case rule, include, newProfile
+    }
+
+    public var kind: Kind
+    /// The profile file to change (for a new profile, the file to create).
+    public var file: String
+    /// `profile` or `profile//hat`.
+    public var profile: String
+    /// The rule with its comma, the include name, or the new file's text.
+    public var text: String
+    /// The rule's keyword (`file`, `capability`, `network`...) for placement.
+    public var family: String
+
+    public init(kind: Kind, file: String, profile: String, text: String, family: String) {
+        self.kind = kind
+        self.file = file
+        self.profile = profile
+        self.text = text
+        self.family = family
+    }
+}
+
+/// The reviewable output of a session: what `--plan-out` writes and `aaswift apply` reads.
+public struct LogprofPlan: Codable, Sendable, Equatable {
+    public var version = 1
+    public var profileDir: String
+    public var local: Bool
+    public var changes: [LogprofChange]
+
+    public init(profileDir: String, local: Bool = false, changes: [LogprofChange]) {
+        self.profileDir = profileDir
+        self.local = local
+        self.changes = changes
+    }
+
+    public func encoded() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try e.encode(self)
+    }
+
+    public static func decode(_ data: Data) throws -> LogprofPlan {
+        try JSONDecoder().decode(LogprofPlan.self, from: data)
+    }
+}

@@ -1,0 +1,167 @@
+import AppArmorPolicy
+import AppArmorSyntax
+import AuditLog
+
+/// Compiled AARE patterns, shared by every rule set of a run.
+final class MatcherCache {
+    private var cache: [String: AAREMatcher?] = [:]
+
+    func matcher(_ pattern: String) -> AAREMatcher? {
+        if let m = cache[pattern] { return m }
+        let m = try? AAREMatcher(pattern)
+        cache[pattern] = m
+        return m
+    }
+}
+
+/// The rules of a profile (its includes resolved, variables expanded) in a form that answers
+/// "is this request already allowed (or denied)?", plus the rules logprof has added so far.
+final class CoverageSet {
+    struct FileEntry {
+        var pattern: String
+        var prefix: [UInt8]
+        var perms: Set<Character>
+        var owner: Bool
+        var deny: Bool
+    }
+
+    let matchers: MatcherCache
+    private(set) var files: [FileEntry] = []
+    private var capabilities = Set<String>()
+    private var allCapabilities = false
+    private var networks: [(domain: String?, type: String?)] = []
+    private var bareKinds = Set<SyntaxKind>()
+    private var texts = Set<String>()
+    private var everything = false
+
+    init(matchers: MatcherCache) {
+        self.matchers = matchers
+    }
+
+    /// Adds the loaded rules of a profile; `text` gives a rule's source text.
+    func add(_ rules: [PolicyRule], text: (PolicyRule) -> String?) {
+        for r in rules {
+            let q = r.qualifiers
+            switch r.detail {
+            case .file(let f):
+                var perms = Set<Character>()
+                let p = f.permissions
+                if p.read { perms.insert("r") }
+                if p.write { perms.insert("w"); perms.insert("a") }
+                if p.append { perms.insert("a") }
+                if p.link { perms.insert("l") }
+                if p.lock { perms.insert("k") }
+                if p.mmap { perms.insert("m") }
+                if p.exec != nil { perms.insert("x") }
+                addFile(pattern: f.path ?? "/{**,}", perms: perms, owner: q.owner, deny: q.deny)
+            case .capability(let names):
+                if q.deny { continue }
+                if names.isEmpty { allCapabilities = true } else { capabilities.formUnion(names) }
+            case .network(let n):
+                if q.deny || !n.conditions.isEmpty { continue }
+                networks.append((n.domain, n.typeOrProtocol))
+            case .access(let a):
+                if r.kind == .allRule { everything = true; continue }
+                if q.deny { continue }
+                if a.perms.isEmpty && a.conditions.isEmpty { bareKinds.insert(r.kind) }
+                if let t = text(r) { texts.insert(Self.normalized(t)) }
+            default:
+                if q.deny { continue }
+                if let t = text(r) { texts.insert(Self.normalized(t)) }
+            }
+        }
+    }
+
+    func addFile(pattern: String, perms: Set<Character>, owner: Bool, deny: Bool) {
+        files.append(FileEntry(pattern: pattern, prefix: Self.literalPrefix(pattern), perms: perms, owner: owner, deny: deny))
+    }
+
+    /// Adds a rule text logprof proposed (not a file rule; those go through `addFile`).
+    func addText(_ t: String) {
+        texts.insert(Self.normalized(t))
+    }
+
+    /// The permissions granted (allow) or refused (deny) to a path by matching rules, and the
+    /// patterns of the matching allow rules.
+    func filePermissions(path: [UInt8], owner: Bool) -> (allow: Set<Character>, deny: Set<Character>, allowNonOwner: Set<Character>, patterns: [String]) {
+        var allow = Set<Character>(), deny = Set<Character>(), nonOwner = Set<Character>()
+        var patterns: [String] = []
+        for e in files where e.prefix.count <= path.count && path.starts(with: e.prefix) {
+            if e.owner && !owner { continue }
+            guard let m = matchers.matcher(e.pattern), m.matches(bytes: path) else { continue }
+            if e.deny {
+                deny.formUnion(e.perms)
+            } else {
+                allow.formUnion(e.perms)
+                if !e.owner { nonOwner.formUnion(e.perms) }
+                patterns.append(e.pattern)
+            }
+        }
+        return (allow, deny, nonOwner, patterns)
+    }
+
+    /// Whether the request is already allowed or denied by these rules.
+    func isKnown(_ kind: EventKind) -> Bool {
+        if everything { return true }
+        switch kind {
+        case .file(let f):
+            let want = Set(f.permissions.map(\.rawValue))
+            let got = filePermissions(path: f.path, owner: f.owner)
+            return want.isSubset(of: got.allow) || want.isSubset(of: got.deny)
+        case .exec(let path, _):
+            let got = filePermissions(path: path, owner: false)
+            return got.allow.contains("x") || got.deny.contains("x")
+        case .capability(let name):
+            return allCapabilities || capabilities.contains(name)
+        case .network(let n):
+            let fam = n.family.map { String(decoding: $0, as: UTF8.self) }
+            let typ = n.sockType.map { String(decoding: $0, as: UTF8.self) }
+            return networks.contains { ($0.domain == nil || $0.domain == fam) && ($0.type == nil || $0.type == typ) }
+        case .changeHat:
+            return false
+        default:
+            if let k = Self.syntaxKind(kind), bareKinds.contains(k) { return true }
+            guard let p = RuleText.proposal(for: kind) else { return false }
+            return texts.contains(Self.normalized(p.line))
+        }
+    }
+
+    static func syntaxKind(_ kind: EventKind) -> SyntaxKind? {
+        switch kind {
+        case .file, .exec: .fileRule
+        case .capability: .capabilityRule
+        case .network: .networkRule
+        case .unix: .unixRule
+        case .dbus: .dbusRule
+        case .signal: .signalRule
+        case .ptrace: .ptraceRule
+        case .mount(let m): m.operation == .mount ? .mountRule : (m.operation == .remount ? .remountRule : .umountRule)
+        case .pivotRoot: .pivotRootRule
+        case .changeProfile: .changeProfileRule
+        case .changeHat: nil
+        case .userns: .usernsRule
+        case .mqueue: .mqueueRule
+        case .ioUring: .ioUringRule
+        }
+    }
+
+    /// Whitespace collapsed, the trailing comma dropped, qualifiers kept.
+    static func normalized(_ t: String) -> String {
+        var s = t.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).joined(separator: " ")
+        while s.hasSuffix(",") || s.hasSuffix(" ") { s.removeLast() }
+        return s
+    }
+
+    /// The bytes before the first AARE special character: a path must start with them to match.
+    static func literalPrefix(_ pattern: String) -> [UInt8] {
+        var out: [UInt8] = []
+        for b in pattern.utf8 {
+            switch b {
+            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\\"), UInt8(ascii: "@"), UInt8(ascii: "\""):
+                return out
+            default: out.append(b)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,130 @@
+import AuditLog
+import Foundation
+
+/// One request from the log after deduplication: the mode it was logged in, its profile (and
+/// hat or child), and what it asks. File requests on the same path and owner merge their
+/// permissions, as upstream's hashlog does.
+public struct LogprofItem: Sendable, Hashable {
+    public var mode: AuditEventType
+    public var profile: String
+    public var hat: String?
+    public var kind: EventKind
+
+    public init(mode: AuditEventType, profile: String, hat: String? = nil, kind: EventKind) {
+        self.mode = mode
+        self.profile = profile
+        self.hat = hat
+        self.kind = kind
+    }
+
+    /// `profile//hat`, or the profile.
+    public var fullName: String { hat.map { profile + "//" + $0 } ?? profile }
+}
+
+/// Why a log gave nothing to ask, for the message logprof prints.
+public struct LogStatistics: Sendable, Equatable {
+    public var lines = 0
+    public var appArmorRecords = 0
+    public var events = 0
+}
+
+/// Collects the distinct requests of one or more logs, in a stable order.
+public struct LogprofEventCollector {
+    public private(set) var items: [LogprofItem] = []
+    public private(set) var stats = LogStatistics()
+    private var index: [LogprofItem: Int] = [:]
+    private var fileIndex: [FileKey: Int] = [:]
+
+    struct FileKey: Hashable {
+        var mode: AuditEventType
+        var profile: String
+        var hat: String?
+        var path: LogBytes
+        var owner: Bool
+    }
+
+    public init() {}
+
+    /// Reads every record of a source.
+    public mutating func read(_ source: LineSource) {
+        let reader = AuditLogReader(source: source, onlyAppArmor: true)
+        reader.forEachRecord { record, _ in add(record) }
+        stats.lines += source.lineNumber
+    }
+
+    public mutating func add(_ record: AuditRecord) {
+        switch record.event {
+        case .allowed, .denied: stats.appArmorRecords += 1
+        case .audit, .status, .error, .hint: stats.appArmorRecords += 1; return
+        default: return
+        }
+        for e in EventExtraction.extract(record).events { add(e) }
+    }
+
+    public mutating func add(_ e: Event) {
+        guard e.mode == .allowed || e.mode == .denied else { return }
+        stats.events += 1
+        let (p, h) = splitProfileName(e.profile)
+        var name = String(decoding: p, as: UTF8.self)
+        var hat = h.map { String(decoding: $0, as: UTF8.self) }
+        if let hh = hat, hh.hasPrefix("null-") { hat = nil; name = "null-complain-profile" }
+        if name.hasPrefix("null-") { name = "null-complain-profile" }
+        if case .file(var f) = e.kind {
+            // `x` alone is an exec question; with other permissions it is dropped.
+            let key = FileKey(mode: e.mode, profile: name, hat: hat, path: f.path, owner: f.owner)
+            if let at = fileIndex[key], case .file(var old) = items[at].kind {
+                old.permissions.formUnion(f.permissions)
+                items[at].kind = .file(old)
+                return
+            }
+            f.target = nil
+            let item = LogprofItem(mode: e.mode, profile: name, hat: hat, kind: .file(f))
+            fileIndex[key] = items.count
+            items.append(item)
+            return
+        }
+        let item = LogprofItem(mode: e.mode, profile: name, hat: hat, kind: e.kind)
+        if index[item] == nil {
+            index[item] = items.count
+            items.append(item)
+        }
+    }
+
+    /// Upstream's question order: complain-mode requests first, then enforce-mode; profiles
+    /// sorted; a profile before its hats; rule kinds in upstream's order; log order within.
+    public func ordered() -> [LogprofItem] {
+        items.enumerated().sorted { a, b in
+            let ka = Self.sortKey(a.element), kb = Self.sortKey(b.element)
+            if ka.mode != kb.mode { return ka.mode < kb.mode }
+            if ka.profile != kb.profile { return ka.profile < kb.profile }
+            if ka.hat != kb.hat { return ka.hat < kb.hat }
+            if ka.kind != kb.kind { return ka.kind < kb.kind }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    static func sortKey(_ i: LogprofItem) -> (mode: Int, profile: String, hat: String, kind: Int) {
+        (i.mode == .allowed ? 0 : 1, i.profile, i.hat ?? "", kindOrder(i.kind))
+    }
+
+    /// exec and change_hat come first (their own prompts), then upstream's rule-type order.
+    static func kindOrder(_ k: EventKind) -> Int {
+        switch k {
+        case .exec: 0
+        case .changeHat: 1
+        case .capability: 2
+        case .changeProfile: 3
+        case .dbus: 4
+        case .file: 5
+        case .network: 6
+        case .ptrace: 7
+        case .signal: 8
+        case .userns: 9
+        case .mqueue: 10
+        case .ioUring: 11
+        case .mount: 12
+        case .pivotRoot: 13
+        case .unix: 14
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import AuditLog
+import Foundation
+
+/// A question about an exec request: how the program runs (inherit, child, profile, named,
+/// unconfined), with the `ix` fallback toggle.
+public struct ExecQuestion: Sendable {
+    public let item: LogprofItem
+    public let target: String
+    /// Exec letters offered (`i`, `p`, `c`, `n`, `u`) from logprof.conf `[qualifiers]`.
+    public let letters: String
+    public var fallbackInherit = false
+    public let targetHasProfile: Bool
+    public let severity: Severity
+
+    public var commands: [LogprofMenuCommand] {
+        var c: [LogprofMenuCommand] = []
+        if letters.contains("i") { c.append(.inherit) }
+        if letters.contains("c") && item.hat == nil { c.append(fallbackInherit ? .childInherit : .child) }
+        if letters.contains("p") { c.append(fallbackInherit ? .profileInherit : .profile) }
+        if letters.contains("n") { c.append(fallbackInherit ? .namedInherit : .named) }
+        if letters.contains("u") { c.append(.unconfined) }
+        c.append(fallbackInherit ? .ixOff : .ixOn)
+        return c + [.deny, .abort, .ignore, .finish]
+    }
+
+    /// (P)rofile when the target has a profile, else In(h)erit, (C)hild, (N)amed, (D)eny.
+    public var defaultCommand: LogprofMenuCommand {
+        let c = commands
+        for k: LogprofMenuCommand in (targetHasProfile ? [.profile, .profileInherit] : []) + [.inherit, .child, .childInherit, .named, .namedInherit] where c.contains(k) {
+            return k
+        }
+        return .deny
+    }
+
+    public func prompt() -> LogprofPrompt {
+        var h: [(String, HeaderValue)] = [("Profile", .text(item.fullName)), ("Execute", .text(target))]
+        switch severity {
+        case .rank(let n): h.append(("Severity", .number(n)))
+        case .unknown: h.append(("Severity", .text("unknown")))
+        }
+        return LogprofPrompt(title: nil, headers: h, explanation: nil, options: [], selected: 0, commands: commands, defaultCommand: defaultCommand)
+    }
+
+    /// Whether this choice asks the secure-execution question (profile and child transitions).
+    public static func asksSecureExec(_ c: LogprofMenuCommand) -> Bool {
+        [.profile, .profileInherit, .child, .childInherit, .named, .namedInherit].contains(c)
+    }
+}
+
+/// A request for a hat or child profile the profile does not have.
+public struct HatQuestion: Sendable {
+    public let item: LogprofItem
+    public let hat: String
+    public let defaultHat: String?
+
+    public var commands: [LogprofMenuCommand] {
+        (defaultHat != nil ? [.addHat, .useDefaultHat] : [.addHat]) + [.deny, .abort, .finish]
+    }
+
+    public func prompt() -> LogprofPrompt {
+        var h: [(String, HeaderValue)] = [("Profile", .text(item.profile))]
+        if let d = defaultHat { h.append(("Default Hat", .text(d))) }
+        h.append(("Requested Hat", .text(hat)))
+        return LogprofPrompt(title: nil, headers: h, explanation: nil, options: [], selected: 0, commands: commands, defaultCommand: .deny)
+    }
+}
+
+extension LogprofSession {
+    func execQuestion(_ item: LogprofItem, path: String) -> ExecQuestion {
+        ExecQuestion(item: item, target: path, letters: config.execQualifiers(for: path),
+                     targetHasProfile: policy.profileName(forProgram: path) != nil,
+                     severity: severityDB.rank(path: path, modes: "x"))
+    }
+
+    /// Applies an exec answer: the rule it adds (`ix` also brings `mr`), with `safe` upper-casing
+    /// the mode (secure execution or a scrubbed environment) and `named` the `-> target`.
+    @discardableResult
+    public func answerExec(_ q: ExecQuestion, _ c: LogprofMenuCommand, safe: Bool = false, named: String? = nil) -> String? {
+        var mode: String
+        switch c {
+        case .inherit: mode = "ix"
+        case .profile: mode = "px"
+        case .profileInherit: mode = "pix"
+        case .child: mode = "cx"
+        case .childInherit: mode = "cix"
+        case .named: mode = "px"
+        case .namedInherit: mode = "pix"
+        case .unconfined: mode = "ux"
+        case .deny: mode = "x"
+        default: return nil
+        }
+        if safe, mode != "ix", mode != "x" { mode = mode.prefix(1).uppercased() + mode.dropFirst() }
+        guard let file = policy.file(of: q.item.profile) else { return nil }
+        let path = ProfileQuoting.path(Array(q.target.utf8))
+        var text: String
+        if c == .deny {
+            text = "deny \(path) x,"
+        } else {
+            text = "\(path) \(c == .inherit ? "mrix" : mode)"
+            if let n = named, [.named, .namedInherit].contains(c) { text += " -> " + n }
+            text += ","
+        }
+        record(LogprofChange(kind: .rule, file: file, profile: q.item.fullName, text: text, family: "file")) { set in
+            set.addFile(pattern: q.target, perms: c == .inherit ? ["m", "r", "x"] : ["x"], owner: false, deny: c == .deny)
+        }
+        return "Adding \(text) to profile \(q.item.fullName)."
+    }
+
+    /// Skips every request of a hat the user refused.
+    public func denyHat(_ q: HatQuestion) {
+        skippedHats.insert(q.item.profile + "//" + q.hat)
+    }
+
+    /// Adds the hat (or child) a request asked for, as an empty block in the profile.
+    @discardableResult
+    public func addHat(_ q: HatQuestion, name: String? = nil) -> String? {
+        guard let file = policy.file(of: q.item.profile) else { return nil }
+        let hat = name ?? q.hat
+        addedHats.insert(q.item.profile + "//" + hat)
+        if hat != q.hat { skippedHats.insert(q.item.fullName) }
+        record(LogprofChange(kind: .rule, file: file, profile: q.item.profile, text: "^\(hat) {\n}", family: "hat")) { _ in }
+        return "Adding hat \(hat) to profile \(q.item.profile)."
+    }
+}

@@ -1,0 +1,157 @@
+import AppArmorPolicy
+import AppArmorSyntax
+import AuditLog
+import Foundation
+
+/// The profile folder as logprof sees it: every profile by name with the file that holds it,
+/// rule sets for coverage, and the abstractions that could be suggested. Files the policy
+/// loader reports errors for still contribute what it understood: syntax an older tool does
+/// not know elsewhere in the folder never stops logprof.
+public final class LogprofPolicy {
+    public let dir: String
+    let checker: PolicyChecker
+    let matchers = MatcherCache()
+    /// Top-level profile name to its file and loaded model.
+    private(set) var profiles: [String: (file: String, profile: Profile, variables: VariableTable)] = [:]
+    private var coverage: [String: CoverageSet] = [:]
+    private var abstractions: [Abstraction]?
+    public let customIncludes: [String]
+
+    struct Abstraction {
+        var name: String
+        var file: String
+        var rules: CoverageSet
+        /// nil: suggest anywhere; empty: never; else profile-name regexes.
+        var suggest: [String]?
+    }
+
+    public init(dir: String, customIncludes: [String] = []) {
+        self.dir = dir
+        self.customIncludes = customIncludes
+        checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: dir)))
+        for file in PolicyFileCache.folderFiles(dir) {
+            let report = checker.check(path: file)
+            for p in report.policy.profiles where profiles[p.name] == nil {
+                profiles[p.name] = (file, p, report.policy.variables)
+            }
+        }
+    }
+
+    public var profileNames: [String] { profiles.keys.sorted() }
+
+    /// The file holding a top-level profile.
+    public func file(of profile: String) -> String? { profiles[profile]?.file }
+
+    public func hasProfile(_ fullName: String) -> Bool { find(fullName) != nil }
+
+    /// A profile, hat or child (`a//b`).
+    func find(_ fullName: String) -> Profile? {
+        let parts = fullName.components(separatedBy: "//")
+        guard var p = profiles[parts[0]]?.profile else { return nil }
+        for part in parts.dropFirst() {
+            guard let c = p.children.first(where: { $0.name == part }) else { return nil }
+            p = c
+        }
+        return p
+    }
+
+    /// A profile whose attachment or name is this program path.
+    public func profileName(forProgram path: String) -> String? {
+        if profiles[path] != nil { return path }
+        for (name, e) in profiles {
+            if let a = e.profile.attachment, a == path { return name }
+        }
+        for (name, e) in profiles {
+            if let a = e.profile.attachment, let m = matchers.matcher(a), m.matches(path) { return name }
+        }
+        return nil
+    }
+
+    /// The variables of the file holding a profile (tunables included).
+    public func variables(of profile: String) -> VariableTable {
+        profiles[profile.components(separatedBy: "//")[0]]?.variables ?? VariableTable()
+    }
+
+    /// The coverage rule set of a profile (created on first use).
+    func rules(of fullName: String) -> CoverageSet {
+        if let c = coverage[fullName] { return c }
+        let c = CoverageSet(matchers: matchers)
+        if let p = find(fullName) { c.add(p.rules, text: ruleText) }
+        coverage[fullName] = c
+        return c
+    }
+
+    /// The files a profile's rules come from (its own file and its includes).
+    func includedFiles(of fullName: String) -> Set<String> {
+        Set(find(fullName)?.rules.map(\.file) ?? [])
+    }
+
+    func ruleText(_ r: PolicyRule) -> String? {
+        guard case .success(let parsed) = checker.cache.load(r.file) else { return nil }
+        let range = r.node.textRange
+        let b = parsed.source.bytes
+        guard Int(range.upperBound) <= b.count else { return nil }
+        return String(decoding: b[Int(range.lowerBound)..<Int(range.upperBound)], as: UTF8.self)
+    }
+
+    // MARK: abstractions
+
+    /// Abstractions (and `custom_includes`) whose rules cover a request, for a profile,
+    /// honouring `# LOGPROF-SUGGEST:`; never `local/` files or includes the profile has.
+    func suggestions(for kind: EventKind, profile fullName: String) -> [String] {
+        let list = loadAbstractions()
+        let have = includedFiles(of: fullName)
+        var out: [String] = []
+        for a in list where !have.contains(a.file) {
+            if let s = a.suggest {
+                guard s.contains(where: { fullName.range(of: $0, options: .regularExpression) != nil }) else { continue }
+            }
+            if a.rules.isKnown(kind) { out.append(a.name) }
+        }
+        return out.sorted()
+    }
+
+    func loadAbstractions() -> [Abstraction] {
+        if let a = abstractions { return a }
+        var names: [String] = []
+        let base = dir.hasSuffix("/") ? dir : dir + "/"
+        if let e = FileManager.default.enumerator(atPath: base + "abstractions") {
+            while let rel = e.nextObject() as? String {
+                var isDir: ObjCBool = false
+                let full = base + "abstractions/" + rel
+                guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue,
+                      !PolicyFileCache.isSkippable((rel as NSString).lastPathComponent) else { continue }
+                names.append("abstractions/" + rel)
+            }
+        }
+        names += customIncludes
+        var list: [Abstraction] = []
+        for name in names.sorted() {
+            let file = base + name
+            guard let bytes = FileManager.default.contents(atPath: file) else { continue }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let wrapper = "include <tunables/global>\nprofile logprof-abstraction-probe {\n  include <\(name)>\n}\n"
+            let report = checker.check(path: base + ".logprof-probe-" + name.replacingOccurrences(of: "/", with: "_"), bytes: Array(wrapper.utf8))
+            let set = CoverageSet(matchers: matchers)
+            if let p = report.policy.profiles.first { set.add(p.rules, text: ruleText) }
+            list.append(Abstraction(name: name, file: file, rules: set, suggest: Self.suggestMetadata(text)))
+        }
+        abstractions = list
+        return list
+    }
+
+    /// `# LOGPROF-SUGGEST: no` (never) or `# LOGPROF-SUGGEST: regex...` (profile names).
+    static func suggestMetadata(_ text: String) -> [String]? {
+        var result: [String]? = nil
+        for line in text.split(separator: "\n") {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard t.hasPrefix("#") else { continue }
+            let body = t.drop(while: { $0 == "#" || $0 == " " })
+            guard body.hasPrefix("LOGPROF-SUGGEST:") else { continue }
+            let v = body.dropFirst("LOGPROF-SUGGEST:".count).split(separator: " ").map(String.init)
+            if v.first?.lowercased() == "no" { return [] }
+            result = (result ?? []) + v.map { "^(" + $0 + ")$" }
+        }
+        return result
+    }
+}

@@ -1,0 +1,183 @@
+import AuditLog
+
+/// A menu command of logprof's prompts, with upstream's label and hot key.
+public enum LogprofMenuCommand: String, Sendable, CaseIterable {
+    case allow, deny, ignore, glob, globExt, new, auditOn, auditOff, ownerOn, ownerOff, abort, finish
+    // exec prompt
+    case inherit, child, profile, named, unconfined, ixOn, ixOff, profileInherit, childInherit, namedInherit
+    // hat prompt
+    case addHat, useDefaultHat
+    // save prompt
+    case save, saveSelected, viewChanges, viewClean
+
+    public var label: String {
+        switch self {
+        case .allow: "(A)llow"
+        case .deny: "(D)eny"
+        case .ignore: "(I)gnore"
+        case .glob: "(G)lob"
+        case .globExt: "Glob with (E)xtension"
+        case .new: "(N)ew"
+        case .auditOn: "Audi(t)"
+        case .auditOff: "Audi(t) off"
+        case .ownerOn: "(O)wner permissions on"
+        case .ownerOff: "(O)wner permissions off"
+        case .abort: "Abo(r)t"
+        case .finish: "(F)inish"
+        case .inherit: "In(h)erit"
+        case .child: "(C)hild"
+        case .profile: "(P)rofile"
+        case .named: "(N)amed"
+        case .unconfined: "(U)nconfined"
+        case .ixOn: "(X) ix On"
+        case .ixOff: "(X) ix Off"
+        case .profileInherit: "(P)rofile Inherit"
+        case .childInherit: "(C)hild Inherit"
+        case .namedInherit: "(N)amed Inherit"
+        case .addHat: "(A)dd Requested Hat"
+        case .useDefaultHat: "(U)se Default Hat"
+        case .save: "(S)ave Changes"
+        case .saveSelected: "Save Selec(t)ed Profile"
+        case .viewChanges: "(V)iew Changes"
+        case .viewClean: "View Changes b/w (C)lean profiles"
+        }
+    }
+
+    /// The letter in parentheses, lower case.
+    public var key: Character {
+        let l = Array(label)
+        let open = l.firstIndex(of: "(")!
+        return Character(l[open + 1].lowercased())
+    }
+}
+
+/// A header value: text or a number (severity), as upstream's JSON dialog carries them.
+public enum HeaderValue: Sendable, Equatable, CustomStringConvertible {
+    case text(String)
+    case number(Int)
+    public var description: String {
+        switch self {
+        case .text(let s): s
+        case .number(let n): String(n)
+        }
+    }
+}
+
+/// A prompt of any kind, as a front end shows it.
+public struct LogprofPrompt: Sendable {
+    public var title: String?
+    public var headers: [(String, HeaderValue)]
+    public var explanation: String?
+    public var options: [String]
+    public var selected: Int
+    public var commands: [LogprofMenuCommand]
+    public var defaultCommand: LogprofMenuCommand
+
+    public init(title: String?, headers: [(String, HeaderValue)], explanation: String?, options: [String], selected: Int,
+                commands: [LogprofMenuCommand], defaultCommand: LogprofMenuCommand) {
+        self.title = title
+        self.headers = headers
+        self.explanation = explanation
+        self.options = options
+        self.selected = selected
+        self.commands = commands
+        self.defaultCommand = defaultCommand
+    }
+
+    /// Menu labels, the default one in brackets.
+    public var menuItems: [String] {
+        commands.map { $0 == defaultCommand ? "[" + $0.label + "]" : $0.label }
+    }
+}
+
+/// A question about one rule: its options (include suggestions, then path candidates) and its
+/// toggles.
+public struct RuleQuestion: Sendable {
+    public let item: LogprofItem
+    public var includes: [String]
+    /// File questions: path candidates in order; the raw path last.
+    public var paths: [String]
+    /// File questions: the permissions to grant (merged with what matching rules grant).
+    public var perms: String
+    public var oldPerms: String?
+    /// Other questions: the rule text without comma.
+    public var ruleText: String?
+    public var owner: Bool
+    public let canOwner: Bool
+    public var audit: Bool
+    public var selected: Int
+    public var severity: Severity?
+    /// Raw path as logged, for headers and (N)ew checks.
+    public let rawPath: String?
+
+    public var isFile: Bool { !paths.isEmpty }
+
+    /// The options as shown: `include <x>` lines, then rules with their commas.
+    public var options: [String] {
+        includes.map { "include <\($0)>" } + (isFile ? paths.map(fileRule) : [rule(ruleText ?? "")])
+    }
+
+    func prefix() -> String { (audit ? "audit " : "") }
+    func fileRule(_ path: String) -> String { prefix() + (owner ? "owner " : "") + path + " " + perms + "," }
+    func rule(_ text: String) -> String { prefix() + text + "," }
+
+    /// The include name when option `i` is an include.
+    public func include(at i: Int) -> String? { i < includes.count ? includes[i] : nil }
+
+    public var commands: [LogprofMenuCommand] {
+        var c: [LogprofMenuCommand] = [.allow, .deny, .ignore]
+        if isFile { c += [.glob, .globExt, .new] }
+        c.append(audit ? .auditOff : .auditOn)
+        if canOwner { c.append(owner ? .ownerOff : .ownerOn) }
+        return c + [.abort, .finish]
+    }
+
+    /// Allow for complain-mode (ALLOWED) events, Deny for enforce-mode (DENIED) ones.
+    public var defaultCommand: LogprofMenuCommand { item.mode == .allowed ? .allow : .deny }
+
+    public func prompt() -> LogprofPrompt {
+        var h: [(String, HeaderValue)] = [("Profile", .text(item.fullName))]
+        if let raw = rawPath {
+            h.append(("Path", .text(raw)))
+            if let old = oldPerms { h.append(("Old Mode", .text(old))) }
+            h.append(("New Mode", .text((owner ? "owner " : "") + perms)))
+        } else {
+            h += LogprofHeaders.headers(for: item.kind)
+        }
+        if let s = severity {
+            switch s {
+            case .rank(let n): h.append(("Severity", .number(n)))
+            case .unknown: h.append(("Severity", .text("unknown")))
+            }
+        }
+        return LogprofPrompt(title: nil, headers: h, explanation: nil, options: options, selected: selected,
+                             commands: commands, defaultCommand: defaultCommand)
+    }
+}
+
+/// Headers of non-file questions, after upstream's `logprof_header()`.
+enum LogprofHeaders {
+    static func t(_ b: LogBytes?) -> String { b.map { String(decoding: $0, as: UTF8.self) } ?? "ALL" }
+
+    static func headers(for kind: EventKind) -> [(String, HeaderValue)] {
+        switch kind {
+        case .capability(let c): return [("Capability", .text(c))]
+        case .network(let n):
+            return [("Network Family", .text(t(n.family))), ("Socket Type", .text(t(n.sockType)))]
+        case .signal(let access, let signals, let peer):
+            return [("Access mode", .text(access.joined(separator: " "))), ("Signal", .text(signals.joined(separator: " "))), ("Peer", .text(t(peer)))]
+        case .ptrace(let access, let peer):
+            return [("Access mode", .text(access.joined(separator: " "))), ("Peer", .text(t(peer)))]
+        case .dbus(let d):
+            return [("Access mode", .text(d.access.joined(separator: " "))), ("Bus", .text(t(d.bus))), ("Path", .text(t(d.path))),
+                    ("Name", .text(t(d.name))), ("Interface", .text(t(d.interface))), ("Member", .text(t(d.member))), ("Peer", .text(t(d.peerLabel)))]
+        case .unix(let u):
+            return [("Accesses", .text(u.access.joined(separator: " "))), ("Type", .text(t(u.sockType))), ("Local", .text(t(u.addr))), ("Peer", .text(t(u.peerAddr)))]
+        case .userns(let a): return [("Access mode", .text(a.joined(separator: " ")))]
+        case .mqueue(let a, let type, let name):
+            return [("Access mode", .text(a.joined(separator: " "))), ("Type", .text(type)), ("Name", .text(t(name)))]
+        default:
+            return RuleText.proposal(for: kind).map { [("Rule", .text($0.text))] } ?? []
+        }
+    }
+}

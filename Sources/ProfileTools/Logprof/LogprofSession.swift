@@ -1,0 +1,208 @@
+import AppArmorPolicy
+import AuditLog
+import Foundation
+
+/// The next thing to ask.
+public enum LogprofQuestion: Sendable {
+    case rule(RuleQuestion)
+    case exec(ExecQuestion)
+    case hat(HatQuestion)
+}
+
+/// The logprof engine: walks the distinct requests of a log in upstream's order, skips those
+/// the profiles (and the answers so far) already allow, proposes options, and records the
+/// accepted changes. No terminal I/O: front ends ask and answer.
+public final class LogprofSession {
+    public let policy: LogprofPolicy
+    public let config: LogprofConfig
+    let severityDB: SeverityDB
+    let globs: LogprofGlobs
+    public var noAbstraction = false
+    /// Offer `@{PROC}`, `@{HOME}`, `@{pid}`... variants of the paths (off in the JSON
+    /// protocol, whose consumers expect upstream's exact options).
+    public var tunableOptions = true
+    public private(set) var changes: [LogprofChange] = []
+    /// Counts for the end-of-run message.
+    public private(set) var alreadyAllowed = 0
+    public private(set) var unknownProfiles = Set<String>()
+    public private(set) var asked = 0
+
+    private let items: [LogprofItem]
+    private var position = 0
+    private var userGlobs: [String] = []
+    /// Hats added or refused in this session (`profile//hat`).
+    var addedHats = Set<String>()
+    var skippedHats = Set<String>()
+    /// Rules added in this session, per profile, for coverage.
+    private var added: [String: CoverageSet] = [:]
+    /// Profiles changed (full names), in order.
+    public private(set) var changedProfiles: [String] = []
+
+    public init(policy: LogprofPolicy, config: LogprofConfig, severity: SeverityDB, items: [LogprofItem]) {
+        self.policy = policy
+        self.config = config
+        self.severityDB = severity
+        self.globs = LogprofGlobs(config: config)
+        self.items = items
+    }
+
+    /// The next question, or nil when every request has been handled.
+    public func next() -> LogprofQuestion? {
+        while position < items.count {
+            let item = items[position]
+            position += 1
+            guard policy.hasProfile(item.profile) else {
+                unknownProfiles.insert(item.profile)
+                continue
+            }
+            if let hat = item.hat, !policy.hasProfile(item.fullName), !addedHats.contains(item.fullName) {
+                if skippedHats.contains(item.fullName) { continue }
+                if case .changeHat = item.kind {} else {
+                    asked += 1
+                    return .hat(HatQuestion(item: item, hat: hat, defaultHat: defaultHat(for: item.profile)))
+                }
+            }
+            if isKnown(item) {
+                alreadyAllowed += 1
+                continue
+            }
+            asked += 1
+            switch item.kind {
+            case .exec(let path, _):
+                return .exec(execQuestion(item, path: String(decoding: path, as: UTF8.self)))
+            case .changeHat(let hat):
+                return .hat(HatQuestion(item: item, hat: String(decoding: hat, as: UTF8.self), defaultHat: defaultHat(for: item.profile)))
+            default:
+                return .rule(ruleQuestion(item))
+            }
+        }
+        return nil
+    }
+
+    func isKnown(_ item: LogprofItem) -> Bool {
+        if policy.rules(of: item.fullName).isKnown(item.kind) { return true }
+        return added[item.fullName]?.isKnown(item.kind) ?? false
+    }
+
+    func defaultHat(for profile: String) -> String? {
+        config.defaultHats.first { profile.range(of: $0.pattern, options: .regularExpression) != nil }?.hat
+    }
+
+    // MARK: rule questions
+
+    func ruleQuestion(_ item: LogprofItem) -> RuleQuestion {
+        let includes = noAbstraction ? [] : policy.suggestions(for: item.kind, profile: item.fullName)
+        guard case .file(let f) = item.kind else {
+            let text = RuleText.proposal(for: item.kind)?.text ?? ""
+            var sev: Severity? = nil
+            if case .capability(let c) = item.kind { sev = severityDB.rank(capability: c) }
+            return RuleQuestion(item: item, includes: includes, paths: [], perms: "", oldPerms: nil, ruleText: text,
+                                owner: false, canOwner: false, audit: false, selected: 0, severity: sev, rawPath: nil)
+        }
+        let raw = ProfileQuoting.path(f.path)
+        var want = Set(f.permissions.map(\.rawValue))
+        let existing = policy.rules(of: item.fullName).filePermissions(path: f.path, owner: f.owner)
+        let old = existing.allowNonOwner.subtracting(["x"])
+        want.formUnion(old)
+        var paths = Set([raw]).union(existing.patterns.filter { $0 != "/{**,}" })
+        paths.formUnion(globs.common(raw))
+        for g in userGlobs { if let m = policy.matchers.matcher(g), m.matches(bytes: f.path) { paths.insert(g) } }
+        if tunableOptions { paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, variables: policy.variables(of: item.profile)) }) }
+        let perms = Self.permString(want)
+        let sev = severityDB.rank(path: String(decoding: f.path, as: UTF8.self), modes: perms)
+        return RuleQuestion(item: item, includes: includes, paths: LogprofGlobs.ordered(paths, raw: raw), perms: perms,
+                            oldPerms: old.isEmpty ? nil : Self.permString(old), ruleText: nil,
+                            owner: f.owner, canOwner: f.owner, audit: false, selected: 0, severity: sev, rawPath: String(decoding: f.path, as: UTF8.self))
+    }
+
+    static func permString(_ p: Set<Character>) -> String {
+        var s = p
+        if s.contains("w") { s.remove("a") }
+        return String("mrwalkx".filter { s.contains($0) })
+    }
+
+    /// (G)lob or Glob with (E)xtension on the selected option: the result is appended (when
+    /// new) and selected.
+    public func glob(_ q: inout RuleQuestion, extension ext: Bool) {
+        guard q.isFile, q.include(at: q.selected) == nil else { return }
+        let path = q.paths[q.selected - q.includes.count]
+        add(ext ? LogprofGlobs.globExtension(path) : LogprofGlobs.globPath(path), to: &q)
+    }
+
+    /// (N)ew: whether `path` is usable (starts with `/` or a variable) and whether it matches
+    /// the logged path. Call `addNewPath` when accepted.
+    public func checkNewPath(_ q: RuleQuestion, _ path: String) -> (valid: Bool, matches: Bool) {
+        guard path.hasPrefix("/") || path.hasPrefix("@{") else { return (false, false) }
+        guard let raw = q.rawPath else { return (true, false) }
+        let expanded = (try? VariableExpander(table: policy.variables(of: q.item.profile)).expandPattern(path)) ?? path
+        return (true, policy.matchers.matcher(expanded)?.matches(raw) ?? false)
+    }
+
+    public func addNewPath(_ q: inout RuleQuestion, _ path: String) {
+        if !userGlobs.contains(path) { userGlobs.append(path) }
+        add(path, to: &q)
+    }
+
+    private func add(_ path: String, to q: inout RuleQuestion) {
+        if !q.paths.contains(path) { q.paths.append(path) }
+        q.selected = q.includes.count + q.paths.firstIndex(of: path)!
+    }
+
+    /// (A)llow or (D)eny the selected option; returns the message to show, or nil when
+    /// refused (deny of an include).
+    @discardableResult
+    public func answer(_ q: RuleQuestion, deny: Bool) -> String? {
+        let name = q.item.fullName
+        guard let file = policy.file(of: q.item.profile) else { return nil }
+        let set = added[name] ?? CoverageSet(matchers: policy.matchers)
+        added[name] = set
+        if !changedProfiles.contains(name) { changedProfiles.append(name) }
+        if let inc = q.include(at: q.selected) {
+            if deny { return nil }
+            changes.append(LogprofChange(kind: .include, file: file, profile: name, text: inc, family: "include"))
+            if let a = policy.loadAbstractions().first(where: { $0.name == inc }) {
+                for e in a.rules.files { set.addFile(pattern: e.pattern, perms: e.perms, owner: e.owner, deny: e.deny) }
+                added[name + " include " + inc] = a.rules
+            }
+            return "Adding include <\(inc)> to profile \(name)."
+        }
+        var text = q.options[q.selected]
+        if deny { text = "deny " + text }
+        let family: String
+        if q.isFile {
+            family = "file"
+            let path = q.paths[q.selected - q.includes.count]
+            let expanded = (try? VariableExpander(table: policy.variables(of: q.item.profile)).expandPattern(path)) ?? path
+            set.addFile(pattern: expanded, perms: Set(q.perms), owner: q.owner, deny: deny)
+        } else {
+            family = String(text.split(separator: " ").first { !["audit", "deny"].contains($0) } ?? "")
+            if !deny { set.addText(q.options[q.selected]) }
+        }
+        changes.append(LogprofChange(kind: .rule, file: file, profile: name, text: text, family: family))
+        return "Adding \(text) to profile \(name)."
+    }
+
+    /// Records a change made by an exec or hat answer.
+    func record(_ c: LogprofChange, coverage: (CoverageSet) -> Void) {
+        let set = added[c.profile] ?? CoverageSet(matchers: policy.matchers)
+        added[c.profile] = set
+        coverage(set)
+        if !changedProfiles.contains(c.profile) { changedProfiles.append(c.profile) }
+        changes.append(c)
+    }
+
+    /// Forgets the changes of the profiles not in `keep` (Save Selec(t)ed Profile).
+    public func keepOnly(_ keep: Set<String>) {
+        changes.removeAll { !keep.contains($0.profile.components(separatedBy: "//")[0]) && $0.kind != .newProfile }
+    }
+
+    /// Top-level profiles with changes.
+    public var changedTopProfiles: [String] {
+        var out: [String] = []
+        for c in changes {
+            let top = c.profile.components(separatedBy: "//")[0]
+            if !out.contains(top) { out.append(top) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,124 @@
+import AuditLog
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where logprof reads records from.
+public enum LogprofSource: Sendable, Equatable {
+    case file(String)
+    case standardInput
+    /// `journalctl -o export`, optionally from a time or the current boot only.
+    case journal(since: String?, boot: Bool)
+
+    public var description: String {
+        switch self {
+        case .file(let p): p
+        case .standardInput: "standard input"
+        case .journal: "the systemd journal"
+        }
+    }
+}
+
+public enum LogprofSourceError: Error, CustomStringConvertible, Equatable {
+    case unreadable(String)
+    case noLogFile([String])
+    case markNotFound(String)
+    case journal(String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let p): "cannot read \(p)"
+        case .noLogFile(let list): "no log file found (looked for \(list.joined(separator: ", "))) and no journal"
+        case .markNotFound(let m): "the mark '\(m)' was not found in the log"
+        case .journal(let m): "cannot read the journal: \(m)"
+        }
+    }
+}
+
+public enum LogprofSources {
+    /// The default source: the first existing configured log file, else the journal when
+    /// journalctl exists.
+    public static func defaultSource(config: LogprofConfig) throws -> LogprofSource {
+        if let f = config.existingLogFile() { return .file(f) }
+        for j in ["/usr/bin/journalctl", "/bin/journalctl"] where FileManager.default.isExecutableFile(atPath: j) {
+            return .journal(since: nil, boot: false)
+        }
+        throw LogprofSourceError.noLogFile(config.logFiles)
+    }
+
+    /// Reads a source into the collector. With a mark, reading starts after the first line that
+    /// contains it.
+    public static func read(_ source: LogprofSource, mark: String?, into c: inout LogprofEventCollector) throws {
+        switch source {
+        case .standardInput:
+            try readFD(0, mark: mark, into: &c)
+        case .file(let path):
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0 else { throw LogprofSourceError.unreadable(path) }
+            defer { close(fd) }
+            try readFD(fd, mark: mark, into: &c)
+        case .journal(let since, let boot):
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: "/usr/bin/journalctl") ? "/usr/bin/journalctl" : "/bin/journalctl")
+            var args = ["-o", "export", "--no-pager", "_TRANSPORT=audit", "+", "_TRANSPORT=kernel"]
+            if let since { args += ["--since", since] }
+            if boot { args.insert("-b", at: 0) }
+            p.arguments = args
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            p.standardError = FileHandle.nullDevice
+            do { try p.run() } catch { throw LogprofSourceError.journal(error.localizedDescription) }
+            try readFD(pipe.fileHandleForReading.fileDescriptor, mark: mark, into: &c)
+            p.waitUntilExit()
+        }
+    }
+
+    static func readFD(_ fd: Int32, mark: String?, into c: inout LogprofEventCollector) throws {
+        guard let mark else {
+            c.read(LineSource(fd: fd))
+            return
+        }
+        // Find the mark in the raw bytes, then parse what follows its line.
+        var all = [UInt8]()
+        var buf = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            all.append(contentsOf: buf[0..<n])
+        }
+        let m = Array(mark.utf8)
+        guard let at = find(m, in: all) else { throw LogprofSourceError.markNotFound(mark) }
+        var start = at
+        while start < all.count, all[start] != 0x0A { start += 1 }
+        let rest = Array(all[min(start + 1, all.count)...])
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw LogprofSourceError.unreadable("pipe") }
+        let wfd = fds[1]
+        let writer = Thread {
+            rest.withUnsafeBytes { b in
+                var off = 0
+                while off < b.count {
+                    let w = write(wfd, b.baseAddress! + off, b.count - off)
+                    if w <= 0 { break }
+                    off += w
+                }
+            }
+            close(wfd)
+        }
+        writer.start()
+        c.read(LineSource(fd: fds[0]))
+        close(fds[0])
+    }
+
+    static func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
+        guard !needle.isEmpty, hay.count >= needle.count else { return nil }
+        var i = 0
+        let last = hay.count - needle.count
+        while i <= last {
+            if hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return i }
+            i += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,28 @@
+import AppArmorEdit
+import Foundation
+
+/// Writes planned files atomically (the edit engine checked each result parses) and reloads
+/// the profiles that changed with apparmor_parser when AppArmor is enabled.
+public enum LogprofWriter {
+    public static func write(_ files: [PlannedFile], reload: Bool, folder: String,
+                             reloader: ModeReloader = ParserModeReloader(), info: (String) -> Void) throws {
+        for f in files where f.old != f.new {
+            let dir = (f.path as NSString).deletingLastPathComponent
+            if !FileManager.default.fileExists(atPath: dir) {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            }
+            try AtomicWrite.write(f.new, to: f.path)
+        }
+        guard reload, reloader.isAppArmorEnabled else { return }
+        var done = Set<String>()
+        for f in files {
+            var target = f.path
+            let parent = (target as NSString).deletingLastPathComponent
+            if (parent as NSString).lastPathComponent == "local" {
+                target = ((parent as NSString).deletingLastPathComponent as NSString).appendingPathComponent((target as NSString).lastPathComponent)
+            }
+            guard done.insert(target).inserted, FileManager.default.fileExists(atPath: target) else { continue }
+            if let err = reloader.replace(file: target, folder: folder) { info("Warning: \(err)") }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// A severity rank: 0-10, or unknown.
+public enum Severity: Sendable, Equatable, CustomStringConvertible {
+    case rank(Int)
+    case unknown
+    public var description: String {
+        switch self {
+        case .rank(let n): String(n)
+        case .unknown: "unknown"
+        }
+    }
+}
+
+/// severity.db: ranks for capabilities and for paths by mode (`r`, `w`, `x`). Exact paths win;
+/// otherwise the glob entries under the deepest matching folder decide (maximum over modes).
+public struct SeverityDB: Sendable {
+    struct GlobEntry: Sendable {
+        var folder: [String]
+        var pattern: String
+        var ranks: [Character: Int]
+    }
+
+    var capabilities: [String: Int] = [:]
+    var files: [String: [Character: Int]] = [:]
+    var globs: [GlobEntry] = []
+
+    public init(text: String) {
+        for raw in text.split(separator: "\n") {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let w = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            if line.hasPrefix("/"), w.count == 4, let r = Int(w[1]), let wr = Int(w[2]), let x = Int(w[3]) {
+                let ranks: [Character: Int] = ["r": r, "w": wr, "x": x]
+                let path = String(w[0].dropFirst())
+                if !path.contains("*") {
+                    files[path] = ranks
+                } else {
+                    let pieces = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+                    let k = pieces.firstIndex(where: { $0.contains("*") })!
+                    globs.append(GlobEntry(folder: Array(pieces[..<k]), pattern: Self.regex(pieces[k...].joined(separator: "/")), ranks: ranks))
+                }
+            } else if line.hasPrefix("CAP_"), w.count == 2, let n = Int(w[1]) {
+                capabilities[w[0]] = n
+            }
+        }
+    }
+
+    /// `/etc/apparmor/severity.db` (or `configDir`'s), else the built-in table.
+    public static func load(configDir: String = "/etc/apparmor") -> SeverityDB {
+        if let t = try? String(contentsOfFile: configDir + "/severity.db", encoding: .utf8) { return SeverityDB(text: t) }
+        return SeverityDB(text: builtIn)
+    }
+
+    public func rank(capability name: String) -> Severity {
+        capabilities["CAP_" + name.uppercased()].map(Severity.rank) ?? .unknown
+    }
+
+    /// The rank of a path: the highest of its `r`, `w` and `x` ranks among `modes` (other
+    /// letters have no rank, as upstream).
+    public func rank(path: String, modes: String) -> Severity {
+        guard path.hasPrefix("/") else { return .unknown }
+        var keys = Set<Character>()
+        for m in modes {
+            switch m {
+            case "r": keys.insert("r")
+            case "w": keys.insert("w")
+            case "x": keys.insert("x")
+            default: break
+            }
+        }
+        let rel = String(path.dropFirst())
+        if let exact = files[rel] {
+            return keys.compactMap { exact[$0] }.max().map(Severity.rank) ?? .unknown
+        }
+        let pieces = rel.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var best: (depth: Int, rank: Int)? = nil
+        for g in globs where g.folder.count < pieces.count && Array(pieces[..<g.folder.count]) == g.folder {
+            let rest = pieces[g.folder.count...].joined(separator: "/")
+            guard rest.range(of: g.pattern, options: .regularExpression) != nil else { continue }
+            guard let r = keys.compactMap({ g.ranks[$0] }).max() else { continue }
+            if best == nil || g.folder.count > best!.depth || (g.folder.count == best!.depth && r > best!.rank) {
+                best = (g.folder.count, r)
+            }
+        }
+        return best.map { .rank($0.rank) } ?? .unknown
+    }
+
+    /// A severity.db glob as an anchored-at-start regular expression.
+    static func regex(_ glob: String) -> String {
+        var out = "^"
+        var chars = Array(glob)[...]
+        while let c = chars.popFirst() {
+            switch c {
+            case "*":
+                if chars.first == "*" { chars.removeFirst(); out += ".*" } else { out += "[^/]*" }
+            case "?": out += "[^/]"
+            case "{": out += "("
+            case "}": out += ")"
+            case ",": out += "|"
+            case ".", "+", "$", "(", ")", "^", "|", "\\", "[", "]": out += "\\" + String(c)
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// A short table used when no severity.db is installed.
+    static let builtIn = """
+    CAP_SYS_ADMIN 10
+    CAP_SYS_MODULE 10
+    CAP_SYS_PTRACE 10
+    CAP_SYS_RAWIO 10
+    CAP_MAC_ADMIN 10
+    CAP_MAC_OVERRIDE 10
+    CAP_SETUID 9
+    CAP_SETGID 9
+    CAP_DAC_OVERRIDE 9
+    CAP_CHOWN 9
+    CAP_NET_ADMIN 8
+    CAP_NET_RAW 8
+    CAP_KILL 8
+    CAP_DAC_READ_SEARCH 7
+    CAP_NET_BIND_SERVICE 8
+    /etc/shadow 9 10 0
+    /etc/passwd 4 10 0
+    /etc/** 2 8 0
+    /proc/** 6 9 0
+    /dev/** 6 9 0
+    /sys/** 4 8 0
+    /boot/** 7 10 0
+    /root/** 8 10 10
+    /home/** 6 8 9
+    /tmp/** 0 1 9
+    /var/log/** 4 8 0
+    /usr/lib/** 1 10 1
+    /usr/bin/** 1 10 1
+    /usr/sbin/** 1 10 1
+    """
+}

@@ -1,0 +1,107 @@
+import Foundation
+import ProfileTools
+
+/// Upstream's line-delimited JSON dialog (version 2.12), as YaST speaks it: one JSON object a
+/// line on stdout, laid out as Python's `json.dumps(..., separators=(',', ': '))`; replies one
+/// a line on stdin.
+final class JSONReviewUI: ReviewUI {
+    enum Value {
+        case s(String), n(Int), null, list([Value]), obj([(String, Value)])
+
+        var text: String {
+            switch self {
+            case .s(let s): return Self.quote(s)
+            case .n(let n): return String(n)
+            case .null: return "null"
+            case .list(let l): return "[" + l.map(\.text).joined(separator: ",") + "]"
+            case .obj(let o): return "{" + o.map { Self.quote($0.0) + ": " + $0.1.text }.joined(separator: ",") + "}"
+            }
+        }
+
+        static func quote(_ s: String) -> String {
+            var out = "\""
+            for u in s.utf16 {
+                switch u {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                case 0x08: out += "\\b"
+                case 0x0C: out += "\\f"
+                case 0x20..<0x7F: out.unicodeScalars.append(Unicode.Scalar(u)!)
+                default:
+                    let h = String(u, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                }
+            }
+            return out + "\""
+        }
+    }
+
+    private let write: (String) -> Void
+    private let readLine: () -> String?
+
+    init(write: @escaping (String) -> Void, readLine: @escaping () -> String?) {
+        self.write = write
+        self.readLine = readLine
+        send([("dialog", .s("apparmor-json-version")), ("data", .s("2.12"))])
+    }
+
+    func send(_ o: [(String, Value)]) { write(Value.obj(o).text) }
+
+    /// The next reply of the given dialog type; nil at the end of input or on a bad reply.
+    /// Ends the run (exit 1, nothing written) on a missing or malformed reply.
+    func reply(_ dialog: String) -> [String: Any]? {
+        guard let line = readLine(),
+              let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            fail("expected a '\(dialog)' reply on standard input")
+        }
+        guard obj["dialog"] as? String == dialog else { fail("expected response \(dialog) got \(line)") }
+        return obj
+    }
+
+    private func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("aaswift logprof: \(message); no changes written\n".utf8))
+        exit(1)
+    }
+
+    func info(_ text: String) { send([("dialog", .s("info")), ("data", .s(text))]) }
+    func important(_ text: String) { send([("dialog", .s("important")), ("data", .s(text))]) }
+
+    func ask(_ p: LogprofPrompt) -> (LogprofMenuCommand, Int) {
+        let headers: [(String, Value)] = p.headers.map { h in
+            switch h.1 {
+            case .text(let t): (h.0, .s(t))
+            case .number(let n): (h.0, .n(n))
+            }
+        }
+        send([("dialog", .s("promptuser")), ("title", p.title.map(Value.s) ?? .null), ("headers", .obj(headers)),
+              ("explanation", p.explanation.map(Value.s) ?? .null), ("options", .list(p.options.map(Value.s))),
+              ("menu_items", .list(p.menuItems.map(Value.s))), ("default_key", .s(String(p.defaultCommand.key)))])
+        guard let r = reply("promptuser") else { return (.abort, p.selected) }
+        let key = (r["response_key"] as? String)?.lowercased() ?? ""
+        let selected = (r["selected"] as? Int) ?? p.selected
+        let cmd = p.commands.first { String($0.key) == key } ?? p.defaultCommand
+        return (cmd, selected)
+    }
+
+    func yesNo(_ text: String, default yes: Bool) -> Bool {
+        send([("dialog", .s("yesno")), ("text", .s(text)), ("default", .s(yes ? "y" : "n"))])
+        guard let r = reply("yesno") else { return false }
+        return (r["response_key"] as? String)?.lowercased() == "y"
+    }
+
+    func getString(_ text: String, default value: String) -> String {
+        send([("dialog", .s("getstring")), ("text", .s(text)), ("default", .s(value))])
+        return reply("getstring")?["response"] as? String ?? ""
+    }
+
+    func showChanges(_ diff: String) {
+        let path = NSTemporaryDirectory() + "aaswift-logprof-\(getpid()).diff"
+        FileManager.default.createFile(atPath: path, contents: Data(diff.utf8))
+        send([("dialog", .s("changes")), ("header", .s("View Changes")), ("filename", .s(path))])
+        _ = reply("changes")
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}

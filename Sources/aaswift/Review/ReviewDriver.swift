@@ -1,0 +1,148 @@
+import ProfileTools
+
+/// Runs a logprof session through a front end: the rule, exec and hat questions, then the
+/// save prompt. Returns false when the user finished early or aborted.
+struct ReviewDriver {
+    let session: LogprofSession
+    let ui: ReviewUI
+
+    enum Outcome { case done, aborted }
+
+    /// Asks every question; `.aborted` when the user abandoned the changes.
+    func askAll() -> Outcome {
+        ui.info("Complain-mode changes:")
+        var enforceShown = false
+        while let q = session.next() {
+            let mode: LogprofItem
+            switch q {
+            case .rule(let r): mode = r.item
+            case .exec(let e): mode = e.item
+            case .hat(let h): mode = h.item
+            }
+            if mode.mode != .allowed && !enforceShown {
+                ui.info("Enforce-mode changes:")
+                enforceShown = true
+            }
+            let step: Step
+            switch q {
+            case .rule(let r): step = askRule(r)
+            case .exec(let e): step = askExec(e)
+            case .hat(let h): step = askHat(h)
+            }
+            switch step {
+            case .next: continue
+            case .finish:
+                if !enforceShown { ui.info("Enforce-mode changes:") }
+                return .done
+            case .abort: return .aborted
+            }
+        }
+        if !enforceShown { ui.info("Enforce-mode changes:") }
+        return .done
+    }
+
+    enum Step { case next, finish, abort }
+
+    func confirmAbort() -> Bool {
+        if ui.yesNo("Are you sure you want to abandon this set of profile changes and exit?", default: false) {
+            ui.info("Abandoning all changes.")
+            return true
+        }
+        return false
+    }
+
+    func askRule(_ start: RuleQuestion) -> Step {
+        var q = start
+        while true {
+            let (cmd, sel) = ui.ask(q.prompt())
+            if sel >= 0 && sel < q.options.count { q.selected = sel }
+            switch cmd {
+            case .allow, .deny:
+                if let msg = session.answer(q, deny: cmd == .deny) {
+                    ui.info(msg)
+                    return .next
+                }
+                ui.important("Denying via an include file isn't supported by the AppArmor tools")
+            case .ignore: return .next
+            case .finish: return .finish
+            case .abort: if confirmAbort() { return .abort }
+            case .glob: session.glob(&q, extension: false)
+            case .globExt: session.glob(&q, extension: true)
+            case .auditOn, .auditOff: q.audit = cmd == .auditOn
+            case .ownerOn, .ownerOff: q.owner = cmd == .ownerOn
+            case .new:
+                guard q.include(at: q.selected) == nil, let raw = q.rawPath else { continue }
+                let current = q.paths[q.selected - q.includes.count]
+                let entered = ui.getString("Enter new path: ", default: current)
+                if entered.isEmpty { continue }
+                let check = session.checkNewPath(q, entered)
+                if !check.valid {
+                    ui.important("The path you entered is invalid (not starting with / or a variable)!")
+                    continue
+                }
+                if !check.matches {
+                    let text = "The specified path does not match this log entry:\n\n  Log Entry: \(raw)\n  Entered Path:  \(entered)\nDo you really want to use this path?"
+                    if !ui.yesNo(text, default: false) { continue }
+                }
+                session.addNewPath(&q, entered)
+            default: continue
+            }
+        }
+    }
+
+    func askExec(_ start: ExecQuestion) -> Step {
+        var q = start
+        while true {
+            let (cmd, _) = ui.ask(q.prompt())
+            switch cmd {
+            case .ixOn, .ixOff: q.fallbackInherit = cmd == .ixOn
+            case .ignore: return .next
+            case .finish: return .finish
+            case .abort: if confirmAbort() { return .abort }
+            case .deny:
+                ui.info(session.answerExec(q, .deny) ?? "")
+                return .next
+            case .unconfined:
+                let warn = "Launching processes in an unconfined state is a very dangerous operation and can cause serious security holes.\n\nAre you absolutely certain you wish to remove all AppArmor protection when executing \(q.target) ?"
+                guard ui.yesNo(warn, default: false) else { continue }
+                let scrub = ui.yesNo("Should AppArmor sanitise the environment when running this program unconfined?\n\nNot sanitising the environment when unconfining a program opens up significant security holes and should be avoided if at all possible.", default: true)
+                ui.info(session.answerExec(q, .unconfined, safe: scrub) ?? "")
+                return .next
+            case .inherit, .profile, .profileInherit, .child, .childInherit, .named, .namedInherit:
+                var named: String?
+                if cmd == .named || cmd == .namedInherit {
+                    let n = ui.getString("Enter profile name to transition to: ", default: "")
+                    if n.isEmpty { continue }
+                    named = n
+                }
+                var safe = false
+                if ExecQuestion.asksSecureExec(cmd) {
+                    safe = ui.yesNo("Should AppArmor enable secure-execution mode when switching profiles?\n\nSecure-execution mode clears environment variables such as LD_PRELOAD and LD_LIBRARY_PATH that could be used to influence the new program.", default: true)
+                }
+                ui.info(session.answerExec(q, cmd, safe: safe, named: named) ?? "")
+                if (cmd == .profile || cmd == .profileInherit), named == nil, !q.targetHasProfile {
+                    if ui.yesNo("A profile for \(q.target) does not exist.\nDo you want to create one?", default: false),
+                       let msg = session.createProfile(for: q.target) {
+                        ui.info(msg)
+                    }
+                }
+                return .next
+            default: continue
+            }
+        }
+    }
+
+    func askHat(_ q: HatQuestion) -> Step {
+        while true {
+            let (cmd, _) = ui.ask(q.prompt())
+            switch cmd {
+            case .addHat: if let m = session.addHat(q) { ui.info(m) }; return .next
+            case .useDefaultHat: if let m = session.addHat(q, name: q.defaultHat) { ui.info(m) }; return .next
+            case .finish: return .finish
+            case .abort: if confirmAbort() { return .abort }
+            case .deny, .ignore: session.denyHat(q); return .next
+            default: continue
+            }
+        }
+    }
+}

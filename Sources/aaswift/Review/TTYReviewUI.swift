@@ -1,0 +1,103 @@
+import Foundation
+import ProfileTools
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The terminal front end: upstream's prompt layout, single-key answers in raw mode, arrow
+/// keys and digits move the selection, Enter takes the default. Bold highlights only when
+/// stdout is a terminal and NO_COLOR is unset.
+final class TTYReviewUI: ReviewUI {
+    let color: Bool
+
+    init() {
+        color = isatty(1) != 0 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    }
+
+    func out(_ s: String) {
+        FileHandle.standardOutput.write(Data(s.utf8))
+    }
+
+    func info(_ text: String) { out(text + "\n") }
+    func important(_ text: String) { out((color ? "\u{1B}[1m" + text + "\u{1B}[0m" : text) + "\n") }
+
+    /// One key: a character, "up", "down", "enter", or "" at the end of input.
+    func key() -> String {
+        var old = termios()
+        let tty = isatty(0) != 0
+        if tty {
+            tcgetattr(0, &old)
+            var raw = old
+            raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
+            tcsetattr(0, TCSANOW, &raw)
+        }
+        defer { if tty { tcsetattr(0, TCSANOW, &old) } }
+        var c: UInt8 = 0
+        guard read(0, &c, 1) == 1 else { return "" }
+        if c == 0x1B {
+            var seq: [UInt8] = [0, 0]
+            guard read(0, &seq[0], 1) == 1, read(0, &seq[1], 1) == 1 else { return "" }
+            if seq[1] == UInt8(ascii: "A") { return "up" }
+            if seq[1] == UInt8(ascii: "B") { return "down" }
+            return "?"
+        }
+        if c == 0x0A || c == 0x0D { return "enter" }
+        return String(UnicodeScalar(c)).lowercased()
+    }
+
+    func render(_ p: LogprofPrompt, selected: Int) -> String {
+        var s = "\n"
+        if let t = p.title { s += "= \(t) =\n\n" }
+        if !p.headers.isEmpty {
+            let w = (p.headers.map { $0.0.count }.max() ?? 0) + 1
+            for (k, v) in p.headers { s += (k + ":").padding(toLength: w, withPad: " ", startingAt: 0) + " " + v.description + "\n" }
+            s += "\n"
+        }
+        if let e = p.explanation { s += e + "\n\n" }
+        for (i, o) in p.options.enumerated() {
+            let line = i == selected ? " [\(i + 1) - \(o)]" : "  \(i + 1) - \(o) "
+            s += (i == selected && color ? "\u{1B}[1m" + line + "\u{1B}[0m" : line) + "\n"
+        }
+        s += p.menuItems.joined(separator: " / ") + "\n"
+        return s
+    }
+
+    func ask(_ p: LogprofPrompt) -> (LogprofMenuCommand, Int) {
+        var selected = p.selected
+        while true {
+            out(render(p, selected: selected))
+            let k = key()
+            switch k {
+            case "": return (.abort, selected)
+            case "up": if selected > 0 { selected -= 1 }
+            case "down": if selected < p.options.count - 1 { selected += 1 }
+            case "enter": return (p.defaultCommand, selected)
+            default:
+                if let d = Int(k), d >= 1, d <= p.options.count { selected = d - 1; continue }
+                if let c = p.commands.first(where: { String($0.key) == k }) { return (c, selected) }
+            }
+        }
+    }
+
+    func yesNo(_ text: String, default yes: Bool) -> Bool {
+        while true {
+            out("\n" + text + "\n\n" + (yes ? "[(Y)es] / (N)o" : "(Y)es / [(N)o]") + "\n")
+            switch key() {
+            case "y": return true
+            case "n", "": return false
+            case "enter": return yes
+            default: continue
+            }
+        }
+    }
+
+    func getString(_ text: String, default value: String) -> String {
+        out("\n" + text + "[" + value + "] ")
+        guard let line = readLine() else { return "" }
+        return line.isEmpty ? value : line
+    }
+
+    func showChanges(_ diff: String) {
+        out(diff.isEmpty ? "(no changes)\n" : diff)
+    }
+}

@@ -1,12 +1,47 @@
 import ArgumentParser
+import Foundation
+import ProfileTools
 
 struct ApplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
-        abstract: "Apply a plan written by logprof --plan-out (not implemented yet)."
+        abstract: "Apply a plan written by 'aaswift logprof --plan-out'.",
+        discussion: "Edits the profile files the plan names (only the lines it adds change), then reloads them."
     )
 
+    @Argument(help: "The plan file (JSON).")
+    var plan: String
+    @Flag(name: .long, help: "Print the unified diff instead of writing.")
+    var dryRun = false
+    @Flag(name: .long, help: "Do not reload changed profiles.")
+    var noReload = false
+
     func run() throws {
-        throw ValidationError("'apply' is not implemented yet")
+        guard let data = FileManager.default.contents(atPath: plan) else { throw LogprofFailure(message: "cannot read \(plan)") }
+        let p: LogprofPlan
+        do { p = try LogprofPlan.decode(data) } catch { throw LogprofFailure(message: "\(plan): not a logprof plan (\(error.localizedDescription))") }
+        if let applied = Self.alreadyApplied(p) { throw LogprofFailure(message: "\(plan) looks applied already: \(applied)") }
+        let files: [PlannedFile]
+        do { files = try LogprofApply.plan(p) } catch { throw LogprofFailure(message: "\(error)") }
+        if dryRun {
+            FileHandle.standardOutput.write(Data(files.map { $0.diff() }.joined().utf8))
+            return
+        }
+        do {
+            try LogprofWriter.write(files, reload: !noReload, folder: p.profileDir) { print($0) }
+        } catch { throw LogprofFailure(message: "\(error)") }
+        for f in files { print("Wrote \(f.path).") }
+    }
+
+    /// The first rule of the plan already present in its file (as a whole line), if every rule is.
+    static func alreadyApplied(_ p: LogprofPlan) -> String? {
+        var first: String?
+        for c in p.changes where c.kind == .rule {
+            guard let text = try? String(contentsOfFile: c.file, encoding: .utf8) else { return nil }
+            let lines = Set(text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+            guard lines.contains(c.text) else { return nil }
+            first = first ?? c.text
+        }
+        return first
     }
 }

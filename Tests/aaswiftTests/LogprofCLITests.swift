@@ -7,22 +7,7 @@ import XCTest
 final class LogprofCLITests: XCTestCase {
     let fixture = Fixtures.conformance("utils-test/logprof")
 
-    /// A writable copy of profiles-apparmor.d.
-    func profileCopy() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("aaswift-logprof-\(UUID().uuidString)")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/cp")
-        p.arguments = ["-r", Fixtures.conformance("profiles-apparmor.d").path, url.path]
-        try p.run()
-        p.waitUntilExit()
-        let chmod = Process()
-        chmod.executableURL = URL(fileURLWithPath: "/bin/chmod")
-        chmod.arguments = ["-R", "u+w", url.path]
-        try chmod.run()
-        chmod.waitUntilExit()
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    func profileCopy() throws -> URL { try LogprofTestSupport.profileCopy(for: self) }
 
     func read(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
 

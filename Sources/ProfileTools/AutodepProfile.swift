@@ -43,7 +43,7 @@ public struct AutodepProfile: Sendable, Equatable {
             let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
             interp = path.split(separator: ":").map { $0 + "/" + prog }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/" + prog
         }
-        return interp
+        return URL(fileURLWithPath: interp).resolvingSymlinksInPath().path
     }
 
     static func abstraction(forInterpreter i: String) -> String? {

@@ -9,6 +9,8 @@ public enum LogprofMenuCommand: String, Sendable, CaseIterable {
     case addHat, useDefaultHat
     // save prompt
     case save, saveSelected, viewChanges, viewClean
+    // genprof
+    case scan
 
     public var label: String {
         switch self {
@@ -40,6 +42,7 @@ public enum LogprofMenuCommand: String, Sendable, CaseIterable {
         case .saveSelected: "Save Selec(t)ed Profile"
         case .viewChanges: "(V)iew Changes"
         case .viewClean: "View Changes b/w (C)lean profiles"
+        case .scan: "(S)can system log for AppArmor events"
         }
     }
 

@@ -49,7 +49,9 @@ public enum LogprofSources {
 
     /// Reads a source into the collector. With a mark, reading starts after the first line that
     /// contains it.
-    public static func read(_ source: LogprofSource, mark: String?, into c: inout LogprofEventCollector) throws {
+    /// `offset`: for a file, the byte to start at (genprof reads only what was logged after it
+    /// started).
+    public static func read(_ source: LogprofSource, mark: String?, from offset: Int = 0, into c: inout LogprofEventCollector) throws {
         switch source {
         case .standardInput:
             try readFD(0, mark: mark, into: &c)
@@ -57,6 +59,7 @@ public enum LogprofSources {
             let fd = open(path, O_RDONLY)
             guard fd >= 0 else { throw LogprofSourceError.unreadable(path) }
             defer { close(fd) }
+            if offset > 0 { lseek(fd, off_t(offset), SEEK_SET) }
             try readFD(fd, mark: mark, into: &c)
         case .journal(let since, let boot):
             let p = Process()
@@ -72,6 +75,12 @@ public enum LogprofSources {
             try readFD(pipe.fileHandleForReading.fileDescriptor, mark: mark, into: &c)
             p.waitUntilExit()
         }
+    }
+
+    /// The size of a log file now, for a later `read(from:)`.
+    public static func size(of source: LogprofSource) -> Int {
+        guard case .file(let p) = source, let a = try? FileManager.default.attributesOfItem(atPath: p) else { return 0 }
+        return (a[.size] as? Int) ?? 0
     }
 
     static func readFD(_ fd: Int32, mark: String?, into c: inout LogprofEventCollector) throws {

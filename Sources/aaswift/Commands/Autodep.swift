@@ -1,12 +1,51 @@
+import AppArmorEdit
 import ArgumentParser
+import Foundation
+import ProfileTools
 
 struct AutodepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "autodep",
-        abstract: "Create a first profile for programs (not implemented yet)."
+        abstract: "Create a first profile for programs.",
+        discussion: "Writes a minimal profile (`profile NAME /path`, the base abstraction, the program itself; a script's interpreter) for each program that has none."
     )
 
+    @Option(name: [.customShort("d"), .customLong("dir")], help: "The profile folder (default: /etc/apparmor.d).")
+    var dir: String = "/etc/apparmor.d"
+    @Flag(name: .long, help: "Overwrite an existing profile file.")
+    var force = false
+    @Flag(name: .long, help: "Print the new profiles instead of writing them.")
+    var dryRun = false
+    @Flag(name: .long, help: "Create the profiles in complain mode.")
+    var complain = false
+    @Argument(help: "Programs (paths, or names on PATH).")
+    var programs: [String] = []
+
+    func validate() throws {
+        if programs.isEmpty { throw ValidationError("give at least one program") }
+    }
+
     func run() throws {
-        throw ValidationError("'autodep' is not implemented yet")
+        var failed = false
+        for arg in programs {
+            do {
+                let path = try GenprofSetup.resolveProgram(arg)
+                if dryRun {
+                    print(AutodepProfile(program: path, flags: complain ? ["complain"] : []).text, terminator: "")
+                    continue
+                }
+                let policy = LogprofPolicy(dir: dir)
+                if !force, let existing = policy.profileName(forProgram: path) {
+                    print("Profile for \(path) already exists (\(existing)) - skipping.")
+                    continue
+                }
+                let p = try GenprofSetup.autodep(program: path, dir: dir, flags: complain ? ["complain"] : [], force: force)
+                print("Writing profile for \(path) to \((dir as NSString).appendingPathComponent(p.fileName)).")
+            } catch {
+                FileHandle.standardError.write(Data("aaswift autodep: \(error)\n".utf8))
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
     }
 }

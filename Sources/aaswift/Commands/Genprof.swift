@@ -1,12 +1,88 @@
+import AppArmorEdit
 import ArgumentParser
+import Foundation
+import ProfileTools
 
 struct GenprofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "genprof",
-        abstract: "Profile a program interactively (not implemented yet)."
+        abstract: "Profile a program interactively.",
+        discussion: """
+        Creates a profile for PROGRAM when it has none, puts it in complain mode, and then loops: \
+        run the program in another terminal, press S to review what it did since genprof started, \
+        F to finish, which puts the profile back in enforce mode.
+        """
     )
 
+    @Option(name: [.customShort("d"), .customLong("dir")], help: "The profile folder (default: /etc/apparmor.d).")
+    var dir: String?
+    @Option(name: [.customShort("f"), .customLong("file")], help: "The log file to watch.")
+    var file: String?
+    @Flag(name: .long, help: "Do not reload changed profiles.")
+    var noReload = false
+    @Option(name: .long, help: "The folder holding logprof.conf and severity.db.")
+    var configdir: String = "/etc/apparmor"
+    @Argument(help: "The program to profile.")
+    var program: String
+
     func run() throws {
-        throw ValidationError("'genprof' is not implemented yet")
+        let config = LogprofConfig.load(configDir: configdir)
+        let profileDir = dir ?? config.profileDirs.first { FileManager.default.fileExists(atPath: $0) } ?? "/etc/apparmor.d"
+        let path: String
+        do { path = try GenprofSetup.resolveProgram(program) } catch { throw LogprofFailure(message: "\(error)") }
+        let runner = ModeRunner(folder: profileDir, writer: InterimAtomicWriter(), reloader: ParserModeReloader())
+        let options = ModeRunOptions(noReload: noReload)
+        if !noReload && !ParserModeReloader().isAppArmorEnabled { throw LogprofFailure(message: ModeRunner.notEnabledMessage) }
+        let ui = TTYReviewUI()
+
+        var target = LogprofPolicy(dir: profileDir).profileName(forProgram: path)
+        if target == nil {
+            do {
+                let p = try GenprofSetup.autodep(program: path, dir: profileDir, flags: ["complain"])
+                ui.info("Writing profile for \(path) to \((profileDir as NSString).appendingPathComponent(p.fileName)).")
+                target = p.name
+            } catch { throw LogprofFailure(message: "\(error)") }
+        }
+        let setComplain = runner.run(.complain, arguments: [path], options: options)
+        for line in setComplain.info { ui.info(line) }
+        for e in setComplain.errors { ui.important(e) }
+
+        let source: LogprofSource
+        do { source = try file.map { .file($0) } ?? LogprofSources.defaultSource(config: config) } catch { throw LogprofFailure(message: "\(error)") }
+        var offset = LogprofSources.size(of: source)
+        let started = Self.journalTime()
+        ui.info("""
+
+        Please start the application to be profiled in another window and exercise its functionality now.
+
+        Once completed, select the "Scan" option below in order to scan the system logs for AppArmor events.
+
+        For each AppArmor event, you will be given the opportunity to choose whether the access should be allowed or denied.
+        """)
+        let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noReload: noReload)
+        while true {
+            let prompt = LogprofPrompt(title: nil, headers: [("Profiling", .text(path))], explanation: nil, options: [], selected: 0,
+                                       commands: [.scan, .finish], defaultCommand: .scan)
+            let (cmd, _) = ui.ask(prompt)
+            if cmd == .scan {
+                let now = LogprofSources.size(of: source)
+                var s = source
+                if case .journal = source { s = .journal(since: started, boot: false) }
+                try review.run(ui: ui, source: s, mark: nil, offset: offset)
+                offset = now
+            } else if cmd == .finish || cmd == .abort {
+                break
+            }
+        }
+        let enforce = runner.run(.enforce, arguments: [path], options: options)
+        for line in enforce.info { ui.info(line) }
+        for e in enforce.errors { ui.important(e) }
+        ui.info("Finished generating profile for \(path).")
+    }
+
+    static func journalTime() -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return f.string(from: Date())
     }
 }

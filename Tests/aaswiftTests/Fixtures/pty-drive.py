@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # Drives a program in a pseudo-terminal from a script: lines "expect TEXT" wait for TEXT in the
-# output, "send TEXT" types it (\n, \e escapes allowed). Prints the transcript; exit 3 on a
+# output, "send TEXT" types it (\n, \e escapes allowed), "shell CMD" runs a shell command. Prints the transcript; exit 3 on a
 # timeout, otherwise the program's exit status.
 import os, pty, select, sys, time
+
+os.environ.setdefault("PTY_DRIVE", "1")
 
 script, argv = sys.argv[1], sys.argv[2:]
 pid, fd = pty.fork()
@@ -44,6 +46,8 @@ def expect(text):
 for line in open(script).read().split("\n"):
     if line.startswith("expect "):
         expect(line[7:])
+    elif line.startswith("shell "):
+        os.system(line[6:])
     elif line.startswith("send "):
         os.write(fd, line[5:].replace("\\n", "\n").replace("\\e", "\x1b").encode())
 

@@ -1,0 +1,95 @@
+import Foundation
+import ProfileTools
+
+/// One logprof pass over a log with a front end: read, ask, then save (or print the diff, or
+/// write the plan). Shared by `logprof` and `genprof`.
+struct LogprofReview {
+    var profileDir: String
+    var config: LogprofConfig
+    var configDir: String
+    var noAbstraction = false
+    var local = false
+    var outputDir: String?
+    var noReload = false
+    var dryRun = false
+    var planOut: String?
+    var tunableOptions = true
+
+    /// `offset`: for a file source, the byte to start reading at.
+    func run(ui: ReviewUI, source: LogprofSource, mark: String?, offset: Int = 0) throws {
+        ui.info("Updating AppArmor profiles in \(profileDir).")
+        ui.info("Reading log entries from \(source.description).")
+        var collector = LogprofEventCollector()
+        do { try LogprofSources.read(source, mark: mark, from: offset, into: &collector) } catch { throw LogprofFailure(message: "\(error)") }
+        let policy = LogprofPolicy(dir: profileDir, customIncludes: config.customIncludes)
+        let session = LogprofSession(policy: policy, config: config, severity: SeverityDB.load(configDir: configDir), items: collector.ordered())
+        session.noAbstraction = noAbstraction
+        session.tunableOptions = tunableOptions
+        let driver = ReviewDriver(session: session, ui: ui)
+        if driver.askAll() == .aborted { return }
+        if session.changes.isEmpty {
+            ui.info(Self.nothingMessage(collector.stats, session, source: source.description, dir: profileDir))
+            return
+        }
+        try save(session, ui: ui)
+    }
+
+    static func nothingMessage(_ s: LogStatistics, _ session: LogprofSession, source: String, dir: String) -> String {
+        if s.appArmorRecords == 0 { return "No AppArmor records found in \(source): nothing to do." }
+        if s.events == 0 { return "The AppArmor records in \(source) ask for no rules (status and audit records only)." }
+        var parts: [String] = []
+        if session.alreadyAllowed > 0 { parts.append("\(session.alreadyAllowed) request(s) already allowed by the profiles") }
+        if !session.unknownProfiles.isEmpty {
+            parts.append("records for profiles not in \(dir): " + session.unknownProfiles.sorted().joined(separator: ", "))
+        }
+        if session.asked > 0 { parts.append("\(session.asked) question(s) answered without changes") }
+        return "No changes: " + (parts.isEmpty ? "nothing to ask." : parts.joined(separator: "; ") + ".")
+    }
+
+    func save(_ session: LogprofSession, ui: ReviewUI) throws {
+        func planned() throws -> [PlannedFile] {
+            do {
+                return try LogprofApply.plan(LogprofPlan(profileDir: profileDir, local: local, changes: session.changes), outputDir: outputDir)
+            } catch { throw LogprofFailure(message: "\(error)") }
+        }
+        if dryRun || planOut != nil {
+            if let out = planOut {
+                let plan = LogprofPlan(profileDir: profileDir, local: local, changes: session.changes)
+                do { try plan.encoded().write(to: URL(fileURLWithPath: out)) } catch { throw LogprofFailure(message: "cannot write \(out): \(error.localizedDescription)") }
+            }
+            if dryRun { FileHandle.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8)) }
+            return
+        }
+        while true {
+            let names = session.changedTopProfiles
+            let prompt = LogprofPrompt(title: "Changed Local Profiles", headers: [],
+                                       explanation: "The following local profiles were changed. Would you like to save them?",
+                                       options: names, selected: 0,
+                                       commands: [.save, .saveSelected, .viewChanges, .viewClean, .abort], defaultCommand: .viewChanges)
+            let (cmd, sel) = ui.ask(prompt)
+            switch cmd {
+            case .save:
+                try write(session, ui: ui, files: planned())
+                return
+            case .saveSelected:
+                guard sel >= 0 && sel < names.count else { continue }
+                session.keepOnly([names[sel]])
+                try write(session, ui: ui, files: planned())
+                return
+            case .viewChanges, .viewClean:
+                ui.showChanges(try planned().map { $0.diff() }.joined())
+            case .abort:
+                if ui.yesNo("Are you sure you want to abandon this set of profile changes and exit?", default: false) {
+                    ui.info("Abandoning all changes.")
+                    return
+                }
+            default: continue
+            }
+        }
+    }
+
+    func write(_ session: LogprofSession, ui: ReviewUI, files: [PlannedFile]) throws {
+        try LogprofWriter.write(files, reload: !noReload && outputDir == nil, folder: profileDir, info: ui.info)
+        for name in session.changedTopProfiles { ui.info("Writing updated profile for \(name).") }
+    }
+}

@@ -38,13 +38,17 @@ public struct ModeRunner: Sendable {
         "AppArmor is not enabled on this system, so the profiles cannot be reloaded; nothing was changed. Use --no-reload to change the files only."
 
     public func run(_ action: ModeAction, arguments: [String], options: ModeRunOptions) -> ModeRunReport {
+        run(action, targets: arguments.filter { !$0.isEmpty }.map(ModeArgument.guess), options: options)
+    }
+
+    public func run(_ action: ModeAction, targets: [ModeArgument], options: ModeRunOptions) -> ModeRunReport {
         var report = ModeRunReport()
         if !options.noReload, !options.dryRun, !reloader.isAppArmorEnabled {
             report.errors.append(Self.notEnabledMessage)
             return report
         }
         let resolver = ModeTargetResolver(folder: folder)
-        for arg in arguments where !arg.isEmpty {
+        for arg in targets {
             switch resolver.resolve(arg) {
             case .failure(let e):
                 report.errors.append(e.description)

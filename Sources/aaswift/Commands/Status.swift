@@ -82,14 +82,21 @@ struct StatusCommand: ParsableCommand {
         let legacyMode: String?? = profiled ? .some(nil)
             : enforced ? "enforce" : complaining ? "complain" : kill ? "kill"
             : prompt ? "prompt" : specialUnconfined ? "unconfined" : nil
+        // As with aa-status's getopt loop, a --verbose after a counting option turns the prose back on.
+        let args = CommandLine.arguments
+        let lastVerbose = args.lastIndex { $0 == "--verbose" || $0 == "-v" } ?? -1
+        let legacyNames = ["--profiled", "--enforced", "--complaining", "--kill", "--prompt",
+                           "--special-unconfined", "--process-mixed"]
+        let lastLegacy = args.lastIndex { legacyNames.contains($0) } ?? -1
+        let verboseWins = verbose && lastVerbose > lastLegacy
         if let legacyMode {
-            q.verbose = false
+            q.verbose = verboseWins
             q.count = true
             q.showProfiles = true
             q.showProcesses = false
             if let mode = legacyMode { q.modeFilter = mode }
         } else if processMixed {
-            q.verbose = false
+            q.verbose = verboseWins
             q.count = true
             q.showProfiles = false
             q.showProcesses = true

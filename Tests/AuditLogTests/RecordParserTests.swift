@@ -29,11 +29,16 @@ final class RecordParserTests: XCTestCase {
     func testSeparatorAndSyslogStyles() {
         let base = #"audit: type=1400 audit(1.2:3): apparmor="DENIED" operation="open" profile="p" name="/n" pid=9 requested_mask="r" denied_mask="r" fsuid=1 ouid=1"#
         for prefix in ["Nov 29 14:00:01 host kernel: [ 12.345678] ", "2026-11-29T14:00:01.123456+00:00 host kernel: ",
-                       "2026-11-29 14:00:01 host kernel: ", "[ 12.345678] ", "November 29 14:00:01 h kernel: "] {
+                       "2026-11-29 14:00:01 host kernel: ", "[ 12.345678] ", "November 29 14:00:01 h kernel: ",
+                       "[    5.123456] host kernel: ", "1732871401.123456 host kernel: ",
+                       "2026-11-29T14:00:01+0000 host kernel: ", "Nov 29 14:00:01.123 host kernel: "] {
             let r = AuditRecordParser.parse(prefix + base)
             XCTAssertEqual(r.event, .denied, prefix)
             XCTAssertEqual(text(r.name), "/n", prefix)
         }
+        let node = AuditRecordParser.parse(#"node=web1 type=AVC msg=audit(1.2:3): apparmor="DENIED" operation="open" profile="p" name="/n" pid=9"#)
+        XCTAssertEqual(node.event, .denied)
+        XCTAssertEqual(text(node.name), "/n")
         let sep = AuditRecordParser.parse("type=AVC msg=audit(1.2:3): apparmor=\"DENIED\" operation=\"open\" profile=\"p\" name=\"/n\" ouid=0\u{1D}OUID=\"root\"")
         XCTAssertEqual(sep.ouid, 0)
         XCTAssertEqual(sep.event, .denied)

@@ -64,7 +64,7 @@ struct DecodeLogCommand: ParsableCommand {
                 out.write(TestMultiFormat.render(record, file: label))
             }
         case .json:
-            AuditLogReader(source: source).forEachRecord { record, line in
+            AuditLogReader(source: source, onlyAppArmor: true).forEachRecord { record, line in
                 out.write(RecordJSON.render(record, line: line))
                 out.write([0x0A])
             }

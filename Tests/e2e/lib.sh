@@ -12,7 +12,7 @@ check() { d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
 # Installs the test program at $1 (a path the profiles attach to).
 install_prog() { mkdir -p "$(dirname "$1")"; cp /mnt/inject/prog "$1"; chmod 755 "$1"; }
 # The kernel's AppArmor records so far, in dmesg form (as logprof reads them).
-kernel_log() { dmesg | grep 'apparmor=' > "$1"; }
+kernel_log() { dmesg | grep 'apparmor="' > "$1"; }
 loaded() { grep -q "^$1 " /sys/kernel/security/apparmor/profiles; }
 mode_of() { sed -n "s|^$1 (\(.*\))\$|\1|p" /sys/kernel/security/apparmor/profiles; }
 finish() { echo "scenario: $PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; }

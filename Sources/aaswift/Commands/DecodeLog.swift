@@ -56,7 +56,7 @@ struct DecodeLogCommand: ParsableCommand {
             }
             source = s
         }
-        let out = OutputBuffer()
+        var out = OutputBuffer(fd: 1)
         let label = file == "-" ? "-" : String(file.split(separator: "/").last ?? Substring(file))
         switch format {
         case .testMulti:
@@ -95,26 +95,3 @@ enum DecodeLogError: Error, CustomStringConvertible {
     }
 }
 
-/// Buffered writes to standard output.
-final class OutputBuffer {
-    private var buf: [UInt8] = []
-
-    init() { buf.reserveCapacity(1 << 16) }
-
-    func write(_ bytes: [UInt8]) {
-        buf.append(contentsOf: bytes)
-        if buf.count >= 1 << 16 { flush() }
-    }
-
-    func flush() {
-        var off = 0
-        buf.withUnsafeBytes { p in
-            while off < p.count {
-                let n = Glibc.write(1, p.baseAddress! + off, p.count - off)
-                if n <= 0 { break }
-                off += n
-            }
-        }
-        buf.removeAll(keepingCapacity: true)
-    }
-}

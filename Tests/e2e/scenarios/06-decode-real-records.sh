@@ -4,7 +4,7 @@
 . /mnt/inject/lib.sh
 cp /bin/busybox /usr/bin/demo
 mkdir -p /opt/demo
-for a in cat touch chown nc ls hostname; do ln -sf /usr/bin/demo /opt/demo/$a; done
+for a in cat touch chown nc ls hostname sh; do ln -sf /usr/bin/demo /opt/demo/$a; done
 install_prog /opt/e2e/child
 echo "x" > /etc/demo.conf
 nc -l -p 8080 -e /bin/true > /dev/null 2>&1 &
@@ -17,7 +17,7 @@ apparmor_parser -r /tmp/demo.profile
 /opt/demo/hostname e2e-host                       # capable sys_admin
 /opt/demo/ls /root > /dev/null                    # directory read
 echo | /opt/demo/nc 127.0.0.1 8080 > /dev/null 2>&1   # create, connect
-/opt/demo/sh -c /opt/e2e/child 2>/dev/null; /usr/bin/demo sh -c '/opt/e2e/child attr' > /dev/null  # exec
+/opt/demo/sh -c "/opt/e2e/child attr" > /dev/null   # exec
 apparmor_parser -R /tmp/demo.profile
 kernel_log /tmp/k.log
 n=$(wc -l < /tmp/k.log)

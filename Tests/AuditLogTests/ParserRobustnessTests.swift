@@ -26,7 +26,7 @@ final class ParserRobustnessTests: XCTestCase {
     }
 
     func testRandomMutationsParse() throws {
-        var rng = QuotingPropertyTests.SplitMix(state: 99)
+        var rng = SplitMix(state: 99)
         let lines = try Self.corpusLines()
         var builder = ProfileProposalBuilder()
         for i in 0..<30_000 {

@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "AppArmorSyntaxTests", dependencies: ["AppArmorSyntax", "AASwiftTestSupport"]),
         .testTarget(name: "AppArmorPolicyTests", dependencies: ["AppArmorPolicy", "AASwiftTestSupport"]),
         .testTarget(name: "AppArmorEditTests", dependencies: ["AppArmorEdit", "AASwiftTestSupport"]),
-        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "CAppArmor", "AASwiftTestSupport"]),
+        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "CAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SystemAppArmorTests", dependencies: ["SystemAppArmor", "AASwiftTestSupport"]),
         .testTarget(name: "ProfileToolsTests", dependencies: ["ProfileTools", "AASwiftTestSupport"]),
         .testTarget(name: "aaswiftTests", dependencies: ["aaswift", "AASwiftTestSupport"]),

@@ -1,8 +1,9 @@
 import ArgumentParser
+import Foundation
 
 /// The root command: `aaswift <subcommand>`. Each subcommand lives in its own file under Commands/.
 @main
-struct AASwift: AsyncParsableCommand {
+struct AASwift: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aaswift",
         abstract: "AppArmor profile tools: parse, check, generate, review logs, switch modes.",
@@ -30,4 +31,22 @@ struct AASwift: AsyncParsableCommand {
             ApplyCommand.self,
         ]
     )
+
+    /// Exit status: 0 success, 1 a failure the command reports (a profile fails a check...),
+    /// 2 a usage error (as upstream's tools and apparmor_parser use it), other codes as each
+    /// command documents.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                let message = fullMessage(for: error)
+                FileHandle.standardError.write(Data((message.isEmpty ? "" : message + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -1,12 +1,147 @@
+import AppArmorSyntax
 import ArgumentParser
+import Foundation
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check profiles for errors (not implemented yet)."
+        abstract: "Check profiles for errors, as apparmor_parser would.",
+        discussion: """
+            Each PATH is a file, or a folder: for a policy tree (a folder with abstractions/ or \
+            tunables/) the profiles at its top level, otherwise every file below it (dot files \
+            and packaging leftovers such as *.dpkg-new, *.rpmsave and *~ are skipped).
+
+            Reports:
+              text  compiler-style diagnostics on stderr (file:line:col: error: ... [AAxxxx])
+              tsv   one line per file on stdout: path<TAB>PASS|FAIL<TAB>first diagnostic
+              json  one JSON object per file on stdout
+
+            Exit status: 0 every file passes, 1 any file fails, 2 usage error.
+            """
     )
 
+    enum Report: String, ExpressibleByArgument, CaseIterable { case text, tsv, json }
+
+    @Flag(name: .long, help: "Check syntax only (no includes, variables or rule validation).")
+    var syntaxOnly = false
+
+    @Option(name: [.customShort("I"), .customLong("Include")], help: "Add a folder to the include search path.")
+    var includeDirs: [String] = []
+
+    @Option(name: [.short, .long], help: "The base folder of the policy (default /etc/apparmor.d).")
+    var base: String?
+
+    @Option(name: .long, help: "Report format: text, tsv or json.")
+    var report: Report = .text
+
+    @Option(name: .long, help: ArgumentHelp("Read more paths, one per line, from FILE ('-' for standard input).", valueName: "FILE"))
+    var filesFrom: String?
+
+    @Argument(help: "Profile files or folders.")
+    var paths: [String] = []
+
+    func validate() throws {
+        if paths.isEmpty && filesFrom == nil { throw ValidationError("give at least one file or folder, or --files-from") }
+    }
+
     func run() throws {
-        throw ValidationError("'check' is not implemented yet")
+        let files = try PolicyFiles.expand(paths + FileList.read(filesFrom))
+        var anyFailed = false
+        let color = Terminal.useColor(FileHandle.standardError)
+        var stdout = ""
+        for file in files {
+            let bytes: [UInt8]
+            do {
+                bytes = try readInput(file)
+            } catch {
+                anyFailed = true
+                let msg = "\(file): error: \(error.localizedDescription)"
+                switch report {
+                case .text: FileHandle.standardError.write(Data("aaswift: \(msg)\n".utf8))
+                case .tsv: stdout += "\(file)\tFAIL\t\(msg)\n"
+                case .json: stdout += JSON.object(["path": .string(file), "result": .string("FAIL"), "diagnostics": .array([.string(msg)])]) + "\n"
+                }
+                continue
+            }
+            let result = Parser.parse(path: file, bytes: bytes)
+            let diags = result.diagnostics
+            let failed = diags.contains { $0.severity == .error }
+            if failed { anyFailed = true }
+            switch report {
+            case .text:
+                for d in diags {
+                    FileHandle.standardError.write(Data(d.rendered(in: result.source, color: color).utf8))
+                }
+            case .tsv:
+                let first = diags.first(where: { $0.severity == .error }).map { $0.oneLine(in: result.source) } ?? ""
+                stdout += "\(file)\t\(failed ? "FAIL" : "PASS")\t\(first)\n"
+            case .json:
+                let list: [JSON] = diags.map { d in
+                    let loc = result.source.location(of: d.range.lowerBound)
+                    return .object([
+                        ("id", .string(d.id.rawValue)), ("severity", .string(d.severity.rawValue)),
+                        ("message", .string(d.message)), ("line", .number(loc.line)), ("column", .number(loc.column)),
+                        ("offset", .number(d.range.lowerBound)), ("length", .number(d.range.count)),
+                    ])
+                }
+                stdout += JSON.object(["path": .string(file), "result": .string(failed ? "FAIL" : "PASS"), "diagnostics": .array(list)]) + "\n"
+            }
+            if stdout.utf8.count > 1 << 16 {
+                FileHandle.standardOutput.write(Data(stdout.utf8))
+                stdout = ""
+            }
+        }
+        FileHandle.standardOutput.write(Data(stdout.utf8))
+        if anyFailed { throw ExitCode(1) }
     }
 }
+
+/// Turns the paths given on the command line into the list of files to check.
+enum PolicyFiles {
+    static func isSkippable(_ name: String) -> Bool {
+        if name.hasPrefix(".") || name.hasSuffix("~") { return true }
+        for suffix in [".dpkg-new", ".dpkg-old", ".dpkg-dist", ".dpkg-bak", ".dpkg-remove", ".pacsave", ".pacnew", ".rpmnew", ".rpmsave", ".orig", ".rej", ".swp"] where name.hasSuffix(suffix) {
+            return true
+        }
+        return name == "README"
+    }
+
+    static func expand(_ paths: [String]) throws -> [String] {
+        var out: [String] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+                if path == "-" { out.append(path); continue }
+                throw ValidationError("\(path): no such file or folder")
+            }
+            guard isDir.boolValue else {
+                out.append(path)
+                continue
+            }
+            let isPolicyTree = fm.fileExists(atPath: path + "/tunables") || fm.fileExists(atPath: path + "/abstractions")
+            let prefix = path.hasSuffix("/") ? path : path + "/"
+            if isPolicyTree {
+                let names = (try? fm.contentsOfDirectory(atPath: path)) ?? []
+                for name in names.sorted() where !isSkippable(name) {
+                    var sub: ObjCBool = false
+                    if fm.fileExists(atPath: prefix + name, isDirectory: &sub), !sub.boolValue {
+                        out.append(prefix + name)
+                    }
+                }
+            } else {
+                let names = ((try? fm.subpathsOfDirectory(atPath: path)) ?? []).sorted()
+                for rel in names {
+                    let name = (rel as NSString).lastPathComponent
+                    if isSkippable(name) || rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                    var sub: ObjCBool = false
+                    if fm.fileExists(atPath: prefix + rel, isDirectory: &sub), !sub.boolValue {
+                        out.append(prefix + rel)
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+

@@ -1,0 +1,221 @@
+/// Statements with their own shapes: include, abi, variable and boolean assignments, and
+/// conditional blocks with their expressions.
+extension ParserState {
+    /// `include [if exists] <magic> | "path" | path` (ended by the line end), also `#include`.
+    mutating func parseInclude() -> SyntaxNode {
+        let kw = bump()
+        let start = kw.fullRange.lowerBound
+        var children: [SyntaxElement] = [.token(kw)]
+        var last = kw
+        if !endsLine(kw), isWord(peek(), "if") {
+            let m = mark
+            let ifTok = bump()
+            if !endsLine(ifTok), isWord(peek(), "exists") {
+                let exists = bump()
+                children += [.token(ifTok), .token(exists)]
+                last = exists
+            } else {
+                rewind(to: m)
+            }
+        }
+        var nameCount = 0
+        if !endsLine(last) {
+            let t = peek()
+            if t.kind == .word || t.kind == .string || t.kind == .angleName {
+                last = bump()
+                children.append(.token(last))
+                nameCount = 1
+            }
+        }
+        if nameCount == 0 {
+            error(.badInclude, "include without a file name", kw.textRange)
+        } else if peek().kind == .comma, !endsLine(last) {
+            // `include <x>,` is not valid: the comma is kept in the node and reported.
+            let comma = bump()
+            children.append(.token(comma))
+            error(.badInclude, "an include statement does not end with ','", comma.textRange)
+        }
+        return SyntaxNode(kind: .include, children: children, at: start)
+    }
+
+    /// `abi <magic> | "path",`
+    mutating func parseAbi() -> SyntaxNode {
+        let kw = bump()
+        var children: [SyntaxElement] = [.token(kw)]
+        let name = peek()
+        if name.kind == .angleName || name.kind == .string || name.kind == .word {
+            children.append(.token(bump()))
+        } else {
+            error(.badInclude, "abi without a name", kw.textRange)
+        }
+        if peek().kind == .comma {
+            children.append(.token(bump()))
+        } else {
+            let at = lastTextEnd(children) ?? Int(kw.textEnd)
+            error(.missingComma, "missing ',' at the end of the abi rule", at..<at)
+        }
+        return SyntaxNode(kind: .abi, children: children, at: kw.fullRange.lowerBound)
+    }
+
+    /// `@{VAR} (= | += | ?= | :=) value...` or `${BOOL} = true|false`, up to the line end.
+    mutating func parseAssignment(name: Token) -> SyntaxNode {
+        let op = bump()
+        var children: [SyntaxElement] = [.token(name), .token(op)]
+        var last = op
+        while !endsLine(last) {
+            let t = peek(.assignmentValue)
+            if t.kind == .eof { break }
+            last = bump(.assignmentValue)
+            children.append(.token(last))
+            if t.kind != .word && t.kind != .string && t.kind != .comma {
+                error(.badAssignment, "unexpected \(t.kind) in a variable's values", t.textRange)
+            }
+        }
+        let kind: SyntaxKind = firstByte(name) == UInt8(ascii: "$") ? .booleanAssignment : .variableAssignment
+        return SyntaxNode(kind: kind, children: children, at: name.fullRange.lowerBound)
+    }
+
+    /// `if EXPR { ... } [else if EXPR { ... }]... [else { ... }]`
+    mutating func parseConditional() -> SyntaxNode {
+        let ifTok = bump()
+        var children: [SyntaxElement] = [.token(ifTok)]
+        let block = parseConditionAndBlock(after: ifTok, into: &children)
+        children.append(.node(block))
+        while isWord(peek(), "else") {
+            let elseTok = bump()
+            var clause: [SyntaxElement] = [.token(elseTok)]
+            if isWord(peek(), "if") {
+                let ifTok2 = bump()
+                clause.append(.token(ifTok2))
+                let block = parseConditionAndBlock(after: ifTok2, into: &clause)
+                clause.append(.node(block))
+            } else if peek().kind == .lbrace {
+                clause.append(.node(parseBlock()))
+            } else {
+                error(.unexpectedToken, "expected 'if' or '{' after 'else'", elseTok.textRange)
+            }
+            children.append(.node(SyntaxNode(kind: .elseClause, children: clause, at: elseTok.fullRange.lowerBound)))
+        }
+        return SyntaxNode(kind: .conditional, children: children, at: ifTok.fullRange.lowerBound)
+    }
+
+    /// Parses `EXPR` (appended to `children`) and returns the block after it.
+    private mutating func parseConditionAndBlock(after kw: Token, into children: inout [SyntaxElement]) -> SyntaxNode {
+        let startDepth = depth
+        if let expr = parseOrExpr() { children.append(.node(expr)) } else {
+            error(.badConditionExpr, "expected a condition after '\(text(kw))'", kw.textRange)
+        }
+        depth = startDepth
+        // Anything else before '{' is an error, kept in the tree.
+        var junk: [SyntaxElement] = []
+        while true {
+            let t = peek(.condition)
+            if t.kind == .lbrace || t.kind == .eof || t.kind == .rbrace || t.kind == .comma { break }
+            let tok = bump(.condition)
+            junk.append(.token(tok))
+        }
+        if !junk.isEmpty {
+            let range = junk.first!.fullRange.lowerBound..<junk.last!.fullRange.upperBound
+            error(.badConditionExpr, "unexpected text in the condition", range)
+            children.append(.node(SyntaxNode(kind: .error, children: junk, at: range.lowerBound)))
+        }
+        if peek().kind == .lbrace {
+            return parseBlock()
+        }
+        let at = lastTextEnd(children) ?? Int(kw.textEnd)
+        error(.unexpectedToken, "expected '{' after the condition", at..<at)
+        return SyntaxNode(kind: .block, children: [], at: mark)
+    }
+
+    // MARK: expressions
+
+    private mutating func parseOrExpr() -> SyntaxNode? {
+        guard var lhs = parseAndExpr() else { return nil }
+        while isWord(peek(.condition), "or") {
+            let op = bump(.condition)
+            guard let rhs = parseAndExpr() else {
+                error(.badConditionExpr, "expected an operand after 'or'", op.textRange)
+                return SyntaxNode(kind: .orExpr, children: [.node(lhs), .token(op)], at: lhs.fullRange.lowerBound)
+            }
+            lhs = SyntaxNode(kind: .orExpr, children: [.node(lhs), .token(op), .node(rhs)], at: lhs.fullRange.lowerBound)
+        }
+        return lhs
+    }
+
+    private mutating func parseAndExpr() -> SyntaxNode? {
+        guard var lhs = parseNotExpr() else { return nil }
+        while isWord(peek(.condition), "and") {
+            let op = bump(.condition)
+            guard let rhs = parseNotExpr() else {
+                error(.badConditionExpr, "expected an operand after 'and'", op.textRange)
+                return SyntaxNode(kind: .andExpr, children: [.node(lhs), .token(op)], at: lhs.fullRange.lowerBound)
+            }
+            lhs = SyntaxNode(kind: .andExpr, children: [.node(lhs), .token(op), .node(rhs)], at: lhs.fullRange.lowerBound)
+        }
+        return lhs
+    }
+
+    private mutating func parseNotExpr() -> SyntaxNode? {
+        let t = peek(.condition)
+        if isWord(t, "not") {
+            let op = bump(.condition)
+            depth += 1
+            guard depth < Parser.maxNesting, let inner = parseNotExpr() else {
+                error(.badConditionExpr, "expected an operand after 'not'", op.textRange)
+                return SyntaxNode(kind: .notExpr, children: [.token(op)], at: op.fullRange.lowerBound)
+            }
+            return SyntaxNode(kind: .notExpr, children: [.token(op), .node(inner)], at: op.fullRange.lowerBound)
+        }
+        return parsePrimaryExpr()
+    }
+
+    private mutating func parsePrimaryExpr() -> SyntaxNode? {
+        let t = peek(.condition)
+        switch t.kind {
+        case .lparen:
+            let open = bump(.condition)
+            depth += 1
+            var children: [SyntaxElement] = [.token(open)]
+            if depth < Parser.maxNesting, let inner = parseOrExpr() {
+                children.append(.node(inner))
+            } else {
+                error(.badConditionExpr, "expected a condition after '('", open.textRange)
+            }
+            if peek(.condition).kind == .rparen {
+                children.append(.token(bump(.condition)))
+            } else {
+                error(.unclosedParen, "'(' is never closed", open.textRange)
+            }
+            return SyntaxNode(kind: .parenExpr, children: children, at: open.fullRange.lowerBound)
+        case .word, .string:
+            if isWord(t, "defined") {
+                let kw = bump(.condition)
+                var children: [SyntaxElement] = [.token(kw)]
+                let v = peek(.condition)
+                if v.kind == .word {
+                    children.append(.token(bump(.condition)))
+                } else {
+                    error(.badConditionExpr, "expected a variable after 'defined'", kw.textRange)
+                }
+                return SyntaxNode(kind: .definedExpr, children: children, at: kw.fullRange.lowerBound)
+            }
+            if isWord(t, "and") || isWord(t, "or") { return nil }
+            let lhsTok = bump(.condition)
+            let lhs = SyntaxNode(kind: .operand, children: [.token(lhsTok)], at: lhsTok.fullRange.lowerBound)
+            let op = peek(.condition)
+            let isCmp = [.equalEquals, .notEquals, .less, .lessEquals, .greater, .greaterEquals].contains(op.kind) || isWord(op, "in")
+            guard isCmp else { return lhs }
+            let opTok = bump(.condition)
+            let r = peek(.condition)
+            guard r.kind == .word || r.kind == .string else {
+                error(.badConditionExpr, "expected an operand after '\(text(opTok))'", opTok.textRange)
+                return SyntaxNode(kind: .comparisonExpr, children: [.node(lhs), .token(opTok)], at: lhs.fullRange.lowerBound)
+            }
+            let rTok = bump(.condition)
+            let rhs = SyntaxNode(kind: .operand, children: [.token(rTok)], at: rTok.fullRange.lowerBound)
+            return SyntaxNode(kind: .comparisonExpr, children: [.node(lhs), .token(opTok), .node(rhs)], at: lhs.fullRange.lowerBound)
+        default:
+            return nil
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// AppArmorSyntax: lexer, lossless tree, parser, diagnostics.

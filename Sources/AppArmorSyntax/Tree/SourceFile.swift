@@ -1,0 +1,56 @@
+/// The bytes of one profile file, with the line table used to turn byte offsets into
+/// line:column positions. Profiles are byte strings: nothing here assumes UTF-8.
+public struct SourceFile: Sendable {
+    /// The name shown in diagnostics (the path as the user gave it).
+    public let path: String
+    public let bytes: [UInt8]
+    /// Byte offset of the first byte of every line.
+    public let lineStarts: [Int]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 24 + 1)
+        for (i, b) in bytes.enumerated() where b == 0x0A {
+            starts.append(i + 1)
+        }
+        self.lineStarts = starts
+    }
+
+    public init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    /// A one-based line and column for a byte offset. Columns count bytes.
+    public func location(of offset: Int) -> SourceLocation {
+        let offset = max(0, min(offset, bytes.count))
+        var lo = 0, hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return SourceLocation(offset: offset, line: lo + 1, column: offset - lineStarts[lo] + 1)
+    }
+
+    /// The text of a one-based line, without its line end.
+    public func lineText(_ line: Int) -> String {
+        guard line >= 1, line <= lineStarts.count else { return "" }
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] : bytes.count
+        while end > start, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// The bytes of a range as a String (lossy for non-UTF-8 bytes).
+    public func text(_ range: Range<Int>) -> String {
+        String(decoding: bytes[range], as: UTF8.self)
+    }
+}
+
+public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+    public let offset: Int
+    public let line: Int
+    public let column: Int
+    public var description: String { "\(line):\(column)" }
+}

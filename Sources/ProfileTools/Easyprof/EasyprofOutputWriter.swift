@@ -1,0 +1,47 @@
+import Foundation
+
+/// `--output-directory`: one file per profile, named after the profile name or binary with
+/// `/` turned into `.`; an existing file is never replaced.
+enum EasyprofOutputWriter {
+    static func fileName(for key: String) -> String {
+        String(key.drop { $0 == "/" }).replacingOccurrences(of: "/", with: ".")
+    }
+
+    static func write(_ profiles: [(name: String, text: String)], to dir: String) throws -> [String] {
+        let fm = FileManager.default
+        let targets = profiles.map { dir + "/" + fileName(for: $0.name) }
+        // Check everything first, so that an error leaves nothing behind.
+        for t in targets where fm.fileExists(atPath: t) {
+            throw EasyprofError("'\(t)' already exists")
+        }
+        if Set(targets).count != targets.count {
+            throw EasyprofError("two profiles would be written to the same file in '\(dir)'")
+        }
+        var isDir: ObjCBool = false
+        if !fm.fileExists(atPath: dir, isDirectory: &isDir) {
+            if mkdir(dir, 0o755) != 0 {
+                throw EasyprofError("Could not create '\(dir)': \(String(cString: strerror(errno)))")
+            }
+        } else if !isDir.boolValue {
+            throw EasyprofError("'\(dir)' is not a directory")
+        }
+        var written: [String] = []
+        for (target, profile) in zip(targets, profiles) {
+            let tmp = dir + "/.aaswift-easyprof-\(getpid())-\(written.count)"
+            do {
+                try Data(profile.text.utf8).write(to: URL(fileURLWithPath: tmp), options: .withoutOverwriting)
+            } catch {
+                throw EasyprofError("Could not write '\(target)': \(EasyprofText.describe(error))")
+            }
+            // link() refuses to replace an existing file, so a file that appeared meanwhile survives.
+            let rc = link(tmp, target)
+            let err = errno
+            unlink(tmp)
+            if rc != 0 {
+                throw EasyprofError("Could not write '\(target)': \(String(cString: strerror(err)))")
+            }
+            written.append(target)
+        }
+        return written
+    }
+}

@@ -114,13 +114,19 @@ struct StatusCommand: ParsableCommand {
         guard ["all", "profiles", "processes"].contains(show) else {
             // aa-status answers a bad --show with its usage and exit status 1.
             if !quiet {
-                FileHandle.standardError.write(Data("Error: Invalid --show option '\(show)': use profiles, processes or all.\n".utf8))
+                var err = OutputBuffer(fd: 2)
+                err.write("Error: Invalid --show option '\(show)': use profiles, processes or all.\n")
+                err.flush()
             }
             throw ExitCode(1)
         }
         let output = reporter.report(query)
-        FileHandle.standardOutput.write(Data(output.standardOutput.utf8))
-        FileHandle.standardError.write(Data(output.standardError.utf8))
+        var out = OutputBuffer(fd: 1)
+        out.write(output.standardOutput)
+        out.flush()
+        var err = OutputBuffer(fd: 2)
+        err.write(output.standardError)
+        err.flush()
         if output.exitCode != 0 { throw ExitCode(output.exitCode) }
     }
 }

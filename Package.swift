@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "AppArmorPolicyTests", dependencies: ["AppArmorPolicy", "AASwiftTestSupport"]),
         .testTarget(name: "AppArmorEditTests", dependencies: ["AppArmorEdit", "AASwiftTestSupport"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "CAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "SystemAppArmorTests", dependencies: ["SystemAppArmor", "AASwiftTestSupport"]),
+        .testTarget(name: "SystemAppArmorTests", dependencies: ["SystemAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ProfileToolsTests", dependencies: ["ProfileTools", "AASwiftTestSupport"]),
         .testTarget(name: "aaswiftTests", dependencies: ["aaswift", "AASwiftTestSupport"]),
     ]

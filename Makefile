@@ -1,6 +1,9 @@
 # aaswift: AppArmor's profile tools in Swift.
 SWIFT        ?= swift
 PREFIX       ?= /usr/local
+# easyprof's templates and policy groups: the binary looks in /usr/share/aaswift/easyprof
+# (and has a built-in copy when that folder is absent).
+DATADIR      ?= /usr/share
 CONFORMANCE  ?= $(or $(AASWIFT_CONFORMANCE),$(abspath ../shared/conformance))
 GENERATED    := .build/conformance-generated
 DEB_PACKAGES := libapparmor-dev libaudit-dev apparmor apparmor-utils python3-apparmor \
@@ -46,10 +49,14 @@ demo: release
 install: release
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/aaswift
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/ 2>/dev/null || true
-	if [ -d Resources/easyprof ]; then \
-	  install -d $(DESTDIR)$(PREFIX)/share/aaswift; \
-	  cp -r Resources/easyprof $(DESTDIR)$(PREFIX)/share/aaswift/; fi
+	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(DATADIR)/aaswift/easyprof/templates $(DESTDIR)$(DATADIR)/aaswift/easyprof/policygroups
+	install -m 0644 Resources/easyprof/templates/* $(DESTDIR)$(DATADIR)/aaswift/easyprof/templates/
+	install -m 0644 Resources/easyprof/policygroups/* $(DESTDIR)$(DATADIR)/aaswift/easyprof/policygroups/
+
+# The profiling loop in a real AppArmor kernel under qemu (../shared/vm); one boot per scenario.
+e2e:
+	Tests/e2e/run.sh
 
 clean:
 	rm -rf .build

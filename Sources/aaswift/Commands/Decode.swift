@@ -1,12 +1,39 @@
 import ArgumentParser
+import AuditLog
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct DecodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decode",
-        abstract: "Decode hex-encoded names in audit records (not implemented yet)."
+        abstract: "Decode hex-encoded names in AppArmor audit records (aa-decode).",
+        discussion: """
+        With a HEX argument, prints 'Decoded: <text>'. With '-' or no argument, reads log lines \
+        on standard input and rewrites the hex-encoded values of name=, profile=, proctitle= \
+        (and comm=, label=, peer=, target=, exe=, execpath=) as quoted text.
+        """
     )
 
+    @Argument(help: "A hex string to decode, or '-' to rewrite log lines from standard input.")
+    var hex: String?
+
     func run() throws {
-        throw ValidationError("'decode' is not implemented yet")
+        guard let hex, hex != "-" else {
+            let source = LineSource(fd: 0)
+            var out = OutputBuffer(fd: 1)
+            while let line = source.nextLine({ Array($0) }) {
+                out.write(HexDecode.rewrite(line: line))
+                out.write([0x0A])
+            }
+            out.flush()
+            return
+        }
+        guard let bytes = HexDecode.decode(hex) else {
+            throw ValidationError("'\(hex)' is not a hex string: use an even number of 0-9, a-f, A-F")
+        }
+        var out = OutputBuffer(fd: 1)
+        out.write(Array("Decoded: ".utf8) + bytes + [0x0A])
+        out.flush()
     }
 }

@@ -1,12 +1,132 @@
 import ArgumentParser
+import Foundation
+import SystemAppArmor
 
+/// `aaswift status`: aa-status. Reports the loaded policy and the confined processes.
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Report the state of AppArmor (not implemented yet)."
+        abstract: "Report the loaded AppArmor policy and the confined processes (aa-status).",
+        discussion: """
+            With no option, prints every loaded profile grouped by mode, then every confined \
+            process. Filters are POSIX basic regular expressions matched anywhere in the value. \
+            Exit status: 0 ok, 1 AppArmor not enabled, 2 no policy loaded, 3 no securityfs \
+            control files, 4 no permission to read them, 42 internal error.
+            """
     )
 
+    @Flag(help: "Exit 0 when AppArmor is enabled, 1 when it is not; print nothing.")
+    var enabled = false
+
+    @Flag(help: "Print the number of loaded profiles.")
+    var profiled = false
+    @Flag(help: "Print the number of profiles in enforce mode.")
+    var enforced = false
+    @Flag(help: "Print the number of profiles in complain mode.")
+    var complaining = false
+    @Flag(help: "Print the number of profiles in kill mode.")
+    var kill = false
+    @Flag(help: "Print the number of profiles in prompt mode.")
+    var prompt = false
+    @Flag(help: "Print the number of profiles in the special unconfined mode.")
+    var specialUnconfined = false
+    @Flag(help: "Print the number of processes in mixed mode (stacked profiles of different modes).")
+    var processMixed = false
+
+    @Flag(help: "Machine-readable JSON on one line.")
+    var json = false
+    @Flag(help: "The same JSON, indented.")
+    var prettyJson = false
+    @Flag(name: [.customLong("verbose"), .customShort("v")], help: "Print the prose lines (the default).")
+    var verbose = false
+    @Flag(name: [.customLong("quiet"), .customShort("q")], help: "Print no error messages.")
+    var quiet = false
+    @Flag(help: "Print the number of entries instead of listing them.")
+    var count = false
+
+    @Option(help: ArgumentHelp("What to show.", valueName: "profiles|processes|all"))
+    var show: String = "all"
+
+    @Option(name: .customLong("filter.mode"), help: ArgumentHelp("Only these modes (enforce, complain, prompt, kill, unconfined, mixed).", valueName: "regex"))
+    var filterMode: String = ".*"
+    @Option(name: .customLong("filter.profiles"), help: ArgumentHelp("Only profiles whose name matches.", valueName: "regex"))
+    var filterProfiles: String = ".*"
+    @Option(name: .customLong("filter.pid"), help: ArgumentHelp("Only processes whose pid matches.", valueName: "regex"))
+    var filterPid: String = ".*"
+    @Option(name: .customLong("filter.exe"), help: ArgumentHelp("Only processes whose executable matches.", valueName: "regex"))
+    var filterExe: String = ".*"
+
+    @Option(name: .customLong("root"), help: .hidden)
+    var root: String?
+
+    func validate() throws {
+        let legacy = [profiled, enforced, complaining, kill, prompt, specialUnconfined, processMixed].filter { $0 }
+        if legacy.count > 1 {
+            throw ValidationError("Use only one of --profiled, --enforced, --complaining, --kill, --prompt, --special-unconfined, --process-mixed.")
+        }
+    }
+
+    /// The options as a report query, with the legacy counting options' meaning.
+    var query: StatusQuery {
+        var q = StatusQuery()
+        q.json = json || prettyJson
+        q.prettyJSON = prettyJson
+        q.quiet = quiet
+        q.count = count
+        q.showProfiles = show != "processes"
+        q.showProcesses = show != "profiles"
+        q.modeFilter = filterMode
+        q.profileFilter = filterProfiles
+        q.pidFilter = filterPid
+        q.exeFilter = filterExe
+        let legacyMode: String?? = profiled ? .some(nil)
+            : enforced ? "enforce" : complaining ? "complain" : kill ? "kill"
+            : prompt ? "prompt" : specialUnconfined ? "unconfined" : nil
+        // As with aa-status's getopt loop, a --verbose after a counting option turns the prose back on.
+        let args = CommandLine.arguments
+        let lastVerbose = args.lastIndex { $0 == "--verbose" || $0 == "-v" } ?? -1
+        let legacyNames = ["--profiled", "--enforced", "--complaining", "--kill", "--prompt",
+                           "--special-unconfined", "--process-mixed"]
+        let lastLegacy = args.lastIndex { legacyNames.contains($0) } ?? -1
+        let verboseWins = verbose && lastVerbose > lastLegacy
+        if let legacyMode {
+            q.verbose = verboseWins
+            q.count = true
+            q.showProfiles = true
+            q.showProcesses = false
+            if let mode = legacyMode { q.modeFilter = mode }
+        } else if processMixed {
+            q.verbose = verboseWins
+            q.count = true
+            q.showProfiles = false
+            q.showProcesses = true
+            q.modeFilter = "mixed"
+        }
+        return q
+    }
+
     func run() throws {
-        throw ValidationError("'status' is not implemented yet")
+        let prefix = root ?? ProcessInfo.processInfo.environment["AASWIFT_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"
+        let reporter = StatusReporter(kernel: AppArmorKernel(root: SystemRoot(prefix)))
+        if enabled {
+            throw ExitCode(reporter.enabledExitCode())
+        }
+        guard ["all", "profiles", "processes"].contains(show) else {
+            // aa-status answers a bad --show with its usage and exit status 1.
+            if !quiet {
+                var err = OutputBuffer(fd: 2)
+                err.write("Error: Invalid --show option '\(show)': use profiles, processes or all.\n")
+                err.flush()
+            }
+            throw ExitCode(1)
+        }
+        let output = reporter.report(query)
+        var out = OutputBuffer(fd: 1)
+        out.write(output.standardOutput)
+        out.flush()
+        var err = OutputBuffer(fd: 2)
+        err.write(output.standardError)
+        err.flush()
+        if output.exitCode != 0 { throw ExitCode(output.exitCode) }
     }
 }

@@ -1,0 +1,125 @@
+// Record-level reading of a log source: plain audit.log/syslog/dmesg lines, multi-line USER_AVC
+// records, and journald output, each handed to the parser as it is read.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+public struct AuditLogReader {
+    /// Skip lines that cannot be AppArmor records (no `apparmor=`, `operation=` or `type=AVC`),
+    /// as upstream's logprof does.
+    public var onlyAppArmor: Bool
+    private let source: LineSource
+
+    public init(source: LineSource, onlyAppArmor: Bool = false) {
+        self.source = source
+        self.onlyAppArmor = onlyAppArmor
+    }
+
+    /// Calls `body` with every record, in order, and the number of the line it started on.
+    public func forEachRecord(_ body: (AuditRecord, Int) -> Void) {
+        var pending: [UInt8]? = nil      // an unclosed multi-line USER_AVC record
+        var pendingLine = 0
+        var journal: JournalExportEntry? = nil
+        while true {
+            let more: Bool? = source.nextLine { line -> Bool in
+                let n = source.lineNumber
+                if var acc = pending {
+                    if let f = line.first, isSpace(f) {
+                        acc.append(0x0A)
+                        acc.append(contentsOf: line)
+                        if memchrByte(line, UInt8(ascii: "'")) {
+                            emit(acc, pendingLine, body)
+                            pending = nil
+                        } else if acc.count > 1 << 16 {
+                            emit(acc, pendingLine, body)
+                            pending = nil
+                        } else {
+                            pending = acc
+                        }
+                        return true
+                    }
+                    emit(acc, pendingLine, body)
+                    pending = nil
+                }
+                if journal != nil || startsWith(line, "__CURSOR=") {
+                    if journal == nil { journal = JournalExportEntry(line: n) }
+                    if line.isEmpty {
+                        if let text = journal!.recordLine() { emit(text, journal!.line, body) }
+                        journal = nil
+                    } else {
+                        journal!.add(line: line, source: source)
+                    }
+                    return true
+                }
+                guard let first = firstNonSpace(line) else { return true }
+                if line[first] == UInt8(ascii: "{") {
+                    if let text = JournalJSON.recordLine(UnsafeBufferPointer(rebasing: line[first...])) {
+                        emit(text, n, body)
+                    }
+                    return true
+                }
+                if let q = find(line, "msg='"), !memchrByte(UnsafeBufferPointer(rebasing: line[(q + 5)...]), UInt8(ascii: "'")) {
+                    pending = Array(line)
+                    pendingLine = n
+                    return true
+                }
+                if onlyAppArmor && !looksLikeAppArmor(line) { return true }
+                body(AuditRecordParser.parse(line), n)
+                return true
+            }
+            if more == nil { break }
+        }
+        if let acc = pending { emit(acc, pendingLine, body) }
+        if let j = journal, let text = j.recordLine() { emit(text, j.line, body) }
+    }
+
+    private func emit(_ bytes: [UInt8], _ line: Int, _ body: (AuditRecord, Int) -> Void) {
+        bytes.withUnsafeBufferPointer { b in
+            if onlyAppArmor && !looksLikeAppArmor(b) { return }
+            body(AuditRecordParser.parse(b), line)
+        }
+    }
+}
+
+func firstNonSpace(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+    var k = 0
+    while k < b.count {
+        if !isSpace(b[k]) { return k }
+        k += 1
+    }
+    return nil
+}
+
+func memchrByte(_ b: UnsafeBufferPointer<UInt8>, _ c: UInt8) -> Bool {
+    guard let base = b.baseAddress, b.count > 0 else { return false }
+    return memchr(base, Int32(c), b.count) != nil
+}
+
+func startsWith(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+    let n = s.utf8CodeUnitCount
+    guard b.count >= n else { return false }
+    return memcmp(b.baseAddress!, s.utf8Start, n) == 0
+}
+
+/// The offset of `s` in `b`, if present.
+func find(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Int? {
+    let n = s.utf8CodeUnitCount
+    guard let base = b.baseAddress, b.count >= n, n > 0 else { return nil }
+    let first = Int32(s.utf8Start[0])
+    var k = 0
+    let last = b.count - n
+    while k <= last {
+        guard let hit = memchr(base + k, first, last - k + 1) else { return nil }
+        let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+        if memcmp(base + at, s.utf8Start, n) == 0 { return at }
+        k = at + 1
+    }
+    return nil
+}
+
+func looksLikeAppArmor(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    find(b, "apparmor=") != nil || find(b, "operation=") != nil || find(b, "type=AVC") != nil
+}

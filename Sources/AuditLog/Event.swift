@@ -1,0 +1,166 @@
+// The event model: what a record asks for, one case per rule kind. This is the public input of
+// rule synthesis (here and in the logprof engine).
+
+/// A file permission as the profile language writes it.
+public enum FilePermission: Character, Sendable, Hashable, CaseIterable, Comparable {
+    case mmap = "m", read = "r", write = "w", append = "a", link = "l", lock = "k"
+
+    public static func < (a: Self, b: Self) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+public struct FileAccess: Sendable, Hashable {
+    public var path: LogBytes
+    public var permissions: Set<FilePermission>
+    public var owner: Bool
+    /// The link or rename target, when the record names one (not written into the rule).
+    public var target: LogBytes?
+
+    public init(path: LogBytes, permissions: Set<FilePermission>, owner: Bool, target: LogBytes? = nil) {
+        self.path = path
+        self.permissions = permissions
+        self.owner = owner
+        self.target = target
+    }
+}
+
+public struct NetworkAccess: Sendable, Hashable {
+    public var access: [String]
+    public var family: LogBytes?
+    public var sockType: LogBytes?
+    public var localAddr: LogBytes?
+    public var localPort: Int
+    public var peerAddr: LogBytes?
+    public var peerPort: Int
+
+    public init(access: [String], family: LogBytes? = nil, sockType: LogBytes? = nil, localAddr: LogBytes? = nil, localPort: Int, peerAddr: LogBytes? = nil, peerPort: Int) {
+        self.access = access
+        self.family = family
+        self.sockType = sockType
+        self.localAddr = localAddr
+        self.localPort = localPort
+        self.peerAddr = peerAddr
+        self.peerPort = peerPort
+    }
+}
+
+public struct UnixAccess: Sendable, Hashable {
+    public var access: [String]
+    public var sockType: LogBytes?
+    public var addr: LogBytes?
+    public var peerAddr: LogBytes?
+    public var peerLabel: LogBytes?
+
+    public init(access: [String], sockType: LogBytes? = nil, addr: LogBytes? = nil, peerAddr: LogBytes? = nil, peerLabel: LogBytes? = nil) {
+        self.access = access
+        self.sockType = sockType
+        self.addr = addr
+        self.peerAddr = peerAddr
+        self.peerLabel = peerLabel
+    }
+}
+
+public struct DBusAccess: Sendable, Hashable {
+    public var access: [String]
+    public var bus: LogBytes?
+    public var path: LogBytes?
+    public var name: LogBytes?
+    public var interface: LogBytes?
+    public var member: LogBytes?
+    public var peerLabel: LogBytes?
+
+    public init(access: [String], bus: LogBytes? = nil, path: LogBytes? = nil, name: LogBytes? = nil, interface: LogBytes? = nil, member: LogBytes? = nil, peerLabel: LogBytes? = nil) {
+        self.access = access
+        self.bus = bus
+        self.path = path
+        self.name = name
+        self.interface = interface
+        self.member = member
+        self.peerLabel = peerLabel
+    }
+}
+
+public struct MountAccess: Sendable, Hashable {
+    public enum Operation: String, Sendable, Hashable { case mount, remount, umount }
+    public var operation: Operation
+    public var fsType: LogBytes?
+    public var options: [String]
+    public var source: LogBytes?
+    public var mountPoint: LogBytes?
+
+    public init(operation: Operation, fsType: LogBytes? = nil, options: [String], source: LogBytes? = nil, mountPoint: LogBytes? = nil) {
+        self.operation = operation
+        self.fsType = fsType
+        self.options = options
+        self.source = source
+        self.mountPoint = mountPoint
+    }
+}
+
+public enum EventKind: Sendable, Hashable {
+    case file(FileAccess)
+    case exec(path: LogBytes, target: LogBytes?)
+    case capability(String)
+    case network(NetworkAccess)
+    case unix(UnixAccess)
+    case dbus(DBusAccess)
+    case signal(access: [String], signals: [String], peer: LogBytes?)
+    case ptrace(access: [String], peer: LogBytes)
+    case mount(MountAccess)
+    case pivotRoot(oldRoot: LogBytes?, newRoot: LogBytes?)
+    case changeProfile(target: LogBytes)
+    case changeHat(hat: LogBytes)
+    case userns(access: [String])
+    case mqueue(access: [String], type: String, name: LogBytes?)
+    case ioUring(access: [String], label: LogBytes?)
+}
+
+/// One request from the log, attributed to a profile (`a//b` for hats and children).
+public struct Event: Sendable, Hashable {
+    public var mode: AuditEventType
+    public var profile: LogBytes
+    public var kind: EventKind
+    /// Rules proposed for this event carry the `audit` qualifier.
+    public var audit: Bool = false
+
+    public init(mode: AuditEventType, profile: LogBytes, kind: EventKind, audit: Bool = false) {
+        self.mode = mode
+        self.profile = profile
+        self.kind = kind
+        self.audit = audit
+    }
+}
+
+/// What a record contributes to profile synthesis: the profile it concerns (which appears in
+/// the output even when no rule follows) and its events.
+public struct RecordEvents: Sendable {
+    public var profile: LogBytes?
+    public var mode: AuditEventType
+    public var events: [Event]
+
+    public init(profile: LogBytes? = nil, mode: AuditEventType, events: [Event]) {
+        self.profile = profile
+        self.mode = mode
+        self.events = events
+    }
+}
+
+/// A profile name split at its first `//`: the top-level profile and the hat or child inside it.
+public func splitProfileName(_ name: LogBytes) -> (profile: LogBytes, hat: LogBytes?) {
+    var k = 0
+    while k + 1 < name.count {
+        if name[k] == 0x2F && name[k + 1] == 0x2F {
+            return (Array(name[..<k]), Array(name[(k + 2)...]))
+        }
+        k += 1
+    }
+    return (name, nil)
+}
+
+/// The words of a mask such as `send receive`, sorted.
+func maskWords(_ m: LogBytes?) -> [String] {
+    guard let m else { return [] }
+    return Set(String(decoding: m, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "," })
+        .map(String.init)).sorted()
+}

@@ -1,0 +1,26 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A POSIX basic regular expression (regcomp without REG_EXTENDED), matched anywhere in the
+/// text, as aa-status's `--filter.*` options take them.
+public final class PosixRegex: @unchecked Sendable {
+    // regexec on a compiled pattern is safe to call from several threads; the pattern is
+    // never changed after init.
+    private var compiled = regex_t()
+    public let pattern: String
+
+    /// Nil when the pattern does not compile.
+    public init?(_ pattern: String) {
+        self.pattern = pattern
+        guard regcomp(&compiled, pattern, REG_NOSUB) == 0 else { return nil }
+    }
+
+    deinit { regfree(&compiled) }
+
+    public func matches(_ text: String) -> Bool {
+        regexec(&compiled, text, 0, nil, 0) == 0
+    }
+}

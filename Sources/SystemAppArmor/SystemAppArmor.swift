@@ -1,1 +1,0 @@
-// SystemAppArmor: see the module's files.

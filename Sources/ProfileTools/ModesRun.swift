@@ -25,13 +25,14 @@ public struct ModeRunReport: Sendable {
 /// Runs complain, enforce, audit or disable over command-line arguments.
 public struct ModeRunner: Sendable {
     public let folder: String
-    public let writer: FileReplacing
     public let reloader: ModeReloader
+    /// How files are replaced (tests inject failures through `beforeRename`).
+    public let writeOptions: AtomicWrite.Options
 
-    public init(folder: String, writer: FileReplacing, reloader: ModeReloader) {
+    public init(folder: String, reloader: ModeReloader, writeOptions: AtomicWrite.Options = AtomicWrite.Options()) {
         self.folder = folder
-        self.writer = writer
         self.reloader = reloader
+        self.writeOptions = writeOptions
     }
 
     public static let notEnabledMessage =
@@ -78,7 +79,7 @@ public struct ModeRunner: Sendable {
             if let l = plan.createLink { report.info.append("Would link \(l.link) -> \(l.destination).") }
             return
         }
-        try plan.edited.write(with: writer)
+        try plan.edited.write(options: writeOptions)
         let fm = FileManager.default
         for link in plan.removeLinks { try fm.removeItem(atPath: link) }
         if let l = plan.createLink {

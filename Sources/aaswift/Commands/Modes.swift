@@ -34,7 +34,7 @@ struct ModeCommandOptions: ParsableArguments {
     /// Runs the action and presents the report; exits 1 when anything failed.
     func run(_ action: ModeAction, force: Bool) throws {
         guard !targets.isEmpty else { throw ValidationError("give at least one program, profile name or profile file") }
-        let runner = ModeRunner(folder: dir, writer: InterimAtomicWriter(), reloader: ParserModeReloader())
+        let runner = ModeRunner(folder: dir, reloader: LoaderModeReloader())
         let report = runner.run(action, targets: targets, options: ModeRunOptions(noReload: noReload, dryRun: dryRun, force: force))
         // In a dry run stdout carries only the diff, so that it can go to patch(1).
         let infoHandle = dryRun ? FileHandle.standardError : FileHandle.standardOutput

@@ -5,7 +5,7 @@ import ProfileTools
 
 /// The options the four mode commands share (aa-complain's command line).
 struct ModeCommandOptions: ParsableArguments {
-    @Option(name: [.short, .customLong("dir")], help: "The profile folder (default /etc/apparmor.d).")
+    @Option(name: [.short, .customLong("dir")], help: "The profile folder.")
     var dir: String = "/etc/apparmor.d"
 
     @Flag(name: .customLong("no-reload"), help: "Change the files only; do not load or unload profiles.")

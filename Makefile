@@ -54,5 +54,9 @@ install: release
 	install -m 0644 Resources/easyprof/templates/* $(DESTDIR)$(DATADIR)/aaswift/easyprof/templates/
 	install -m 0644 Resources/easyprof/policygroups/* $(DESTDIR)$(DATADIR)/aaswift/easyprof/policygroups/
 
+# The profiling loop in a real AppArmor kernel under qemu (../shared/vm); one boot per scenario.
+e2e:
+	Tests/e2e/run.sh
+
 clean:
 	rm -rf .build

@@ -30,6 +30,7 @@ make_log $((lines / 10)) "$tmp/small.log"
 cat > "$tmp/parse.c" <<'C'
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <aalogparse/aalogparse.h>
 int main(int argc, char **argv) {
     FILE *f = fopen(argv[1], "r");
@@ -37,6 +38,9 @@ int main(int argc, char **argv) {
     char *line = NULL; size_t cap = 0; ssize_t n;
     long counts[8] = {0};
     while ((n = getline(&line, &cap, f)) > 0) {
+        /* the same pre-filter as logprof and aaswift: only lines that can be AppArmor records */
+        if (!strstr(line, "apparmor=") && !strstr(line, "operation=") && !strstr(line, "type=AVC"))
+            continue;
         aa_log_record *r = parse_record(line);
         if (r) { counts[r->event & 7]++; free_record(r); }
     }

@@ -34,9 +34,9 @@ public struct NewProfile: Sendable, Equatable {
     }
 }
 
-/// Prints new rules and new profiles the way upstream's tools lay them out: two-space
-/// indentation, includes first, rules grouped by family (one blank line between groups),
-/// hats and child profiles last.
+/// Prints new rules and new profiles the way upstream's tools lay them out (aa-autodep,
+/// aa-logprof): two-space indentation, includes first, rules grouped by family with a blank
+/// line after each group (the last one too), hats and child profiles last.
 public enum CanonicalPrinter {
     /// The order of rule families in a printed profile.
     static let familyOrder: [SyntaxKind] = [
@@ -112,7 +112,7 @@ public enum CanonicalPrinter {
             groups.append([String(profile(child, depth: depth + 1).dropLast())])
         }
         var out = pad + header(p) + "\n"
-        out += groups.map { $0.joined(separator: "\n") + "\n" }.joined(separator: "\n")
+        out += groups.map { $0.joined(separator: "\n") + "\n\n" }.joined()
         out += pad + "}\n"
         return out
     }

@@ -73,10 +73,10 @@ public struct EditedFile: Sendable {
         }
     }
 
-    /// The unified diff of the change (empty when nothing changes).
+    /// The unified diff of the change (GNU layout; empty when nothing changes).
     public func diff(oldLabel: String? = nil, newLabel: String? = nil) throws -> String {
-        LineDiff.unified(original.source.bytes, try resultBytes(),
-                         oldLabel: oldLabel ?? path, newLabel: newLabel ?? path)
+        let d = UnifiedDiff(oldLabel: oldLabel ?? path, newLabel: newLabel ?? path)
+        return String(decoding: d.diff(old: original.source.bytes, new: try resultBytes()), as: UTF8.self)
     }
 }
 
@@ -89,12 +89,5 @@ public enum EditError: Error, Equatable, CustomStringConvertible {
         case .noBlock(let name): "profile '\(name)' has no block to add a rule to"
         case .resultDoesNotParse(let path, let first): "refusing to write \(path): the edited file no longer parses (\(first))"
         }
-    }
-}
-
-/// A unified diff of two byte strings (GNU layout, three lines of context).
-public enum TextDiff {
-    public static func unified(_ old: [UInt8], _ new: [UInt8], oldLabel: String, newLabel: String, context: Int = 3) -> String {
-        LineDiff.unified(old, new, oldLabel: oldLabel, newLabel: newLabel, context: context)
     }
 }

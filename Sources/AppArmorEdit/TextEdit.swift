@@ -87,7 +87,7 @@ public struct EditSet: Sendable, Equatable {
         out.reserveCapacity(bytes.count + edits.reduce(0) { $0 + $1.replacement.count })
         var pos = 0
         for e in sorted {
-            guard e.range.lowerBound >= pos || (e.range.isEmpty && e.range.lowerBound == pos),
+            guard e.range.lowerBound >= pos,
                   e.range.upperBound <= bytes.count else { throw Conflict.outOfBounds(e.range) }
             out.append(contentsOf: bytes[pos..<e.range.lowerBound])
             out.append(contentsOf: e.replacement)

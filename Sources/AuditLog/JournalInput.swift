@@ -70,8 +70,9 @@ struct JournalExportEntry {
         } else {
             // A binary field: the name, then a 64-bit little-endian length, the data and a newline.
             let key = String(decoding: line, as: UTF8.self)
-            let len = source.readRaw(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-            fields[key] = source.readRaw(len)
+            let len = source.readRaw(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            guard len <= 1 << 24 else { return }  // not export format after all: ignore the field
+            fields[key] = source.readRaw(Int(len))
             _ = source.readRaw(1)
         }
     }

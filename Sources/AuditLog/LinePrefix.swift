@@ -37,22 +37,29 @@ enum SyslogHeader {
             return false
         }
         s.skipSpace()
+        _ = skipHostAndTag(&s)
+        return true
+    }
+
+    /// Reads `host tag:` (or socklog's `kern.notice:`) and the record after it. Returns false,
+    /// having read nothing, when no tag ending in ':' follows.
+    static func skipHostAndTag(_ s: inout RecordScanner) -> Bool {
+        let begin = s.i
         // socklog writes the facility instead of a host: `kern.notice: ...`
         let tagStart = s.i
         while !s.atEnd, !isSpace(s.p[s.i]) { s.i += 1 }
-        var tag = s.bytes(tagStart, s.i)
         var userTag = false
-        if !(tag.starts(with: Array("kern.".utf8)) && tag.last == UInt8(ascii: ":")) {
+        if !(s.starts(with: "kern.", at: tagStart) && s.p[s.i - 1] == UInt8(ascii: ":")) {
             // That was the host name; the tag follows.
             s.skipSpace()
             let t2 = s.i
             while !s.atEnd, !isSpace(s.p[s.i]) { s.i += 1 }
-            tag = s.bytes(t2, s.i)
-            guard tag.last == UInt8(ascii: ":"), tag.count > 1 else {
+            guard s.i - t2 > 1, s.p[s.i - 1] == UInt8(ascii: ":") else {
+                s.i = begin
                 s.fail()
-                return true
+                return false
             }
-            userTag = tag != Array("kernel:".utf8)
+            userTag = !s.range(t2, s.i, is: "kernel:")
         }
         s.parseKernelTail(allowBareKeys: userTag)
         return true
@@ -61,7 +68,13 @@ enum SyslogHeader {
     /// `Jul 24 12:25:33`, `Jan  1 15:09:04.562575+08:00`, `2013-01-01T15:09:04-08:00`, ...
     static func skipDate(_ s: inout RecordScanner) -> Bool {
         if !s.atEnd, isDigit(s.p[s.i]) {
-            guard let y = s.readDigits(), y.end - y.start == 4, s.consume("-"),
+            guard let y = s.readDigits() else { return false }
+            // journalctl's short-unix: seconds since the epoch with a fraction.
+            if y.end - y.start >= 9, s.consume(".") {
+                guard s.readDigits() != nil else { return false }
+                return !s.atEnd && s.p[s.i] == 0x20
+            }
+            guard y.end - y.start == 4, s.consume("-"),
                   s.readDigits() != nil, s.consume("-"), s.readDigits() != nil else { return false }
             guard s.consume("T") || s.consume(" ") else { return false }
             return skipTime(&s)

@@ -93,7 +93,7 @@ extension LineSource {
     /// Reads exactly `count` raw bytes (for journald's binary export fields).
     public func readRaw(_ count: Int) -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(count)
+        out.reserveCapacity(min(count, 1 << 16))
         while out.count < count {
             if end == start {
                 if eof { break }

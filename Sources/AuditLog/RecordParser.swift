@@ -101,6 +101,11 @@ struct RecordScanner {
 
     mutating func parseLine() {
         skipSpace()
+        // auditd's name_format puts the host first: `node=web1 type=AVC msg=...`.
+        if starts(with: "node=") {
+            while i < p.count && !isSpace(p[i]) { i += 1 }
+            skipSpace()
+        }
         if starts(with: "type=") {
             parseAuditTypeForm()
         } else if starts(with: "msg=audit(") {
@@ -112,7 +117,18 @@ struct RecordScanner {
         } else if starts(with: "apparmor=") {
             // A user-space logger's bare key list (journald's MESSAGE of dbus-daemon).
             _ = parseKeyList(terminator: nil)
-        } else if p[i] == UInt8(ascii: "[") || starts(with: "audit:") || starts(with: "audit(") {
+        } else if p[i] == UInt8(ascii: "[") {
+            // dmesg, or journalctl's short-monotonic: `[ 12.345678] host kernel: audit: ...`
+            let start = i
+            if DmesgStamp.skip(&self) {
+                skipSpace()
+                if !(starts(with: "audit") || starts(with: "type=")), SyslogHeader.skipHostAndTag(&self) {
+                    return
+                }
+            }
+            i = start
+            parseKernelTail(allowBareKeys: false)
+        } else if starts(with: "audit:") || starts(with: "audit(") {
             parseKernelTail(allowBareKeys: false)
         } else if SyslogHeader.skip(&self) {
             return

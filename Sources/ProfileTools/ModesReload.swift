@@ -1,4 +1,5 @@
 import Foundation
+import SystemAppArmor
 
 /// Loading and unloading profiles after a mode change: apparmor_parser on a real system, a
 /// recorder in tests.
@@ -11,39 +12,30 @@ public protocol ModeReloader: Sendable {
     func remove(file: String, folder: String) -> String?
 }
 
-/// Runs apparmor_parser with the folder as include path and base (`-I DIR --base DIR`).
-public struct ParserModeReloader: ModeReloader {
-    public let parser: String
-    public let root: String
+/// Reloads through a `PolicyLoader` (apparmor_parser by default), with the profile folder as
+/// include path and base (`-I DIR --base DIR`), as upstream's tools do.
+public struct LoaderModeReloader: ModeReloader {
+    public let loader: PolicyLoader
+    public let kernel: AppArmorKernel
 
-    /// `$APPARMOR_PARSER`, else /sbin/apparmor_parser; `root` prefixes the /sys paths (tests).
-    public init(parser: String? = nil, root: String = "") {
-        self.parser = parser ?? ProcessInfo.processInfo.environment["APPARMOR_PARSER"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "/sbin/apparmor_parser"
-        self.root = root
+    public init(loader: PolicyLoader = ApparmorParser(), kernel: AppArmorKernel = AppArmorKernel()) {
+        self.loader = loader
+        self.kernel = kernel
     }
 
-    public var isAppArmorEnabled: Bool {
-        guard let v = try? String(contentsOfFile: root + "/sys/module/apparmor/parameters/enabled", encoding: .utf8),
-              v.hasPrefix("Y") else { return false }
-        return FileManager.default.fileExists(atPath: root + "/sys/kernel/security/apparmor/profiles")
-    }
+    public var isAppArmorEnabled: Bool { kernel.isEnabled }
 
-    public func replace(file: String, folder: String) -> String? { run("-r", file, folder) }
-    public func remove(file: String, folder: String) -> String? { run("-R", file, folder) }
+    public func replace(file: String, folder: String) -> String? { run(.replace, file, folder) }
+    public func remove(file: String, folder: String) -> String? { run(.remove, file, folder) }
 
-    func run(_ flag: String, _ file: String, _ folder: String) -> String? {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: parser)
-        p.arguments = [flag, "-I", folder, "--base", folder, file]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        do { try p.run() } catch { return "cannot run \(parser): \(error.localizedDescription)" }
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        if p.terminationStatus == 0 { return nil }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return "\(parser) \(flag) \(file) failed (exit \(p.terminationStatus))" + (text.isEmpty ? "" : ": \(text)")
+    func run(_ action: PolicyLoadAction, _ file: String, _ folder: String) -> String? {
+        do {
+            let r = try loader.run(action, files: [file], includeDirs: [folder], base: folder)
+            if r.succeeded { return nil }
+            let err = r.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
+            return "apparmor_parser \(r.arguments.joined(separator: " ")) failed (exit \(r.status))" + (err.isEmpty ? "" : ": \(err)")
+        } catch {
+            return "\(error)"
+        }
     }
 }

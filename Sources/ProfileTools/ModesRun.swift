@@ -25,26 +25,31 @@ public struct ModeRunReport: Sendable {
 /// Runs complain, enforce, audit or disable over command-line arguments.
 public struct ModeRunner: Sendable {
     public let folder: String
-    public let writer: FileReplacing
     public let reloader: ModeReloader
+    /// How files are replaced (tests inject failures through `beforeRename`).
+    public let writeOptions: AtomicWrite.Options
 
-    public init(folder: String, writer: FileReplacing, reloader: ModeReloader) {
+    public init(folder: String, reloader: ModeReloader, writeOptions: AtomicWrite.Options = AtomicWrite.Options()) {
         self.folder = folder
-        self.writer = writer
         self.reloader = reloader
+        self.writeOptions = writeOptions
     }
 
     public static let notEnabledMessage =
         "AppArmor is not enabled on this system, so the profiles cannot be reloaded; nothing was changed. Use --no-reload to change the files only."
 
     public func run(_ action: ModeAction, arguments: [String], options: ModeRunOptions) -> ModeRunReport {
+        run(action, targets: arguments.filter { !$0.isEmpty }.map(ModeArgument.guess), options: options)
+    }
+
+    public func run(_ action: ModeAction, targets: [ModeArgument], options: ModeRunOptions) -> ModeRunReport {
         var report = ModeRunReport()
         if !options.noReload, !options.dryRun, !reloader.isAppArmorEnabled {
             report.errors.append(Self.notEnabledMessage)
             return report
         }
         let resolver = ModeTargetResolver(folder: folder)
-        for arg in arguments where !arg.isEmpty {
+        for arg in targets {
             switch resolver.resolve(arg) {
             case .failure(let e):
                 report.errors.append(e.description)
@@ -74,7 +79,7 @@ public struct ModeRunner: Sendable {
             if let l = plan.createLink { report.info.append("Would link \(l.link) -> \(l.destination).") }
             return
         }
-        try plan.edited.write(with: writer)
+        try plan.edited.write(options: writeOptions)
         let fm = FileManager.default
         for link in plan.removeLinks { try fm.removeItem(atPath: link) }
         if let l = plan.createLink {

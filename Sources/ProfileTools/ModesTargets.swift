@@ -19,6 +19,11 @@ public struct ModeTarget: Sendable, Equatable {
     }
 }
 
+/// One target as given on the command line.
+public enum ModeArgument: Sendable, Equatable {
+    case guess(String), profile(String), profileFile(String), executable(String)
+}
+
 public enum ModeTargetError: Error, Equatable, CustomStringConvertible {
     case notFound(String)
     case noProfileFor(String)
@@ -46,6 +51,20 @@ public struct ModeTargetResolver: Sendable {
         self.searchPath = searchPath
             ?? (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
                 .split(separator: ":").map(String.init)
+    }
+
+    /// `--profile NAME`, `--profile-file FILE` and `--executable-file PATH` name the kind of
+    /// target directly; a plain argument is guessed as upstream guesses it.
+    public func resolve(_ arg: ModeArgument) -> Result<ModeTarget, ModeTargetError> {
+        switch arg {
+        case .guess(let a): return resolve(a)
+        case .profile(let name): return byName(name).map { .success($0) } ?? .failure(.noProfileFor(name))
+        case .profileFile(let file):
+            let full = Self.realPath(file)
+            return FileManager.default.fileExists(atPath: full) ? .success(ModeTarget(file: full, profileName: nil, label: file))
+                : .failure(.noProfileFor(file))
+        case .executable(let path): return byAttachment(Self.realPath(path))
+        }
     }
 
     public func resolve(_ arg: String) -> Result<ModeTarget, ModeTargetError> {

@@ -73,6 +73,22 @@ public struct ProfileFolder: Sendable, Equatable {
         forceComplainFolder + "/" + Self.baseName(profileFile)
     }
 
+    /// True when the profile file has a link (or any entry) of its name in `disable/`.
+    public func isDisabled(_ profileFile: String) -> Bool {
+        Self.entryExists(disableLink(for: profileFile))
+    }
+
+    /// True when the profile file has an entry of its name in `force-complain/`.
+    public func isForcedToComplain(_ profileFile: String) -> Bool {
+        Self.entryExists(forceComplainLink(for: profileFile))
+    }
+
+    /// lstat: a dangling link counts.
+    static func entryExists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
     static func baseName(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
     }

@@ -8,8 +8,7 @@ struct StatusFilter: Sendable {
     /// Profiles passing the filters, sorted by name (byte order, as strcmp).
     func profiles(_ list: [LoadedProfile], mode modeOverride: PosixRegex? = nil) -> [LoadedProfile] {
         let modeRE = modeOverride ?? mode
-        return list.filter { modeRE.matches($0.mode) && profile.matches($0.name) }
-            .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+        return stableSorted(list.filter { modeRE.matches($0.mode) && profile.matches($0.name) }) { $0.name }
     }
 
     /// Processes passing the filters, in the order given.
@@ -24,10 +23,10 @@ struct StatusFilter: Sendable {
 /// Sorts stably by a byte-order key (glibc's qsort is a merge sort for these sizes, so
 /// aa-status keeps /proc order among equal keys).
 func stableSorted<T>(_ items: [T], by key: (T) -> String) -> [T] {
-    items.enumerated().sorted { a, b in
-        let ka = Array(key(a.element).utf8), kb = Array(key(b.element).utf8)
-        return ka == kb ? a.offset < b.offset : ka.lexicographicallyPrecedes(kb)
-    }.map(\.element)
+    let keys = items.map { Array(key($0).utf8) }
+    return items.indices.sorted { a, b in
+        keys[a] == keys[b] ? a < b : keys[a].lexicographicallyPrecedes(keys[b])
+    }.map { items[$0] }
 }
 
 /// The detailed (non-count) parts of the report, text and JSON, in aa-status's layout.

@@ -24,7 +24,9 @@ final class CanonicalPrinterTests: XCTestCase {
 
               ^hat1 {
                 network inet stream,
+
               }
+
             }
 
             """
@@ -33,6 +35,25 @@ final class CanonicalPrinterTests: XCTestCase {
         let r = Parser.parse(path: "new", text: text)
         XCTAssertFalse(r.hasErrors, r.diagnostics.map { $0.oneLine(in: r.source) }.joined(separator: "\n"))
         XCTAssertEqual(r.profiles.map { $0.name(in: r) }, ["foo", "hat1"])
+    }
+
+    /// The same bytes as aa-autodep writes for /usr/bin/true (less its "Last Modified" line).
+    func testMatchesAutodepLayout() {
+        let p = NewProfile(name: "/usr/bin/true", flags: ["complain"], includes: ["abstractions/base"],
+                           rules: [CanonicalPrinter.file("/usr/bin/true", permissions: "mr")])
+        XCTAssertEqual(CanonicalPrinter.file(profiles: [p]), """
+            abi <abi/3.0>,
+
+            include <tunables/global>
+
+            /usr/bin/true flags=(complain) {
+              include <abstractions/base>
+
+              /usr/bin/true mr,
+
+            }
+
+            """)
     }
 
     func testPathNamedProfileWithoutAttachment() {

@@ -75,7 +75,7 @@ final class UnifiedDiffTests: XCTestCase {
 
     func testOtherContextSizes() throws {
         let profiles = corpusProfiles(limit: 30)
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix(state: 7)
         let pairs = profiles.map { ($0.0, $0.1, Self.edit($0.1, &rng, edits: 3)) }
         try check(pairs, context: 0)
         try check(pairs, context: 1)
@@ -83,7 +83,7 @@ final class UnifiedDiffTests: XCTestCase {
     }
 
     func testEditedCorpusProfilesMatchGNUDiff() throws {
-        var rng = SplitMix(seed: 2024)
+        var rng = SplitMix(state: 2024)
         var pairs: [(String, [UInt8], [UInt8])] = []
         for (name, bytes) in corpusProfiles(limit: 240) {
             pairs.append((name, bytes, Self.edit(bytes, &rng, edits: 1 + Int(rng.next() % 6))))
@@ -102,7 +102,7 @@ final class UnifiedDiffTests: XCTestCase {
 
     func testLargeInputIsCorrect() throws {
         // Thousands of lines with many scattered edits: the diff must still equal GNU's.
-        var rng = SplitMix(seed: 99)
+        var rng = SplitMix(state: 99)
         var text: [UInt8] = []
         for i in 0..<20000 { text += Array("line \(i % 700) \(rng.next() % 50)\n".utf8) }
         let edited = Self.edit(text, &rng, edits: 400)
@@ -112,7 +112,7 @@ final class UnifiedDiffTests: XCTestCase {
     func testCostlyComparisonTakesGNUsShortcut() throws {
         // Two unrelated long texts over a small vocabulary: the search gives up past GNU's
         // cost limit (4096) and splits where GNU splits.
-        var rng = SplitMix(seed: 5)
+        var rng = SplitMix(state: 5)
         var a: [UInt8] = [], b: [UInt8] = []
         for _ in 0..<9000 { a += Array("w\(rng.next() % 40)\n".utf8) }
         for _ in 0..<9000 { b += Array("w\(rng.next() % 40)\n".utf8) }
@@ -152,18 +152,5 @@ final class UnifiedDiffTests: XCTestCase {
         var out = lines.flatMap { $0 }
         if rng.next() % 10 == 0, out.last == 0x0A { out.removeLast() }
         return out
-    }
-}
-
-/// A small deterministic random generator.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

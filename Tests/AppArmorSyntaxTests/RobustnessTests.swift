@@ -5,18 +5,6 @@ import XCTest
 
 /// The parser never crashes or hangs: hostile input still gives a tree plus diagnostics.
 final class RobustnessTests: XCTestCase {
-    /// A small deterministic generator, so failures can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     func testRandomBytes() {
         var rng = SplitMix(state: 42)
         for round in 0..<300 {

@@ -90,7 +90,7 @@ final class LibAppArmorDifferentialTests: XCTestCase {
             guard recs.count == 1 else { continue }
             lines.append(Array(recs[0].utf8))
         }
-        var rng = QuotingPropertyTests.SplitMix(state: 7)
+        var rng = SplitMix(state: 7)
         var compared = 0, agreed = 0
         var disagreements: [String] = []
         for i in 0..<3000 {

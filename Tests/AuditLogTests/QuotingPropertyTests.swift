@@ -5,18 +5,6 @@ import XCTest
 
 /// Names from logs with any byte become exactly one rule for exactly that name.
 final class QuotingPropertyTests: XCTestCase {
-    /// A small seeded generator, so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let nasty: [UInt8] = Array(" \"',{}[]*?#->\\\n\t=()^@$%".utf8) + [0x01, 0x7F, 0x80, 0xC3, 0xA9, 0xFF, 0xE2, 0x82, 0xAC]
 
     static func randomName(_ rng: inout SplitMix) -> LogBytes {

@@ -89,6 +89,18 @@ final class ModesCommandTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: file)), before)
     }
 
+    func testExplicitTargetOptions() throws {
+        let dir = try cleanprofFolder()
+        let run = try Fixtures.aaswift(["complain", "--dry-run", "-d", dir, "--profile", "uniquename",
+                                        "--executable-file", "/usr/bin/other/cleanprof/test/profile"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let added = run.stdout.split(separator: "\n").filter { $0.hasPrefix("+") && !$0.hasPrefix("+++") }
+        XCTAssertEqual(added, ["+profile uniquename /attach flags=(complain) {", "+/usr/bin/other/cleanprof/test/profile flags=(complain) {"])
+        let missing = try Fixtures.aaswift(["complain", "--dry-run", "-d", dir, "--profile", "test_child"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("Profile for test_child not found"), missing.stderr)
+    }
+
     func testUnknownProgramFails() throws {
         let dir = try cleanprofFolder()
         let run = try Fixtures.aaswift(["enforce", "--no-reload", "-d", dir, "no-such-program-anywhere"])

@@ -1,5 +1,6 @@
 import AppArmorEdit
 import ProfileTools
+import SystemAppArmor
 import XCTest
 
 /// Target resolution, links and reloads on a small fixture folder.
@@ -55,7 +56,7 @@ final class ModesTargetTests: XCTestCase {
 
     func testLinksAndReloads() throws {
         let loader = RecordingReloader(enabled: true)
-        let runner = ModeRunner(folder: folder, writer: InterimAtomicWriter(), reloader: loader)
+        let runner = ModeRunner(folder: folder, reloader: loader)
         let file = folder + "/usr.bin.tool"
 
         var report = runner.run(.disable, arguments: ["exact"], options: ModeRunOptions())
@@ -78,7 +79,7 @@ final class ModesTargetTests: XCTestCase {
     }
 
     func testNotEnabledChangesNothing() throws {
-        let runner = ModeRunner(folder: folder, writer: InterimAtomicWriter(), reloader: RecordingReloader(enabled: false))
+        let runner = ModeRunner(folder: folder, reloader: RecordingReloader(enabled: false))
         let report = runner.run(.complain, arguments: ["exact"], options: ModeRunOptions())
         XCTAssertEqual(report.errors, [ModeRunner.notEnabledMessage])
         XCTAssertEqual(try String(contentsOfFile: folder + "/usr.bin.tool", encoding: .utf8), "profile exact /usr/bin/tool {\n  /etc/tool r,\n}\n")
@@ -87,9 +88,29 @@ final class ModesTargetTests: XCTestCase {
         XCTAssertTrue(try String(contentsOfFile: folder + "/usr.bin.tool", encoding: .utf8).hasPrefix("profile exact /usr/bin/tool flags=(audit) {"))
     }
 
+    func testInjectedFailureBeforeRenameKeepsTheFile() throws {
+        struct Injected: Error {}
+        let options = AtomicWrite.Options(beforeRename: { _ in throw Injected() })
+        let runner = ModeRunner(folder: folder, reloader: RecordingReloader(enabled: true), writeOptions: options)
+        let report = runner.run(.complain, arguments: ["exact"], options: ModeRunOptions(noReload: true))
+        XCTAssertEqual(report.errors.count, 1)
+        XCTAssertEqual(try String(contentsOfFile: folder + "/usr.bin.tool", encoding: .utf8), "profile exact /usr/bin/tool {\n  /etc/tool r,\n}\n")
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: folder).contains { $0.hasPrefix(".usr.bin.tool") })
+    }
+
+    func testReloadsGoThroughThePolicyLoader() throws {
+        let loader = RecordingPolicyLoader()
+        let reloader = LoaderModeReloader(loader: loader, kernel: AppArmorKernel(root: SystemRoot(folder), useLibAppArmor: false))
+        XCTAssertFalse(reloader.isAppArmorEnabled)
+        XCTAssertNil(reloader.replace(file: "/p/f", folder: "/p"))
+        XCTAssertNil(reloader.remove(file: "/p/f", folder: "/p"))
+        XCTAssertEqual(loader.calls.map { ApparmorParser.arguments($0.action, files: $0.files, includeDirs: $0.includeDirs, base: $0.base) },
+                       [["-r", "-I", "/p", "--base", "/p", "/p/f"], ["-R", "-I", "/p", "--base", "/p", "/p/f"]])
+    }
+
     func testUnconfinedNeedsForce() throws {
         try Data("profile u flags=(unconfined) {\n}\n".utf8).write(to: URL(fileURLWithPath: folder + "/u"))
-        let runner = ModeRunner(folder: folder, writer: InterimAtomicWriter(), reloader: RecordingReloader(enabled: true))
+        let runner = ModeRunner(folder: folder, reloader: RecordingReloader(enabled: true))
         var report = runner.run(.complain, arguments: ["u"], options: ModeRunOptions(noReload: true))
         XCTAssertEqual(report.plans.first?.skippedUnconfined, ["u"])
         XCTAssertEqual(try String(contentsOfFile: folder + "/u", encoding: .utf8), "profile u flags=(unconfined) {\n}\n")

@@ -65,6 +65,10 @@ final class LabelAndRegexTests: XCTestCase {
         // Without a config file: the default under the root.
         XCTAssertEqual(ProfileFolder.locate(root: root, configFile: "/nope.conf").path, fixture + "/etc/apparmor.d")
         let folder = ProfileFolder(root: root)
+        XCTAssertTrue(folder.isDisabled("usr.sbin.cupsd"))
+        XCTAssertTrue(folder.isDisabled(fixture + "/etc/apparmor.d/usr.sbin.cupsd"))
+        XCTAssertFalse(folder.isDisabled("usr.bin.evince"))
+        XCTAssertFalse(folder.isForcedToComplain("usr.sbin.cupsd"))
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: folder.disableLink(for: "usr.sbin.cupsd")),
                        "../usr.sbin.cupsd")
         // Upstream's own logprof.conf names /etc/apparmor.d first.

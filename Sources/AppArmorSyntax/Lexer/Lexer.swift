@@ -254,7 +254,8 @@ public struct Lexer: Sendable {
                         || n == UInt8(ascii: "#") || n == UInt8(ascii: ")") { return i }
                 }
             case UInt8(ascii: "("), UInt8(ascii: ")"):
-                if depth == 0 { return i }
+                // Parentheses are path bytes (`/dev/shm/x(1)`); elsewhere they delimit lists.
+                if depth == 0, !pathLike { return i }
             case UInt8(ascii: "\""):
                 if i > start { return i }
             case UInt8(ascii: "="):

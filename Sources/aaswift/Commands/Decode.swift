@@ -21,7 +21,7 @@ struct DecodeCommand: ParsableCommand {
     func run() throws {
         guard let hex, hex != "-" else {
             let source = LineSource(fd: 0)
-            let out = LogOutputBuffer()
+            var out = OutputBuffer(fd: 1)
             while let line = source.nextLine({ Array($0) }) {
                 out.write(HexDecode.rewrite(line: line))
                 out.write([0x0A])
@@ -32,7 +32,7 @@ struct DecodeCommand: ParsableCommand {
         guard let bytes = HexDecode.decode(hex) else {
             throw ValidationError("'\(hex)' is not a hex string: use an even number of 0-9, a-f, A-F")
         }
-        let out = LogOutputBuffer()
+        var out = OutputBuffer(fd: 1)
         out.write(Array("Decoded: ".utf8) + bytes + [0x0A])
         out.flush()
     }

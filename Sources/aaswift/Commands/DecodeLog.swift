@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditLog
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,12 +23,32 @@ struct DecodeLogCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: test-multi, json, profile or summary.")
     var format: Format = .summary
 
+    @Flag(name: .long, help: "Read the journal by running 'journalctl -o json' (kernel and audit entries).")
+    var journal = false
+
     @Argument(help: "The log file, or '-' for standard input.")
-    var file: String
+    var file: String?
+
+    func validate() throws {
+        if journal == (file != nil) {
+            throw ValidationError("give either a log FILE (or '-') or --journal")
+        }
+    }
 
     func run() throws {
         let source: LineSource
-        if file == "-" {
+        var journalctl: Process? = nil
+        let file = self.file ?? "journal"
+        if journal {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
+            p.arguments = ["-o", "json", "--no-pager", "_TRANSPORT=kernel", "+", "_TRANSPORT=audit"]
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            try p.run()
+            journalctl = p
+            source = LineSource(fd: pipe.fileHandleForReading.fileDescriptor)
+        } else if file == "-" {
             source = LineSource(fd: 0)
         } else {
             guard let s = LineSource(path: file) else {
@@ -35,7 +56,7 @@ struct DecodeLogCommand: ParsableCommand {
             }
             source = s
         }
-        let out = LogOutputBuffer()
+        var out = OutputBuffer(fd: 1)
         let label = file == "-" ? "-" : String(file.split(separator: "/").last ?? Substring(file))
         switch format {
         case .testMulti:
@@ -43,7 +64,7 @@ struct DecodeLogCommand: ParsableCommand {
                 out.write(TestMultiFormat.render(record, file: label))
             }
         case .json:
-            AuditLogReader(source: source).forEachRecord { record, line in
+            AuditLogReader(source: source, onlyAppArmor: true).forEachRecord { record, line in
                 out.write(RecordJSON.render(record, line: line))
                 out.write([0x0A])
             }
@@ -61,6 +82,7 @@ struct DecodeLogCommand: ParsableCommand {
             out.write(builder.renderProfiles())
         }
         out.flush()
+        journalctl?.waitUntilExit()
     }
 }
 
@@ -73,26 +95,3 @@ enum DecodeLogError: Error, CustomStringConvertible {
     }
 }
 
-/// Buffered writes to standard output.
-final class LogOutputBuffer {
-    private var buf: [UInt8] = []
-
-    init() { buf.reserveCapacity(1 << 16) }
-
-    func write(_ bytes: [UInt8]) {
-        buf.append(contentsOf: bytes)
-        if buf.count >= 1 << 16 { flush() }
-    }
-
-    func flush() {
-        var off = 0
-        buf.withUnsafeBytes { p in
-            while off < p.count {
-                let n = Glibc.write(1, p.baseAddress! + off, p.count - off)
-                if n <= 0 { break }
-                off += n
-            }
-        }
-        buf.removeAll(keepingCapacity: true)
-    }
-}

@@ -5,7 +5,7 @@ import ProfileTools
 
 /// The options the four mode commands share (aa-complain's command line).
 struct ModeCommandOptions: ParsableArguments {
-    @Option(name: [.short, .customLong("dir")], help: "The profile folder (default /etc/apparmor.d).")
+    @Option(name: [.short, .customLong("dir")], help: "The profile folder.")
     var dir: String = "/etc/apparmor.d"
 
     @Flag(name: .customLong("no-reload"), help: "Change the files only; do not load or unload profiles.")
@@ -14,14 +14,28 @@ struct ModeCommandOptions: ParsableArguments {
     @Flag(name: .customLong("dry-run"), help: "Print the unified diff of the change and write nothing.")
     var dryRun = false
 
+    @Option(name: .customLong("profile"), help: "A profile, by name.")
+    var profiles: [String] = []
+
+    @Option(name: .customLong("profile-file"), help: "A profile file.")
+    var profileFiles: [String] = []
+
+    @Option(name: .customLong("executable-file"), help: "A program, matched against the profiles' attachments.")
+    var executables: [String] = []
+
     @Argument(help: "Programs, profile names or profile files.")
     var programs: [String] = []
 
+    var targets: [ModeArgument] {
+        programs.filter { !$0.isEmpty }.map(ModeArgument.guess) + profiles.map(ModeArgument.profile)
+            + profileFiles.map(ModeArgument.profileFile) + executables.map(ModeArgument.executable)
+    }
+
     /// Runs the action and presents the report; exits 1 when anything failed.
     func run(_ action: ModeAction, force: Bool) throws {
-        guard !programs.isEmpty else { throw ValidationError("give at least one program, profile name or profile file") }
-        let runner = ModeRunner(folder: dir, writer: InterimAtomicWriter(), reloader: ParserModeReloader())
-        let report = runner.run(action, arguments: programs, options: ModeRunOptions(noReload: noReload, dryRun: dryRun, force: force))
+        guard !targets.isEmpty else { throw ValidationError("give at least one program, profile name or profile file") }
+        let runner = ModeRunner(folder: dir, reloader: LoaderModeReloader())
+        let report = runner.run(action, targets: targets, options: ModeRunOptions(noReload: noReload, dryRun: dryRun, force: force))
         // In a dry run stdout carries only the diff, so that it can go to patch(1).
         let infoHandle = dryRun ? FileHandle.standardError : FileHandle.standardOutput
         if !report.info.isEmpty { infoHandle.write(Data((report.info.joined(separator: "\n") + "\n").utf8)) }

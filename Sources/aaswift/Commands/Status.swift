@@ -82,14 +82,21 @@ struct StatusCommand: ParsableCommand {
         let legacyMode: String?? = profiled ? .some(nil)
             : enforced ? "enforce" : complaining ? "complain" : kill ? "kill"
             : prompt ? "prompt" : specialUnconfined ? "unconfined" : nil
+        // As with aa-status's getopt loop, a --verbose after a counting option turns the prose back on.
+        let args = CommandLine.arguments
+        let lastVerbose = args.lastIndex { $0 == "--verbose" || $0 == "-v" } ?? -1
+        let legacyNames = ["--profiled", "--enforced", "--complaining", "--kill", "--prompt",
+                           "--special-unconfined", "--process-mixed"]
+        let lastLegacy = args.lastIndex { legacyNames.contains($0) } ?? -1
+        let verboseWins = verbose && lastVerbose > lastLegacy
         if let legacyMode {
-            q.verbose = false
+            q.verbose = verboseWins
             q.count = true
             q.showProfiles = true
             q.showProcesses = false
             if let mode = legacyMode { q.modeFilter = mode }
         } else if processMixed {
-            q.verbose = false
+            q.verbose = verboseWins
             q.count = true
             q.showProfiles = false
             q.showProcesses = true
@@ -107,13 +114,19 @@ struct StatusCommand: ParsableCommand {
         guard ["all", "profiles", "processes"].contains(show) else {
             // aa-status answers a bad --show with its usage and exit status 1.
             if !quiet {
-                FileHandle.standardError.write(Data("Error: Invalid --show option '\(show)': use profiles, processes or all.\n".utf8))
+                var err = OutputBuffer(fd: 2)
+                err.write("Error: Invalid --show option '\(show)': use profiles, processes or all.\n")
+                err.flush()
             }
             throw ExitCode(1)
         }
         let output = reporter.report(query)
-        FileHandle.standardOutput.write(Data(output.standardOutput.utf8))
-        FileHandle.standardError.write(Data(output.standardError.utf8))
+        var out = OutputBuffer(fd: 1)
+        out.write(output.standardOutput)
+        out.flush()
+        var err = OutputBuffer(fd: 2)
+        err.write(output.standardError)
+        err.flush()
         if output.exitCode != 0 { throw ExitCode(output.exitCode) }
     }
 }

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# make e2e: runs every scenario in Tests/e2e/scenarios/ in a real AppArmor kernel under qemu
+# (../shared/vm), one boot per scenario, and closes with "N passed, N failed".
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+vm=${AASWIFT_VM:-$root/../shared/vm}
+bin=${1:-}
+work=$(mktemp -d /tmp/aaswift-e2e.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+start=$(date +%s)
+
+if [ -z "$bin" ]; then
+  echo "e2e: building aaswift (release, static Swift runtime)"
+  (cd "$root" && swift build -c release --static-swift-stdlib --product aaswift) >&2 || { echo "0 passed, 1 failed"; exit 1; }
+  bin=$(cd "$root" && swift build -c release --static-swift-stdlib --show-bin-path)/aaswift
+fi
+mkdir -p "$work/inject"
+cp "$bin" "$work/inject/aaswift"
+cc -static -O2 -o "$work/inject/prog" "$here/prog.c" || { echo "0 passed, 1 failed"; exit 1; }
+cp "$here/lib.sh" "$work/inject/lib.sh"
+
+passed=0; failed=0
+for scenario in "$here"/scenarios/*.sh; do
+  name=$(basename "$scenario" .sh)
+  [ -n "${E2E_ONLY:-}" ] && [[ "$name" != *"$E2E_ONLY"* ]] && continue
+  out="$work/out-$name"
+  t0=$(date +%s)
+  "$vm/run-guest.sh" -i "$work/inject" -o "$out" -t 400 "$scenario" > "$work/$name.host.log" 2>&1
+  rc=$?
+  t1=$(date +%s)
+  if [ "$rc" -eq 0 ]; then
+    passed=$((passed + 1)); echo "ok   $name ($((t1 - t0)) s)"
+  else
+    failed=$((failed + 1)); echo "FAIL $name ($((t1 - t0)) s, rc=$rc)"
+    sed 's/^/    | /' "$out/guest-stdout.txt" 2>/dev/null | tail -40
+    [ -s "$out/guest-stdout.txt" ] || tail -20 "$work/$name.host.log" | sed 's/^/    | /'
+  fi
+  if [ -n "${E2E_KEEP:-}" ]; then mkdir -p "$E2E_KEEP"; cp -r "$out" "$E2E_KEEP/"; fi
+done
+echo "e2e wall time: $(( $(date +%s) - start )) s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

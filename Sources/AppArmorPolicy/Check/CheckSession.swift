@@ -1,3 +1,4 @@
+import Foundation
 import AppArmorSyntax
 
 /// A profile being loaded: its header values, rules and children so far.
@@ -32,8 +33,8 @@ public final class CheckSession {
         self.features = features
     }
 
-    func report(_ id: DiagnosticID, _ message: String, _ range: Range<Int>, in r: ParseResult, notes: [String] = []) {
-        diagnostics.append(PolicyDiagnostic(diagnostic: Diagnostic(id, .error, message, range: range, notes: notes), source: r.source))
+    func report(_ id: DiagnosticID, _ message: String, _ range: Range<Int>, in r: ParseResult, notes: [String] = [], severity: Severity = .error) {
+        diagnostics.append(PolicyDiagnostic(diagnostic: Diagnostic(id, severity, message, range: range, notes: notes), source: r.source))
     }
 
     /// Reports a file's syntax diagnostics once per session.
@@ -57,7 +58,9 @@ public final class CheckSession {
             case .alias:
                 if frame != nil { report(.misplaced, "alias rules are only allowed outside profiles", item.textRange, in: r) }
             case .variableAssignment, .booleanAssignment:
-                if frame != nil {
+                if frame != nil, let a = AssignmentSyntax(item), !CheckSession.isPlainVariableName(r.text(a.nameToken)) {
+                    continue
+                } else if frame != nil {
                     report(.misplaced, "variables can only be defined outside profiles", item.textRange, in: r)
                 } else {
                     assign(item, in: r)
@@ -90,13 +93,25 @@ public final class CheckSession {
         }
     }
 
+    /// `@{NAME}`, `@NAME`, `${NAME}`, `$NAME`.
+    static func isPlainVariableName(_ s: String) -> Bool {
+        var v = Substring(s)
+        guard v.hasPrefix("@") || v.hasPrefix("$") else { return false }
+        v = v.dropFirst()
+        if v.hasPrefix("{") { guard v.hasSuffix("}") else { return false }; v = v.dropFirst().dropLast() }
+        return !v.isEmpty && v.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+    }
+
     // MARK: includes
 
     func include(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame?, qualifiers: RuleQualifiers) {
         guard let inc = IncludeSyntax(node), let nameTok = inc.nameToken else { return }
-        let name = inc.name(in: r)
+        var name = inc.name(in: r)
         let ifExists = inc.isIfExists(in: r)
-        if name.isEmpty || name.contains(where: { $0 == " " || $0 == "\"" }) && inc.form == .magic {
+        if inc.form == .magic, name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") {
+            name = String(name.dropFirst().dropLast())
+        }
+        if name.trimmingCharacters(in: CharacterSet.whitespaces).isEmpty || name.contains("\"") {
             report(.badInclude, "invalid include name '\(r.text(nameTok))'", nameTok.textRange, in: r)
             return
         }
@@ -116,8 +131,8 @@ public final class CheckSession {
     private func includeFile(_ path: String, node: Token, in r: ParseResult, frame: ProfileFrame?, qualifiers: RuleQualifiers) {
         if includeStack.contains(path) {
             let chain = includeStack + [path]
-            report(.includeCycle, "include cycle: '\(path)' includes itself", node.textRange, in: r,
-                   notes: ["include chain: " + chain.joined(separator: " -> ")])
+            report(.includeCycle, "include cycle: '\(path)' is already being included; skipped", node.textRange, in: r,
+                   notes: ["include chain: " + chain.joined(separator: " -> ")], severity: .warning)
             return
         }
         switch cache.load(path) {
@@ -134,7 +149,9 @@ public final class CheckSession {
     func checkAbi(_ node: SyntaxNode, in r: ParseResult) {
         guard let t = node.childTokens.dropFirst().first, t.kind != .comma else { return }
         let v = r.value(t)
-        if v.isEmpty || v.hasPrefix(" ") || v.hasSuffix(" ") || v.contains("\"") || (t.kind == .word) {
+        let trimmed = v.trimmingCharacters(in: .whitespaces)
+        let inner = v.count >= 2 && v.hasPrefix("\"") && v.hasSuffix("\"") ? String(v.dropFirst().dropLast()) : v
+        if trimmed.isEmpty || inner.isEmpty || t.kind == .angleName && inner.contains("\"") || t.kind == .word && v.hasPrefix("<") {
             report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r)
         }
     }

@@ -124,12 +124,13 @@ struct RuleScope {
                 let inner = RuleElement.from(.node(l), in: result)
                 guard case .list(let items, _) = inner else { continue }
                 for item in items {
-                    guard case .condition(let k, let o, let vs, let il, let n) = item else {
+                    guard case .condition(var k, let o, let vs, let il, let n) = item else {
                         error(.unexpectedElement, "unexpected '\(result.text(l))' in peer", item.range)
                         ok = false
                         continue
                     }
-                    if !peerAllowed.contains(k) || o != "=" || il || vs.count != 1 {
+                    if k.hasSuffix(":") { k.removeLast() }
+                    if !peerAllowed.contains(k) || o != "=" || vs.count != 1 {
                         error(.badCondition, "invalid peer condition '\(result.text(n))' in a \(family) rule", n.textRange)
                         ok = false
                         continue
@@ -148,7 +149,7 @@ struct RuleScope {
                 ok = false
                 continue
             }
-            if op != "=" || isList || values.count != 1 {
+            if op != "=" || values.count != 1 {
                 error(.badCondition, "'\(key)' takes one value with '='", node.textRange)
                 ok = false
                 continue

@@ -6,7 +6,7 @@ extension CheckSession {
     func parseQualifiers(_ node: SyntaxNode?, in r: ParseResult, family: SyntaxKind?) -> RuleQualifiers? {
         var q = RuleQualifiers()
         guard let node else { return q }
-        var stage = 0  // 0 priority, 1 audit, 2 mode, 3 owner
+        var stage = 0  // 1 priority, 2 audit, 3 mode, 4 owner
         for c in node.children {
             switch c {
             case .node(let n):
@@ -22,9 +22,9 @@ extension CheckSession {
                 let w = r.text(t)
                 let want: Int
                 switch w {
-                case "audit": want = 1
-                case "allow", "deny", "quiet", "kill", "complain", "prompt": want = 2
-                case "owner", "other": want = 3
+                case "audit": want = 2
+                case "allow", "deny", "quiet", "kill", "complain", "prompt": want = 3
+                case "owner", "other": want = 4
                 default: want = 9
                 }
                 guard want > stage, want < 9 else {
@@ -40,7 +40,7 @@ extension CheckSession {
                 case "other": q.other = true
                 default: q.mode = w
                 }
-                if want == 3, let family, family != .fileRule, family != .linkRule {
+                if want == 4, let family, family != .fileRule, family != .linkRule {
                     report(.qualifierBad, "'\(w)' applies to file rules only", t.textRange, in: r)
                     return nil
                 }

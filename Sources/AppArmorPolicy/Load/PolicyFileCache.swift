@@ -2,8 +2,9 @@ import AppArmorSyntax
 import Foundation
 
 /// Where include names are looked up: `<magic>` names over the search path (`-I DIR`...,
-/// then the base folder), quoted or bare relative names against the base folder (and the
-/// including file's folder), absolute names as they are.
+/// then the base folder); quoted or bare relative names against the current directory (as
+/// apparmor.d(5) says), then the base folder and the including file's folder; absolute names
+/// as they are.
 public struct IncludeSearchPath: Sendable {
     public var includeDirs: [String]
     public var base: String
@@ -20,7 +21,7 @@ public struct IncludeSearchPath: Sendable {
         case .magic:
             return (includeDirs + [base]).map { join($0, name) }
         case .quoted, .unquoted:
-            var out = [join(base, name)]
+            var out = [name, join(base, name)]
             if let includer {
                 let dir = (includer as NSString).deletingLastPathComponent
                 out.append(join(dir.isEmpty ? "." : dir, name))

@@ -93,7 +93,7 @@ enum AccessRules {
     }
 
     static func ptrace(_ s: RuleScope) -> RuleDetail? {
-        guard let perms = s.permissions(known: ["read", "readby", "trace", "tracedby", "r", "w", "rw"], family: "ptrace"),
+        guard let perms = s.permissions(known: rw.union(["readby", "trace", "tracedby"]), family: "ptrace"),
               let conds = peerOnly(s, family: "ptrace") else { return nil }
         return .access(AccessRule(perms: perms, conditions: conds))
     }
@@ -125,7 +125,7 @@ enum AccessRules {
         for e in s.elements {
             switch e {
             case .word(let w, let t):
-                if name == nil, perms.isEmpty, known.contains(w) {
+                if name == nil, perms.isEmpty, known.contains(w) || !w.isEmpty && w.allSatisfy({ $0 == "r" || $0 == "w" }) {
                     perms.append(w)
                 } else if name == nil, w.hasPrefix("/") || w.hasPrefix("@{") || w.first?.isNumber == true {
                     name = w

@@ -72,7 +72,8 @@ enum FileRuleReader {
             return nil
         }
         while i < c.count {
-            let ch = c[i]
+            var ch = c[i]
+            if ch == "R" || ch == "W" || ch == "M" || ch == "X" { ch = Character(ch.lowercased()) }
             switch ch {
             case "r": p.read = true
             case "w": p.write = true
@@ -81,7 +82,6 @@ enum FileRuleReader {
             case "k": p.lock = true
             case "m": p.mmap = true
             case "i", "u", "U", "p", "P", "c", "C", "x":
-                if p.exec != nil { return fail("more than one exec mode in '\(s)'") }
                 var mode = ExecMode(kind: "x", safe: false, fallback: nil, fallbackSafe: false, target: nil)
                 var j = i
                 if ch != "x" {
@@ -95,7 +95,8 @@ enum FileRuleReader {
                     }
                     if ch == "I" { return fail("invalid exec mode in '\(s)'") }
                 }
-                guard j < c.count, c[j] == "x" else { return fail("invalid exec mode in '\(s)': expected 'x' after '\(ch)'") }
+                guard j < c.count, c[j] == "x" || c[j] == "X" else { return fail("invalid exec mode in '\(s)': expected 'x' after '\(ch)'") }
+                if let prev = p.exec, prev != mode { return fail("more than one exec mode in '\(s)'") }
                 p.exec = mode
                 i = j
             default:
@@ -151,9 +152,12 @@ enum FileRuleReader {
                 scope.error(.execModeBad, "'x' needs an exec mode (ix, px, cx, ux...) unless the rule denies", permTok.textRange)
                 return nil
             }
-            if let (t, r) = target {
-                if perms.link {
-                    scope.error(.execModeBad, "a file rule with 'l' cannot name an exec target", r)
+            if let (t, r) = target, perms.link, pathFirst {
+                // Deprecated form: the target belongs to the link permission.
+                if let t, scope.checkAARE(t, r) == nil { return nil }
+            } else if let (t, r) = target {
+                if perms.link, !pathFirst {
+                    scope.error(.execModeBad, "a file rule with 'l' before the path cannot name an exec target", r)
                     return nil
                 }
                 guard mode.kind == "p" || mode.kind == "c" else {
@@ -168,9 +172,12 @@ enum FileRuleReader {
                 let literal = (try? AAREPattern(path))?.isLiteral ?? false
                 frame.execRules.append(ExecEntry(pattern: path, literal: literal, mode: mode, range: scope.ruleRange, result: scope.result))
             }
-        } else if let (_, r) = target {
-            scope.error(.execModeBad, "'->' needs an exec permission (px, cx)", r)
-            return nil
+        } else if let (t, r) = target {
+            guard perms.link else {
+                scope.error(.execModeBad, "'->' needs an exec permission (px, cx) or 'l'", r)
+                return nil
+            }
+            if let t, scope.checkAARE(t, r) == nil { return nil }
         }
         return .file(FileRule(path: path, permissions: perms))
     }

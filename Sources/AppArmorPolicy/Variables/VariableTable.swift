@@ -120,6 +120,10 @@ public struct VariableExpander: Sendable {
         return try pattern(s, stack: &stack)
     }
 
+    static func isReference(_ name: Substring) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F }
+    }
+
     private func lookup(_ name: String, stack: [String]) throws(ExpansionError) -> [String] {
         if stack.contains(name) { throw .recursive(name) }
         if let v = builtins[name] { return v }
@@ -137,6 +141,11 @@ public struct VariableExpander: Sendable {
                 out += rest[r.lowerBound...]
                 rest = ""
                 break
+            }
+            guard VariableExpander.isReference(rest[r.upperBound..<close]) else {
+                out += rest[r.lowerBound...close]
+                rest = rest[rest.index(after: close)...]
+                continue
             }
             let name = String(rest[r.upperBound..<close])
             let vals = try lookup(name, stack: stack)
@@ -157,6 +166,11 @@ public struct VariableExpander: Sendable {
         while let r = rest.range(of: "@{") {
             let lit = String(rest[..<r.lowerBound])
             guard let close = rest[r.upperBound...].firstIndex(of: "}") else { break }
+            guard VariableExpander.isReference(rest[r.upperBound..<close]) else {
+                results = results.map { $0 + lit + rest[r.lowerBound...close] }
+                rest = rest[rest.index(after: close)...]
+                continue
+            }
             let name = String(rest[r.upperBound..<close])
             let vals = try lookup(name, stack: stack)
             stack.append(name)

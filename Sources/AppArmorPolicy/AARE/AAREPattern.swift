@@ -150,8 +150,8 @@ struct AAREParser {
                     i += 1  // '}'
                     break
                 }
-                if alts.count == 1, case .sequence(let s) = alts[0], s.isEmpty {
-                    throw AAREError(message: "empty alternation '{}' in pattern", offset: open)
+                if alts.count == 1 {
+                    throw AAREError(message: "an alternation needs at least two choices: '{a,b}'", offset: open)
                 }
                 items.append(.alternation(alts))
             case UInt8(ascii: "}"):

@@ -6,7 +6,7 @@ final class ProfileFrame {
     var profile: Profile
     let builtins: [String: [String]]
     var execRules: [ExecEntry] = []
-    var changeProfiles: [(exec: String, safe: Bool, range: Range<Int>, result: ParseResult)] = []
+    var changeProfiles: [ChangeProfileEntry] = []
     var childNames: [String: Range<Int>] = [:]
 
     init(profile: Profile, builtins: [String: [String]]) {
@@ -165,6 +165,15 @@ public final class CheckSession {
         for t in a.valueTokens {
             if t.kind == .comma {
                 report(.variableBadValue, "a variable's values are separated by spaces, not ','", t.textRange, in: r)
+                return
+            }
+            let raw = r.text(t)
+            if t.kind == .string, raw.count < 2 || !raw.hasSuffix("\"") {
+                report(.variableBadValue, "unterminated quoted value", t.textRange, in: r)
+                return
+            }
+            if t.kind == .word, raw.contains("!") {
+                report(.variableBadValue, "invalid character '!' in a variable's value", t.textRange, in: r)
                 return
             }
             if t.kind == .word, r.text(t).contains("\"") {

@@ -68,7 +68,8 @@ extension CheckSession {
             }
             do {
                 let p = try expander.expandPattern(r.value(t))
-                guard p.hasPrefix("/") || p.hasPrefix("{/") else {
+                let all = (try? expander.expandAll(r.value(t))) ?? [p]
+                guard all.allSatisfy({ $0.hasPrefix("/") }) || p.hasPrefix("{/") && all.count == 1 else {
                     report(.profileHeader, "an attachment must be an absolute path: '\(r.text(t))'", t.textRange, in: r)
                     return
                 }
@@ -158,7 +159,7 @@ extension CheckSession {
                 } else if key == "identities" {
                     identityLists += 1
                     let vals = ConditionSyntax(n)?.values(in: r) ?? []
-                    if vals.isEmpty || identityLists > identities {
+                    if vals.isEmpty || identityLists > identities || vals.contains(where: { $0.contains(" ") || $0.isEmpty }) {
                         report(.profileHeader, vals.isEmpty ? "empty identity list" : "an identity list follows '+'", n.textRange, in: r)
                         return nil
                     }
@@ -185,6 +186,10 @@ extension CheckSession {
             default:
                 continue
             }
+        }
+        if identityLists < identities {
+            report(.profileHeader, "'+' without an identity list", ps.node.textRange, in: r)
+            return nil
         }
         return (flags, xattrs)
     }

@@ -130,7 +130,7 @@ struct RuleScope {
                         continue
                     }
                     if k.hasSuffix(":") { k.removeLast() }
-                    if !peerAllowed.contains(k) || o != "=" || vs.count != 1 {
+                    if !peerAllowed.contains(k) || o != "=" && o != ":=" || vs.count != 1 {
                         error(.badCondition, "invalid peer condition '\(result.text(n))' in a \(family) rule", n.textRange)
                         ok = false
                         continue

@@ -62,7 +62,7 @@ enum AccessRules {
             guard case .condition(let key, let op, let values, let isList, let node) = e else { continue }
             switch key {
             case "set":
-                guard op == "=", !values.isEmpty else {
+                guard op == "=", !values.isEmpty, node.firstChild(.list).map({ $0.childNodes.isEmpty }) ?? true else {
                     s.error(.badCondition, "set=( ... ) expected", node.textRange)
                     return nil
                 }

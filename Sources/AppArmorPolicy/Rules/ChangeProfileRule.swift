@@ -8,6 +8,12 @@ public struct ChangeProfileRule: Sendable {
     public var target: String?
 }
 
+struct ChangeProfileEntry {
+    let exec: String
+    let target: String?
+    let safe: Bool
+}
+
 enum ChangeProfileReader {
     static func read(_ s: RuleScope, frame: ProfileFrame) -> RuleDetail? {
         var elements = s.elements
@@ -47,11 +53,11 @@ enum ChangeProfileReader {
         }
         let safe = mode != "unsafe"
         if let exec, !s.qualifiers.deny {
-            if frame.changeProfiles.contains(where: { $0.exec == exec && $0.safe != safe }) {
+            if frame.changeProfiles.contains(where: { $0.exec == exec && $0.target == target && $0.safe != safe }) {
                 s.error(.safeUnsafeConflict, "change_profile rules for '\(exec)' disagree on safe/unsafe", execRange)
                 return nil
             }
-            frame.changeProfiles.append((exec, safe, execRange, s.result))
+            frame.changeProfiles.append(ChangeProfileEntry(exec: exec, target: target, safe: safe))
         }
         return .changeProfile(ChangeProfileRule(safe: safe, execPath: exec, target: target))
     }

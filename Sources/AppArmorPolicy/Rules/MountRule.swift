@@ -97,7 +97,7 @@ enum MountRuleReader {
             }
             mountpoint = source
             source = nil
-        } else if options.contains(where: { propagation.contains($0) }), source != nil, target != nil {
+        } else if options.contains(where: { propagation.contains($0) || $0 == "rec" || $0 == "remount" }), source != nil, target != nil {
             s.error(.badMountOption, "propagation options (private, shared, slave, unbindable) take only a mount point", s.ruleRange)
             return nil
         }

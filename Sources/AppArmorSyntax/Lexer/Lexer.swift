@@ -234,7 +234,8 @@ public struct Lexer: Sendable {
             let n = byte(i + 1)
             switch b {
             case UInt8(ascii: "\\"):
-                i += (i + 1 < count && !Lexer.isSpace(n)) ? 2 : 1
+                // `\ ` and `\<TAB>` escape a blank inside a path; a line end is never escaped.
+                i += (i + 1 < count && (!Lexer.isSpace(n) || n == 0x20 || n == 0x09)) ? 2 : 1
                 continue
             case UInt8(ascii: "{"):
                 depth += 1

@@ -159,7 +159,7 @@ extension CheckSession {
                 } else if key == "identities" {
                     identityLists += 1
                     let vals = ConditionSyntax(n)?.values(in: r) ?? []
-                    if vals.isEmpty || identityLists > identities || vals.contains(where: { $0.contains(" ") || $0.isEmpty }) {
+                    if vals.isEmpty || identityLists > identities || vals.contains(where: { $0.contains(" ") && !$0.hasPrefix("/") || $0.isEmpty }) {
                         report(.profileHeader, vals.isEmpty ? "empty identity list" : "an identity list follows '+'", n.textRange, in: r)
                         return nil
                     }

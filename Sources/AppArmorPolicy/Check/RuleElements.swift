@@ -108,9 +108,16 @@ struct RuleScope {
     func conditions(allowed: Set<String>, peerAllowed: Set<String>, family: String) -> [RuleCondition]? {
         var out: [RuleCondition] = []
         var ok = true
+        var sawPeer = false
         for e in elements {
             guard case .condition(let key, let op, let values, let isList, let node) = e else { continue }
             if key == "peer" {
+                if sawPeer {
+                    error(.duplicateCondition, "peer=( ) given twice", node.textRange)
+                    ok = false
+                    continue
+                }
+                sawPeer = true
                 guard op == "=", isList, let l = node.firstChild(.list) else {
                     error(.badCondition, "peer=( ... ) expected", node.textRange)
                     ok = false

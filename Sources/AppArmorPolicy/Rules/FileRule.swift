@@ -53,6 +53,7 @@ struct ExecEntry {
     let pattern: String
     let literal: Bool
     let mode: ExecMode
+    let priority: Int
     let range: Range<Int>
     let result: ParseResult
 }
@@ -170,7 +171,7 @@ enum FileRuleReader {
             }
             if !scope.qualifiers.deny {
                 let literal = (try? AAREPattern(path))?.isLiteral ?? false
-                frame.execRules.append(ExecEntry(pattern: path, literal: literal, mode: mode, range: scope.ruleRange, result: scope.result))
+                frame.execRules.append(ExecEntry(pattern: path, literal: literal, mode: mode, priority: scope.qualifiers.priority ?? 0, range: scope.ruleRange, result: scope.result))
             }
         } else if let (t, r) = target {
             guard perms.link else {
@@ -199,7 +200,8 @@ enum FileRuleReader {
 }
 
 extension CheckSession {
-    /// Exec rules whose paths overlap must agree on the mode; literal paths override globs.
+    /// Exec rules whose paths overlap must agree on the mode; literal paths override globs, and
+    /// a higher priority overrides a lower one.
     func checkExecConflicts(_ frame: ProfileFrame) {
         let rules = frame.execRules
         guard rules.count > 1 else { return }
@@ -211,10 +213,11 @@ extension CheckSession {
             return m
         }
         for i in 1..<rules.count {
-            for j in 0..<i where rules[i].mode != rules[j].mode && rules[i].literal == rules[j].literal {
+            for j in 0..<i where rules[i].mode != rules[j].mode && rules[i].literal == rules[j].literal
+            && rules[i].priority == rules[j].priority {
                 let overlap: Bool
-                if rules[i].literal {
-                    overlap = rules[i].pattern == rules[j].pattern
+                if rules[i].pattern == rules[j].pattern {
+                    overlap = true
                 } else {
                     guard let a = matcher(i), let b = matcher(j) else { continue }
                     overlap = a.intersects(b)

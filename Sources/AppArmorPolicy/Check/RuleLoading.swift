@@ -102,6 +102,10 @@ extension CheckSession {
         default: detail = nil
         }
         guard let detail else { return }
-        frame.profile.rules.append(PolicyRule(kind: node.kind, qualifiers: q, detail: detail, node: node, file: r.source.path))
+        let typed = PolicyRule(kind: node.kind, qualifiers: q, detail: detail, node: node, file: r.source.path)
+        if let features, let what = features.unsupported(typed) {
+            report(.featureUnsupported, "\(what) not supported by the kernel feature ABI: not enforced", node.textRange, in: r, severity: .warning)
+        }
+        frame.profile.rules.append(typed)
     }
 }

@@ -108,17 +108,83 @@ public struct AAREMatcher: Sendable {
     static func representatives(_ ms: [AAREMatcher]) -> [UInt8] {
         var sets = Set<ByteSet>()
         for m in ms { for es in m.edges { for e in es { sets.insert(e.set) } } }
-        var seen = [[Bool]: UInt8]()
-        var reps: [UInt8] = []
-        let list = Array(sets)
-        for b in 0...255 {
-            let sig = list.map { $0.contains(UInt8(b)) }
-            if seen[sig] == nil {
-                seen[sig] = UInt8(b)
-                reps.append(UInt8(b))
+        // Refine a partition of the 256 bytes by each set.
+        var classOf = [Int](repeating: 0, count: 256)
+        var classes = 1
+        for set in sets {
+            var split: [Int: Int] = [:]
+            for b in 0..<256 where set.contains(UInt8(b)) {
+                let c = classOf[b]
+                if let n = split[c] { classOf[b] = n } else {
+                    split[c] = classes
+                    classOf[b] = classes
+                    classes += 1
+                }
             }
         }
+        var seen = Set<Int>()
+        var reps: [UInt8] = []
+        for b in 0..<256 where seen.insert(classOf[b]).inserted { reps.append(UInt8(b)) }
         return reps
+    }
+
+    /// The literal bytes a pattern must start with (up to its first glob or alternation).
+    var literalPrefix: [UInt8] { AAREMatcher.literalEdge(pattern.root, fromStart: true) }
+    /// The literal bytes a pattern must end with.
+    var literalSuffix: [UInt8] { AAREMatcher.literalEdge(pattern.root, fromStart: false) }
+
+    static func literalEdge(_ n: AARENode, fromStart: Bool) -> [UInt8] {
+        guard case .sequence(let items) = n else { return [] }
+        var out: [UInt8] = []
+        for item in fromStart ? items : items.reversed() {
+            guard case .byte(let b) = item else { break }
+            out.append(b)
+        }
+        return fromStart ? out : out.reversed()
+    }
+
+    /// How many `/` a matched string can hold: (min, max), max nil for unbounded.
+    static func slashes(_ n: AARENode) -> (Int, Int?) {
+        let slash = UInt8(ascii: "/")
+        switch n {
+        case .byte(let b): return b == slash ? (1, 1) : (0, 0)
+        case .anyButSlash, .star: return (0, 0)
+        case .doubleStar: return (0, nil)
+        case .set(let s): return (0, s.contains(slash) ? 1 : 0)
+        case .sequence(let items):
+            var lo = 0
+            var hi: Int? = 0
+            for i in items {
+                let (a, b) = slashes(i)
+                lo += a
+                hi = hi.flatMap { h in b.map { h + $0 } }
+            }
+            return (lo, hi)
+        case .alternation(let alts):
+            var lo = Int.max
+            var hi: Int? = 0
+            for a in alts {
+                let (x, y) = slashes(a)
+                lo = min(lo, x)
+                hi = hi.flatMap { h in y.map { max(h, $0) } }
+            }
+            return (lo == Int.max ? 0 : lo, hi)
+        }
+    }
+
+    /// A quick test: false when the literal prefixes or suffixes, or the number of path
+    /// components, already tell the patterns apart; true when they might overlap.
+    func mayIntersect(_ other: AAREMatcher) -> Bool {
+        let (la, ha) = AAREMatcher.slashes(pattern.root)
+        let (lb, hb) = AAREMatcher.slashes(other.pattern.root)
+        if let ha, ha < lb { return false }
+        if let hb, hb < la { return false }
+        let (pa, pb) = (literalPrefix, other.literalPrefix)
+        let n = min(pa.count, pb.count)
+        if pa[..<n] != pb[..<n] { return false }
+        let (sa, sb) = (literalSuffix, other.literalSuffix)
+        let m = min(sa.count, sb.count)
+        return sa.suffix(m) == sb.suffix(m)
     }
 
     struct Pair: Hashable { let a: [Int32]; let b: [Int32] }
@@ -148,7 +214,8 @@ public struct AAREMatcher: Sendable {
 
     /// Whether some string matches both patterns.
     public func intersects(_ other: AAREMatcher) -> Bool {
-        AAREMatcher.explore(self, other) { a, b in
+        guard mayIntersect(other) else { return false }
+        return AAREMatcher.explore(self, other) { a, b in
             !a.isEmpty && !b.isEmpty && a.contains(self.accept) && b.contains(other.accept)
         } ?? true
     }

@@ -9,9 +9,12 @@ final class ProfileFrame {
     var changeProfiles: [ChangeProfileEntry] = []
     var childNames: [String: Range<Int>] = [:]
 
+    let builtinsHash: Int
+
     init(profile: Profile, builtins: [String: [String]]) {
         self.profile = profile
         self.builtins = builtins
+        self.builtinsHash = builtins.hashValue
     }
 }
 
@@ -20,7 +23,34 @@ final class ProfileFrame {
 public final class CheckSession {
     let cache: PolicyFileCache
     let features: FeatureSet?
-    var variables = VariableTable()
+    var variables = VariableTable() {
+        didSet {
+            expansions.removeAll(keepingCapacity: true)
+            digest = nil
+        }
+    }
+    private var digest: (value: Int, usesBuiltins: Bool)?
+
+    private var variablesState: (value: Int, usesBuiltins: Bool) {
+        if let d = digest { return d }
+        var h = Hasher()
+        for k in variables.values.keys.sorted() { h.combine(k); h.combine(variables.values[k]) }
+        for k in variables.booleans.keys.sorted() { h.combine(k); h.combine(variables.booleans[k]) }
+        let d = (h.finalize(), variables.values.values.contains { $0.contains(where: CheckSession.mentionsBuiltin) })
+        digest = d
+        return d
+    }
+
+    /// Changes whenever the variables do (a key of the memos).
+    var variablesDigest: Int { variablesState.value }
+    /// Whether a variable's value refers to a profile built-in.
+    var variablesUseBuiltins: Bool { variablesState.usesBuiltins }
+    /// Every include, in order (to know what a walk visited).
+    var includeLog: [String] = []
+    /// Rules read so far that use a profile built-in variable.
+    var builtinUses = 0
+    /// Expanded patterns, valid while the variables do not change.
+    var expansions: [String: String] = [:]
     var includeStack: [String] = []
     var diagnostics: [PolicyDiagnostic] = []
     var filesRead: [String] = []
@@ -111,7 +141,7 @@ public final class CheckSession {
         if inc.form == .magic, name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") {
             name = String(name.dropFirst().dropLast())
         }
-        if name.trimmingCharacters(in: CharacterSet.whitespaces).isEmpty || name.contains("\"") {
+        if name.allSatisfy({ $0 == " " || $0 == "\t" }) || name.contains("\"") {
             report(.badInclude, "invalid include name '\(r.text(nameTok))'", nameTok.textRange, in: r)
             return
         }
@@ -129,6 +159,7 @@ public final class CheckSession {
     }
 
     private func includeFile(_ path: String, node: Token, in r: ParseResult, frame: ProfileFrame?, qualifiers: RuleQualifiers) {
+        includeLog.append(path)
         if includeStack.contains(path) {
             let chain = includeStack + [path]
             report(.includeCycle, "include cycle: '\(path)' is already being included; skipped", node.textRange, in: r,
@@ -140,6 +171,10 @@ public final class CheckSession {
             report(.includeUnreadable, e.message, node.textRange, in: r)
         case .success(let sub):
             adoptSyntax(sub)
+            if let frame {
+                includeInProfile(sub, path: path, frame: frame, qualifiers: qualifiers)
+                return
+            }
             includeStack.append(path)
             walk(sub.root.childNodes, in: sub, frame: frame, qualifiers: qualifiers)
             includeStack.removeLast()
@@ -149,7 +184,7 @@ public final class CheckSession {
     func checkAbi(_ node: SyntaxNode, in r: ParseResult) {
         guard let t = node.childTokens.dropFirst().first, t.kind != .comma else { return }
         let v = r.value(t)
-        let trimmed = v.trimmingCharacters(in: .whitespaces)
+        let trimmed = v.filter { $0 != " " && $0 != "\t" }
         let inner = v.count >= 2 && v.hasPrefix("\"") && v.hasSuffix("\"") ? String(v.dropFirst().dropLast()) : v
         if trimmed.isEmpty || inner.isEmpty || t.kind == .angleName && inner.contains("\"") || t.kind == .word && v.hasPrefix("<") {
             report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r)

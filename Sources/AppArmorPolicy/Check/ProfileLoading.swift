@@ -117,6 +117,7 @@ extension CheckSession {
             walk(BlockSyntax.items(block), in: r, frame: frame, qualifiers: RuleQualifiers())
         }
         checkExecConflicts(frame)
+        checkChangeProfileConflicts(frame)
         if let parent {
             parent.profile.children.append(frame.profile)
         } else {

@@ -79,10 +79,17 @@ struct RuleScope {
 
     var ruleRange: Range<Int> { node.textRange }
 
+    private var frameBuiltins: Set<String> { ["profile_name", "exec_path", "attach_path"] }
+
     /// The text with variables expanded into one pattern; reports and returns nil on failure.
     func expand(_ s: String, _ range: Range<Int>) -> String? {
+        guard VariableExpander.mentionsVariable(s) else { return s }
+        let cacheable = !VariableExpander.pieces(s).contains { !$0.literal && frameBuiltins.contains($0.text) }
+        if cacheable, let hit = session.expansions[s] { return hit }
         do {
-            return try expander.expandPattern(s)
+            let v = try expander.expandPattern(s)
+            if cacheable { session.expansions[s] = v }
+            return v
         } catch let e {
             switch e {
             case .undefined: error(.variableUndefined, e.description, range)
@@ -97,7 +104,7 @@ struct RuleScope {
     @discardableResult
     func checkAARE(_ s: String, _ range: Range<Int>) -> String? {
         guard let p = expand(s, range) else { return nil }
-        if let e = AAREPattern.validate(p) {
+        if let e = session.cache.validateAARE(p) {
             error(.badAARE, "invalid pattern '\(s)': \(e.message)", range)
             return nil
         }

@@ -49,7 +49,7 @@ extension CheckSession {
         return q
     }
 
-    func loadRule(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame, outer: RuleQualifiers) {
+    func readRule(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame, outer: RuleQualifiers) {
         guard let rule = RuleSyntax(node) else { return }
         guard let own = parseQualifiers(rule.qualifiersNode, in: r, family: node.kind) else { return }
         var q = own.merged(into: outer)

@@ -49,6 +49,36 @@ public final class PolicyFileCache {
     public let searchPath: IncludeSearchPath
     private var parsed: [String: ParseResult] = [:]
     private var failed: [String: String] = [:]
+    /// Work shared by every file of a run: AARE checks and pattern intersections.
+    var aareErrors: [String: AAREError?] = [:]
+    var intersections: [String: Bool] = [:]
+    var matchers: [String: AAREMatcher?] = [:]
+    var ruleMemo: [RuleMemoKey: RuleMemo] = [:]
+    var includeMemo: [IncludeMemoKey: IncludeMemo] = [:]
+
+    func validateAARE(_ p: String) -> AAREError? {
+        if let e = aareErrors[p] { return e }
+        let e = AAREPattern.validate(p)
+        aareErrors[p] = e
+        return e
+    }
+
+    func matcher(_ p: String) -> AAREMatcher? {
+        if let m = matchers[p] { return m }
+        let m = try? AAREMatcher(p)
+        matchers[p] = m
+        return m
+    }
+
+    /// Whether two patterns overlap, remembered for the run.
+    func intersects(_ a: String, _ b: String) -> Bool {
+        let key = a < b ? a + "\u{0}" + b : b + "\u{0}" + a
+        if let v = intersections[key] { return v }
+        guard let ma = matcher(a), let mb = matcher(b) else { return false }
+        let v = ma.intersects(mb)
+        intersections[key] = v
+        return v
+    }
 
     public init(searchPath: IncludeSearchPath) {
         self.searchPath = searchPath
@@ -78,7 +108,17 @@ public final class PolicyFileCache {
         return r
     }
 
+    private var resolved: [String: ResolvedInclude] = [:]
+
     public func resolve(_ name: String, form: IncludeSyntax.Form, from includer: String?) -> ResolvedInclude {
+        let key = "\(form)\u{0}\(name)\u{0}\(form == .magic || name.hasPrefix("/") ? "" : includer ?? "")"
+        if let hit = resolved[key] { return hit }
+        let r = resolveUncached(name, form: form, from: includer)
+        resolved[key] = r
+        return r
+    }
+
+    private func resolveUncached(_ name: String, form: IncludeSyntax.Form, from includer: String?) -> ResolvedInclude {
         let fm = FileManager.default
         for cand in searchPath.candidates(for: name, form: form, from: includer) {
             var isDir: ObjCBool = false

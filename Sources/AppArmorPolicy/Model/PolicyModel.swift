@@ -2,7 +2,7 @@ import AppArmorSyntax
 
 /// `audit`, `allow`/`deny`, `owner`/`other`, `priority=N` and the prompt modes of a rule
 /// (from its own prefix and any qualifier blocks around it).
-public struct RuleQualifiers: Sendable, Equatable {
+public struct RuleQualifiers: Sendable, Hashable {
     public var audit = false
     public var allow = false
     public var deny = false

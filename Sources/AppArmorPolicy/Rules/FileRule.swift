@@ -205,13 +205,6 @@ extension CheckSession {
     func checkExecConflicts(_ frame: ProfileFrame) {
         let rules = frame.execRules
         guard rules.count > 1 else { return }
-        var matchers: [Int: AAREMatcher] = [:]
-        func matcher(_ i: Int) -> AAREMatcher? {
-            if let m = matchers[i] { return m }
-            let m = try? AAREMatcher(rules[i].pattern)
-            matchers[i] = m
-            return m
-        }
         for i in 1..<rules.count {
             for j in 0..<i where rules[i].mode != rules[j].mode && rules[i].literal == rules[j].literal
             && rules[i].priority == rules[j].priority {
@@ -219,8 +212,7 @@ extension CheckSession {
                 if rules[i].pattern == rules[j].pattern {
                     overlap = true
                 } else {
-                    guard let a = matcher(i), let b = matcher(j) else { continue }
-                    overlap = a.intersects(b)
+                    overlap = cache.intersects(rules[i].pattern, rules[j].pattern)
                 }
                 if overlap {
                     report(.execConflict, "conflicting exec modes: \(rules[i].mode) here, \(rules[j].mode) for an overlapping path",

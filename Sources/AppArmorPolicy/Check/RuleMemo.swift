@@ -70,19 +70,70 @@ struct IncludeMemo {
     let builtins: [String: [String]]
     /// Every file the walk included (a cycle through the current include chain would change it).
     let visited: Set<String>
+    let variables: VariableSnapshot
 }
 
 struct IncludeMemoKey: Hashable {
     let path: String
-    let variables: Int
     let outer: RuleQualifiers
 }
 
+/// The variables and booleans a walk could read, with their values when it ran.
+struct VariableSnapshot {
+    let values: [String: [String]?]
+    let booleans: [String: Bool?]
+
+    func matches(_ t: VariableTable) -> Bool {
+        values.allSatisfy { t.values[$0.key] == $0.value } && booleans.allSatisfy { t.booleans[$0.key] == $0.value }
+    }
+}
+
 extension CheckSession {
+    /// The variables the files could refer to (names in `@{}`, `$`, `${}`), closed over the
+    /// values of those variables, with their current values.
+    func snapshot(of files: [ParseResult]) -> VariableSnapshot {
+        var names = Set<String>()
+        var bools = Set<String>()
+        var pending: [String] = []
+        for f in files {
+            let b = f.source.bytes
+            var i = 0
+            while i + 1 < b.count {
+                if b[i] == UInt8(ascii: "@") || b[i] == UInt8(ascii: "$") {
+                    let isBool = b[i] == UInt8(ascii: "$")
+                    var j = i + 1
+                    let braced = b[j] == UInt8(ascii: "{")
+                    if braced { j += 1 }
+                    let start = j
+                    while j < b.count, (b[j] | 0x20) >= 0x61 && (b[j] | 0x20) <= 0x7A || b[j] >= 0x30 && b[j] <= 0x39 || b[j] == 0x5F { j += 1 }
+                    if j > start {
+                        let name = String(decoding: b[start..<j], as: UTF8.self)
+                        if isBool { bools.insert(name) } else if names.insert(name).inserted { pending.append(name) }
+                    }
+                    i = max(j, i + 1)
+                } else {
+                    i += 1
+                }
+            }
+        }
+        while let n = pending.popLast() {
+            for v in variables.values[n] ?? [] {
+                for ref in VariableExpander.references(v) where names.insert(ref).inserted { pending.append(ref) }
+            }
+        }
+        var values: [String: [String]?] = [:]
+        for n in names { values[n] = .some(variables.values[n]) }
+        var booleans: [String: Bool?] = [:]
+        for n in bools { booleans[n] = .some(variables.booleans[n]) }
+        return VariableSnapshot(values: values, booleans: booleans)
+    }
+
     func includeInProfile(_ sub: ParseResult, path: String, frame: ProfileFrame, qualifiers: RuleQualifiers) {
-        let key = IncludeMemoKey(path: path, variables: variablesDigest, outer: qualifiers)
-        if let m = cache.includeMemo[key], !m.usedBuiltins || m.builtins == frame.builtins,
-           !m.visited.contains(where: includeStack.contains) {
+        let key = IncludeMemoKey(path: path, outer: qualifiers)
+        if let m = cache.includeMemo[key]?.first(where: {
+            (!$0.usedBuiltins || $0.builtins == frame.builtins) && !$0.visited.contains(where: includeStack.contains)
+                && $0.variables.matches(variables)
+        }) {
             diagnostics += m.diagnostics
             frame.profile.rules += m.rules
             frame.execRules += m.execEntries
@@ -99,11 +150,14 @@ extension CheckSession {
         includeStack.append(path)
         walk(sub.root.childNodes, in: sub, frame: frame, qualifiers: qualifiers)
         includeStack.removeLast()
-        cache.includeMemo[key] = IncludeMemo(
+        let visited = Set(includeLog[v0...])
+        let files = [sub] + visited.compactMap { try? cache.load($0).get() }
+        let memo = IncludeMemo(
             diagnostics: Array(diagnostics[d0...]), rules: Array(frame.profile.rules[r0...]),
             execEntries: Array(frame.execRules[e0...]), changeProfiles: Array(frame.changeProfiles[c0...]),
             children: Array(frame.profile.children[p0...]),
             childNames: frame.childNames.filter { !names0.contains($0.key) }.map { ($0.key, $0.value) },
-            usedBuiltins: builtinUses > b0, builtins: frame.builtins, visited: Set(includeLog[v0...]))
+            usedBuiltins: builtinUses > b0, builtins: frame.builtins, visited: visited, variables: snapshot(of: files))
+        cache.includeMemo[key, default: []].append(memo)
     }
 }

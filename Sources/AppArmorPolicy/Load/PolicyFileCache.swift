@@ -54,7 +54,7 @@ public final class PolicyFileCache {
     var intersections: [String: Bool] = [:]
     var matchers: [String: AAREMatcher?] = [:]
     var ruleMemo: [RuleMemoKey: RuleMemo] = [:]
-    var includeMemo: [IncludeMemoKey: IncludeMemo] = [:]
+    var includeMemo: [IncludeMemoKey: [IncludeMemo]] = [:]
 
     func validateAARE(_ p: String) -> AAREError? {
         if let e = aareErrors[p] { return e }

@@ -54,6 +54,9 @@ struct CheckCommand: ParsableCommand {
         var anyFailed = false
         let color = Terminal.useColor(FileHandle.standardError)
         var stdout = ""
+        // Files on disk are checked on several threads, then reported in order.
+        let onDisk = syntaxOnly ? [] : files.filter { $0 != "-" }
+        let reports = Dictionary(zip(onDisk, PolicyChecker.checkAll(onDisk, options: checker.options)), uniquingKeysWith: { a, _ in a })
         for file in files {
             let diags: [PolicyDiagnostic]
             if file == "-" || syntaxOnly {
@@ -73,7 +76,7 @@ struct CheckCommand: ParsableCommand {
                 diags = syntaxOnly ? PolicyChecker.checkSyntax(Parser.parse(path: file, bytes: bytes))
                     : checker.check(path: file, bytes: bytes).diagnostics
             } else {
-                diags = checker.check(path: file).diagnostics
+                diags = reports[file]?.diagnostics ?? checker.check(path: file).diagnostics
             }
             let failed = diags.contains { $0.isError }
             if failed { anyFailed = true }

@@ -154,7 +154,7 @@ struct RuleScope {
                         ok = false
                         continue
                     }
-                    out.append(RuleCondition(key: k, values: vs.map(\.0), isPeer: true))
+                    out.append(RuleCondition(key: k, values: vs.map(\.0), isPeer: true, range: n.textRange))
                 }
                 continue
             }
@@ -173,7 +173,7 @@ struct RuleScope {
                 ok = false
                 continue
             }
-            out.append(RuleCondition(key: key, values: values.map(\.0)))
+            out.append(RuleCondition(key: key, values: values.map(\.0), range: node.textRange))
         }
         return ok ? out : nil
     }

@@ -34,10 +34,18 @@ public struct RuleCondition: Sendable, Equatable {
     public var values: [String]
     /// Inside `peer=(...)`.
     public var isPeer: Bool
-    public init(key: String, values: [String], isPeer: Bool = false) {
+    /// The bytes of the condition in its file (for diagnostics); not part of equality.
+    public var range: Range<Int>
+
+    public init(key: String, values: [String], isPeer: Bool = false, range: Range<Int> = 0..<0) {
         self.key = key
         self.values = values
         self.isPeer = isPeer
+        self.range = range
+    }
+
+    public static func == (a: RuleCondition, b: RuleCondition) -> Bool {
+        a.key == b.key && a.values == b.values && a.isPeer == b.isPeer
     }
 }
 

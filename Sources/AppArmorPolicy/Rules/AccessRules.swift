@@ -15,7 +15,7 @@ enum AccessRules {
             return nil
         }
         for c in conds where c.key == "addr" || c.key == "label" {
-            if s.checkAARE(c.values[0], s.ruleRange) == nil { return nil }
+            if s.checkAARE(c.values[0], c.range) == nil { return nil }
         }
         return .access(AccessRule(perms: perms, conditions: conds))
     }
@@ -43,7 +43,8 @@ enum AccessRules {
             default: allowed = ["bus", "path", "interface", "member", "peer.name", "peer.label"]
             }
             if let bad = keys.subtracting(allowed).sorted().first {
-                s.error(.badCondition, "'\(bad)' cannot be used with dbus \(k == "message" ? "send/receive" : k)", s.ruleRange)
+                let at = conds.first { ($0.isPeer ? "peer." : "") + $0.key == bad }?.range ?? s.ruleRange
+                s.error(.badCondition, "'\(bad)' cannot be used with dbus \(k == "message" ? "send/receive" : k)", at)
                 return nil
             }
         }
@@ -51,7 +52,7 @@ enum AccessRules {
             s.error(.badCondition, "a dbus rule cannot mix bind (name=) and message conditions", s.ruleRange)
             return nil
         }
-        for c in conds where s.checkAARE(c.values[0], s.ruleRange) == nil { return nil }
+        for c in conds where s.checkAARE(c.values[0], c.range) == nil { return nil }
         return .access(AccessRule(perms: perms, conditions: conds))
     }
 

@@ -77,7 +77,7 @@ enum NetworkRuleReader {
                 guard let v = c.values.first else { continue }
                 let ok = c.key == "ip" ? validIPCondition(v) : validPortCondition(v)
                 if !ok {
-                    scope.error(c.key == "ip" ? .badNetworkAddress : .badPort, "invalid \(c.key) '\(v)'", scope.ruleRange)
+                    scope.error(c.key == "ip" ? .badNetworkAddress : .badPort, "invalid \(c.key) '\(v)'", c.range)
                     return nil
                 }
             }

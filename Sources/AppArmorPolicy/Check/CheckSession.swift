@@ -29,9 +29,9 @@ public final class CheckSession {
             digest = nil
         }
     }
-    private var digest: (value: Int, usesBuiltins: Bool)?
+    var digest: (value: Int, usesBuiltins: Bool)?
 
-    private var variablesState: (value: Int, usesBuiltins: Bool) {
+    var variablesState: (value: Int, usesBuiltins: Bool) {
         if let d = digest { return d }
         var h = Hasher()
         for k in variables.values.keys.sorted() { h.combine(k); h.combine(variables.values[k]) }
@@ -141,7 +141,7 @@ public final class CheckSession {
         if inc.form == .magic, name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") {
             name = String(name.dropFirst().dropLast())
         }
-        if name.allSatisfy({ $0 == " " || $0 == "\t" }) || name.contains("\"") {
+        if name.allSatisfy({ $0 == " " || $0 == "\t" }) || name.utf8.contains(UInt8(ascii: "\"")) {
             report(.badInclude, "invalid include name '\(r.text(nameTok))'", nameTok.textRange, in: r)
             return
         }
@@ -175,9 +175,7 @@ public final class CheckSession {
                 includeInProfile(sub, path: path, frame: frame, qualifiers: qualifiers)
                 return
             }
-            includeStack.append(path)
-            walk(sub.root.childNodes, in: sub, frame: frame, qualifiers: qualifiers)
-            includeStack.removeLast()
+            includeInPreamble(sub, path: path)
         }
     }
 
@@ -207,11 +205,11 @@ public final class CheckSession {
                 report(.variableBadValue, "unterminated quoted value", t.textRange, in: r)
                 return
             }
-            if t.kind == .word, raw.contains("!") {
+            if t.kind == .word, raw.utf8.contains(UInt8(ascii: "!")) {
                 report(.variableBadValue, "invalid character '!' in a variable's value", t.textRange, in: r)
                 return
             }
-            if t.kind == .word, r.text(t).contains("\"") {
+            if t.kind == .word, raw.utf8.contains(UInt8(ascii: "\"")) {
                 report(.variableBadValue, "stray '\"' in a variable's value", t.textRange, in: r)
                 return
             }

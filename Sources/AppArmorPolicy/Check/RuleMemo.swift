@@ -22,7 +22,7 @@ struct RuleMemoKey: Hashable {
 extension CheckSession {
     func loadRule(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame, outer: RuleQualifiers) {
         let usesBuiltins = CheckSession.mentionsVariable(r.source.bytes, node.textRange)
-            && (variablesUseBuiltins || CheckSession.mentionsBuiltin(r.source.text(node.textRange)))
+            && (variablesUseBuiltins || CheckSession.mentionsBuiltin(r.source.bytes, node.textRange))
         let key = RuleMemoKey(node: ObjectIdentifier(node), variables: variablesDigest, outer: outer,
                               builtins: usesBuiltins ? frame.builtinsHash : 0)
         if usesBuiltins { builtinUses += 1 }
@@ -44,6 +44,22 @@ extension CheckSession {
 
     static func mentionsBuiltin(_ s: String) -> Bool {
         VariableExpander.pieces(s).contains { !$0.literal && ($0.text == "profile_name" || $0.text == "exec_path" || $0.text == "attach_path") }
+    }
+
+    static let builtinRefs: [[UInt8]] = ["@{profile_name}", "@{exec_path}", "@{attach_path}"].map { Array($0.utf8) }
+
+    /// Whether the bytes refer to a profile built-in variable.
+    static func mentionsBuiltin(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        while i + 1 < range.upperBound {
+            if bytes[i] == UInt8(ascii: "@"), bytes[i + 1] == UInt8(ascii: "{") {
+                for ref in builtinRefs where i + ref.count <= range.upperBound && bytes[i..<(i + ref.count)].elementsEqual(ref) {
+                    return true
+                }
+            }
+            i += 1
+        }
+        return false
     }
 
     static func mentionsVariable(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
@@ -159,5 +175,39 @@ extension CheckSession {
             childNames: frame.childNames.filter { !names0.contains($0.key) }.map { ($0.key, $0.value) },
             usedBuiltins: builtinUses > b0, builtins: frame.builtins, visited: visited, variables: snapshot(of: files))
         cache.includeMemo[key, default: []].append(memo)
+    }
+}
+
+/// What walking an include outside any profile (tunables, mostly) did: the variables after it.
+struct PreambleMemo {
+    let before: VariableTable
+    let after: VariableTable
+    let diagnostics: [PolicyDiagnostic]
+    let visited: Set<String>
+    let digest: (value: Int, usesBuiltins: Bool)
+}
+
+extension CheckSession {
+    /// Includes in the preamble only define variables (and, rarely, profiles): the same file
+    /// with the same variables before gives the same variables after.
+    func includeInPreamble(_ sub: ParseResult, path: String) {
+        if let m = cache.preambleMemo[path]?.first(where: {
+            $0.before == variables && !$0.visited.contains(where: includeStack.contains)
+        }) {
+            variables = m.after
+            digest = m.digest
+            diagnostics += m.diagnostics
+            return
+        }
+        let before = variables
+        let (d0, p0, v0) = (diagnostics.count, profiles.count, includeLog.count)
+        includeStack.append(path)
+        walk(sub.root.childNodes, in: sub, frame: nil, qualifiers: RuleQualifiers())
+        includeStack.removeLast()
+        // A file that defines profiles is walked each time (its profiles belong to the includer).
+        guard profiles.count == p0 else { return }
+        cache.preambleMemo[path, default: []].append(PreambleMemo(
+            before: before, after: variables, diagnostics: Array(diagnostics[d0...]), visited: Set(includeLog[v0...]),
+            digest: variablesState))
     }
 }

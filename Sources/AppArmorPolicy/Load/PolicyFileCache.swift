@@ -51,10 +51,9 @@ public final class PolicyFileCache {
     private var failed: [String: String] = [:]
     /// Work shared by every file of a run: AARE checks and pattern intersections.
     var aareErrors: [String: AAREError?] = [:]
-    var intersections: [String: Bool] = [:]
-    var matchers: [String: AAREMatcher?] = [:]
     var ruleMemo: [RuleMemoKey: RuleMemo] = [:]
     var includeMemo: [IncludeMemoKey: [IncludeMemo]] = [:]
+    var preambleMemo: [String: [PreambleMemo]] = [:]
 
     func validateAARE(_ p: String) -> AAREError? {
         if let e = aareErrors[p] { return e }
@@ -63,20 +62,28 @@ public final class PolicyFileCache {
         return e
     }
 
-    func matcher(_ p: String) -> AAREMatcher? {
-        if let m = matchers[p] { return m }
-        let m = try? AAREMatcher(p)
-        matchers[p] = m
-        return m
+    private var patternIDs: [String: Int] = [:]
+    private var patterns: [String] = []
+    private var patternMatchers: [AAREMatcher?] = []
+    private var pairs: [Int: Bool] = [:]
+
+    /// A small integer for a pattern text, the same for the whole run.
+    func patternID(_ p: String) -> Int {
+        if let id = patternIDs[p] { return id }
+        let id = patterns.count
+        patterns.append(p)
+        patternMatchers.append(try? AAREMatcher(p))
+        patternIDs[p] = id
+        return id
     }
 
-    /// Whether two patterns overlap, remembered for the run.
-    func intersects(_ a: String, _ b: String) -> Bool {
-        let key = a < b ? a + "\u{0}" + b : b + "\u{0}" + a
-        if let v = intersections[key] { return v }
-        guard let ma = matcher(a), let mb = matcher(b) else { return false }
+    /// Whether two interned patterns overlap, remembered for the run.
+    func intersects(_ a: Int, _ b: Int) -> Bool {
+        let key = a < b ? a << 32 | b : b << 32 | a
+        if let v = pairs[key] { return v }
+        guard let ma = patternMatchers[a], let mb = patternMatchers[b] else { return false }
         let v = ma.intersects(mb)
-        intersections[key] = v
+        pairs[key] = v
         return v
     }
 
@@ -111,7 +118,8 @@ public final class PolicyFileCache {
     private var resolved: [String: ResolvedInclude] = [:]
 
     public func resolve(_ name: String, form: IncludeSyntax.Form, from includer: String?) -> ResolvedInclude {
-        let key = "\(form)\u{0}\(name)\u{0}\(form == .magic || name.hasPrefix("/") ? "" : includer ?? "")"
+        let formTag = form == .magic ? "m" : form == .quoted ? "q" : "u"
+        let key = formTag + "\u{0}" + name + "\u{0}" + (form == .magic || name.hasPrefix("/") ? "" : includer ?? "")
         if let hit = resolved[key] { return hit }
         let r = resolveUncached(name, form: form, from: includer)
         resolved[key] = r

@@ -65,14 +65,23 @@ public enum RuleDetail: Sendable {
     case changeHat(String)
 }
 
-/// One rule of a profile, typed, linked to its syntax node and file.
-public struct PolicyRule: Sendable {
+/// One rule of a profile, typed, linked to its syntax node and file. Immutable; shared by
+/// every profile that includes the same abstraction.
+public final class PolicyRule: Sendable {
     public let kind: SyntaxKind
     public let qualifiers: RuleQualifiers
     public let detail: RuleDetail
     public let node: SyntaxNode
     /// The file the rule is written in (an include, or the profile's own file).
     public let file: String
+
+    public init(kind: SyntaxKind, qualifiers: RuleQualifiers, detail: RuleDetail, node: SyntaxNode, file: String) {
+        self.kind = kind
+        self.qualifiers = qualifiers
+        self.detail = detail
+        self.node = node
+        self.file = file
+    }
 }
 
 public struct AccessRule: Sendable, Equatable {

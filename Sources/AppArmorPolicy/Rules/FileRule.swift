@@ -205,18 +205,28 @@ extension CheckSession {
     func checkExecConflicts(_ frame: ProfileFrame) {
         let rules = frame.execRules
         guard rules.count > 1 else { return }
-        for i in 1..<rules.count {
-            for j in 0..<i where rules[i].mode != rules[j].mode && rules[i].literal == rules[j].literal
-            && rules[i].priority == rules[j].priority {
-                let overlap: Bool
-                if rules[i].pattern == rules[j].pattern {
-                    overlap = true
-                } else {
-                    overlap = cache.intersects(rules[i].pattern, rules[j].pattern)
-                }
-                if overlap {
-                    report(.execConflict, "conflicting exec modes: \(rules[i].mode) here, \(rules[j].mode) for an overlapping path",
-                           rules[i].range, in: rules[i].result)
+        // Plain integers for the quadratic loop: pattern ids (interned for the run), mode ids.
+        var modeIDs: [ExecMode: Int] = [:]
+        var seen = Set<[Int]>()
+        var keep: [(index: Int, pattern: Int, mode: Int, literal: Bool, priority: Int)] = []
+        for (i, r) in rules.enumerated() {
+            let p = cache.patternID(r.pattern)
+            let m: Int
+            if let id = modeIDs[r.mode] { m = id } else { m = modeIDs.count; modeIDs[r.mode] = m }
+            // The same rule reached twice (an abstraction included by two others) adds nothing.
+            guard seen.insert([p, m, r.priority]).inserted else { continue }
+            keep.append((i, p, m, r.literal, r.priority))
+        }
+        guard modeIDs.count > 1 else { return }
+        for a in 1..<keep.count {
+            let x = keep[a]
+            for b in 0..<a {
+                let y = keep[b]
+                guard x.mode != y.mode, x.literal == y.literal, x.priority == y.priority else { continue }
+                if x.pattern == y.pattern || cache.intersects(x.pattern, y.pattern) {
+                    let (ri, rj) = (rules[x.index], rules[y.index])
+                    report(.execConflict, "conflicting exec modes: \(ri.mode) here, \(rj.mode) for an overlapping path",
+                           ri.range, in: ri.result)
                     return
                 }
             }

@@ -35,6 +35,9 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "A kernel feature ABI file (as in parser/tst/features_files).")
     var features: String?
 
+    @Option(name: .long, help: "Files checked at once (default: the number of processors).")
+    var jobs: Int?
+
     @Option(name: .long, help: "Report format: text, tsv or json.")
     var report: Report = .text
 
@@ -56,7 +59,8 @@ struct CheckCommand: ParsableCommand {
         var stdout = ""
         // Files on disk are checked on several threads, then reported in order.
         let onDisk = syntaxOnly ? [] : files.filter { $0 != "-" }
-        let reports = Dictionary(zip(onDisk, PolicyChecker.checkAll(onDisk, options: checker.options)), uniquingKeysWith: { a, _ in a })
+        let reports = Dictionary(zip(onDisk, PolicyChecker.checkAll(onDisk, options: checker.options,
+                                                                         workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)), uniquingKeysWith: { a, _ in a })
         for file in files {
             let diags: [PolicyDiagnostic]
             if file == "-" || syntaxOnly {

@@ -1,6 +1,6 @@
 /// A compiled AARE pattern: a Thompson NFA over bytes. Matching simulates the NFA with state
 /// sets (no backtracking, linear in the path length); intersection and coverage explore pairs
-/// of determinised state sets, so every question is answered exactly, never by heuristics.
+/// of states of lazily built DFAs (`LazyDFA`), so every question is answered exactly.
 public struct AAREMatcher: Sendable {
     struct Edge: Sendable { let set: ByteSet; let to: Int32 }
 
@@ -104,30 +104,6 @@ public struct AAREMatcher: Sendable {
         return accepts(cur)
     }
 
-    /// Byte classes that no edge of either matcher tells apart: one representative each.
-    static func representatives(_ ms: [AAREMatcher]) -> [UInt8] {
-        var sets = Set<ByteSet>()
-        for m in ms { for es in m.edges { for e in es { sets.insert(e.set) } } }
-        // Refine a partition of the 256 bytes by each set.
-        var classOf = [Int](repeating: 0, count: 256)
-        var classes = 1
-        for set in sets {
-            var split: [Int: Int] = [:]
-            for b in 0..<256 where set.contains(UInt8(b)) {
-                let c = classOf[b]
-                if let n = split[c] { classOf[b] = n } else {
-                    split[c] = classes
-                    classOf[b] = classes
-                    classes += 1
-                }
-            }
-        }
-        var seen = Set<Int>()
-        var reps: [UInt8] = []
-        for b in 0..<256 where seen.insert(classOf[b]).inserted { reps.append(UInt8(b)) }
-        return reps
-    }
-
     /// The literal bytes a pattern must start with (up to its first glob or alternation).
     var literalPrefix: [UInt8] { AAREMatcher.literalEdge(pattern.root, fromStart: true) }
     /// The literal bytes a pattern must end with.
@@ -187,46 +163,15 @@ public struct AAREMatcher: Sendable {
         return sa.suffix(m) == sb.suffix(m)
     }
 
-    struct Pair: Hashable { let a: [Int32]; let b: [Int32] }
-
-    /// Explores pairs of state sets reachable on the same input; stops when `stop` says so.
-    static func explore(_ x: AAREMatcher, _ y: AAREMatcher, limit: Int = 200_000, stop: (_ a: [Int32], _ b: [Int32]) -> Bool) -> Bool? {
-        let reps = representatives([x, y])
-        let first = Pair(a: x.startSet, b: y.startSet)
-        var seen: Set<Pair> = [first]
-        var queue = [first]
-        var head = 0
-        while head < queue.count {
-            let p = queue[head]
-            head += 1
-            if stop(p.a, p.b) { return true }
-            if seen.count > limit { return nil }
-            for r in reps {
-                let na = p.a.isEmpty ? [] : x.step(p.a, r)
-                let nb = p.b.isEmpty ? [] : y.step(p.b, r)
-                if na.isEmpty && nb.isEmpty { continue }
-                let n = Pair(a: na, b: nb)
-                if seen.insert(n).inserted { queue.append(n) }
-            }
-        }
-        return false
-    }
-
     /// Whether some string matches both patterns.
     public func intersects(_ other: AAREMatcher) -> Bool {
-        guard mayIntersect(other) else { return false }
-        return AAREMatcher.explore(self, other) { a, b in
-            !a.isEmpty && !b.isEmpty && a.contains(self.accept) && b.contains(other.accept)
-        } ?? true
+        LazyDFA(self).intersects(LazyDFA(other))
     }
 
     /// Whether every string `other` matches is matched by this pattern (`other` ⊆ `self`).
     /// Exact; when the search is too large it answers false (never a wrong "yes").
     public func covers(_ other: AAREMatcher) -> Bool {
-        let found = AAREMatcher.explore(self, other) { a, b in
-            b.contains(other.accept) && !a.contains(self.accept)
-        }
-        return found == false
+        LazyDFA(self).covers(LazyDFA(other))
     }
 
     /// Whether both patterns match exactly the same strings.

@@ -63,25 +63,54 @@ public final class PolicyFileCache {
     }
 
     private var patternIDs: [String: Int] = [:]
-    private var patterns: [String] = []
-    private var patternMatchers: [AAREMatcher?] = []
+    private var patternInfo: [PatternShape] = []
+    private var patternDFAs: [LazyDFA?] = []
     private var pairs: [Int: Bool] = [:]
+
+    /// What tells two patterns apart cheaply: literal prefix and suffix, `/` count range.
+    struct PatternShape {
+        let pattern: AAREPattern?
+        let prefix: [UInt8]
+        let suffix: [UInt8]
+        let slashes: (Int, Int?)
+
+        func mayIntersect(_ o: PatternShape) -> Bool {
+            if let h = slashes.1, h < o.slashes.0 { return false }
+            if let h = o.slashes.1, h < slashes.0 { return false }
+            let n = min(prefix.count, o.prefix.count)
+            if !prefix[..<n].elementsEqual(o.prefix[..<n]) { return false }
+            let m = min(suffix.count, o.suffix.count)
+            return suffix.suffix(m).elementsEqual(o.suffix.suffix(m))
+        }
+    }
 
     /// A small integer for a pattern text, the same for the whole run.
     func patternID(_ p: String) -> Int {
         if let id = patternIDs[p] { return id }
-        let id = patterns.count
-        patterns.append(p)
-        patternMatchers.append(try? AAREMatcher(p))
+        let id = patternInfo.count
+        let pattern = try? AAREPattern(p)
+        let root = pattern?.root ?? .sequence([])
+        patternInfo.append(PatternShape(pattern: pattern, prefix: AAREMatcher.literalEdge(root, fromStart: true),
+                                        suffix: AAREMatcher.literalEdge(root, fromStart: false), slashes: AAREMatcher.slashes(root)))
+        patternDFAs.append(nil)
         patternIDs[p] = id
         return id
     }
 
+    private func dfa(_ id: Int) -> LazyDFA? {
+        if let d = patternDFAs[id] { return d }
+        guard let p = patternInfo[id].pattern else { return nil }
+        let d = LazyDFA(AAREMatcher(p))
+        patternDFAs[id] = d
+        return d
+    }
+
     /// Whether two interned patterns overlap, remembered for the run.
     func intersects(_ a: Int, _ b: Int) -> Bool {
+        guard patternInfo[a].mayIntersect(patternInfo[b]) else { return false }
         let key = a < b ? a << 32 | b : b << 32 | a
         if let v = pairs[key] { return v }
-        guard let ma = patternMatchers[a], let mb = patternMatchers[b] else { return false }
+        guard let ma = dfa(a), let mb = dfa(b) else { return false }
         let v = ma.intersects(mb)
         pairs[key] = v
         return v

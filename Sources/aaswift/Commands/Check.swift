@@ -8,6 +8,11 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check profiles for errors, as apparmor_parser would.",
         discussion: """
+            Loads each profile as apparmor_parser does, without compiling it: includes resolved \
+            (<magic> over -I folders then --base; quoted names against the current folder), \
+            variables and conditionals evaluated, every rule typed and validated. An error in \
+            one file (or abstraction) never stops the others from being checked.
+
             Each PATH is a file, or a folder: for a policy tree (a folder with abstractions/ or \
             tunables/) the profiles at its top level, otherwise every file below it (dot files \
             and packaging leftovers such as *.dpkg-new, *.rpmsave and *~ are skipped).
@@ -17,7 +22,7 @@ struct CheckCommand: ParsableCommand {
               tsv   one line per file on stdout: path<TAB>PASS|FAIL<TAB>first diagnostic
               json  one JSON object per file on stdout
 
-            Exit status: 0 every file passes, 1 any file fails, 2 usage error.
+            Exit status: 0 every file passes, 1 any file fails, other on a usage error.
             """
     )
 

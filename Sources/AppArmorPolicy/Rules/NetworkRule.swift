@@ -106,15 +106,11 @@ enum NetworkRuleReader {
             guard let fam = IPAddress.family(addr), !bits.isEmpty, bits.allSatisfy(\.isNumber), let n = Int(bits) else { return false }
             return n <= (fam == 4 ? 32 : 128)
         }
-        if s.contains(":") == false, s.contains("-") || s.filter({ $0 == "-" }).count == 1 {
+        if s.utf8.contains(UInt8(ascii: "-")) {
+            // LO-HI, both of one family, in order.
             let parts = s.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2, let a = IPAddress.parse(parts[0]), let b = IPAddress.parse(parts[1]), a.count == b.count else { return false }
-            return a.lexicographicallyPrecedes(b) || a == b
-        }
-        if s.contains("-") {
-            let parts = s.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 2, let a = IPAddress.parse(parts[0]), let b = IPAddress.parse(parts[1]), a.count == b.count else { return false }
-            return a.lexicographicallyPrecedes(b) || a == b
+            return !b.lexicographicallyPrecedes(a)
         }
         return IPAddress.parse(s) != nil
     }

@@ -1,6 +1,6 @@
 /// A compiled AARE pattern: a Thompson NFA over bytes. Matching simulates the NFA with state
 /// sets (no backtracking, linear in the path length); intersection and coverage explore pairs
-/// of determinised state sets, so every question is answered exactly, never by heuristics.
+/// of states of lazily built DFAs (`LazyDFA`), so every question is answered exactly.
 public struct AAREMatcher: Sendable {
     struct Edge: Sendable { let set: ByteSet; let to: Int32 }
 
@@ -104,62 +104,74 @@ public struct AAREMatcher: Sendable {
         return accepts(cur)
     }
 
-    /// Byte classes that no edge of either matcher tells apart: one representative each.
-    static func representatives(_ ms: [AAREMatcher]) -> [UInt8] {
-        var sets = Set<ByteSet>()
-        for m in ms { for es in m.edges { for e in es { sets.insert(e.set) } } }
-        var seen = [[Bool]: UInt8]()
-        var reps: [UInt8] = []
-        let list = Array(sets)
-        for b in 0...255 {
-            let sig = list.map { $0.contains(UInt8(b)) }
-            if seen[sig] == nil {
-                seen[sig] = UInt8(b)
-                reps.append(UInt8(b))
-            }
+    /// The literal bytes a pattern must start with (up to its first glob or alternation).
+    var literalPrefix: [UInt8] { AAREMatcher.literalEdge(pattern.root, fromStart: true) }
+    /// The literal bytes a pattern must end with.
+    var literalSuffix: [UInt8] { AAREMatcher.literalEdge(pattern.root, fromStart: false) }
+
+    static func literalEdge(_ n: AARENode, fromStart: Bool) -> [UInt8] {
+        guard case .sequence(let items) = n else { return [] }
+        var out: [UInt8] = []
+        for item in fromStart ? items : items.reversed() {
+            guard case .byte(let b) = item else { break }
+            out.append(b)
         }
-        return reps
+        return fromStart ? out : out.reversed()
     }
 
-    struct Pair: Hashable { let a: [Int32]; let b: [Int32] }
-
-    /// Explores pairs of state sets reachable on the same input; stops when `stop` says so.
-    static func explore(_ x: AAREMatcher, _ y: AAREMatcher, limit: Int = 200_000, stop: (_ a: [Int32], _ b: [Int32]) -> Bool) -> Bool? {
-        let reps = representatives([x, y])
-        let first = Pair(a: x.startSet, b: y.startSet)
-        var seen: Set<Pair> = [first]
-        var queue = [first]
-        var head = 0
-        while head < queue.count {
-            let p = queue[head]
-            head += 1
-            if stop(p.a, p.b) { return true }
-            if seen.count > limit { return nil }
-            for r in reps {
-                let na = p.a.isEmpty ? [] : x.step(p.a, r)
-                let nb = p.b.isEmpty ? [] : y.step(p.b, r)
-                if na.isEmpty && nb.isEmpty { continue }
-                let n = Pair(a: na, b: nb)
-                if seen.insert(n).inserted { queue.append(n) }
+    /// How many `/` a matched string can hold: (min, max), max nil for unbounded.
+    static func slashes(_ n: AARENode) -> (Int, Int?) {
+        let slash = UInt8(ascii: "/")
+        switch n {
+        case .byte(let b): return b == slash ? (1, 1) : (0, 0)
+        case .anyButSlash, .star: return (0, 0)
+        case .doubleStar: return (0, nil)
+        case .set(let s): return (0, s.contains(slash) ? 1 : 0)
+        case .sequence(let items):
+            var lo = 0
+            var hi: Int? = 0
+            for i in items {
+                let (a, b) = slashes(i)
+                lo += a
+                hi = hi.flatMap { h in b.map { h + $0 } }
             }
+            return (lo, hi)
+        case .alternation(let alts):
+            var lo = Int.max
+            var hi: Int? = 0
+            for a in alts {
+                let (x, y) = slashes(a)
+                lo = min(lo, x)
+                hi = hi.flatMap { h in y.map { max(h, $0) } }
+            }
+            return (lo == Int.max ? 0 : lo, hi)
         }
-        return false
+    }
+
+    /// A quick test: false when the literal prefixes or suffixes, or the number of path
+    /// components, already tell the patterns apart; true when they might overlap.
+    func mayIntersect(_ other: AAREMatcher) -> Bool {
+        let (la, ha) = AAREMatcher.slashes(pattern.root)
+        let (lb, hb) = AAREMatcher.slashes(other.pattern.root)
+        if let ha, ha < lb { return false }
+        if let hb, hb < la { return false }
+        let (pa, pb) = (literalPrefix, other.literalPrefix)
+        let n = min(pa.count, pb.count)
+        if pa[..<n] != pb[..<n] { return false }
+        let (sa, sb) = (literalSuffix, other.literalSuffix)
+        let m = min(sa.count, sb.count)
+        return sa.suffix(m) == sb.suffix(m)
     }
 
     /// Whether some string matches both patterns.
     public func intersects(_ other: AAREMatcher) -> Bool {
-        AAREMatcher.explore(self, other) { a, b in
-            !a.isEmpty && !b.isEmpty && a.contains(self.accept) && b.contains(other.accept)
-        } ?? true
+        LazyDFA(self).intersects(LazyDFA(other))
     }
 
     /// Whether every string `other` matches is matched by this pattern (`other` ⊆ `self`).
     /// Exact; when the search is too large it answers false (never a wrong "yes").
     public func covers(_ other: AAREMatcher) -> Bool {
-        let found = AAREMatcher.explore(self, other) { a, b in
-            b.contains(other.accept) && !a.contains(self.accept)
-        }
-        return found == false
+        LazyDFA(self).covers(LazyDFA(other))
     }
 
     /// Whether both patterns match exactly the same strings.

@@ -84,14 +84,15 @@ public struct AAREPattern: Sendable, Equatable {
         self.source = bytes
     }
 
-    /// Whether the pattern has any glob (`*`, `?`, `[`, `{`): a literal pattern names one path.
+    /// Whether the pattern has no wildcard (`*`, `**`, `?`, `[...]`): it names a finite set of
+    /// paths (alternations allowed). apparmor_parser lets such exact matches override globs.
     public var isLiteral: Bool { AAREPattern.isLiteral(root) }
 
     static func isLiteral(_ n: AARENode) -> Bool {
         switch n {
         case .byte: return true
         case .sequence(let s): return s.allSatisfy(isLiteral)
-        case .alternation(let a): return a.count == 1 && isLiteral(a[0])
+        case .alternation(let a): return a.allSatisfy(isLiteral)
         default: return false
         }
     }
@@ -150,8 +151,8 @@ struct AAREParser {
                     i += 1  // '}'
                     break
                 }
-                if alts.count == 1, case .sequence(let s) = alts[0], s.isEmpty {
-                    throw AAREError(message: "empty alternation '{}' in pattern", offset: open)
+                if alts.count == 1 {
+                    throw AAREError(message: "an alternation needs at least two choices: '{a,b}'", offset: open)
                 }
                 items.append(.alternation(alts))
             case UInt8(ascii: "}"):

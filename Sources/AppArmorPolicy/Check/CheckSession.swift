@@ -1,3 +1,4 @@
+import Foundation
 import AppArmorSyntax
 
 /// A profile being loaded: its header values, rules and children so far.
@@ -5,12 +6,15 @@ final class ProfileFrame {
     var profile: Profile
     let builtins: [String: [String]]
     var execRules: [ExecEntry] = []
-    var changeProfiles: [(exec: String, safe: Bool, range: Range<Int>, result: ParseResult)] = []
+    var changeProfiles: [ChangeProfileEntry] = []
     var childNames: [String: Range<Int>] = [:]
+
+    let builtinsHash: Int
 
     init(profile: Profile, builtins: [String: [String]]) {
         self.profile = profile
         self.builtins = builtins
+        self.builtinsHash = builtins.hashValue
     }
 }
 
@@ -19,7 +23,34 @@ final class ProfileFrame {
 public final class CheckSession {
     let cache: PolicyFileCache
     let features: FeatureSet?
-    var variables = VariableTable()
+    var variables = VariableTable() {
+        didSet {
+            expansions.removeAll(keepingCapacity: true)
+            digest = nil
+        }
+    }
+    var digest: (value: Int, usesBuiltins: Bool)?
+
+    var variablesState: (value: Int, usesBuiltins: Bool) {
+        if let d = digest { return d }
+        var h = Hasher()
+        for k in variables.values.keys.sorted() { h.combine(k); h.combine(variables.values[k]) }
+        for k in variables.booleans.keys.sorted() { h.combine(k); h.combine(variables.booleans[k]) }
+        let d = (h.finalize(), variables.values.values.contains { $0.contains(where: CheckSession.mentionsBuiltin) })
+        digest = d
+        return d
+    }
+
+    /// Changes whenever the variables do (a key of the memos).
+    var variablesDigest: Int { variablesState.value }
+    /// Whether a variable's value refers to a profile built-in.
+    var variablesUseBuiltins: Bool { variablesState.usesBuiltins }
+    /// Every include, in order (to know what a walk visited).
+    var includeLog: [String] = []
+    /// Rules read so far that use a profile built-in variable.
+    var builtinUses = 0
+    /// Expanded patterns, valid while the variables do not change.
+    var expansions: [String: String] = [:]
     var includeStack: [String] = []
     var diagnostics: [PolicyDiagnostic] = []
     var filesRead: [String] = []
@@ -32,8 +63,8 @@ public final class CheckSession {
         self.features = features
     }
 
-    func report(_ id: DiagnosticID, _ message: String, _ range: Range<Int>, in r: ParseResult, notes: [String] = []) {
-        diagnostics.append(PolicyDiagnostic(diagnostic: Diagnostic(id, .error, message, range: range, notes: notes), source: r.source))
+    func report(_ id: DiagnosticID, _ message: String, _ range: Range<Int>, in r: ParseResult, notes: [String] = [], severity: Severity = .error) {
+        diagnostics.append(PolicyDiagnostic(diagnostic: Diagnostic(id, severity, message, range: range, notes: notes), source: r.source))
     }
 
     /// Reports a file's syntax diagnostics once per session.
@@ -57,7 +88,9 @@ public final class CheckSession {
             case .alias:
                 if frame != nil { report(.misplaced, "alias rules are only allowed outside profiles", item.textRange, in: r) }
             case .variableAssignment, .booleanAssignment:
-                if frame != nil {
+                if frame != nil, let a = AssignmentSyntax(item), !CheckSession.isPlainVariableName(r.text(a.nameToken)) {
+                    continue
+                } else if frame != nil {
                     report(.misplaced, "variables can only be defined outside profiles", item.textRange, in: r)
                 } else {
                     assign(item, in: r)
@@ -90,13 +123,25 @@ public final class CheckSession {
         }
     }
 
+    /// `@{NAME}`, `@NAME`, `${NAME}`, `$NAME`.
+    static func isPlainVariableName(_ s: String) -> Bool {
+        var v = Substring(s)
+        guard v.hasPrefix("@") || v.hasPrefix("$") else { return false }
+        v = v.dropFirst()
+        if v.hasPrefix("{") { guard v.hasSuffix("}") else { return false }; v = v.dropFirst().dropLast() }
+        return !v.isEmpty && v.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+    }
+
     // MARK: includes
 
     func include(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame?, qualifiers: RuleQualifiers) {
         guard let inc = IncludeSyntax(node), let nameTok = inc.nameToken else { return }
-        let name = inc.name(in: r)
+        var name = inc.name(in: r)
         let ifExists = inc.isIfExists(in: r)
-        if name.isEmpty || name.contains(where: { $0 == " " || $0 == "\"" }) && inc.form == .magic {
+        if inc.form == .magic, name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") {
+            name = String(name.dropFirst().dropLast())
+        }
+        if name.allSatisfy({ $0 == " " || $0 == "\t" }) || name.utf8.contains(UInt8(ascii: "\"")) {
             report(.badInclude, "invalid include name '\(r.text(nameTok))'", nameTok.textRange, in: r)
             return
         }
@@ -114,10 +159,11 @@ public final class CheckSession {
     }
 
     private func includeFile(_ path: String, node: Token, in r: ParseResult, frame: ProfileFrame?, qualifiers: RuleQualifiers) {
+        includeLog.append(path)
         if includeStack.contains(path) {
             let chain = includeStack + [path]
-            report(.includeCycle, "include cycle: '\(path)' includes itself", node.textRange, in: r,
-                   notes: ["include chain: " + chain.joined(separator: " -> ")])
+            report(.includeCycle, "include cycle: '\(path)' is already being included; skipped", node.textRange, in: r,
+                   notes: ["include chain: " + chain.joined(separator: " -> ")], severity: .warning)
             return
         }
         switch cache.load(path) {
@@ -125,16 +171,20 @@ public final class CheckSession {
             report(.includeUnreadable, e.message, node.textRange, in: r)
         case .success(let sub):
             adoptSyntax(sub)
-            includeStack.append(path)
-            walk(sub.root.childNodes, in: sub, frame: frame, qualifiers: qualifiers)
-            includeStack.removeLast()
+            if let frame {
+                includeInProfile(sub, path: path, frame: frame, qualifiers: qualifiers)
+                return
+            }
+            includeInPreamble(sub, path: path)
         }
     }
 
     func checkAbi(_ node: SyntaxNode, in r: ParseResult) {
         guard let t = node.childTokens.dropFirst().first, t.kind != .comma else { return }
         let v = r.value(t)
-        if v.isEmpty || v.hasPrefix(" ") || v.hasSuffix(" ") || v.contains("\"") || (t.kind == .word) {
+        let trimmed = v.filter { $0 != " " && $0 != "\t" }
+        let inner = v.count >= 2 && v.hasPrefix("\"") && v.hasSuffix("\"") ? String(v.dropFirst().dropLast()) : v
+        if trimmed.isEmpty || inner.isEmpty || t.kind == .angleName && inner.contains("\"") || t.kind == .word && v.hasPrefix("<") {
             report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r)
         }
     }
@@ -150,7 +200,16 @@ public final class CheckSession {
                 report(.variableBadValue, "a variable's values are separated by spaces, not ','", t.textRange, in: r)
                 return
             }
-            if t.kind == .word, r.text(t).contains("\"") {
+            let raw = r.text(t)
+            if t.kind == .string, raw.count < 2 || !raw.hasSuffix("\"") {
+                report(.variableBadValue, "unterminated quoted value", t.textRange, in: r)
+                return
+            }
+            if t.kind == .word, raw.utf8.contains(UInt8(ascii: "!")) {
+                report(.variableBadValue, "invalid character '!' in a variable's value", t.textRange, in: r)
+                return
+            }
+            if t.kind == .word, raw.utf8.contains(UInt8(ascii: "\"")) {
                 report(.variableBadValue, "stray '\"' in a variable's value", t.textRange, in: r)
                 return
             }

@@ -38,7 +38,7 @@ extension CheckSession {
         case .definedExpr:
             guard let t = e.childTokens.dropFirst().first else { return nil }
             let text = r.text(t)
-            guard text.hasPrefix("@{") || text.hasPrefix("$") else {
+            guard text.hasPrefix("@") || text.hasPrefix("$") else {
                 report(.conditionBad, "'defined' takes a variable", t.textRange, in: r)
                 return nil
             }
@@ -47,6 +47,7 @@ extension CheckSession {
         case .operand:
             guard let t = e.firstToken else { return nil }
             let text = r.text(t)
+            if text == "true" || text == "false" { return text == "true" }
             guard text.hasPrefix("$") else {
                 report(.conditionBad, "a condition needs a boolean variable ($NAME), not '\(text)'", t.textRange, in: r)
                 return nil

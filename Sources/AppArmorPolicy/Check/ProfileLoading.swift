@@ -5,9 +5,12 @@ extension CheckSession {
     func loadProfile(_ node: SyntaxNode, in r: ParseResult, parent: ProfileFrame?) {
         guard let ps = ProfileSyntax(node) else { return }
         let keyword = ps.keywordToken(in: r).map { r.text($0) }
-        let plain = ps.plainTokens(in: r)
+        var plain = ps.plainTokens(in: r)
+        // `+ identities=(...)`: the `+` joins an identity list to the header.
+        let plusCount = plain.filter { r.text($0) == "+" }.count
+        plain.removeAll { r.text($0) == "+" }
         var isHat = ps.isHat
-        if parent == nil, isHat, keyword != "profile" {
+        if parent == nil, isHat, keyword != "profile", !(keyword == "hat" && plain.first.map { r.text($0).contains("//") } == true) {
             report(.misplaced, "a hat must be inside a profile", node.textRange, in: r)
             return
         }
@@ -20,6 +23,9 @@ extension CheckSession {
         do { names = try expander.expandAll(raw) } catch let e {
             report(.variableUndefined, e.description, nameTok.textRange, in: r)
             return
+        }
+        if names.count > 1, !isHat {
+            names = [(try? expander.expandPattern(raw)) ?? raw]
         }
         guard names.count == 1, !names[0].isEmpty else {
             report(.profileName, names.count > 1 ? "a profile name cannot have several values" : "empty profile name", nameTok.textRange, in: r)
@@ -44,7 +50,7 @@ extension CheckSession {
             report(.profileName, "a profile without the 'profile' keyword must be named by an absolute path: '\(raw)'", nameTok.textRange, in: r)
             return
         }
-        if isHat, name.contains("^") || name.contains("//") {
+        if isHat, name.contains("^") || parent != nil && name.contains("//") {
             report(.profileName, "invalid hat name '\(name)'", nameTok.textRange, in: r)
             return
         }
@@ -62,7 +68,8 @@ extension CheckSession {
             }
             do {
                 let p = try expander.expandPattern(r.value(t))
-                guard p.hasPrefix("/") || p.hasPrefix("{/") else {
+                let all = (try? expander.expandAll(r.value(t))) ?? [p]
+                guard all.allSatisfy({ $0.hasPrefix("/") }) || p.hasPrefix("{/") && all.count == 1 else {
                     report(.profileHeader, "an attachment must be an absolute path: '\(r.text(t))'", t.textRange, in: r)
                     return
                 }
@@ -75,10 +82,10 @@ extension CheckSession {
                 report(.variableUndefined, e.description, t.textRange, in: r)
                 return
             }
-        } else if keyword == nil, !isHat, namespace == nil {
+        } else if !isHat, namespace == nil, keyword == nil || name.hasPrefix("/") {
             attachment = name
         }
-        guard let (flags, xattrs) = headerConditions(ps, in: r, isHat: isHat) else { return }
+        guard let (flags, xattrs) = headerConditions(ps, in: r, isHat: isHat, identities: plusCount) else { return }
         if !checkFlags(flags, in: r, node: ps.flagsList(in: r) ?? ps.node) { return }
 
         // Duplicate names at this level.
@@ -110,6 +117,7 @@ extension CheckSession {
             walk(BlockSyntax.items(block), in: r, frame: frame, qualifiers: RuleQualifiers())
         }
         checkExecConflicts(frame)
+        checkChangeProfileConflicts(frame)
         if let parent {
             parent.profile.children.append(frame.profile)
         } else {
@@ -125,7 +133,8 @@ extension CheckSession {
     }
 
     /// `xattrs=(...)` then `flags=(...)` (or a bare flag list); nothing else.
-    private func headerConditions(_ ps: ProfileSyntax, in r: ParseResult, isHat: Bool) -> ([String], [RuleCondition])? {
+    private func headerConditions(_ ps: ProfileSyntax, in r: ParseResult, isHat: Bool, identities: Int) -> ([String], [RuleCondition])? {
+        var identityLists = 0
         var flags: [String] = []
         var xattrs: [RuleCondition] = []
         var sawFlags = false
@@ -146,6 +155,13 @@ extension CheckSession {
                     flags = n.firstChild(.list).map { CheckSession.flagItems($0, in: r) } ?? (ConditionSyntax(n)?.values(in: r) ?? [])
                     if flags.isEmpty {
                         report(.profileFlag, "empty flag list", n.textRange, in: r)
+                        return nil
+                    }
+                } else if key == "identities" {
+                    identityLists += 1
+                    let vals = ConditionSyntax(n)?.values(in: r) ?? []
+                    if vals.isEmpty || identityLists > identities || vals.contains(where: { $0.contains(" ") && !$0.hasPrefix("/") || $0.isEmpty }) {
+                        report(.profileHeader, vals.isEmpty ? "empty identity list" : "an identity list follows '+'", n.textRange, in: r)
                         return nil
                     }
                 } else if key == "xattrs" {
@@ -171,6 +187,10 @@ extension CheckSession {
             default:
                 continue
             }
+        }
+        if identityLists < identities {
+            report(.profileHeader, "'+' without an identity list", ps.node.textRange, in: r)
+            return nil
         }
         return (flags, xattrs)
     }

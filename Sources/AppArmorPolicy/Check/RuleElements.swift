@@ -79,10 +79,17 @@ struct RuleScope {
 
     var ruleRange: Range<Int> { node.textRange }
 
+    private var frameBuiltins: Set<String> { ["profile_name", "exec_path", "attach_path"] }
+
     /// The text with variables expanded into one pattern; reports and returns nil on failure.
     func expand(_ s: String, _ range: Range<Int>) -> String? {
+        guard VariableExpander.mentionsVariable(s) else { return s }
+        let cacheable = !VariableExpander.pieces(s).contains { !$0.literal && frameBuiltins.contains($0.text) }
+        if cacheable, let hit = session.expansions[s] { return hit }
         do {
-            return try expander.expandPattern(s)
+            let v = try expander.expandPattern(s)
+            if cacheable { session.expansions[s] = v }
+            return v
         } catch let e {
             switch e {
             case .undefined: error(.variableUndefined, e.description, range)
@@ -97,7 +104,7 @@ struct RuleScope {
     @discardableResult
     func checkAARE(_ s: String, _ range: Range<Int>) -> String? {
         guard let p = expand(s, range) else { return nil }
-        if let e = AAREPattern.validate(p) {
+        if let e = session.cache.validateAARE(p) {
             error(.badAARE, "invalid pattern '\(s)': \(e.message)", range)
             return nil
         }
@@ -108,9 +115,16 @@ struct RuleScope {
     func conditions(allowed: Set<String>, peerAllowed: Set<String>, family: String) -> [RuleCondition]? {
         var out: [RuleCondition] = []
         var ok = true
+        var sawPeer = false
         for e in elements {
             guard case .condition(let key, let op, let values, let isList, let node) = e else { continue }
             if key == "peer" {
+                if sawPeer {
+                    error(.duplicateCondition, "peer=( ) given twice", node.textRange)
+                    ok = false
+                    continue
+                }
+                sawPeer = true
                 guard op == "=", isList, let l = node.firstChild(.list) else {
                     error(.badCondition, "peer=( ... ) expected", node.textRange)
                     ok = false
@@ -124,12 +138,13 @@ struct RuleScope {
                 let inner = RuleElement.from(.node(l), in: result)
                 guard case .list(let items, _) = inner else { continue }
                 for item in items {
-                    guard case .condition(let k, let o, let vs, let il, let n) = item else {
+                    guard case .condition(var k, let o, let vs, let il, let n) = item else {
                         error(.unexpectedElement, "unexpected '\(result.text(l))' in peer", item.range)
                         ok = false
                         continue
                     }
-                    if !peerAllowed.contains(k) || o != "=" || il || vs.count != 1 {
+                    if k.hasSuffix(":") { k.removeLast() }
+                    if !peerAllowed.contains(k) || o != "=" && o != ":=" || vs.count != 1 {
                         error(.badCondition, "invalid peer condition '\(result.text(n))' in a \(family) rule", n.textRange)
                         ok = false
                         continue
@@ -139,7 +154,7 @@ struct RuleScope {
                         ok = false
                         continue
                     }
-                    out.append(RuleCondition(key: k, values: vs.map(\.0), isPeer: true))
+                    out.append(RuleCondition(key: k, values: vs.map(\.0), isPeer: true, range: n.textRange))
                 }
                 continue
             }
@@ -148,7 +163,7 @@ struct RuleScope {
                 ok = false
                 continue
             }
-            if op != "=" || isList || values.count != 1 {
+            if op != "=" || values.count != 1 {
                 error(.badCondition, "'\(key)' takes one value with '='", node.textRange)
                 ok = false
                 continue
@@ -158,7 +173,7 @@ struct RuleScope {
                 ok = false
                 continue
             }
-            out.append(RuleCondition(key: key, values: values.map(\.0)))
+            out.append(RuleCondition(key: key, values: values.map(\.0), range: node.textRange))
         }
         return ok ? out : nil
     }

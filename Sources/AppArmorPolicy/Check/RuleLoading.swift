@@ -6,7 +6,7 @@ extension CheckSession {
     func parseQualifiers(_ node: SyntaxNode?, in r: ParseResult, family: SyntaxKind?) -> RuleQualifiers? {
         var q = RuleQualifiers()
         guard let node else { return q }
-        var stage = 0  // 0 priority, 1 audit, 2 mode, 3 owner
+        var stage = 0  // 1 priority, 2 audit, 3 mode, 4 owner
         for c in node.children {
             switch c {
             case .node(let n):
@@ -22,9 +22,9 @@ extension CheckSession {
                 let w = r.text(t)
                 let want: Int
                 switch w {
-                case "audit": want = 1
-                case "allow", "deny", "quiet", "kill", "complain", "prompt": want = 2
-                case "owner", "other": want = 3
+                case "audit": want = 2
+                case "allow", "deny", "quiet", "kill", "complain", "prompt": want = 3
+                case "owner", "other": want = 4
                 default: want = 9
                 }
                 guard want > stage, want < 9 else {
@@ -40,7 +40,7 @@ extension CheckSession {
                 case "other": q.other = true
                 default: q.mode = w
                 }
-                if want == 3, let family, family != .fileRule, family != .linkRule {
+                if want == 4, let family, family != .fileRule, family != .linkRule {
                     report(.qualifierBad, "'\(w)' applies to file rules only", t.textRange, in: r)
                     return nil
                 }
@@ -49,7 +49,7 @@ extension CheckSession {
         return q
     }
 
-    func loadRule(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame, outer: RuleQualifiers) {
+    func readRule(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame, outer: RuleQualifiers) {
         guard let rule = RuleSyntax(node) else { return }
         guard let own = parseQualifiers(rule.qualifiersNode, in: r, family: node.kind) else { return }
         var q = own.merged(into: outer)
@@ -102,6 +102,10 @@ extension CheckSession {
         default: detail = nil
         }
         guard let detail else { return }
-        frame.profile.rules.append(PolicyRule(kind: node.kind, qualifiers: q, detail: detail, node: node, file: r.source.path))
+        let typed = PolicyRule(kind: node.kind, qualifiers: q, detail: detail, node: node, file: r.source.path)
+        if let features, let what = features.unsupported(typed) {
+            report(.featureUnsupported, "\(what) not supported by the kernel feature ABI: not enforced", node.textRange, in: r, severity: .warning)
+        }
+        frame.profile.rules.append(typed)
     }
 }

@@ -2,7 +2,7 @@ import AppArmorSyntax
 
 /// `audit`, `allow`/`deny`, `owner`/`other`, `priority=N` and the prompt modes of a rule
 /// (from its own prefix and any qualifier blocks around it).
-public struct RuleQualifiers: Sendable, Equatable {
+public struct RuleQualifiers: Sendable, Hashable {
     public var audit = false
     public var allow = false
     public var deny = false
@@ -34,10 +34,18 @@ public struct RuleCondition: Sendable, Equatable {
     public var values: [String]
     /// Inside `peer=(...)`.
     public var isPeer: Bool
-    public init(key: String, values: [String], isPeer: Bool = false) {
+    /// The bytes of the condition in its file (for diagnostics); not part of equality.
+    public var range: Range<Int>
+
+    public init(key: String, values: [String], isPeer: Bool = false, range: Range<Int> = 0..<0) {
         self.key = key
         self.values = values
         self.isPeer = isPeer
+        self.range = range
+    }
+
+    public static func == (a: RuleCondition, b: RuleCondition) -> Bool {
+        a.key == b.key && a.values == b.values && a.isPeer == b.isPeer
     }
 }
 
@@ -57,14 +65,23 @@ public enum RuleDetail: Sendable {
     case changeHat(String)
 }
 
-/// One rule of a profile, typed, linked to its syntax node and file.
-public struct PolicyRule: Sendable {
+/// One rule of a profile, typed, linked to its syntax node and file. Immutable; shared by
+/// every profile that includes the same abstraction.
+public final class PolicyRule: Sendable {
     public let kind: SyntaxKind
     public let qualifiers: RuleQualifiers
     public let detail: RuleDetail
     public let node: SyntaxNode
     /// The file the rule is written in (an include, or the profile's own file).
     public let file: String
+
+    public init(kind: SyntaxKind, qualifiers: RuleQualifiers, detail: RuleDetail, node: SyntaxNode, file: String) {
+        self.kind = kind
+        self.qualifiers = qualifiers
+        self.detail = detail
+        self.node = node
+        self.file = file
+    }
 }
 
 public struct AccessRule: Sendable, Equatable {

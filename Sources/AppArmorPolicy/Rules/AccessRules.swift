@@ -15,7 +15,7 @@ enum AccessRules {
             return nil
         }
         for c in conds where c.key == "addr" || c.key == "label" {
-            if s.checkAARE(c.values[0], s.ruleRange) == nil { return nil }
+            if s.checkAARE(c.values[0], c.range) == nil { return nil }
         }
         return .access(AccessRule(perms: perms, conditions: conds))
     }
@@ -43,7 +43,8 @@ enum AccessRules {
             default: allowed = ["bus", "path", "interface", "member", "peer.name", "peer.label"]
             }
             if let bad = keys.subtracting(allowed).sorted().first {
-                s.error(.badCondition, "'\(bad)' cannot be used with dbus \(k == "message" ? "send/receive" : k)", s.ruleRange)
+                let at = conds.first { ($0.isPeer ? "peer." : "") + $0.key == bad }?.range ?? s.ruleRange
+                s.error(.badCondition, "'\(bad)' cannot be used with dbus \(k == "message" ? "send/receive" : k)", at)
                 return nil
             }
         }
@@ -51,7 +52,7 @@ enum AccessRules {
             s.error(.badCondition, "a dbus rule cannot mix bind (name=) and message conditions", s.ruleRange)
             return nil
         }
-        for c in conds where s.checkAARE(c.values[0], s.ruleRange) == nil { return nil }
+        for c in conds where s.checkAARE(c.values[0], c.range) == nil { return nil }
         return .access(AccessRule(perms: perms, conditions: conds))
     }
 
@@ -62,7 +63,7 @@ enum AccessRules {
             guard case .condition(let key, let op, let values, let isList, let node) = e else { continue }
             switch key {
             case "set":
-                guard op == "=", !values.isEmpty else {
+                guard op == "=", !values.isEmpty, node.firstChild(.list).map({ $0.childNodes.isEmpty }) ?? true else {
                     s.error(.badCondition, "set=( ... ) expected", node.textRange)
                     return nil
                 }
@@ -93,7 +94,7 @@ enum AccessRules {
     }
 
     static func ptrace(_ s: RuleScope) -> RuleDetail? {
-        guard let perms = s.permissions(known: ["read", "readby", "trace", "tracedby", "r", "w", "rw"], family: "ptrace"),
+        guard let perms = s.permissions(known: rw.union(["readby", "trace", "tracedby"]), family: "ptrace"),
               let conds = peerOnly(s, family: "ptrace") else { return nil }
         return .access(AccessRule(perms: perms, conditions: conds))
     }
@@ -125,7 +126,7 @@ enum AccessRules {
         for e in s.elements {
             switch e {
             case .word(let w, let t):
-                if name == nil, perms.isEmpty, known.contains(w) {
+                if name == nil, perms.isEmpty, known.contains(w) || !w.isEmpty && w.allSatisfy({ $0 == "r" || $0 == "w" }) {
                     perms.append(w)
                 } else if name == nil, w.hasPrefix("/") || w.hasPrefix("@{") || w.first?.isNumber == true {
                     name = w

@@ -8,6 +8,30 @@ public struct ChangeProfileRule: Sendable {
     public var target: String?
 }
 
+struct ChangeProfileEntry {
+    let exec: String
+    let target: String?
+    let safe: Bool
+    let range: Range<Int>
+    let result: ParseResult
+}
+
+extension CheckSession {
+    /// change_profile rules for the same exec path and target must agree on safe/unsafe.
+    func checkChangeProfileConflicts(_ frame: ProfileFrame) {
+        let entries = frame.changeProfiles
+        guard entries.count > 1 else { return }
+        for i in 1..<entries.count {
+            for j in 0..<i where entries[i].exec == entries[j].exec && entries[i].target == entries[j].target
+                && entries[i].safe != entries[j].safe {
+                report(.safeUnsafeConflict, "change_profile rules for '\(entries[i].exec)' disagree on safe/unsafe",
+                       entries[i].range, in: entries[i].result)
+                return
+            }
+        }
+    }
+}
+
 enum ChangeProfileReader {
     static func read(_ s: RuleScope, frame: ProfileFrame) -> RuleDetail? {
         var elements = s.elements
@@ -47,11 +71,7 @@ enum ChangeProfileReader {
         }
         let safe = mode != "unsafe"
         if let exec, !s.qualifiers.deny {
-            if frame.changeProfiles.contains(where: { $0.exec == exec && $0.safe != safe }) {
-                s.error(.safeUnsafeConflict, "change_profile rules for '\(exec)' disagree on safe/unsafe", execRange)
-                return nil
-            }
-            frame.changeProfiles.append((exec, safe, execRange, s.result))
+            frame.changeProfiles.append(ChangeProfileEntry(exec: exec, target: target, safe: safe, range: execRange, result: s.result))
         }
         return .changeProfile(ChangeProfileRule(safe: safe, execPath: exec, target: target))
     }

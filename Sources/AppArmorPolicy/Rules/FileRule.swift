@@ -53,6 +53,7 @@ struct ExecEntry {
     let pattern: String
     let literal: Bool
     let mode: ExecMode
+    let priority: Int
     let range: Range<Int>
     let result: ParseResult
 }
@@ -72,7 +73,8 @@ enum FileRuleReader {
             return nil
         }
         while i < c.count {
-            let ch = c[i]
+            var ch = c[i]
+            if ch == "R" || ch == "W" || ch == "M" || ch == "X" { ch = Character(ch.lowercased()) }
             switch ch {
             case "r": p.read = true
             case "w": p.write = true
@@ -81,7 +83,6 @@ enum FileRuleReader {
             case "k": p.lock = true
             case "m": p.mmap = true
             case "i", "u", "U", "p", "P", "c", "C", "x":
-                if p.exec != nil { return fail("more than one exec mode in '\(s)'") }
                 var mode = ExecMode(kind: "x", safe: false, fallback: nil, fallbackSafe: false, target: nil)
                 var j = i
                 if ch != "x" {
@@ -95,7 +96,8 @@ enum FileRuleReader {
                     }
                     if ch == "I" { return fail("invalid exec mode in '\(s)'") }
                 }
-                guard j < c.count, c[j] == "x" else { return fail("invalid exec mode in '\(s)': expected 'x' after '\(ch)'") }
+                guard j < c.count, c[j] == "x" || c[j] == "X" else { return fail("invalid exec mode in '\(s)': expected 'x' after '\(ch)'") }
+                if let prev = p.exec, prev != mode { return fail("more than one exec mode in '\(s)'") }
                 p.exec = mode
                 i = j
             default:
@@ -151,9 +153,12 @@ enum FileRuleReader {
                 scope.error(.execModeBad, "'x' needs an exec mode (ix, px, cx, ux...) unless the rule denies", permTok.textRange)
                 return nil
             }
-            if let (t, r) = target {
-                if perms.link {
-                    scope.error(.execModeBad, "a file rule with 'l' cannot name an exec target", r)
+            if let (t, r) = target, perms.link, pathFirst {
+                // Deprecated form: the target belongs to the link permission.
+                if let t, scope.checkAARE(t, r) == nil { return nil }
+            } else if let (t, r) = target {
+                if perms.link, !pathFirst {
+                    scope.error(.execModeBad, "a file rule with 'l' before the path cannot name an exec target", r)
                     return nil
                 }
                 guard mode.kind == "p" || mode.kind == "c" else {
@@ -166,11 +171,14 @@ enum FileRuleReader {
             }
             if !scope.qualifiers.deny {
                 let literal = (try? AAREPattern(path))?.isLiteral ?? false
-                frame.execRules.append(ExecEntry(pattern: path, literal: literal, mode: mode, range: scope.ruleRange, result: scope.result))
+                frame.execRules.append(ExecEntry(pattern: path, literal: literal, mode: mode, priority: scope.qualifiers.priority ?? 0, range: scope.ruleRange, result: scope.result))
             }
-        } else if let (_, r) = target {
-            scope.error(.execModeBad, "'->' needs an exec permission (px, cx)", r)
-            return nil
+        } else if let (t, r) = target {
+            guard perms.link else {
+                scope.error(.execModeBad, "'->' needs an exec permission (px, cx) or 'l'", r)
+                return nil
+            }
+            if let t, scope.checkAARE(t, r) == nil { return nil }
         }
         return .file(FileRule(path: path, permissions: perms))
     }
@@ -192,29 +200,33 @@ enum FileRuleReader {
 }
 
 extension CheckSession {
-    /// Exec rules whose paths overlap must agree on the mode; literal paths override globs.
+    /// Exec rules whose paths overlap must agree on the mode; literal paths override globs, and
+    /// a higher priority overrides a lower one.
     func checkExecConflicts(_ frame: ProfileFrame) {
         let rules = frame.execRules
         guard rules.count > 1 else { return }
-        var matchers: [Int: AAREMatcher] = [:]
-        func matcher(_ i: Int) -> AAREMatcher? {
-            if let m = matchers[i] { return m }
-            let m = try? AAREMatcher(rules[i].pattern)
-            matchers[i] = m
-            return m
+        // Plain integers for the quadratic loop: pattern ids (interned for the run), mode ids.
+        var modeIDs: [ExecMode: Int] = [:]
+        var seen = Set<[Int]>()
+        var keep: [(index: Int, pattern: Int, mode: Int, literal: Bool, priority: Int)] = []
+        for (i, r) in rules.enumerated() {
+            let p = cache.patternID(r.pattern)
+            let m: Int
+            if let id = modeIDs[r.mode] { m = id } else { m = modeIDs.count; modeIDs[r.mode] = m }
+            // The same rule reached twice (an abstraction included by two others) adds nothing.
+            guard seen.insert([p, m, r.priority]).inserted else { continue }
+            keep.append((i, p, m, r.literal, r.priority))
         }
-        for i in 1..<rules.count {
-            for j in 0..<i where rules[i].mode != rules[j].mode && rules[i].literal == rules[j].literal {
-                let overlap: Bool
-                if rules[i].literal {
-                    overlap = rules[i].pattern == rules[j].pattern
-                } else {
-                    guard let a = matcher(i), let b = matcher(j) else { continue }
-                    overlap = a.intersects(b)
-                }
-                if overlap {
-                    report(.execConflict, "conflicting exec modes: \(rules[i].mode) here, \(rules[j].mode) for an overlapping path",
-                           rules[i].range, in: rules[i].result)
+        guard modeIDs.count > 1 else { return }
+        for a in 1..<keep.count {
+            let x = keep[a]
+            for b in 0..<a {
+                let y = keep[b]
+                guard x.mode != y.mode, x.literal == y.literal, x.priority == y.priority else { continue }
+                if x.pattern == y.pattern || cache.intersects(x.pattern, y.pattern) {
+                    let (ri, rj) = (rules[x.index], rules[y.index])
+                    report(.execConflict, "conflicting exec modes: \(ri.mode) here, \(rj.mode) for an overlapping path",
+                           ri.range, in: ri.result)
                     return
                 }
             }

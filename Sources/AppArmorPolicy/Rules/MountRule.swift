@@ -20,7 +20,7 @@ enum MountRuleReader {
         "mand", "nomand", "dirsync", "symfollow", "nosymfollow", "atime", "noatime", "diratime", "nodiratime",
         "bind", "B", "rbind", "R", "move", "M", "verbose", "silent", "loud", "acl", "noacl", "relatime",
         "norelatime", "iversion", "noiversion", "strictatime", "nostrictatime", "lazytime", "nolazytime",
-        "user", "nouser", "rec", "make-rec",
+        "user", "nouser", "rec", "make-rec", "read-only", "read-write", "nostrictatime",
     ])
     static let opposites: [(String, String)] = [
         ("ro", "rw"), ("suid", "nosuid"), ("dev", "nodev"), ("exec", "noexec"), ("sync", "async"),
@@ -34,6 +34,7 @@ enum MountRuleReader {
         var fstype: [String] = []
         var words: [(String, Token)] = []
         var target: (String, Range<Int>)?
+        var conflict: (String, String)?
         for e in s.elements {
             switch e {
             case .condition(let key, let op, let values, _, let node):
@@ -43,6 +44,12 @@ enum MountRuleReader {
                         s.error(.badCondition, "options=( ... ) expected", node.textRange)
                         return nil
                     }
+                        var these: [String] = []
+                    defer {
+                        if op == "=" {
+                            for (a, b) in opposites where these.contains(a) && these.contains(b) { conflict = (a, b) }
+                        }
+                    }
                     for (v, t) in values {
                         for o in v.split(separator: ",").map(String.init) {
                             guard MountRuleReader.options.contains(o) else {
@@ -50,6 +57,7 @@ enum MountRuleReader {
                                 return nil
                             }
                             options.append(o)
+                            these.append(o)
                         }
                     }
                 case "fstype", "vfstype":
@@ -71,7 +79,7 @@ enum MountRuleReader {
                 return nil
             }
         }
-        for (a, b) in opposites where options.contains(a) && options.contains(b) {
+        if let (a, b) = conflict {
             s.error(.badMountOption, "mount options '\(a)' and '\(b)' conflict", s.ruleRange)
             return nil
         }
@@ -89,7 +97,7 @@ enum MountRuleReader {
             }
             mountpoint = source
             source = nil
-        } else if options.contains(where: { propagation.contains($0) }), source != nil {
+        } else if options.contains(where: { propagation.contains($0) || $0 == "rec" || $0 == "remount" }), source != nil, target != nil {
             s.error(.badMountOption, "propagation options (private, shared, slave, unbindable) take only a mount point", s.ruleRange)
             return nil
         }

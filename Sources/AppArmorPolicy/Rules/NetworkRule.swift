@@ -19,7 +19,7 @@ enum NetworkRuleReader {
         "unix", "inet", "ax25", "ipx", "appletalk", "netrom", "bridge", "atmpvc", "x25", "inet6", "rose", "netbeui",
         "security", "key", "netlink", "packet", "ash", "econet", "atmsvc", "rds", "sna", "irda", "pppox", "wanpipe",
         "llc", "ib", "mpls", "can", "tipc", "bluetooth", "iucv", "rxrpc", "isdn", "phonet", "ieee802154", "caif",
-        "alg", "nfc", "vsock", "kcm", "qipcrtr", "smc", "xdp", "mctp", "route",
+        "alg", "nfc", "vsock", "kcm", "qipcrtr", "smc", "xdp", "mctp", "route", "unspec",
     ]
     static let types: Set<String> = ["stream", "dgram", "seqpacket", "rdm", "raw", "packet"]
     static let protocols: Set<String> = ["tcp", "udp", "icmp", "icmpv6"]
@@ -63,8 +63,8 @@ enum NetworkRuleReader {
                 continue
             }
         }
-        guard let conds = scope.conditions(allowed: ["ip", "port"], peerAllowed: ["ip", "port"], family: "network") else { return nil }
-        if !conds.isEmpty {
+        guard let conds = scope.conditions(allowed: ["ip", "port", "interface", "label"], peerAllowed: ["ip", "port", "label"], family: "network") else { return nil }
+        if conds.contains(where: { $0.key == "ip" || $0.key == "port" }) {
             if let d = domain, d != "inet", d != "inet6" {
                 scope.error(.badCondition, "ip and port conditions need the inet or inet6 domain", scope.ruleRange)
                 return nil
@@ -73,11 +73,11 @@ enum NetworkRuleReader {
                 scope.error(.badCondition, "a peer cannot be given with the '\(p)' permission", scope.ruleRange)
                 return nil
             }
-            for c in conds {
+            for c in conds where c.key == "ip" || c.key == "port" {
                 guard let v = c.values.first else { continue }
                 let ok = c.key == "ip" ? validIPCondition(v) : validPortCondition(v)
                 if !ok {
-                    scope.error(c.key == "ip" ? .badNetworkAddress : .badPort, "invalid \(c.key) '\(v)'", scope.ruleRange)
+                    scope.error(c.key == "ip" ? .badNetworkAddress : .badPort, "invalid \(c.key) '\(v)'", c.range)
                     return nil
                 }
             }
@@ -106,15 +106,11 @@ enum NetworkRuleReader {
             guard let fam = IPAddress.family(addr), !bits.isEmpty, bits.allSatisfy(\.isNumber), let n = Int(bits) else { return false }
             return n <= (fam == 4 ? 32 : 128)
         }
-        if s.contains(":") == false, s.contains("-") || s.filter({ $0 == "-" }).count == 1 {
+        if s.utf8.contains(UInt8(ascii: "-")) {
+            // LO-HI, both of one family, in order.
             let parts = s.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2, let a = IPAddress.parse(parts[0]), let b = IPAddress.parse(parts[1]), a.count == b.count else { return false }
-            return a.lexicographicallyPrecedes(b) || a == b
-        }
-        if s.contains("-") {
-            let parts = s.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 2, let a = IPAddress.parse(parts[0]), let b = IPAddress.parse(parts[1]), a.count == b.count else { return false }
-            return a.lexicographicallyPrecedes(b) || a == b
+            return !b.lexicographicallyPrecedes(a)
         }
         return IPAddress.parse(s) != nil
     }

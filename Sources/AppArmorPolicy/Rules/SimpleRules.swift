@@ -28,7 +28,7 @@ enum SimpleRules {
     }
 
     static let sizeLimits: Set<String> = ["fsize", "data", "stack", "core", "rss", "as", "memlock", "msgqueue"]
-    static let countLimits: Set<String> = ["nofile", "nproc", "locks", "sigpending", "rtprio"]
+    static let countLimits: Set<String> = ["nofile", "ofile", "nproc", "locks", "sigpending", "rtprio"]
 
     static func rlimit(_ s: RuleScope) -> RuleDetail? {
         let words = s.elements

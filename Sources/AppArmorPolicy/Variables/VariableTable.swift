@@ -2,7 +2,7 @@
 /// rules: `=` defines once, `?=` defines unless already defined, `:=` overrides, `+=` appends to
 /// a defined variable. Values are kept as written and expanded when used, so a variable may
 /// refer to one defined later in the file.
-public struct VariableTable: Sendable {
+public struct VariableTable: Sendable, Equatable {
     public private(set) var values: [String: [String]] = [:]
     public private(set) var booleans: [String: Bool] = [:]
 
@@ -87,7 +87,7 @@ public struct VariableExpander: Sendable {
     }
 
     /// Whether a text refers to any variable.
-    public static func hasVariables(_ s: String) -> Bool { s.contains("@{") }
+    public static func hasVariables(_ s: String) -> Bool { mentionsVariable(s) }
 
     /// The names a text refers to.
     public static func references(_ s: String) -> [String] {
@@ -120,6 +120,10 @@ public struct VariableExpander: Sendable {
         return try pattern(s, stack: &stack)
     }
 
+    static func isReference(_ name: Substring) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F }
+    }
+
     private func lookup(_ name: String, stack: [String]) throws(ExpansionError) -> [String] {
         if stack.contains(name) { throw .recursive(name) }
         if let v = builtins[name] { return v }
@@ -127,48 +131,73 @@ public struct VariableExpander: Sendable {
         throw .undefined(name)
     }
 
-    private func pattern(_ s: String, stack: inout [String]) throws(ExpansionError) -> String {
-        guard s.contains("@{") else { return s }
-        var out = ""
-        var rest = Substring(s)
-        while let r = rest.range(of: "@{") {
-            out += rest[..<r.lowerBound]
-            guard let close = rest[r.upperBound...].firstIndex(of: "}") else {
-                out += rest[r.lowerBound...]
-                rest = ""
-                break
+    /// Splits a text into literal pieces and variable references (valid names only).
+    static func pieces(_ s: String) -> [(literal: Bool, text: String)] {
+        let b = Array(s.utf8)
+        var out: [(Bool, String)] = []
+        var lit: [UInt8] = []
+        var i = 0
+        while i < b.count {
+            if b[i] == UInt8(ascii: "@"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "{") {
+                var j = i + 2
+                while j < b.count, b[j] != UInt8(ascii: "}") { j += 1 }
+                if j < b.count, j > i + 2, b[(i + 2)..<j].allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F }) {
+                    if !lit.isEmpty { out.append((true, String(decoding: lit, as: UTF8.self))); lit = [] }
+                    out.append((false, String(decoding: b[(i + 2)..<j], as: UTF8.self)))
+                    i = j + 1
+                    continue
+                }
             }
-            let name = String(rest[r.upperBound..<close])
-            let vals = try lookup(name, stack: stack)
-            stack.append(name)
+            lit.append(b[i])
+            i += 1
+        }
+        if !lit.isEmpty { out.append((true, String(decoding: lit, as: UTF8.self))) }
+        return out
+    }
+
+    /// Whether a text holds `@{`.
+    public static func mentionsVariable(_ s: String) -> Bool {
+        var prev: UInt8 = 0
+        for c in s.utf8 {
+            if prev == UInt8(ascii: "@"), c == UInt8(ascii: "{") { return true }
+            prev = c
+        }
+        return false
+    }
+
+    private func pattern(_ s: String, stack: inout [String]) throws(ExpansionError) -> String {
+        guard VariableExpander.mentionsVariable(s) else { return s }
+        var out = ""
+        for (literal, text) in VariableExpander.pieces(s) {
+            if literal { out += text; continue }
+            let vals = try lookup(text, stack: stack)
+            stack.append(text)
             var parts: [String] = []
             for v in vals { parts.append(try pattern(v, stack: &stack)) }
             stack.removeLast()
             out += parts.count == 1 ? parts[0] : "{" + parts.joined(separator: ",") + "}"
-            rest = rest[rest.index(after: close)...]
         }
-        return out + rest
+        return out
     }
 
     private func expand(_ s: String, stack: inout [String], limit: Int) throws(ExpansionError) -> [String] {
-        guard s.contains("@{") else { return [s] }
+        guard VariableExpander.mentionsVariable(s) else { return [s] }
         var results = [""]
-        var rest = Substring(s)
-        while let r = rest.range(of: "@{") {
-            let lit = String(rest[..<r.lowerBound])
-            guard let close = rest[r.upperBound...].firstIndex(of: "}") else { break }
-            let name = String(rest[r.upperBound..<close])
-            let vals = try lookup(name, stack: stack)
-            stack.append(name)
+        for (literal, text) in VariableExpander.pieces(s) {
+            if literal {
+                results = results.map { $0 + text }
+                continue
+            }
+            let vals = try lookup(text, stack: stack)
+            stack.append(text)
             var expanded: [String] = []
             for v in vals { expanded += try expand(v, stack: &stack, limit: limit) }
             stack.removeLast()
             var next: [String] = []
-            for a in results { for v in expanded { next.append(a + lit + v) } }
+            for a in results { for v in expanded { next.append(a + v) } }
             if next.count > limit { throw .tooLarge }
             results = next
-            rest = rest[rest.index(after: close)...]
         }
-        return results.map { $0 + rest }
+        return results
     }
 }

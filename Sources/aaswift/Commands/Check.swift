@@ -8,6 +8,11 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check profiles for errors, as apparmor_parser would.",
         discussion: """
+            Loads each profile as apparmor_parser does, without compiling it: includes resolved \
+            (<magic> over -I folders then --base; quoted names against the current folder), \
+            variables and conditionals evaluated, every rule typed and validated. An error in \
+            one file (or abstraction) never stops the others from being checked.
+
             Each PATH is a file, or a folder: for a policy tree (a folder with abstractions/ or \
             tunables/) the profiles at its top level, otherwise every file below it (dot files \
             and packaging leftovers such as *.dpkg-new, *.rpmsave and *~ are skipped).
@@ -17,7 +22,7 @@ struct CheckCommand: ParsableCommand {
               tsv   one line per file on stdout: path<TAB>PASS|FAIL<TAB>first diagnostic
               json  one JSON object per file on stdout
 
-            Exit status: 0 every file passes, 1 any file fails, 2 usage error.
+            Exit status: 0 every file passes, 1 any file fails, other on a usage error.
             """
     )
 
@@ -34,6 +39,9 @@ struct CheckCommand: ParsableCommand {
 
     @Option(name: .long, help: "A kernel feature ABI file (as in parser/tst/features_files).")
     var features: String?
+
+    @Option(name: .long, help: "Files checked at once (default: the number of processors).")
+    var jobs: Int?
 
     @Option(name: .long, help: "Report format: text, tsv or json.")
     var report: Report = .text
@@ -61,6 +69,10 @@ struct CheckCommand: ParsableCommand {
         var anyFailed = false
         let color = Terminal.useColor(FileHandle.standardError)
         var stdout = ""
+        // Files on disk are checked on several threads, then reported in order.
+        let onDisk = syntaxOnly ? [] : files.filter { $0 != "-" }
+        let reports = Dictionary(zip(onDisk, PolicyChecker.checkAll(onDisk, options: checker.options,
+                                                                         workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)), uniquingKeysWith: { a, _ in a })
         for file in files {
             let diags: [PolicyDiagnostic]
             if file == "-" || syntaxOnly {
@@ -80,7 +92,7 @@ struct CheckCommand: ParsableCommand {
                 diags = syntaxOnly ? PolicyChecker.checkSyntax(Parser.parse(path: file, bytes: bytes))
                     : checker.check(path: file, bytes: bytes).diagnostics
             } else {
-                diags = checker.check(path: file).diagnostics
+                diags = reports[file]?.diagnostics ?? checker.check(path: file).diagnostics
             }
             let failed = diags.contains { $0.isError }
             if failed { anyFailed = true }

@@ -10,7 +10,7 @@ public struct PlannedFile: Sendable {
     public var isNew: Bool { old.isEmpty }
 
     public func diff() -> String {
-        TextDiff.unified(old, new, oldLabel: isNew ? "/dev/null" : path, newLabel: path)
+        String(decoding: UnifiedDiff(oldLabel: isNew ? "/dev/null" : path, newLabel: path).diff(old: old, new: new), as: UTF8.self)
     }
 }
 

@@ -5,7 +5,7 @@ import Foundation
 /// the profiles that changed with apparmor_parser when AppArmor is enabled.
 public enum LogprofWriter {
     public static func write(_ files: [PlannedFile], reload: Bool, folder: String,
-                             reloader: ModeReloader = ParserModeReloader(), info: (String) -> Void) throws {
+                             reloader: ModeReloader = LoaderModeReloader(), info: (String) -> Void) throws {
         for f in files where f.old != f.new {
             let dir = (f.path as NSString).deletingLastPathComponent
             if !FileManager.default.fileExists(atPath: dir) {

@@ -30,9 +30,9 @@ struct GenprofCommand: ParsableCommand {
         let profileDir = dir ?? config.profileDirs.first { FileManager.default.fileExists(atPath: $0) } ?? "/etc/apparmor.d"
         let path: String
         do { path = try GenprofSetup.resolveProgram(program) } catch { throw LogprofFailure(message: "\(error)") }
-        let runner = ModeRunner(folder: profileDir, writer: InterimAtomicWriter(), reloader: ParserModeReloader())
+        let runner = ModeRunner(folder: profileDir, reloader: LoaderModeReloader())
         let options = ModeRunOptions(noReload: noReload)
-        if !noReload && !ParserModeReloader().isAppArmorEnabled { throw LogprofFailure(message: ModeRunner.notEnabledMessage) }
+        if !noReload && !LoaderModeReloader().isAppArmorEnabled { throw LogprofFailure(message: ModeRunner.notEnabledMessage) }
         let ui = TTYReviewUI()
 
         var target = LogprofPolicy(dir: profileDir).profileName(forProgram: path)

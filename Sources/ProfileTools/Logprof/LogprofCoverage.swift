@@ -19,7 +19,8 @@ final class MatcherCache {
 final class CoverageSet {
     struct FileEntry {
         var pattern: String
-        var prefix: [UInt8]
+        /// The path as the rule writes it (variables unexpanded), for options.
+        var display: String
         var perms: Set<Character>
         var owner: Bool
         var deny: Bool
@@ -27,6 +28,7 @@ final class CoverageSet {
 
     let matchers: MatcherCache
     private(set) var files: [FileEntry] = []
+    private var index = PathIndex()
     private var capabilities = Set<String>()
     private var allCapabilities = false
     private var networks: [(domain: String?, type: String?)] = []
@@ -53,7 +55,8 @@ final class CoverageSet {
                 if p.lock { perms.insert("k") }
                 if p.mmap { perms.insert("m") }
                 if p.exec != nil { perms.insert("x") }
-                addFile(pattern: f.path ?? "/{**,}", perms: perms, owner: q.owner, deny: q.deny)
+                let written = text(r).flatMap(Self.writtenPath)
+                addFile(pattern: f.path ?? "/{**,}", display: written ?? f.path ?? "/{**,}", perms: perms, owner: q.owner, deny: q.deny)
             case .capability(let names):
                 if q.deny { continue }
                 if names.isEmpty { allCapabilities = true } else { capabilities.formUnion(names) }
@@ -72,8 +75,9 @@ final class CoverageSet {
         }
     }
 
-    func addFile(pattern: String, perms: Set<Character>, owner: Bool, deny: Bool) {
-        files.append(FileEntry(pattern: pattern, prefix: Self.literalPrefix(pattern), perms: perms, owner: owner, deny: deny))
+    func addFile(pattern: String, display: String? = nil, perms: Set<Character>, owner: Bool, deny: Bool) {
+        index.add(files.count, matcher: matchers.matcher(pattern))
+        files.append(FileEntry(pattern: pattern, display: display ?? pattern, perms: perms, owner: owner, deny: deny))
     }
 
     /// Adds a rule text logprof proposed (not a file rule; those go through `addFile`).
@@ -86,7 +90,8 @@ final class CoverageSet {
     func filePermissions(path: [UInt8], owner: Bool) -> (allow: Set<Character>, deny: Set<Character>, allowNonOwner: Set<Character>, patterns: [String]) {
         var allow = Set<Character>(), deny = Set<Character>(), nonOwner = Set<Character>()
         var patterns: [String] = []
-        for e in files where e.prefix.count <= path.count && path.starts(with: e.prefix) {
+        for id in index.candidates(path) {
+            let e = files[id]
             if e.owner && !owner { continue }
             guard let m = matchers.matcher(e.pattern), m.matches(bytes: path) else { continue }
             if e.deny {
@@ -94,7 +99,7 @@ final class CoverageSet {
             } else {
                 allow.formUnion(e.perms)
                 if !e.owner { nonOwner.formUnion(e.perms) }
-                patterns.append(e.pattern)
+                patterns.append(e.display)
             }
         }
         return (allow, deny, nonOwner, patterns)
@@ -145,23 +150,22 @@ final class CoverageSet {
         }
     }
 
+    /// The path of a file rule's source text: the first word after the qualifiers and an
+    /// optional `file` keyword (quoted paths keep their quotes).
+    static func writtenPath(_ text: String) -> String? {
+        let skip: Set<Substring> = ["audit", "deny", "allow", "owner", "other", "file", "quiet", "kill", "complain", "prompt"]
+        for w in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+            if skip.contains(w) || w.hasPrefix("priority=") { continue }
+            guard let c = w.first, c == "/" || c == "@" || c == "\"" || c == "{" else { return nil }
+            return String(w.hasSuffix(",") ? w.dropLast() : w)
+        }
+        return nil
+    }
+
     /// Whitespace collapsed, the trailing comma dropped, qualifiers kept.
     static func normalized(_ t: String) -> String {
         var s = t.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).joined(separator: " ")
         while s.hasSuffix(",") || s.hasSuffix(" ") { s.removeLast() }
         return s
-    }
-
-    /// The bytes before the first AARE special character: a path must start with them to match.
-    static func literalPrefix(_ pattern: String) -> [UInt8] {
-        var out: [UInt8] = []
-        for b in pattern.utf8 {
-            switch b {
-            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\\"), UInt8(ascii: "@"), UInt8(ascii: "\""):
-                return out
-            default: out.append(b)
-            }
-        }
-        return out
     }
 }

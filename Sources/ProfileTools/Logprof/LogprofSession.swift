@@ -101,7 +101,11 @@ public final class LogprofSession {
         }
         let raw = ProfileQuoting.path(f.path)
         var want = Set(f.permissions.map(\.rawValue))
-        let existing = policy.rules(of: item.fullName).filePermissions(path: f.path, owner: f.owner)
+        var existing = policy.rules(of: item.fullName).filePermissions(path: f.path, owner: f.owner)
+        if let more = added[item.fullName]?.filePermissions(path: f.path, owner: f.owner) {
+            existing.allowNonOwner.formUnion(more.allowNonOwner)
+            existing.patterns += more.patterns
+        }
         let old = existing.allowNonOwner.subtracting(["x"])
         want.formUnion(old)
         var paths = Set([raw]).union(existing.patterns.filter { $0 != "/{**,}" })
@@ -161,7 +165,7 @@ public final class LogprofSession {
             if deny { return nil }
             changes.append(LogprofChange(kind: .include, file: file, profile: name, text: inc, family: "include"))
             if let a = policy.loadAbstractions().first(where: { $0.name == inc }) {
-                for e in a.rules.files { set.addFile(pattern: e.pattern, perms: e.perms, owner: e.owner, deny: e.deny) }
+                for e in a.rules.files { set.addFile(pattern: e.pattern, display: e.display, perms: e.perms, owner: e.owner, deny: e.deny) }
                 added[name + " include " + inc] = a.rules
             }
             return "Adding include <\(inc)> to profile \(name)."
@@ -173,7 +177,7 @@ public final class LogprofSession {
             family = "file"
             let path = q.paths[q.selected - q.includes.count]
             let expanded = (try? VariableExpander(table: policy.variables(of: q.item.profile)).expandPattern(path)) ?? path
-            set.addFile(pattern: expanded, perms: Set(q.perms), owner: q.owner, deny: deny)
+            set.addFile(pattern: expanded, display: path, perms: Set(q.perms), owner: q.owner, deny: deny)
         } else {
             family = String(text.split(separator: " ").first { !["audit", "deny"].contains($0) } ?? "")
             if !deny { set.addText(q.options[q.selected]) }

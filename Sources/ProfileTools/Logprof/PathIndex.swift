@@ -1,0 +1,105 @@
+import AppArmorPolicy
+
+/// Finds the file rules that can match a path without running every rule's automaton: each
+/// pattern's literal prefixes (one per branch of a leading alternation, so `{/root,/home/*}/`
+/// gives `/root` and `/home/`) put it in a bucket by its first path component; a path is only
+/// tried against its component's bucket and the rules whose prefixes stop before one.
+struct PathIndex {
+    private var buckets: [ArraySlice<UInt8>: [Int]] = [:]
+    private var general: [Int] = []
+    private var prefixes: [[[UInt8]]] = []
+
+    /// Adds entry `id` (ids are given in increasing order) for a compiled pattern.
+    mutating func add(_ id: Int, matcher: AAREMatcher?) {
+        let p = matcher.map { Self.literalPrefixes($0.pattern.root) } ?? [[]]
+        prefixes.append(p)
+        var keys: [ArraySlice<UInt8>] = []
+        for prefix in p {
+            guard let key = Self.firstComponent(prefix[...], complete: true) else {
+                general.append(id)
+                return
+            }
+            if !keys.contains(key) { keys.append(key) }
+        }
+        for k in keys { buckets[k, default: []].append(id) }
+    }
+
+    /// The ids whose prefixes allow `path`, in increasing order.
+    func candidates(_ path: [UInt8]) -> [Int] {
+        var ids = general
+        if let key = Self.firstComponent(path[...], complete: false), let b = buckets[key] {
+            ids = Self.merge(ids, b)
+        }
+        return ids.filter { id in prefixes[id].contains { path.starts(with: $0) } }
+    }
+
+    /// `/usr/` -> `usr`. With `complete`, the component must be followed by `/` in the prefix
+    /// (a prefix `/us` could still match `/usr` or `/us2`); a path's first component needs no slash.
+    static func firstComponent(_ b: ArraySlice<UInt8>, complete: Bool) -> ArraySlice<UInt8>? {
+        guard b.first == UInt8(ascii: "/") else { return nil }
+        let rest = b.dropFirst()
+        if let slash = rest.firstIndex(of: UInt8(ascii: "/")) { return rest[..<slash] }
+        return complete ? nil : rest
+    }
+
+    static func merge(_ a: [Int], _ b: [Int]) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || i < a.count && a[i] < b[j] { out.append(a[i]); i += 1 } else { out.append(b[j]); j += 1 }
+        }
+        return out
+    }
+
+    /// The literal prefixes of a pattern (at most 32; beyond that, the empty prefix).
+    static func literalPrefixes(_ node: AARENode) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        var prefix: [UInt8] = []
+        var overflow = false
+        expand([node][...], rest: [], prefix: &prefix, out: &out, overflow: &overflow)
+        return overflow ? [[]] : out
+    }
+
+    /// Depth-first over the pattern: bytes extend the prefix, alternations branch, anything
+    /// else ends it. `rest` holds what follows the nodes being expanded.
+    private static func expand(_ nodes: ArraySlice<AARENode>, rest: [ArraySlice<AARENode>], prefix: inout [UInt8],
+                               out: inout [[UInt8]], overflow: inout Bool) {
+        if overflow { return }
+        var nodes = nodes
+        var rest = rest
+        var pushed = 0
+        defer { prefix.removeLast(pushed) }
+        while true {
+            guard let first = nodes.first else {
+                guard let next = rest.popLast() else {
+                    out.append(prefix)
+                    if out.count > 32 { overflow = true }
+                    return
+                }
+                nodes = next
+                continue
+            }
+            nodes = nodes.dropFirst()
+            switch first {
+            case .byte(let b):
+                prefix.append(b)
+                pushed += 1
+            case .sequence(let items):
+                if !nodes.isEmpty { rest.append(nodes) }
+                nodes = items[...]
+            case .alternation(let alts):
+                if !nodes.isEmpty { rest.append(nodes) }
+                for alt in alts {
+                    expand([alt][...], rest: rest, prefix: &prefix, out: &out, overflow: &overflow)
+                    if overflow { return }
+                }
+                return
+            default:
+                out.append(prefix)
+                if out.count > 32 { overflow = true }
+                return
+            }
+        }
+    }
+}

@@ -75,9 +75,10 @@ final class CoverageSet {
         }
     }
 
-    func addFile(pattern: String, display: String? = nil, perms: Set<Character>, owner: Bool, deny: Bool) {
+    func addFile(pattern raw: String, display: String? = nil, perms: Set<Character>, owner: Bool, deny: Bool) {
+        let pattern = Self.singleSlashes(raw)
         index.add(files.count, matcher: matchers.matcher(pattern))
-        files.append(FileEntry(pattern: pattern, display: display ?? pattern, perms: perms, owner: owner, deny: deny))
+        files.append(FileEntry(pattern: pattern, display: display ?? raw, perms: perms, owner: owner, deny: deny))
     }
 
     /// Adds a rule text logprof proposed (not a file rule; those go through `addFile`).
@@ -148,6 +149,47 @@ final class CoverageSet {
         case .mqueue: .mqueueRule
         case .ioUring: .ioUringRule
         }
+    }
+
+    /// Variables such as `@{HOME}/` expand to doubled slashes (`/home//*/`,
+    /// `{/home/*/,/root/}/x`); paths have single ones, as apparmor_parser treats them.
+    static func singleSlashes(_ raw: String) -> String {
+        var c = Array(raw.utf8)
+        var changed = true
+        while changed {
+            changed = false
+            var i = 0
+            while i + 1 < c.count {
+                if c[i] == 0x2F && c[i + 1] == 0x2F { c.remove(at: i + 1); changed = true; continue }
+                // `{a/,b/}/`: drop the alternatives' trailing slashes.
+                if c[i] == UInt8(ascii: "}") && c[i + 1] == 0x2F, let ends = alternativeEnds(c, close: i), ends.allSatisfy({ c[$0] == 0x2F }) {
+                    for e in ends.sorted(by: >) { c.remove(at: e) }
+                    changed = true
+                    break
+                }
+                i += 1
+            }
+        }
+        return String(decoding: c, as: UTF8.self)
+    }
+
+    /// The index of the last byte of each top-level alternative of the `{...}` closing at `close`.
+    static func alternativeEnds(_ c: [UInt8], close: Int) -> [Int]? {
+        var depth = 0
+        var ends = [close - 1]
+        var i = close - 1
+        while i >= 0 {
+            switch c[i] {
+            case UInt8(ascii: "}"): depth += 1
+            case UInt8(ascii: "{"):
+                if depth == 0 { return ends.allSatisfy { $0 > i } ? ends : nil }
+                depth -= 1
+            case UInt8(ascii: ","): if depth == 0 { ends.append(i - 1) }
+            default: break
+            }
+            i -= 1
+        }
+        return nil
     }
 
     /// The path of a file rule's source text: the first word after the qualifiers and an

@@ -1,0 +1,161 @@
+import AASwiftTestSupport
+import AuditLog
+import Foundation
+@testable import ProfileTools
+import XCTest
+
+/// The logprof engine without a front end: configuration, globs, severity, coverage through
+/// includes and variables, suggestions, answers that settle later questions, and plans.
+final class LogprofEngineTests: XCTestCase {
+    func folder(_ files: [String: String]) throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("aaswift-lpe-\(UUID().uuidString)")
+        for (name, text) in files {
+            let url = root.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+        return root.path
+    }
+
+    static let tunables = "@{HOMEDIRS}=/home/\n@{HOME}=@{HOMEDIRS}/*/ /root/\n@{PROC}=/proc/\n@{pid}={[1-9],[1-9][0-9]*}\n"
+
+    func file(_ profile: String, _ path: String, _ perms: [FilePermission], owner: Bool = false, mode: AuditEventType = .denied) -> LogprofItem {
+        LogprofItem(mode: mode, profile: profile, kind: .file(FileAccess(path: Array(path.utf8), permissions: Set(perms), owner: owner)))
+    }
+
+    func session(_ dir: String, _ items: [LogprofItem]) -> LogprofSession {
+        LogprofSession(policy: LogprofPolicy(dir: dir), config: LogprofConfig(), severity: SeverityDB(text: SeverityDB.builtIn), items: items)
+    }
+
+    func testConfigFromUpstreamLogprofConf() throws {
+        let text = try String(contentsOf: Fixtures.conformance("utils-config/logprof.conf"), encoding: .utf8)
+        let c = LogprofConfig.parse(text)
+        XCTAssertEqual(c.logFiles, ["/var/log/audit/audit.log", "/var/log/syslog", "/var/log/messages"])
+        XCTAssertEqual(c.execQualifiers(for: "/bin/bash"), "icnu")
+        XCTAssertEqual(c.execQualifiers(for: "/usr/bin/unknown"), "ipcnu")
+        XCTAssertTrue(c.globs.contains { $0.pattern == #"^/proc/\d+/"# && $0.replacement == "/proc/*/" })
+        XCTAssertEqual(c.defaultHats.first?.hat, "DEFAULT_URI")
+    }
+
+    func testGlobCandidatesAndGlobSteps() {
+        let g = LogprofGlobs(config: LogprofConfig())
+        XCTAssertEqual(g.common("/proc/4242/status"), ["/proc/*/status"])
+        XCTAssertEqual(g.common("/home/alice/.cache/x"), ["/home/*/.cache/x"])
+        XCTAssertEqual(g.common("/usr/lib/libfoo.so.1.2"), ["/usr/lib/lib*so*", "/usr/lib/libfoo.so.*"])
+        XCTAssertEqual(g.common("/opt/x/libbar-2.3.so"), ["/opt/x/libbar-*.so"])
+        XCTAssertEqual(LogprofGlobs.ordered(["/b", "/a", "/z/raw"], raw: "/z/raw"), ["/a", "/b", "/z/raw"])
+        XCTAssertEqual(LogprofGlobs.globPath("/a/b/c"), "/a/b/*")
+        XCTAssertEqual(LogprofGlobs.globPath("/a/b/*"), "/a/**")
+        XCTAssertEqual(LogprofGlobs.globPath("/a/b/"), "/a/*/")
+        XCTAssertEqual(LogprofGlobs.globPath("/a/*/"), "/**/")
+        XCTAssertEqual(LogprofGlobs.globExtension("/a/b/c.txt"), "/a/b/*.txt")
+        XCTAssertEqual(LogprofGlobs.globExtension("/a/b/*.txt"), "/a/**.txt")
+        XCTAssertEqual(LogprofGlobs.globExtension("/a/b/c"), "/a/b/c")
+    }
+
+    func testSeverityFromUpstreamDatabase() throws {
+        let db = SeverityDB(text: try String(contentsOf: Fixtures.conformance("utils-config/severity.db"), encoding: .utf8))
+        XCTAssertEqual(db.rank(path: "/proc/21622/cmdline", modes: "r"), .rank(6))
+        XCTAssertEqual(db.rank(capability: "sys_admin"), .rank(10))
+        XCTAssertEqual(db.rank(path: "/nowhere/x", modes: "r"), .unknown)
+    }
+
+    func testDoubledSlashesFromVariablesAreSingle() {
+        XCTAssertEqual(CoverageSet.singleSlashes("{/home/*/,/root/}/.app/**"), "{/home/*,/root}/.app/**")
+        XCTAssertEqual(CoverageSet.singleSlashes("/home//*/x"), "/home/*/x")
+        XCTAssertEqual(CoverageSet.singleSlashes("{/a/,/b}/x"), "{/a/,/b}/x")
+    }
+
+    func testTunableVariants() {
+        var v = VariableTableStub.table(["PROC": ["/proc/"], "pid": ["{[1-9],[1-9][0-9]*}"], "HOME": ["/home/*/"]])
+        XCTAssertEqual(TunableSubstitution.variants("/proc/42/status", variables: v), ["@{PROC}/@{pid}/status"])
+        XCTAssertEqual(TunableSubstitution.variants("/home/bob/.x", variables: v), ["@{HOME}/.x"])
+        v = VariableTableStub.table([:])
+        XCTAssertEqual(TunableSubstitution.variants("/proc/42/status", variables: v), [])
+    }
+
+    func testKnownThroughIncludesAndVariablesAndBroaderAnswers() throws {
+        let dir = try folder([
+            "tunables/global": Self.tunables,
+            "abstractions/conf": "  /etc/app/*.conf r,\n",
+            "app": "include <tunables/global>\nprofile app /usr/bin/app {\n  include <abstractions/conf>\n  owner @{HOME}/.app/** rw,\n  /var/log/app.log w,\n}\n",
+        ])
+        let items = [
+            file("app", "/etc/app/main.conf", [.read]),                      // via the include
+            file("app", "/home/bob/.app/state", [.read, .write], owner: true), // via @{HOME}
+            file("app", "/home/bob/.app/state", [.read], owner: false),      // owner rule: not for others
+            file("app", "/srv/data/a", [.read]),
+            file("app", "/srv/data/b", [.read]),
+            file("other", "/x", [.read]),                                    // no such profile
+        ]
+        let s = session(dir, items)
+        guard case .rule(var q) = s.next() else { return XCTFail("expected a rule question") }
+        XCTAssertEqual(q.rawPath, "/home/bob/.app/state")
+        XCTAssertFalse(q.owner)
+        guard case .rule(var q2) = s.next() else { return XCTFail("expected a rule question") }
+        XCTAssertEqual(q2.rawPath, "/srv/data/a")
+        XCTAssertEqual(q2.options, ["/srv/data/a r,"])
+        s.glob(&q2, extension: false)
+        XCTAssertEqual(q2.options.last, "/srv/data/* r,")
+        XCTAssertEqual(q2.selected, 1)
+        XCTAssertEqual(s.answer(q2, deny: false), "Adding /srv/data/* r, to profile app.")
+        XCTAssertNil(s.next(), "/srv/data/b is settled by the broader rule; 'other' is not in the folder")
+        XCTAssertEqual(s.alreadyAllowed, 3)
+        XCTAssertEqual(s.unknownProfiles, ["other"])
+        q.selected = 0
+        XCTAssertEqual(s.changes.map(\.text), ["/srv/data/* r,"])
+    }
+
+    func testSuggestionsHonourLogprofSuggest() throws {
+        let dir = try folder([
+            "tunables/global": Self.tunables,
+            "abstractions/open": "  /opt/tool/** r,\n",
+            "abstractions/never": "# LOGPROF-SUGGEST: no\n  /opt/tool/** r,\n",
+            "abstractions/only-web": "# LOGPROF-SUGGEST: web.*\n  /opt/tool/** r,\n",
+            "abstractions/local-ish": "  /etc/other r,\n",
+            "web": "include <tunables/global>\nprofile webapp {\n}\n",
+            "cli": "include <tunables/global>\nprofile cli {\n}\n",
+        ])
+        let s = session(dir, [file("cli", "/opt/tool/lib/x", [.read]), file("webapp", "/opt/tool/lib/x", [.read])])
+        guard case .rule(let a) = s.next(), case .rule(let b) = s.next() else { return XCTFail("expected two questions") }
+        XCTAssertEqual(a.includes, ["abstractions/open"])
+        XCTAssertEqual(b.includes, ["abstractions/only-web", "abstractions/open"])
+        XCTAssertEqual(b.options.first, "include <abstractions/only-web>")
+        // Allowing an include records it and covers its rules.
+        XCTAssertEqual(s.answer(b, deny: false), "Adding include <abstractions/only-web> to profile webapp.")
+        XCTAssertNil(s.answer(b, deny: true), "an include cannot be denied")
+    }
+
+    func testPlanAppliesThroughTheEditEngineAndLocal() throws {
+        let profile = "include <tunables/global>\n\nprofile app /usr/bin/app {\n  include <abstractions/base>\n\n  /etc/a r,\n  # keep me\n}\n"
+        let dir = try folder(["tunables/global": Self.tunables, "abstractions/base": "", "abstractions/extra": "", "usr.bin.app": profile])
+        let file = dir + "/usr.bin.app"
+        let changes = [
+            LogprofChange(kind: .rule, file: file, profile: "app", text: "/etc/b r,", family: "file"),
+            LogprofChange(kind: .rule, file: file, profile: "app", text: "capability chown,", family: "capability"),
+            LogprofChange(kind: .include, file: file, profile: "app", text: "abstractions/extra", family: "include"),
+        ]
+        let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: changes))
+        XCTAssertEqual(planned.count, 1)
+        XCTAssertEqual(String(decoding: planned[0].new, as: UTF8.self),
+                       "include <tunables/global>\n\nprofile app /usr/bin/app {\n  include <abstractions/base>\n  include <abstractions/extra>\n\n  /etc/a r,\n  /etc/b r,\n  capability chown,\n  # keep me\n}\n")
+        let local = try LogprofApply.plan(LogprofPlan(profileDir: dir, local: true, changes: Array(changes.prefix(1))))
+        XCTAssertEqual(local.map(\.path), [dir + "/local/usr.bin.app", file])
+        XCTAssertEqual(String(decoding: local[0].new, as: UTF8.self), "/etc/b r,\n")
+        XCTAssertTrue(String(decoding: local[1].new, as: UTF8.self).contains("  include if exists <local/usr.bin.app>\n"))
+        // The plan round-trips through JSON.
+        let plan = LogprofPlan(profileDir: dir, changes: changes)
+        XCTAssertEqual(try LogprofPlan.decode(plan.encoded()), plan)
+    }
+}
+
+import AppArmorPolicy
+
+enum VariableTableStub {
+    static func table(_ values: [String: [String]]) -> VariableTable {
+        var t = VariableTable()
+        for (k, v) in values { _ = t.assign(k, op: "=", values: v) }
+        return t
+    }
+}

@@ -40,8 +40,9 @@ final class CoverageSet {
         self.matchers = matchers
     }
 
-    /// Adds the loaded rules of a profile; `text` gives a rule's source text.
-    func add(_ rules: [PolicyRule], text: (PolicyRule) -> String?) {
+    /// Adds the loaded rules of a profile; `text` gives a rule's source text. With
+    /// `writtenPathsOnly`, file rules whose path uses a variable are left out.
+    func add(_ rules: [PolicyRule], text: (PolicyRule) -> String?, writtenPathsOnly: Bool = false) {
         for r in rules {
             let q = r.qualifiers
             switch r.detail {
@@ -56,6 +57,7 @@ final class CoverageSet {
                 if p.mmap { perms.insert("m") }
                 if p.exec != nil { perms.insert("x") }
                 let written = text(r).flatMap(Self.writtenPath)
+                if writtenPathsOnly && (written ?? "@{").contains("@{") { continue }
                 addFile(pattern: f.path ?? "/{**,}", display: written ?? f.path ?? "/{**,}", perms: perms, owner: q.owner, deny: q.deny)
             case .capability(let names):
                 if q.deny { continue }

@@ -133,7 +133,10 @@ public final class LogprofPolicy {
             let wrapper = "include <tunables/global>\nprofile logprof-abstraction-probe {\n  include <\(name)>\n}\n"
             let report = checker.check(path: base + ".logprof-probe-" + name.replacingOccurrences(of: "/", with: "_"), bytes: Array(wrapper.utf8))
             let set = CoverageSet(matchers: matchers)
-            if let p = report.policy.profiles.first { set.add(p.rules, text: ruleText) }
+            // As upstream: suggestions come from rules whose paths are written out; a rule such as
+            // `@{PROC}/@{pid}/cmdline r` of an unrelated abstraction is not offered for a
+            // `/proc/<pid>/` request (the glob options cover that).
+            if let p = report.policy.profiles.first { set.add(p.rules, text: ruleText, writtenPathsOnly: true) }
             list.append(Abstraction(name: name, file: file, rules: set, suggest: Self.suggestMetadata(text)))
         }
         abstractions = list

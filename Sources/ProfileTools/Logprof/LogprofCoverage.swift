@@ -29,12 +29,16 @@ final class CoverageSet {
     let matchers: MatcherCache
     private(set) var files: [FileEntry] = []
     private var index = PathIndex()
+    typealias FilePerms = (allow: Set<Character>, deny: Set<Character>, allowNonOwner: Set<Character>, patterns: [String])
+    /// Answers of `filePermissions` (emptied when a rule is added).
+    private var memo: [PathKey: FilePerms] = [:]
+    struct PathKey: Hashable { var path: [UInt8]; var owner: Bool }
     private var capabilities = Set<String>()
     private var allCapabilities = false
     private var networks: [(domain: String?, type: String?)] = []
     private var bareKinds = Set<SyntaxKind>()
     private var texts = Set<String>()
-    private var everything = false
+    private(set) var everything = false
 
     init(matchers: MatcherCache) {
         self.matchers = matchers
@@ -79,7 +83,8 @@ final class CoverageSet {
 
     func addFile(pattern raw: String, display: String? = nil, perms: Set<Character>, owner: Bool, deny: Bool) {
         let pattern = Self.singleSlashes(raw)
-        index.add(files.count, matcher: matchers.matcher(pattern))
+        memo.removeAll()
+        index.add(files.count, pattern: pattern)
         files.append(FileEntry(pattern: pattern, display: display ?? raw, perms: perms, owner: owner, deny: deny))
     }
 
@@ -90,7 +95,15 @@ final class CoverageSet {
 
     /// The permissions granted (allow) or refused (deny) to a path by matching rules, and the
     /// patterns of the matching allow rules.
-    func filePermissions(path: [UInt8], owner: Bool) -> (allow: Set<Character>, deny: Set<Character>, allowNonOwner: Set<Character>, patterns: [String]) {
+    func filePermissions(path: [UInt8], owner: Bool) -> FilePerms {
+        let key = PathKey(path: path, owner: owner)
+        if let m = memo[key] { return m }
+        let r = computeFilePermissions(path: path, owner: owner)
+        memo[key] = r
+        return r
+    }
+
+    private func computeFilePermissions(path: [UInt8], owner: Bool) -> FilePerms {
         var allow = Set<Character>(), deny = Set<Character>(), nonOwner = Set<Character>()
         var patterns: [String] = []
         for id in index.candidates(path) {
@@ -132,6 +145,20 @@ final class CoverageSet {
             guard let p = RuleText.proposal(for: kind) else { return false }
             return texts.contains(Self.normalized(p.line))
         }
+    }
+
+    /// Whether several rule sets together know a request (file permissions add up).
+    static func isKnown(_ kind: EventKind, in sets: [CoverageSet]) -> Bool {
+        guard case .file(let f) = kind, sets.count > 1 else { return sets.contains { $0.isKnown(kind) } }
+        let want = Set(f.permissions.map(\.rawValue))
+        var allow = Set<Character>(), deny = Set<Character>()
+        for s in sets {
+            if s.everything { return true }
+            let got = s.filePermissions(path: f.path, owner: f.owner)
+            allow.formUnion(got.allow)
+            deny.formUnion(got.deny)
+        }
+        return want.isSubset(of: allow) || want.isSubset(of: deny)
     }
 
     static func syntaxKind(_ kind: EventKind) -> SyntaxKind? {

@@ -4,20 +4,26 @@ import Foundation
 /// logprof.conf, the (G)lob and Glob with (E)xtension steps, and the option order.
 public struct LogprofGlobs: Sendable {
     let rules: [(regex: NSRegularExpressionBox, replacement: String)]
+    let soVersions: [(regex: NSRegularExpressionBox, replacement: String)]
 
     public init(config: LogprofConfig) {
         rules = config.globs.compactMap { g in
             guard let re = try? NSRegularExpression(pattern: g.pattern) else { return nil }
             return (NSRegularExpressionBox(re), g.replacement)
         }
+        soVersions = [(#"[\d\.]+\.so$"#, "*.so"), (#"\.so\.[\d\.]+$"#, ".so.*")].map {
+            (NSRegularExpressionBox(try! NSRegularExpression(pattern: $0.0)), $0.1)
+        }
     }
 
     /// The rewrites of `path` by the `.so` version rule and the `[globs]` table, sorted.
     public func common(_ path: String) -> [String] {
         var out = Set<String>()
-        let so1 = Self.replace(#"[\d\.]+\.so$"#, in: path, with: "*.so")
-        let so2 = Self.replace(#"\.so\.[\d\.]+$"#, in: so1, with: ".so.*")
-        if so2 != path { out.insert(so2) }
+        var so = path
+        if path.contains(".so") {
+            for (re, rep) in soVersions { so = Self.apply(re, rep, so) }
+            if so != path { out.insert(so) }
+        }
         for (re, rep) in rules {
             let ns = path as NSString
             let range = NSRange(location: 0, length: ns.length)
@@ -57,6 +63,11 @@ public struct LogprofGlobs: Sendable {
         if let ext = capture(#"/\*\*[^/]+(\.[^/]+)$"#, in: p) { return replace(#"/\*\*[^/]+\.[^/]+$"#, in: p, with: "/**" + ext) }
         if let ext = capture(#"(\.[^/]+)$"#, in: p) { return replace(#"/[^/]+(\.[^/]+)$"#, in: p, with: "/*" + ext) }
         return p
+    }
+
+    static func apply(_ re: NSRegularExpressionBox, _ rep: String, _ s: String) -> String {
+        re.value.stringByReplacingMatches(in: s, range: NSRange(location: 0, length: (s as NSString).length),
+                                          withTemplate: NSRegularExpression.escapedTemplate(for: rep))
     }
 
     static func replace(_ pattern: String, in s: String, with rep: String) -> String {

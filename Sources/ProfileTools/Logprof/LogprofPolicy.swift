@@ -14,15 +14,18 @@ public final class LogprofPolicy {
     /// Top-level profile name to its file and loaded model.
     private(set) var profiles: [String: (file: String, profile: Profile, variables: VariableTable)] = [:]
     private var coverage: [String: CoverageSet] = [:]
-    private var abstractions: [Abstraction]?
+    var abstractions: [Abstraction]?
     public let customIncludes: [String]
 
     struct Abstraction {
         var name: String
         var file: String
-        var rules: CoverageSet
+        /// The rule sets of the file and of everything it includes.
+        var rules: [CoverageSet]
         /// nil: suggest anywhere; empty: never; else profile-name regexes.
         var suggest: [String]?
+
+        func covers(_ kind: EventKind) -> Bool { CoverageSet.isKnown(kind, in: rules) }
     }
 
     public init(dir: String, customIncludes: [String] = []) {
@@ -106,41 +109,9 @@ public final class LogprofPolicy {
             if let s = a.suggest {
                 guard s.contains(where: { fullName.range(of: $0, options: .regularExpression) != nil }) else { continue }
             }
-            if a.rules.isKnown(kind) { out.append(a.name) }
+            if a.covers(kind) { out.append(a.name) }
         }
         return out.sorted()
-    }
-
-    func loadAbstractions() -> [Abstraction] {
-        if let a = abstractions { return a }
-        var names: [String] = []
-        let base = dir.hasSuffix("/") ? dir : dir + "/"
-        if let e = FileManager.default.enumerator(atPath: base + "abstractions") {
-            while let rel = e.nextObject() as? String {
-                var isDir: ObjCBool = false
-                let full = base + "abstractions/" + rel
-                guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue,
-                      !PolicyFileCache.isSkippable((rel as NSString).lastPathComponent) else { continue }
-                names.append("abstractions/" + rel)
-            }
-        }
-        names += customIncludes
-        var list: [Abstraction] = []
-        for name in names.sorted() {
-            let file = base + name
-            guard let bytes = FileManager.default.contents(atPath: file) else { continue }
-            let text = String(decoding: bytes, as: UTF8.self)
-            let wrapper = "include <tunables/global>\nprofile logprof-abstraction-probe {\n  include <\(name)>\n}\n"
-            let report = checker.check(path: base + ".logprof-probe-" + name.replacingOccurrences(of: "/", with: "_"), bytes: Array(wrapper.utf8))
-            let set = CoverageSet(matchers: matchers)
-            // As upstream: suggestions come from rules whose paths are written out; a rule such as
-            // `@{PROC}/@{pid}/cmdline r` of an unrelated abstraction is not offered for a
-            // `/proc/<pid>/` request (the glob options cover that).
-            if let p = report.policy.profiles.first { set.add(p.rules, text: ruleText, writtenPathsOnly: true) }
-            list.append(Abstraction(name: name, file: file, rules: set, suggest: Self.suggestMetadata(text)))
-        }
-        abstractions = list
-        return list
     }
 
     /// `# LOGPROF-SUGGEST: no` (never) or `# LOGPROF-SUGGEST: regex...` (profile names).

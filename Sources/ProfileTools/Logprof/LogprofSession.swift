@@ -35,6 +35,8 @@ public final class LogprofSession {
     var skippedHats = Set<String>()
     /// Rules added in this session, per profile, for coverage.
     private var added: [String: CoverageSet] = [:]
+    /// Rule sets of the abstractions included in this session, per profile.
+    private var includedSets: [String: [CoverageSet]] = [:]
     /// Profiles changed (full names), in order.
     public private(set) var changedProfiles: [String] = []
 
@@ -80,8 +82,14 @@ public final class LogprofSession {
     }
 
     func isKnown(_ item: LogprofItem) -> Bool {
-        if policy.rules(of: item.fullName).isKnown(item.kind) { return true }
-        return added[item.fullName]?.isKnown(item.kind) ?? false
+        CoverageSet.isKnown(item.kind, in: ruleSets(item.fullName))
+    }
+
+    /// The profile's rules, the rules added in this session, and the abstractions included.
+    func ruleSets(_ name: String) -> [CoverageSet] {
+        var sets = [policy.rules(of: name)]
+        if let a = added[name] { sets.append(a) }
+        return sets + (includedSets[name] ?? [])
     }
 
     func defaultHat(for profile: String) -> String? {
@@ -101,14 +109,16 @@ public final class LogprofSession {
         }
         let raw = ProfileQuoting.path(f.path)
         var want = Set(f.permissions.map(\.rawValue))
-        var existing = policy.rules(of: item.fullName).filePermissions(path: f.path, owner: f.owner)
-        if let more = added[item.fullName]?.filePermissions(path: f.path, owner: f.owner) {
-            existing.allowNonOwner.formUnion(more.allowNonOwner)
-            existing.patterns += more.patterns
+        var nonOwner = Set<Character>()
+        var patterns: [String] = []
+        for set in ruleSets(item.fullName) {
+            let got = set.filePermissions(path: f.path, owner: f.owner)
+            nonOwner.formUnion(got.allowNonOwner)
+            patterns += got.patterns
         }
-        let old = existing.allowNonOwner.subtracting(["x"])
+        let old = nonOwner.subtracting(["x"])
         want.formUnion(old)
-        var paths = Set([raw]).union(existing.patterns.filter { $0 != "/{**,}" })
+        var paths = Set([raw]).union(patterns.filter { $0 != "/{**,}" })
         paths.formUnion(globs.common(raw))
         for g in userGlobs { if let m = policy.matchers.matcher(g), m.matches(bytes: f.path) { paths.insert(g) } }
         if tunableOptions { paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, variables: policy.variables(of: item.profile)) }) }
@@ -165,8 +175,7 @@ public final class LogprofSession {
             if deny { return nil }
             changes.append(LogprofChange(kind: .include, file: file, profile: name, text: inc, family: "include"))
             if let a = policy.loadAbstractions().first(where: { $0.name == inc }) {
-                for e in a.rules.files { set.addFile(pattern: e.pattern, display: e.display, perms: e.perms, owner: e.owner, deny: e.deny) }
-                added[name + " include " + inc] = a.rules
+                includedSets[name, default: []] += a.rules
             }
             return "Adding include <\(inc)> to profile \(name)."
         }

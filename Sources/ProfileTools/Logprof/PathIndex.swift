@@ -9,9 +9,9 @@ struct PathIndex {
     private var general: [Int] = []
     private var prefixes: [[[UInt8]]] = []
 
-    /// Adds entry `id` (ids are given in increasing order) for a compiled pattern.
-    mutating func add(_ id: Int, matcher: AAREMatcher?) {
-        let p = matcher.map { Self.literalPrefixes($0.pattern.root) } ?? [[]]
+    /// Adds entry `id` (ids are given in increasing order) for a pattern.
+    mutating func add(_ id: Int, pattern: String) {
+        let p = Self.literalPrefixes(pattern)
         prefixes.append(p)
         var keys: [ArraySlice<UInt8>] = []
         for prefix in p {
@@ -52,7 +52,23 @@ struct PathIndex {
         return out
     }
 
-    /// The literal prefixes of a pattern (at most 32; beyond that, the empty prefix).
+    /// The literal prefixes of a pattern (at most 32; beyond that, the empty prefix). The
+    /// common case, a pattern without a `{` before its first wildcard, is read off the text;
+    /// others go through the parsed pattern.
+    static func literalPrefixes(_ pattern: String) -> [[UInt8]] {
+        var out: [UInt8] = []
+        for b in pattern.utf8 {
+            switch b {
+            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["): return [out]
+            case UInt8(ascii: "{"), UInt8(ascii: "\\"):
+                guard let p = try? AAREPattern(pattern) else { return [[]] }
+                return literalPrefixes(p.root)
+            default: out.append(b)
+            }
+        }
+        return [out]
+    }
+
     static func literalPrefixes(_ node: AARENode) -> [[UInt8]] {
         var out: [[UInt8]] = []
         var prefix: [UInt8] = []

@@ -1,3 +1,4 @@
+import AppArmorPolicy
 import Foundation
 
 /// A severity rank: 0-10, or unknown.
@@ -17,7 +18,9 @@ public enum Severity: Sendable, Equatable, CustomStringConvertible {
 public struct SeverityDB: Sendable {
     struct GlobEntry: Sendable {
         var folder: [String]
-        var pattern: String
+        /// The rest of the path after the folder, as AARE with a trailing `**`: severity.db
+        /// globs match a path's beginning.
+        var matcher: AAREMatcher?
         var ranks: [Character: Int]
     }
 
@@ -38,7 +41,7 @@ public struct SeverityDB: Sendable {
                 } else {
                     let pieces = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
                     let k = pieces.firstIndex(where: { $0.contains("*") })!
-                    globs.append(GlobEntry(folder: Array(pieces[..<k]), pattern: Self.regex(pieces[k...].joined(separator: "/")), ranks: ranks))
+                    globs.append(GlobEntry(folder: Array(pieces[..<k]), matcher: try? AAREMatcher(pieces[k...].joined(separator: "/") + "**"), ranks: ranks))
                 }
             } else if line.hasPrefix("CAP_"), w.count == 2, let n = Int(w[1]) {
                 capabilities[w[0]] = n
@@ -77,32 +80,13 @@ public struct SeverityDB: Sendable {
         var best: (depth: Int, rank: Int)? = nil
         for g in globs where g.folder.count < pieces.count && Array(pieces[..<g.folder.count]) == g.folder {
             let rest = pieces[g.folder.count...].joined(separator: "/")
-            guard rest.range(of: g.pattern, options: .regularExpression) != nil else { continue }
+            guard let m = g.matcher, m.matches(rest) else { continue }
             guard let r = keys.compactMap({ g.ranks[$0] }).max() else { continue }
             if best == nil || g.folder.count > best!.depth || (g.folder.count == best!.depth && r > best!.rank) {
                 best = (g.folder.count, r)
             }
         }
         return best.map { .rank($0.rank) } ?? .unknown
-    }
-
-    /// A severity.db glob as an anchored-at-start regular expression.
-    static func regex(_ glob: String) -> String {
-        var out = "^"
-        var chars = Array(glob)[...]
-        while let c = chars.popFirst() {
-            switch c {
-            case "*":
-                if chars.first == "*" { chars.removeFirst(); out += ".*" } else { out += "[^/]*" }
-            case "?": out += "[^/]"
-            case "{": out += "("
-            case "}": out += ")"
-            case ",": out += "|"
-            case ".", "+", "$", "(", ")", "^", "|", "\\", "[", "]": out += "\\" + String(c)
-            default: out.append(c)
-            }
-        }
-        return out
     }
 
     /// A short table used when no severity.db is installed.

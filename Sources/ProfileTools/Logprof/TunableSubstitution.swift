@@ -11,17 +11,24 @@ public enum TunableSubstitution {
         func has(_ name: String) -> Bool { v.values[name] != nil }
         if has("PROC"), s.hasPrefix("/proc/") {
             s = "@{PROC}/" + s.dropFirst("/proc/".count)
-            if has("pid"), let r = s.range(of: #"^@\{PROC\}/[0-9]+/"#, options: .regularExpression) {
-                s.replaceSubrange(r, with: "@{PROC}/@{pid}/")
+            let rest = s.dropFirst("@{PROC}/".count)
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            if has("pid"), !digits.isEmpty, rest.dropFirst(digits.count).first == "/" {
+                s = "@{PROC}/@{pid}" + rest.dropFirst(digits.count)
             }
         }
-        if has("HOME"), let r = s.range(of: #"^/home/[^/*]+/"#, options: .regularExpression) {
-            s.replaceSubrange(r, with: "@{HOME}/")
+        if has("HOME"), s.hasPrefix("/home/") {
+            let user = s.dropFirst("/home/".count).prefix { $0 != "/" }
+            let after = s.dropFirst("/home/".count + user.count)
+            if !user.isEmpty, !user.contains("*"), after.first == "/" { s = "@{HOME}" + after }
         }
         if has("run"), s.hasPrefix("/run/") { s = "@{run}/" + s.dropFirst("/run/".count) }
         if has("sys"), s.hasPrefix("/sys/") { s = "@{sys}/" + s.dropFirst("/sys/".count) }
-        if has("multiarch"), let r = s.range(of: #"/[a-z0-9_]+-linux-gnu[a-z]*/"#, options: .regularExpression) {
-            s.replaceSubrange(r, with: "/@{multiarch}/")
+        if has("multiarch"), let r = s.range(of: "-linux-gnu") {
+            // the component holding `-linux-gnu` (x86_64-linux-gnu, arm-linux-gnueabihf...)
+            let start = s[..<r.lowerBound].lastIndex(of: "/").map { s.index(after: $0) }
+            let end = s[r.upperBound...].firstIndex(of: "/")
+            if let start, let end { s.replaceSubrange(start..<end, with: "@{multiarch}") }
         }
         return s == path ? [] : [s]
     }

@@ -19,9 +19,11 @@ struct LogprofReview {
     func run(ui: ReviewUI, source: LogprofSource, mark: String?, offset: Int = 0) throws {
         ui.info("Updating AppArmor profiles in \(profileDir).")
         ui.info("Reading log entries from \(source.description).")
+        // The profiles (and abstractions) load on a second thread while the log is read.
+        let loading = PolicyLoading(dir: profileDir, customIncludes: config.customIncludes, abstractions: !noAbstraction)
         var collector = LogprofEventCollector()
         do { try LogprofSources.read(source, mark: mark, from: offset, into: &collector) } catch { throw LogprofFailure(message: "\(error)") }
-        let policy = LogprofPolicy(dir: profileDir, customIncludes: config.customIncludes)
+        let policy = loading.wait()
         let session = LogprofSession(policy: policy, config: config, severity: SeverityDB.load(configDir: configDir), items: collector.ordered())
         session.noAbstraction = noAbstraction
         session.tunableOptions = tunableOptions
@@ -91,5 +93,27 @@ struct LogprofReview {
     func write(_ session: LogprofSession, ui: ReviewUI, files: [PlannedFile]) throws {
         try LogprofWriter.write(files, reload: !noReload && outputDir == nil, folder: profileDir, info: ui.info)
         for name in session.changedTopProfiles { ui.info("Writing updated profile for \(name).") }
+    }
+}
+
+/// Loads a profile folder on its own thread; `wait()` hands the result over.
+final class PolicyLoading: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var policy: LogprofPolicy?
+
+    init(dir: String, customIncludes: [String], abstractions: Bool) {
+        let thread = Thread { [self] in
+            let p = LogprofPolicy(dir: dir, customIncludes: customIncludes)
+            if abstractions { p.preloadAbstractions() }
+            policy = p
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func wait() -> LogprofPolicy {
+        done.wait()
+        return policy!
     }
 }

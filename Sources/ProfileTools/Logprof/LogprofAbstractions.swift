@@ -1,0 +1,84 @@
+import AppArmorPolicy
+import AppArmorSyntax
+import Foundation
+
+extension LogprofPolicy {
+    /// Loads every abstraction (and `custom_includes`) once: one probe profile includes them
+    /// all, its rules are grouped by the file they are written in, and each abstraction's rule
+    /// sets are those of its file and of the files it includes.
+    /// Loads the abstractions now (they load on first use otherwise).
+    public func preloadAbstractions() { _ = loadAbstractions() }
+
+    func loadAbstractions() -> [Abstraction] {
+        if let a = abstractions { return a }
+        let base = dir.hasSuffix("/") ? dir : dir + "/"
+        var names: [String] = []
+        if let e = FileManager.default.enumerator(atPath: base + "abstractions") {
+            while let rel = e.nextObject() as? String {
+                var isDir: ObjCBool = false
+                let full = base + "abstractions/" + rel
+                guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue,
+                      !PolicyFileCache.isSkippable((rel as NSString).lastPathComponent) else { continue }
+                names.append("abstractions/" + rel)
+            }
+        }
+        names = (names + customIncludes).sorted()
+        let probe = "include <tunables/global>\nprofile logprof-abstraction-probe {\n"
+            + names.map { "  include <\($0)>\n" }.joined() + "}\n"
+        let report = checker.check(path: base + ".logprof-abstraction-probe", bytes: Array(probe.utf8))
+        var byFile: [String: [PolicyRule]] = [:]
+        for r in report.policy.profiles.first?.rules ?? [] { byFile[r.file, default: []].append(r) }
+        var sets: [String: CoverageSet] = [:]
+        func set(_ file: String) -> CoverageSet {
+            if let s = sets[file] { return s }
+            let s = CoverageSet(matchers: matchers)
+            // As upstream: suggestions come from rules whose paths are written out; a rule such
+            // as `@{PROC}/@{pid}/cmdline r` of an unrelated abstraction is not offered for a
+            // `/proc/<pid>/` request (the glob options cover that).
+            s.add(byFile[file] ?? [], text: ruleText, writtenPathsOnly: true)
+            sets[file] = s
+            return s
+        }
+        var list: [Abstraction] = []
+        for name in names {
+            let file = base + name
+            guard let bytes = FileManager.default.contents(atPath: file) else { continue }
+            let closure = includeClosure(file)
+            list.append(Abstraction(name: name, file: file, rules: closure.map(set),
+                                    suggest: Self.suggestMetadata(String(decoding: bytes, as: UTF8.self))))
+        }
+        abstractions = list
+        return list
+    }
+
+    /// A file and every file its includes bring in, recursively.
+    func includeClosure(_ file: String) -> [String] {
+        var seen: [String] = []
+        var stack = [file]
+        while let f = stack.popLast() {
+            guard !seen.contains(f) else { continue }
+            seen.append(f)
+            guard case .success(let r) = checker.cache.load(f) else { continue }
+            for inc in Self.includes(r.root.childNodes) {
+                guard let syntax = IncludeSyntax(inc) else { continue }
+                switch checker.cache.resolve(syntax.name(in: r), form: syntax.form, from: f) {
+                case .file(let p): stack.append(p)
+                case .folder(_, let files): stack += files
+                case .missing: break
+                }
+            }
+        }
+        return seen
+    }
+
+    /// Include statements, also inside conditional blocks.
+    static func includes(_ nodes: [SyntaxNode]) -> [SyntaxNode] {
+        var out: [SyntaxNode] = []
+        for n in nodes {
+            if n.kind == .include { out.append(n) } else if n.kind == .conditional || n.kind == .block || n.kind == .elseClause {
+                out += includes(n.childNodes)
+            }
+        }
+        return out
+    }
+}

@@ -31,7 +31,7 @@ extension LogprofPolicy {
         var sets: [String: CoverageSet] = [:]
         func set(_ file: String) -> CoverageSet {
             if let s = sets[file] { return s }
-            let s = CoverageSet(matchers: matchers)
+            let s = CoverageSet(matchers: matchers, memoize: false)
             // As upstream: suggestions come from rules whose paths are written out; a rule such
             // as `@{PROC}/@{pid}/cmdline r` of an unrelated abstraction is not offered for a
             // `/proc/<pid>/` request (the glob options cover that).

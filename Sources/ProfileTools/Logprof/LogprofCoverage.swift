@@ -40,8 +40,13 @@ final class CoverageSet {
     private var texts = Set<String>()
     private(set) var everything = false
 
-    init(matchers: MatcherCache) {
+    /// Remember answers per path (profiles, asked several times per request); abstraction
+    /// sets, asked once per request each, do not.
+    let memoize: Bool
+
+    init(matchers: MatcherCache, memoize: Bool = true) {
         self.matchers = matchers
+        self.memoize = memoize
     }
 
     /// Adds the loaded rules of a profile; `text` gives a rule's source text. With
@@ -96,6 +101,7 @@ final class CoverageSet {
     /// The permissions granted (allow) or refused (deny) to a path by matching rules, and the
     /// patterns of the matching allow rules.
     func filePermissions(path: [UInt8], owner: Bool) -> FilePerms {
+        guard memoize else { return computeFilePermissions(path: path, owner: owner) }
         let key = PathKey(path: path, owner: owner)
         if let m = memo[key] { return m }
         let r = computeFilePermissions(path: path, owner: owner)
@@ -223,10 +229,11 @@ final class CoverageSet {
 
     /// The path of a file rule's source text: the first word after the qualifiers and an
     /// optional `file` keyword (quoted paths keep their quotes).
+    static let qualifierWords: Set<Substring> = ["audit", "deny", "allow", "owner", "other", "file", "quiet", "kill", "complain", "prompt"]
+
     static func writtenPath(_ text: String) -> String? {
-        let skip: Set<Substring> = ["audit", "deny", "allow", "owner", "other", "file", "quiet", "kill", "complain", "prompt"]
-        for w in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
-            if skip.contains(w) || w.hasPrefix("priority=") { continue }
+        for w in text.split(maxSplits: 8, whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+            if qualifierWords.contains(w) || w.hasPrefix("priority=") { continue }
             guard let c = w.first, c == "/" || c == "@" || c == "\"" || c == "{" else { return nil }
             return String(w.hasSuffix(",") ? w.dropLast() : w)
         }

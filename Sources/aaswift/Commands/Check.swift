@@ -1,3 +1,4 @@
+import AppArmorPolicy
 import AppArmorSyntax
 import ArgumentParser
 import Foundation
@@ -7,6 +8,11 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check profiles for errors, as apparmor_parser would.",
         discussion: """
+            Loads each profile as apparmor_parser does, without compiling it: includes resolved \
+            (<magic> over -I folders then --base; quoted names against the current folder), \
+            variables and conditionals evaluated, every rule typed and validated. An error in \
+            one file (or abstraction) never stops the others from being checked.
+
             Each PATH is a file, or a folder: for a policy tree (a folder with abstractions/ or \
             tunables/) the profiles at its top level, otherwise every file below it (dot files \
             and packaging leftovers such as *.dpkg-new, *.rpmsave and *~ are skipped).
@@ -16,7 +22,7 @@ struct CheckCommand: ParsableCommand {
               tsv   one line per file on stdout: path<TAB>PASS|FAIL<TAB>first diagnostic
               json  one JSON object per file on stdout
 
-            Exit status: 0 every file passes, 1 any file fails, 2 usage error.
+            Exit status: 0 every file passes, 1 any file fails, other on a usage error.
             """
     )
 
@@ -30,6 +36,12 @@ struct CheckCommand: ParsableCommand {
 
     @Option(name: [.short, .long], help: "The base folder of the policy (default /etc/apparmor.d).")
     var base: String?
+
+    @Option(name: .long, help: "A kernel feature ABI file (as in parser/tst/features_files).")
+    var features: String?
+
+    @Option(name: .long, help: "Files checked at once (default: the number of processors).")
+    var jobs: Int?
 
     @Option(name: .long, help: "Report format: text, tsv or json.")
     var report: Report = .text
@@ -46,42 +58,61 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let files = try PolicyFiles.expand(paths + FileList.read(filesFrom))
+        var featureSet: FeatureSet?
+        if let features {
+            do { featureSet = try FeatureSet(contentsOf: features) } catch {
+                throw ValidationError("\(features): cannot read the feature file")
+            }
+        }
+        let checker = PolicyChecker(options: CheckOptions(
+            searchPath: IncludeSearchPath(includeDirs: includeDirs, base: base ?? "/etc/apparmor.d"), features: featureSet))
         var anyFailed = false
         let color = Terminal.useColor(FileHandle.standardError)
         var stdout = ""
+        // Files on disk are checked on several threads, then reported in order.
+        let onDisk = syntaxOnly ? [] : files.filter { $0 != "-" }
+        let reports = Dictionary(zip(onDisk, PolicyChecker.checkAll(onDisk, options: checker.options,
+                                                                         workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)), uniquingKeysWith: { a, _ in a })
         for file in files {
-            let bytes: [UInt8]
-            do {
-                bytes = try readInput(file)
-            } catch {
-                anyFailed = true
-                let msg = "\(file): error: \(error.localizedDescription)"
-                switch report {
-                case .text: FileHandle.standardError.write(Data("aaswift: \(msg)\n".utf8))
-                case .tsv: stdout += "\(file)\tFAIL\t\(msg)\n"
-                case .json: stdout += JSON.object(["path": .string(file), "result": .string("FAIL"), "diagnostics": .array([.string(msg)])]) + "\n"
+            let diags: [PolicyDiagnostic]
+            if file == "-" || syntaxOnly {
+                let bytes: [UInt8]
+                do {
+                    bytes = try readInput(file)
+                } catch {
+                    anyFailed = true
+                    let msg = "\(file): error: \(error.localizedDescription)"
+                    switch report {
+                    case .text: FileHandle.standardError.write(Data("aaswift: \(msg)\n".utf8))
+                    case .tsv: stdout += "\(file)\tFAIL\t\(msg)\n"
+                    case .json: stdout += JSON.object(["path": .string(file), "result": .string("FAIL"), "diagnostics": .array([.string(msg)])]) + "\n"
+                    }
+                    continue
                 }
-                continue
+                diags = syntaxOnly ? PolicyChecker.checkSyntax(Parser.parse(path: file, bytes: bytes))
+                    : checker.check(path: file, bytes: bytes).diagnostics
+            } else {
+                diags = reports[file]?.diagnostics ?? checker.check(path: file).diagnostics
             }
-            let result = Parser.parse(path: file, bytes: bytes)
-            let diags = result.diagnostics
-            let failed = diags.contains { $0.severity == .error }
+            let failed = diags.contains { $0.isError }
             if failed { anyFailed = true }
             switch report {
             case .text:
                 for d in diags {
-                    FileHandle.standardError.write(Data(d.rendered(in: result.source, color: color).utf8))
+                    FileHandle.standardError.write(Data(d.rendered(color: color).utf8))
                 }
             case .tsv:
-                let first = diags.first(where: { $0.severity == .error }).map { $0.oneLine(in: result.source) } ?? ""
+                let first = diags.first(where: \.isError).map { $0.oneLine } ?? ""
                 stdout += "\(file)\t\(failed ? "FAIL" : "PASS")\t\(first)\n"
             case .json:
                 let list: [JSON] = diags.map { d in
-                    let loc = result.source.location(of: d.range.lowerBound)
+                    let loc = d.location
                     return .object([
-                        ("id", .string(d.id.rawValue)), ("severity", .string(d.severity.rawValue)),
-                        ("message", .string(d.message)), ("line", .number(loc.line)), ("column", .number(loc.column)),
-                        ("offset", .number(d.range.lowerBound)), ("length", .number(d.range.count)),
+                        ("id", .string(d.diagnostic.id.rawValue)), ("severity", .string(d.diagnostic.severity.rawValue)),
+                        ("message", .string(d.diagnostic.message)), ("file", .string(d.source.path)),
+                        ("line", .number(loc.line)), ("column", .number(loc.column)),
+                        ("offset", .number(d.diagnostic.range.lowerBound)), ("length", .number(d.diagnostic.range.count)),
+                        ("notes", .array(d.diagnostic.notes.map { .string($0) })),
                     ])
                 }
                 stdout += JSON.object(["path": .string(file), "result": .string(failed ? "FAIL" : "PASS"), "diagnostics": .array(list)]) + "\n"

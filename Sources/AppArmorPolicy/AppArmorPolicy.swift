@@ -1,1 +1,0 @@
-// AppArmorPolicy: see the module's files.

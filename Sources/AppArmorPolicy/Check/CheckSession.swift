@@ -1,0 +1,236 @@
+import Foundation
+import AppArmorSyntax
+
+/// A profile being loaded: its header values, rules and children so far.
+final class ProfileFrame {
+    var profile: Profile
+    let builtins: [String: [String]]
+    var execRules: [ExecEntry] = []
+    var changeProfiles: [ChangeProfileEntry] = []
+    var childNames: [String: Range<Int>] = [:]
+
+    let builtinsHash: Int
+
+    init(profile: Profile, builtins: [String: [String]]) {
+        self.profile = profile
+        self.builtins = builtins
+        self.builtinsHash = builtins.hashValue
+    }
+}
+
+/// The state of loading one top-level file: the file cache (shared by the whole run), the
+/// variables, the include chain and the diagnostics found.
+public final class CheckSession {
+    let cache: PolicyFileCache
+    let features: FeatureSet?
+    var variables = VariableTable() {
+        didSet {
+            expansions.removeAll(keepingCapacity: true)
+            digest = nil
+        }
+    }
+    var digest: (value: Int, usesBuiltins: Bool)?
+
+    var variablesState: (value: Int, usesBuiltins: Bool) {
+        if let d = digest { return d }
+        var h = Hasher()
+        for k in variables.values.keys.sorted() { h.combine(k); h.combine(variables.values[k]) }
+        for k in variables.booleans.keys.sorted() { h.combine(k); h.combine(variables.booleans[k]) }
+        let d = (h.finalize(), variables.values.values.contains { $0.contains(where: CheckSession.mentionsBuiltin) })
+        digest = d
+        return d
+    }
+
+    /// Changes whenever the variables do (a key of the memos).
+    var variablesDigest: Int { variablesState.value }
+    /// Whether a variable's value refers to a profile built-in.
+    var variablesUseBuiltins: Bool { variablesState.usesBuiltins }
+    /// Every include, in order (to know what a walk visited).
+    var includeLog: [String] = []
+    /// Rules read so far that use a profile built-in variable.
+    var builtinUses = 0
+    /// Expanded patterns, valid while the variables do not change.
+    var expansions: [String: String] = [:]
+    var includeStack: [String] = []
+    var diagnostics: [PolicyDiagnostic] = []
+    var filesRead: [String] = []
+    var profiles: [Profile] = []
+    var topNames: [String: Range<Int>] = [:]
+    private var syntaxReported: Set<String> = []
+
+    init(cache: PolicyFileCache, features: FeatureSet?) {
+        self.cache = cache
+        self.features = features
+    }
+
+    func report(_ id: DiagnosticID, _ message: String, _ range: Range<Int>, in r: ParseResult, notes: [String] = [], severity: Severity = .error) {
+        diagnostics.append(PolicyDiagnostic(diagnostic: Diagnostic(id, severity, message, range: range, notes: notes), source: r.source))
+    }
+
+    /// Reports a file's syntax diagnostics once per session.
+    func adoptSyntax(_ r: ParseResult) {
+        guard syntaxReported.insert(r.source.path).inserted else { return }
+        filesRead.append(r.source.path)
+        for d in r.diagnostics { diagnostics.append(PolicyDiagnostic(diagnostic: d, source: r.source)) }
+    }
+
+    // MARK: walking statements
+
+    /// Walks the statements of a block or file. `frame` is nil in the preamble (outside any
+    /// profile).
+    func walk(_ items: [SyntaxNode], in r: ParseResult, frame: ProfileFrame?, qualifiers: RuleQualifiers) {
+        for item in items {
+            switch item.kind {
+            case .include:
+                include(item, in: r, frame: frame, qualifiers: qualifiers)
+            case .abi:
+                checkAbi(item, in: r)
+            case .alias:
+                if frame != nil { report(.misplaced, "alias rules are only allowed outside profiles", item.textRange, in: r) }
+            case .variableAssignment, .booleanAssignment:
+                if frame != nil, let a = AssignmentSyntax(item), !CheckSession.isPlainVariableName(r.text(a.nameToken)) {
+                    continue
+                } else if frame != nil {
+                    report(.misplaced, "variables can only be defined outside profiles", item.textRange, in: r)
+                } else {
+                    assign(item, in: r)
+                }
+            case .conditional:
+                if let block = evaluateConditional(item, in: r) {
+                    walk(BlockSyntax.items(block), in: r, frame: frame, qualifiers: qualifiers)
+                }
+            case .profile, .hat:
+                loadProfile(item, in: r, parent: frame)
+            case .qualifierBlock:
+                guard let frame else {
+                    report(.misplaced, "qualifier blocks are only allowed inside profiles", item.textRange, in: r)
+                    continue
+                }
+                guard let q = parseQualifiers(item.firstChild(.qualifiers), in: r, family: nil) else { continue }
+                if let block = item.firstChild(.block) {
+                    walk(BlockSyntax.items(block), in: r, frame: frame, qualifiers: q.merged(into: qualifiers))
+                }
+            case .error, .sourceFile, .block:
+                continue
+            default:
+                guard item.kind.isRule else { continue }
+                guard let frame else {
+                    report(.misplaced, "rules are only allowed inside a profile", item.textRange, in: r)
+                    continue
+                }
+                loadRule(item, in: r, frame: frame, outer: qualifiers)
+            }
+        }
+    }
+
+    /// `@{NAME}`, `@NAME`, `${NAME}`, `$NAME`.
+    static func isPlainVariableName(_ s: String) -> Bool {
+        var v = Substring(s)
+        guard v.hasPrefix("@") || v.hasPrefix("$") else { return false }
+        v = v.dropFirst()
+        if v.hasPrefix("{") { guard v.hasSuffix("}") else { return false }; v = v.dropFirst().dropLast() }
+        return !v.isEmpty && v.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+    }
+
+    // MARK: includes
+
+    func include(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame?, qualifiers: RuleQualifiers) {
+        guard let inc = IncludeSyntax(node), let nameTok = inc.nameToken else { return }
+        var name = inc.name(in: r)
+        let ifExists = inc.isIfExists(in: r)
+        if inc.form == .magic, name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") {
+            name = String(name.dropFirst().dropLast())
+        }
+        if name.allSatisfy({ $0 == " " || $0 == "\t" }) || name.utf8.contains(UInt8(ascii: "\"")) {
+            report(.badInclude, "invalid include name '\(r.text(nameTok))'", nameTok.textRange, in: r)
+            return
+        }
+        switch cache.resolve(name, form: inc.form, from: r.source.path) {
+        case .missing:
+            if !ifExists {
+                report(.includeNotFound, "include '\(name)' not found", nameTok.textRange, in: r,
+                       notes: ["searched: " + cache.searchPath.candidates(for: name, form: inc.form, from: r.source.path).joined(separator: ", ")])
+            }
+        case .file(let path):
+            includeFile(path, node: nameTok, in: r, frame: frame, qualifiers: qualifiers)
+        case .folder(_, let files):
+            for f in files { includeFile(f, node: nameTok, in: r, frame: frame, qualifiers: qualifiers) }
+        }
+    }
+
+    private func includeFile(_ path: String, node: Token, in r: ParseResult, frame: ProfileFrame?, qualifiers: RuleQualifiers) {
+        includeLog.append(path)
+        if includeStack.contains(path) {
+            let chain = includeStack + [path]
+            report(.includeCycle, "include cycle: '\(path)' is already being included; skipped", node.textRange, in: r,
+                   notes: ["include chain: " + chain.joined(separator: " -> ")], severity: .warning)
+            return
+        }
+        switch cache.load(path) {
+        case .failure(let e):
+            report(.includeUnreadable, e.message, node.textRange, in: r)
+        case .success(let sub):
+            adoptSyntax(sub)
+            if let frame {
+                includeInProfile(sub, path: path, frame: frame, qualifiers: qualifiers)
+                return
+            }
+            includeInPreamble(sub, path: path)
+        }
+    }
+
+    func checkAbi(_ node: SyntaxNode, in r: ParseResult) {
+        guard let t = node.childTokens.dropFirst().first, t.kind != .comma else { return }
+        let v = r.value(t)
+        let trimmed = v.filter { $0 != " " && $0 != "\t" }
+        let inner = v.count >= 2 && v.hasPrefix("\"") && v.hasSuffix("\"") ? String(v.dropFirst().dropLast()) : v
+        if trimmed.isEmpty || inner.isEmpty || t.kind == .angleName && inner.contains("\"") || t.kind == .word && v.hasPrefix("<") {
+            report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r)
+        }
+    }
+
+    // MARK: variables
+
+    func assign(_ node: SyntaxNode, in r: ParseResult) {
+        guard let a = AssignmentSyntax(node) else { return }
+        let name = a.name(in: r)
+        let op = r.text(a.operatorToken)
+        for t in a.valueTokens {
+            if t.kind == .comma {
+                report(.variableBadValue, "a variable's values are separated by spaces, not ','", t.textRange, in: r)
+                return
+            }
+            let raw = r.text(t)
+            if t.kind == .string, raw.count < 2 || !raw.hasSuffix("\"") {
+                report(.variableBadValue, "unterminated quoted value", t.textRange, in: r)
+                return
+            }
+            if t.kind == .word, raw.utf8.contains(UInt8(ascii: "!")) {
+                report(.variableBadValue, "invalid character '!' in a variable's value", t.textRange, in: r)
+                return
+            }
+            if t.kind == .word, raw.utf8.contains(UInt8(ascii: "\"")) {
+                report(.variableBadValue, "stray '\"' in a variable's value", t.textRange, in: r)
+                return
+            }
+            if t.kind == .word, r.text(t).hasSuffix(",") {
+                report(.variableBadValue, "a variable's values are separated by spaces, not ','", t.textRange, in: r)
+                return
+            }
+        }
+        let values = a.values(in: r)
+        let err: VariableTable.AssignError?
+        if node.kind == .booleanAssignment {
+            err = values.count == 1 ? variables.assignBoolean(name, op: op, value: values[0]) : .badBoolean
+        } else {
+            err = variables.assign(name, op: op, values: values)
+        }
+        switch err {
+        case nil: break
+        case .redefined: report(.variableRedefined, "'\(r.text(a.nameToken))' is already defined", a.nameToken.textRange, in: r)
+        case .appendToUndefined: report(.variableAppendUndefined, "'+=' to '\(r.text(a.nameToken))', which is not defined", a.nameToken.textRange, in: r)
+        case .badName: report(.variableBadName, "invalid variable name '\(r.text(a.nameToken))'", a.nameToken.textRange, in: r)
+        case .badBoolean: report(.booleanBadValue, "a boolean is true or false", node.textRange, in: r)
+        }
+    }
+}

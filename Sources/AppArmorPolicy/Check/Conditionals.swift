@@ -1,0 +1,113 @@
+import AppArmorSyntax
+
+/// `if EXPR { } else if EXPR { } else { }`: evaluated with the variables defined so far.
+extension CheckSession {
+    /// The block whose condition holds (nil when none does, or on an error).
+    func evaluateConditional(_ node: SyntaxNode, in r: ParseResult) -> SyntaxNode? {
+        var chosen: SyntaxNode?
+        var clauses: [(expr: SyntaxNode?, block: SyntaxNode?)] = []
+        clauses.append((node.childNodes.first { $0.kind != .block && $0.kind != .elseClause && $0.kind != .error }, node.firstChild(.block)))
+        for e in node.childNodes(.elseClause) {
+            clauses.append((e.childNodes.first { $0.kind != .block && $0.kind != .error }, e.firstChild(.block)))
+        }
+        for (i, c) in clauses.enumerated() {
+            let isPlainElse = i > 0 && c.expr == nil
+            if isPlainElse {
+                if chosen == nil { chosen = c.block }
+                continue
+            }
+            guard let expr = c.expr, let value = evaluate(expr, in: r) else { return nil }
+            if value, chosen == nil { chosen = c.block }
+        }
+        return chosen
+    }
+
+    /// The truth of an expression; nil after reporting an error.
+    func evaluate(_ e: SyntaxNode, in r: ParseResult) -> Bool? {
+        switch e.kind {
+        case .parenExpr:
+            guard let inner = e.childNodes.first else { return nil }
+            return evaluate(inner, in: r)
+        case .notExpr:
+            guard let inner = e.childNodes.first, let v = evaluate(inner, in: r) else { return nil }
+            return !v
+        case .andExpr, .orExpr:
+            let parts = e.childNodes
+            guard parts.count == 2, let a = evaluate(parts[0], in: r), let b = evaluate(parts[1], in: r) else { return nil }
+            return e.kind == .andExpr ? a && b : a || b
+        case .definedExpr:
+            guard let t = e.childTokens.dropFirst().first else { return nil }
+            let text = r.text(t)
+            guard text.hasPrefix("@") || text.hasPrefix("$") else {
+                report(.conditionBad, "'defined' takes a variable", t.textRange, in: r)
+                return nil
+            }
+            let name = VariableName.strip(text)
+            return text.hasPrefix("$") ? variables.booleans[name] != nil : variables.values[name] != nil
+        case .operand:
+            guard let t = e.firstToken else { return nil }
+            let text = r.text(t)
+            if text == "true" || text == "false" { return text == "true" }
+            guard text.hasPrefix("$") else {
+                report(.conditionBad, "a condition needs a boolean variable ($NAME), not '\(text)'", t.textRange, in: r)
+                return nil
+            }
+            let name = VariableName.strip(text)
+            guard let v = variables.booleans[name] else {
+                report(.conditionBad, "boolean '\(text)' is not defined", t.textRange, in: r)
+                return nil
+            }
+            return v
+        case .comparisonExpr:
+            return compare(e, in: r)
+        default:
+            report(.conditionBad, "invalid condition", e.textRange, in: r)
+            return nil
+        }
+    }
+
+    private func operandValues(_ n: SyntaxNode, in r: ParseResult) -> [String]? {
+        guard let t = n.firstToken else { return nil }
+        let expander = VariableExpander(table: variables)
+        do {
+            return try expander.expandAll(r.value(t)).filter { !$0.isEmpty }
+        } catch let err {
+            report(.variableUndefined, err.description, t.textRange, in: r)
+            return nil
+        }
+    }
+
+    private func compare(_ e: SyntaxNode, in r: ParseResult) -> Bool? {
+        let sides = e.childNodes
+        guard sides.count == 2, let opTok = e.childTokens.first else { return nil }
+        let op = r.text(opTok)
+        guard let a = operandValues(sides[0], in: r), let b = operandValues(sides[1], in: r) else { return nil }
+        switch op {
+        case "==": return Set(a) == Set(b)
+        case "!=": return Set(a) != Set(b)
+        case "in": return Set(a).isSubset(of: Set(b))
+        default:
+            let na = a.count == 1 ? Int(a[0]) : nil
+            let nb = b.count == 1 ? Int(b[0]) : nil
+            if (na == nil) != (nb == nil) {
+                report(.conditionBad, "'\(op)' compares two numbers or two sets of strings, not a number with a string", e.textRange, in: r)
+                return nil
+            }
+            if let x = na, let y = nb {
+                switch op {
+                case ">": return x > y
+                case ">=": return x >= y
+                case "<": return x < y
+                default: return x <= y
+                }
+            }
+            let sa = Set(a), sb = Set(b)
+            switch op {
+            case ">": return sa.isStrictSuperset(of: sb)
+            case ">=": return sa.isSuperset(of: sb)
+            case "<": return sa.isStrictSubset(of: sb)
+            default: return sa.isSubset(of: sb)
+            }
+        }
+    }
+}

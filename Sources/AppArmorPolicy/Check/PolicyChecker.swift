@@ -1,0 +1,71 @@
+import AppArmorSyntax
+
+/// Options for loading and checking policy.
+public struct CheckOptions: Sendable {
+    public var searchPath: IncludeSearchPath
+    /// The kernel feature ABI to check against, when given.
+    public var features: FeatureSet?
+
+    public init(searchPath: IncludeSearchPath = IncludeSearchPath(), features: FeatureSet? = nil) {
+        self.searchPath = searchPath
+        self.features = features
+    }
+}
+
+/// The outcome of loading one profile file.
+public struct CheckReport: Sendable {
+    public let path: String
+    /// Every diagnostic, in the order found (syntax first for each file).
+    public let diagnostics: [PolicyDiagnostic]
+    /// The loaded policy: profiles with includes resolved and variables expanded.
+    public let policy: LoadedPolicy
+
+    public var errors: [PolicyDiagnostic] { diagnostics.filter(\.isError) }
+    public var passed: Bool { !diagnostics.contains(where: \.isError) }
+}
+
+/// Loads profile files as apparmor_parser does: includes resolved (each file parsed once per
+/// checker), variables and conditionals evaluated, every rule typed and validated. An error in
+/// one file is reported for that file only; other files load on.
+public final class PolicyChecker {
+    public let options: CheckOptions
+    public let cache: PolicyFileCache
+
+    public init(options: CheckOptions = CheckOptions()) {
+        self.options = options
+        self.cache = PolicyFileCache(searchPath: options.searchPath)
+    }
+
+    /// Loads and checks a file from disk.
+    public func check(path: String) -> CheckReport {
+        switch cache.load(path) {
+        case .success(let r):
+            return check(r)
+        case .failure(let e):
+            let src = SourceFile(path: path, bytes: [])
+            let d = Diagnostic(.includeUnreadable, .error, e.message, range: 0..<0)
+            return CheckReport(path: path, diagnostics: [PolicyDiagnostic(diagnostic: d, source: src)],
+                               policy: LoadedPolicy(path: path, profiles: [], variables: VariableTable(), filesRead: []))
+        }
+    }
+
+    /// Checks bytes given directly (standard input, tests) under a name.
+    public func check(path: String, bytes: [UInt8]) -> CheckReport {
+        check(cache.add(path: path, bytes: bytes))
+    }
+
+    /// Syntax only: the parser's diagnostics.
+    public static func checkSyntax(_ r: ParseResult) -> [PolicyDiagnostic] {
+        r.diagnostics.map { PolicyDiagnostic(diagnostic: $0, source: r.source) }
+    }
+
+    func check(_ r: ParseResult) -> CheckReport {
+        let session = CheckSession(cache: cache, features: options.features)
+        session.adoptSyntax(r)
+        session.includeStack = [r.source.path]
+        session.walk(r.root.childNodes, in: r, frame: nil, qualifiers: RuleQualifiers())
+        let policy = LoadedPolicy(path: r.source.path, profiles: session.profiles, variables: session.variables,
+                                  filesRead: session.filesRead)
+        return CheckReport(path: r.source.path, diagnostics: session.diagnostics, policy: policy)
+    }
+}

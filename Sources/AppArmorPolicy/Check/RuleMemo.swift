@@ -1,0 +1,213 @@
+import AppArmorSyntax
+
+/// What reading one rule produced: its diagnostics, typed rule and the entries it added to its
+/// profile's exec and change_profile lists.
+struct RuleMemo {
+    let diagnostics: [PolicyDiagnostic]
+    let rule: PolicyRule?
+    let execEntries: [ExecEntry]
+    let changeProfiles: [ChangeProfileEntry]
+}
+
+/// A rule read in the same circumstances gives the same result: same node (of a file parsed
+/// once), same variables, same enclosing qualifiers, same profile built-ins when it uses them.
+/// Abstractions included by every profile of a tree are therefore read once per run.
+struct RuleMemoKey: Hashable {
+    let node: ObjectIdentifier
+    let variables: Int
+    let outer: RuleQualifiers
+    let builtins: Int
+}
+
+extension CheckSession {
+    func loadRule(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame, outer: RuleQualifiers) {
+        let usesBuiltins = CheckSession.mentionsVariable(r.source.bytes, node.textRange)
+            && (variablesUseBuiltins || CheckSession.mentionsBuiltin(r.source.bytes, node.textRange))
+        let key = RuleMemoKey(node: ObjectIdentifier(node), variables: variablesDigest, outer: outer,
+                              builtins: usesBuiltins ? frame.builtinsHash : 0)
+        if usesBuiltins { builtinUses += 1 }
+        if let memo = cache.ruleMemo[key] {
+            diagnostics += memo.diagnostics
+            if let rule = memo.rule { frame.profile.rules.append(rule) }
+            frame.execRules += memo.execEntries
+            frame.changeProfiles += memo.changeProfiles
+            return
+        }
+        let (d0, r0, e0, c0) = (diagnostics.count, frame.profile.rules.count, frame.execRules.count, frame.changeProfiles.count)
+        readRule(node, in: r, frame: frame, outer: outer)
+        cache.ruleMemo[key] = RuleMemo(
+            diagnostics: Array(diagnostics[d0...]),
+            rule: frame.profile.rules.count > r0 ? frame.profile.rules.last : nil,
+            execEntries: Array(frame.execRules[e0...]),
+            changeProfiles: Array(frame.changeProfiles[c0...]))
+    }
+
+    static func mentionsBuiltin(_ s: String) -> Bool {
+        VariableExpander.pieces(s).contains { !$0.literal && ($0.text == "profile_name" || $0.text == "exec_path" || $0.text == "attach_path") }
+    }
+
+    static let builtinRefs: [[UInt8]] = ["@{profile_name}", "@{exec_path}", "@{attach_path}"].map { Array($0.utf8) }
+
+    /// Whether the bytes refer to a profile built-in variable.
+    static func mentionsBuiltin(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        while i + 1 < range.upperBound {
+            if bytes[i] == UInt8(ascii: "@"), bytes[i + 1] == UInt8(ascii: "{") {
+                for ref in builtinRefs where i + ref.count <= range.upperBound && bytes[i..<(i + ref.count)].elementsEqual(ref) {
+                    return true
+                }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    static func mentionsVariable(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        var prev: UInt8 = 0
+        for i in range {
+            let c = bytes[i]
+            if prev == UInt8(ascii: "@"), c == UInt8(ascii: "{") { return true }
+            prev = c
+        }
+        return false
+    }
+}
+
+/// What walking an include inside a profile produced, to replay it in the next profile that
+/// includes the same file in the same circumstances.
+struct IncludeMemo {
+    let diagnostics: [PolicyDiagnostic]
+    let rules: [PolicyRule]
+    let execEntries: [ExecEntry]
+    let changeProfiles: [ChangeProfileEntry]
+    let children: [Profile]
+    let childNames: [(String, Range<Int>)]
+    let usedBuiltins: Bool
+    let builtins: [String: [String]]
+    /// Every file the walk included (a cycle through the current include chain would change it).
+    let visited: Set<String>
+    let variables: VariableSnapshot
+}
+
+struct IncludeMemoKey: Hashable {
+    let path: String
+    let outer: RuleQualifiers
+}
+
+/// The variables and booleans a walk could read, with their values when it ran.
+struct VariableSnapshot {
+    let values: [String: [String]?]
+    let booleans: [String: Bool?]
+
+    func matches(_ t: VariableTable) -> Bool {
+        values.allSatisfy { t.values[$0.key] == $0.value } && booleans.allSatisfy { t.booleans[$0.key] == $0.value }
+    }
+}
+
+extension CheckSession {
+    /// The variables the files could refer to (names in `@{}`, `$`, `${}`), closed over the
+    /// values of those variables, with their current values.
+    func snapshot(of files: [ParseResult]) -> VariableSnapshot {
+        var names = Set<String>()
+        var bools = Set<String>()
+        var pending: [String] = []
+        for f in files {
+            let b = f.source.bytes
+            var i = 0
+            while i + 1 < b.count {
+                if b[i] == UInt8(ascii: "@") || b[i] == UInt8(ascii: "$") {
+                    let isBool = b[i] == UInt8(ascii: "$")
+                    var j = i + 1
+                    let braced = b[j] == UInt8(ascii: "{")
+                    if braced { j += 1 }
+                    let start = j
+                    while j < b.count, (b[j] | 0x20) >= 0x61 && (b[j] | 0x20) <= 0x7A || b[j] >= 0x30 && b[j] <= 0x39 || b[j] == 0x5F { j += 1 }
+                    if j > start {
+                        let name = String(decoding: b[start..<j], as: UTF8.self)
+                        if isBool { bools.insert(name) } else if names.insert(name).inserted { pending.append(name) }
+                    }
+                    i = max(j, i + 1)
+                } else {
+                    i += 1
+                }
+            }
+        }
+        while let n = pending.popLast() {
+            for v in variables.values[n] ?? [] {
+                for ref in VariableExpander.references(v) where names.insert(ref).inserted { pending.append(ref) }
+            }
+        }
+        var values: [String: [String]?] = [:]
+        for n in names { values[n] = .some(variables.values[n]) }
+        var booleans: [String: Bool?] = [:]
+        for n in bools { booleans[n] = .some(variables.booleans[n]) }
+        return VariableSnapshot(values: values, booleans: booleans)
+    }
+
+    func includeInProfile(_ sub: ParseResult, path: String, frame: ProfileFrame, qualifiers: RuleQualifiers) {
+        let key = IncludeMemoKey(path: path, outer: qualifiers)
+        if let m = cache.includeMemo[key]?.first(where: {
+            (!$0.usedBuiltins || $0.builtins == frame.builtins) && !$0.visited.contains(where: includeStack.contains)
+                && $0.variables.matches(variables)
+        }) {
+            diagnostics += m.diagnostics
+            frame.profile.rules += m.rules
+            frame.execRules += m.execEntries
+            frame.changeProfiles += m.changeProfiles
+            frame.profile.children += m.children
+            for (k, v) in m.childNames where frame.childNames[k] == nil { frame.childNames[k] = v }
+            return
+        }
+        let (d0, r0, e0, c0, p0) = (diagnostics.count, frame.profile.rules.count, frame.execRules.count,
+                                    frame.changeProfiles.count, frame.profile.children.count)
+        let names0 = Set(frame.childNames.keys)
+        let b0 = builtinUses
+        let v0 = includeLog.count
+        includeStack.append(path)
+        walk(sub.root.childNodes, in: sub, frame: frame, qualifiers: qualifiers)
+        includeStack.removeLast()
+        let visited = Set(includeLog[v0...])
+        let files = [sub] + visited.compactMap { try? cache.load($0).get() }
+        let memo = IncludeMemo(
+            diagnostics: Array(diagnostics[d0...]), rules: Array(frame.profile.rules[r0...]),
+            execEntries: Array(frame.execRules[e0...]), changeProfiles: Array(frame.changeProfiles[c0...]),
+            children: Array(frame.profile.children[p0...]),
+            childNames: frame.childNames.filter { !names0.contains($0.key) }.map { ($0.key, $0.value) },
+            usedBuiltins: builtinUses > b0, builtins: frame.builtins, visited: visited, variables: snapshot(of: files))
+        cache.includeMemo[key, default: []].append(memo)
+    }
+}
+
+/// What walking an include outside any profile (tunables, mostly) did: the variables after it.
+struct PreambleMemo {
+    let before: VariableTable
+    let after: VariableTable
+    let diagnostics: [PolicyDiagnostic]
+    let visited: Set<String>
+    let digest: (value: Int, usesBuiltins: Bool)
+}
+
+extension CheckSession {
+    /// Includes in the preamble only define variables (and, rarely, profiles): the same file
+    /// with the same variables before gives the same variables after.
+    func includeInPreamble(_ sub: ParseResult, path: String) {
+        if let m = cache.preambleMemo[path]?.first(where: {
+            $0.before == variables && !$0.visited.contains(where: includeStack.contains)
+        }) {
+            variables = m.after
+            digest = m.digest
+            diagnostics += m.diagnostics
+            return
+        }
+        let before = variables
+        let (d0, p0, v0) = (diagnostics.count, profiles.count, includeLog.count)
+        includeStack.append(path)
+        walk(sub.root.childNodes, in: sub, frame: nil, qualifiers: RuleQualifiers())
+        includeStack.removeLast()
+        // A file that defines profiles is walked each time (its profiles belong to the includer).
+        guard profiles.count == p0 else { return }
+        cache.preambleMemo[path, default: []].append(PreambleMemo(
+            before: before, after: variables, diagnostics: Array(diagnostics[d0...]), visited: Set(includeLog[v0...]),
+            digest: variablesState))
+    }
+}

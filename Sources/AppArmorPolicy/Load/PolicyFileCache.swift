@@ -1,0 +1,196 @@
+import AppArmorSyntax
+import Foundation
+
+/// Where include names are looked up: `<magic>` names over the search path (`-I DIR`...,
+/// then the base folder); quoted or bare relative names against the current directory (as
+/// apparmor.d(5) says), then the base folder and the including file's folder; absolute names
+/// as they are.
+public struct IncludeSearchPath: Sendable {
+    public var includeDirs: [String]
+    public var base: String
+
+    public init(includeDirs: [String] = [], base: String = "/etc/apparmor.d") {
+        self.includeDirs = includeDirs
+        self.base = base
+    }
+
+    /// The candidate paths for an include name, in lookup order.
+    public func candidates(for name: String, form: IncludeSyntax.Form, from includer: String?) -> [String] {
+        if name.hasPrefix("/") { return [name] }
+        switch form {
+        case .magic:
+            return (includeDirs + [base]).map { join($0, name) }
+        case .quoted, .unquoted:
+            var out = [name, join(base, name)]
+            if let includer {
+                let dir = (includer as NSString).deletingLastPathComponent
+                out.append(join(dir.isEmpty ? "." : dir, name))
+            }
+            return out
+        }
+    }
+
+    private func join(_ dir: String, _ name: String) -> String {
+        dir.hasSuffix("/") ? dir + name : dir + "/" + name
+    }
+}
+
+/// What an include name resolved to.
+public enum ResolvedInclude: Sendable, Equatable {
+    case file(String)
+    /// A folder: its files, sorted, dot files and packaging leftovers skipped.
+    case folder(String, [String])
+    case missing
+}
+
+/// Parses each policy file once per run and remembers the result; resolves include names.
+/// Not thread-safe: one cache per loading thread.
+public final class PolicyFileCache {
+    public let searchPath: IncludeSearchPath
+    private var parsed: [String: ParseResult] = [:]
+    private var failed: [String: String] = [:]
+    /// Work shared by every file of a run: AARE checks and pattern intersections.
+    var aareErrors: [String: AAREError?] = [:]
+    var ruleMemo: [RuleMemoKey: RuleMemo] = [:]
+    var includeMemo: [IncludeMemoKey: [IncludeMemo]] = [:]
+    var preambleMemo: [String: [PreambleMemo]] = [:]
+
+    func validateAARE(_ p: String) -> AAREError? {
+        if let e = aareErrors[p] { return e }
+        let e = AAREPattern.validate(p)
+        aareErrors[p] = e
+        return e
+    }
+
+    private var patternIDs: [String: Int] = [:]
+    private var patternInfo: [PatternShape] = []
+    private var patternDFAs: [LazyDFA?] = []
+    private var pairs: [Int: Bool] = [:]
+
+    /// What tells two patterns apart cheaply: literal prefix and suffix, `/` count range.
+    struct PatternShape {
+        let pattern: AAREPattern?
+        let prefix: [UInt8]
+        let suffix: [UInt8]
+        let slashes: (Int, Int?)
+
+        func mayIntersect(_ o: PatternShape) -> Bool {
+            if let h = slashes.1, h < o.slashes.0 { return false }
+            if let h = o.slashes.1, h < slashes.0 { return false }
+            let n = min(prefix.count, o.prefix.count)
+            if !prefix[..<n].elementsEqual(o.prefix[..<n]) { return false }
+            let m = min(suffix.count, o.suffix.count)
+            return suffix.suffix(m).elementsEqual(o.suffix.suffix(m))
+        }
+    }
+
+    /// A small integer for a pattern text, the same for the whole run.
+    func patternID(_ p: String) -> Int {
+        if let id = patternIDs[p] { return id }
+        let id = patternInfo.count
+        let pattern = try? AAREPattern(p)
+        let root = pattern?.root ?? .sequence([])
+        patternInfo.append(PatternShape(pattern: pattern, prefix: AAREMatcher.literalEdge(root, fromStart: true),
+                                        suffix: AAREMatcher.literalEdge(root, fromStart: false), slashes: AAREMatcher.slashes(root)))
+        patternDFAs.append(nil)
+        patternIDs[p] = id
+        return id
+    }
+
+    private func dfa(_ id: Int) -> LazyDFA? {
+        if let d = patternDFAs[id] { return d }
+        guard let p = patternInfo[id].pattern else { return nil }
+        let d = LazyDFA(AAREMatcher(p))
+        patternDFAs[id] = d
+        return d
+    }
+
+    /// Whether two interned patterns overlap, remembered for the run.
+    func intersects(_ a: Int, _ b: Int) -> Bool {
+        guard patternInfo[a].mayIntersect(patternInfo[b]) else { return false }
+        let key = a < b ? a << 32 | b : b << 32 | a
+        if let v = pairs[key] { return v }
+        guard let ma = dfa(a), let mb = dfa(b) else { return false }
+        let v = ma.intersects(mb)
+        pairs[key] = v
+        return v
+    }
+
+    public init(searchPath: IncludeSearchPath) {
+        self.searchPath = searchPath
+    }
+
+    /// How many distinct files were read.
+    public var filesRead: Int { parsed.count }
+
+    /// The parsed file, or an error message when it cannot be read.
+    public func load(_ path: String) -> Result<ParseResult, PolicyLoadError> {
+        if let r = parsed[path] { return .success(r) }
+        if let f = failed[path] { return .failure(PolicyLoadError(message: f)) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let msg = "cannot read '\(path)'"
+            failed[path] = msg
+            return .failure(PolicyLoadError(message: msg))
+        }
+        let r = Parser.parse(path: path, bytes: [UInt8](data))
+        parsed[path] = r
+        return .success(r)
+    }
+
+    /// Parses bytes given directly (standard input, tests) under a name.
+    public func add(path: String, bytes: [UInt8]) -> ParseResult {
+        let r = Parser.parse(path: path, bytes: bytes)
+        parsed[path] = r
+        return r
+    }
+
+    private var resolved: [String: ResolvedInclude] = [:]
+
+    public func resolve(_ name: String, form: IncludeSyntax.Form, from includer: String?) -> ResolvedInclude {
+        let formTag = form == .magic ? "m" : form == .quoted ? "q" : "u"
+        let key = formTag + "\u{0}" + name + "\u{0}" + (form == .magic || name.hasPrefix("/") ? "" : includer ?? "")
+        if let hit = resolved[key] { return hit }
+        let r = resolveUncached(name, form: form, from: includer)
+        resolved[key] = r
+        return r
+    }
+
+    private func resolveUncached(_ name: String, form: IncludeSyntax.Form, from includer: String?) -> ResolvedInclude {
+        let fm = FileManager.default
+        for cand in searchPath.candidates(for: name, form: form, from: includer) {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: cand, isDirectory: &isDir) else { continue }
+            if isDir.boolValue {
+                return .folder(cand, PolicyFileCache.folderFiles(cand))
+            }
+            return .file(cand)
+        }
+        return .missing
+    }
+
+    /// The regular files of a folder, sorted, without dot files and packaging leftovers.
+    public static func folderFiles(_ dir: String) -> [String] {
+        let fm = FileManager.default
+        let names = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+        let prefix = dir.hasSuffix("/") ? dir : dir + "/"
+        return names.compactMap { name in
+            guard !isSkippable(name) else { return nil }
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: prefix + name, isDirectory: &isDir), !isDir.boolValue else { return nil }
+            return prefix + name
+        }
+    }
+
+    /// Dot files, editor backups and package-manager leftovers, which apparmor_parser skips.
+    public static func isSkippable(_ name: String) -> Bool {
+        if name.hasPrefix(".") || name.hasSuffix("~") { return true }
+        let suffixes = [".dpkg-new", ".dpkg-old", ".dpkg-dist", ".dpkg-bak", ".dpkg-remove", ".pacsave",
+                        ".pacnew", ".rpmnew", ".rpmsave", ".orig", ".rej", ".swp"]
+        return suffixes.contains { name.hasSuffix($0) }
+    }
+}
+
+public struct PolicyLoadError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

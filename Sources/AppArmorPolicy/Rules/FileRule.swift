@@ -1,0 +1,235 @@
+import AppArmorSyntax
+
+/// How an exec permission transitions: `ix`, `px`/`Px`, `cx`/`Cx`, `ux`/`Ux`, with an optional
+/// fallback (`pix`, `Cux`...) and target (`-> name`). Upper case means the environment is
+/// scrubbed ("safe"); `safe`/`unsafe` before a rule set it explicitly.
+public struct ExecMode: Sendable, Hashable, CustomStringConvertible {
+    /// `i`, `u`, `p`, `c`, or `x` for a bare `x` (deny rules only).
+    public var kind: Character
+    public var safe: Bool
+    /// `i` or `u` fallback of `p`/`c` modes.
+    public var fallback: Character?
+    public var fallbackSafe: Bool
+    public var target: String?
+
+    public var description: String {
+        var s = ""
+        if kind != "x" { s.append(safe ? Character(kind.uppercased()) : kind) }
+        if let f = fallback { s.append(fallbackSafe && f == "u" ? "U" : f) }
+        s += "x"
+        if let t = target { s += " -> \(t)" }
+        return s
+    }
+}
+
+/// File permissions of a file rule.
+public struct FilePermissions: Sendable, Hashable {
+    public var read = false, write = false, append = false, link = false, lock = false, mmap = false
+    public var exec: ExecMode?
+
+    /// Whether these permissions include all of `other`'s.
+    public func includes(_ o: FilePermissions) -> Bool {
+        (read || !o.read) && (write || !o.write) && (append || write || !o.append) && (link || !o.link)
+            && (lock || !o.lock) && (mmap || !o.mmap) && (o.exec == nil || exec == o.exec)
+    }
+}
+
+/// `[qualifiers] [file] PATH PERMS [-> TARGET],` or `PERMS PATH`, or a bare `file,`.
+public struct FileRule: Sendable {
+    /// The path pattern with variables expanded; nil for a bare `file,`.
+    public var path: String?
+    public var permissions: FilePermissions
+}
+
+/// `[owner] link [subset] PATH -> TARGET,`
+public struct LinkRule: Sendable {
+    public var subset: Bool
+    public var path: String
+    public var target: String
+}
+
+/// One exec rule of a profile, kept to find conflicting modes on the same path.
+struct ExecEntry {
+    let pattern: String
+    let literal: Bool
+    let mode: ExecMode
+    let priority: Int
+    let range: Range<Int>
+    let result: ParseResult
+}
+
+enum FileRuleReader {
+    static func isPathLike(_ s: String) -> Bool {
+        s.hasPrefix("/") || s.hasPrefix("@{") || s.hasPrefix("{") || s.hasPrefix("*")
+    }
+
+    /// Parses a permission string; nil (after reporting) when invalid.
+    static func permissions(_ s: String, _ scope: RuleScope, _ range: Range<Int>) -> FilePermissions? {
+        var p = FilePermissions()
+        let c = Array(s)
+        var i = 0
+        func fail(_ msg: String) -> FilePermissions? {
+            scope.error(.badPermission, msg, range)
+            return nil
+        }
+        while i < c.count {
+            var ch = c[i]
+            if ch == "R" || ch == "W" || ch == "M" || ch == "X" { ch = Character(ch.lowercased()) }
+            switch ch {
+            case "r": p.read = true
+            case "w": p.write = true
+            case "a": p.append = true
+            case "l": p.link = true
+            case "k": p.lock = true
+            case "m": p.mmap = true
+            case "i", "u", "U", "p", "P", "c", "C", "x":
+                var mode = ExecMode(kind: "x", safe: false, fallback: nil, fallbackSafe: false, target: nil)
+                var j = i
+                if ch != "x" {
+                    mode.kind = Character(ch.lowercased())
+                    mode.safe = ch.isUppercase
+                    j += 1
+                    if (ch == "p" || ch == "P" || ch == "c" || ch == "C"), j < c.count, "iIuU".contains(c[j]) {
+                        mode.fallback = Character(c[j].lowercased())
+                        mode.fallbackSafe = c[j] == "U"
+                        j += 1
+                    }
+                    if ch == "I" { return fail("invalid exec mode in '\(s)'") }
+                }
+                guard j < c.count, c[j] == "x" || c[j] == "X" else { return fail("invalid exec mode in '\(s)': expected 'x' after '\(ch)'") }
+                if let prev = p.exec, prev != mode { return fail("more than one exec mode in '\(s)'") }
+                p.exec = mode
+                i = j
+            default:
+                return fail("invalid file permission '\(ch)' in '\(s)'")
+            }
+            i += 1
+        }
+        if p.write && p.append { return fail("'w' and 'a' conflict in '\(s)'") }
+        return p
+    }
+
+    static func read(_ scope: RuleScope, frame: ProfileFrame) -> RuleDetail? {
+        var elements = scope.elements
+        var safety: Bool?
+        if case .word(let w, _) = elements.first, w == "safe" || w == "unsafe" {
+            safety = w == "safe"
+            elements.removeFirst()
+        }
+        var target: (String?, Range<Int>)?
+        if case .arrow(let t, let n) = elements.last {
+            target = (t, n.textRange)
+            elements.removeLast()
+        }
+        if elements.isEmpty, scope.keyword != nil, target == nil, safety == nil {
+            return .file(FileRule(path: nil, permissions: FilePermissions()))
+        }
+        guard elements.count == 2, case .word(let a, let ta) = elements[0], case .word(let b, let tb) = elements[1] else {
+            let r = elements.count > 2 ? elements[2].range : scope.ruleRange
+            scope.error(.unexpectedElement, "a file rule is a path and permissions", r)
+            return nil
+        }
+        let pathFirst = ta.kind == .string || isPathLike(a)
+        let (pathText, pathTok, permText, permTok) = pathFirst ? (a, ta, b, tb) : (b, tb, a, ta)
+        if !pathFirst, !(tb.kind == .string || isPathLike(b)) {
+            scope.error(.unexpectedElement, "expected a path in the file rule", tb.textRange)
+            return nil
+        }
+        guard var perms = permissions(permText, scope, permTok.textRange) else { return nil }
+        guard let path = scope.checkAARE(pathText, pathTok.textRange) else { return nil }
+        if !(path.hasPrefix("/") || path.hasPrefix("{") || path.hasPrefix("*")) {
+            scope.error(.badAARE, "a file rule's path must be absolute: '\(pathText)'", pathTok.textRange)
+            return nil
+        }
+        if let safety {
+            guard perms.exec != nil else {
+                scope.error(.execModeBad, "'\(safety ? "safe" : "unsafe")' needs an exec permission", scope.ruleRange)
+                return nil
+            }
+            perms.exec!.safe = safety
+        }
+        if var mode = perms.exec {
+            if mode.kind == "x", !scope.qualifiers.deny {
+                scope.error(.execModeBad, "'x' needs an exec mode (ix, px, cx, ux...) unless the rule denies", permTok.textRange)
+                return nil
+            }
+            if let (t, r) = target, perms.link, pathFirst {
+                // Deprecated form: the target belongs to the link permission.
+                if let t, scope.checkAARE(t, r) == nil { return nil }
+            } else if let (t, r) = target {
+                if perms.link, !pathFirst {
+                    scope.error(.execModeBad, "a file rule with 'l' before the path cannot name an exec target", r)
+                    return nil
+                }
+                guard mode.kind == "p" || mode.kind == "c" else {
+                    scope.error(.execModeBad, "only px and cx modes take a target", r)
+                    return nil
+                }
+                guard let t, let e = scope.expand(t, r) else { return nil }
+                mode.target = e
+                perms.exec = mode
+            }
+            if !scope.qualifiers.deny {
+                let literal = (try? AAREPattern(path))?.isLiteral ?? false
+                frame.execRules.append(ExecEntry(pattern: path, literal: literal, mode: mode, priority: scope.qualifiers.priority ?? 0, range: scope.ruleRange, result: scope.result))
+            }
+        } else if let (t, r) = target {
+            guard perms.link else {
+                scope.error(.execModeBad, "'->' needs an exec permission (px, cx) or 'l'", r)
+                return nil
+            }
+            if let t, scope.checkAARE(t, r) == nil { return nil }
+        }
+        return .file(FileRule(path: path, permissions: perms))
+    }
+
+    static func readLink(_ scope: RuleScope) -> RuleDetail? {
+        var elements = scope.elements
+        var subset = false
+        if case .word("subset", _) = elements.first {
+            subset = true
+            elements.removeFirst()
+        }
+        guard elements.count == 2, case .word(let p, let tp) = elements[0], case .arrow(let t, let n) = elements[1], let t else {
+            scope.error(.unexpectedElement, "a link rule is: link [subset] PATH -> TARGET", scope.ruleRange)
+            return nil
+        }
+        guard let path = scope.checkAARE(p, tp.textRange), let target = scope.checkAARE(t, n.textRange) else { return nil }
+        return .link(LinkRule(subset: subset, path: path, target: target))
+    }
+}
+
+extension CheckSession {
+    /// Exec rules whose paths overlap must agree on the mode; literal paths override globs, and
+    /// a higher priority overrides a lower one.
+    func checkExecConflicts(_ frame: ProfileFrame) {
+        let rules = frame.execRules
+        guard rules.count > 1 else { return }
+        // Plain integers for the quadratic loop: pattern ids (interned for the run), mode ids.
+        var modeIDs: [ExecMode: Int] = [:]
+        var seen = Set<[Int]>()
+        var keep: [(index: Int, pattern: Int, mode: Int, literal: Bool, priority: Int)] = []
+        for (i, r) in rules.enumerated() {
+            let p = cache.patternID(r.pattern)
+            let m: Int
+            if let id = modeIDs[r.mode] { m = id } else { m = modeIDs.count; modeIDs[r.mode] = m }
+            // The same rule reached twice (an abstraction included by two others) adds nothing.
+            guard seen.insert([p, m, r.priority]).inserted else { continue }
+            keep.append((i, p, m, r.literal, r.priority))
+        }
+        guard modeIDs.count > 1 else { return }
+        for a in 1..<keep.count {
+            let x = keep[a]
+            for b in 0..<a {
+                let y = keep[b]
+                guard x.mode != y.mode, x.literal == y.literal, x.priority == y.priority else { continue }
+                if x.pattern == y.pattern || cache.intersects(x.pattern, y.pattern) {
+                    let (ri, rj) = (rules[x.index], rules[y.index])
+                    report(.execConflict, "conflicting exec modes: \(ri.mode) here, \(rj.mode) for an overlapping path",
+                           ri.range, in: ri.result)
+                    return
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+/// Policy variables (`@{NAME}`) and booleans (`${NAME}`), with apparmor_parser's assignment
+/// rules: `=` defines once, `?=` defines unless already defined, `:=` overrides, `+=` appends to
+/// a defined variable. Values are kept as written and expanded when used, so a variable may
+/// refer to one defined later in the file.
+public struct VariableTable: Sendable, Equatable {
+    public private(set) var values: [String: [String]] = [:]
+    public private(set) var booleans: [String: Bool] = [:]
+
+    public init() {}
+
+    public enum AssignError: Error, Equatable, Sendable {
+        case redefined, appendToUndefined, badName, badBoolean
+    }
+
+    /// Whether a name is valid: a letter, then letters, digits and `_`.
+    public static func isValidName(_ name: String) -> Bool {
+        guard let f = name.utf8.first, (f | 0x20) >= 0x61 && (f | 0x20) <= 0x7A else { return false }
+        return name.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F }
+    }
+
+    public mutating func assign(_ name: String, op: String, values new: [String]) -> AssignError? {
+        guard VariableTable.isValidName(name) else { return .badName }
+        switch op {
+        case "+=":
+            guard values[name] != nil else { return .appendToUndefined }
+            values[name]!.append(contentsOf: new)
+        case "?=":
+            if values[name] == nil { values[name] = new }
+        case ":=":
+            values[name] = new
+        default:
+            if values[name] != nil { return .redefined }
+            values[name] = new
+        }
+        return nil
+    }
+
+    public mutating func assignBoolean(_ name: String, op: String, value: String) -> AssignError? {
+        guard VariableTable.isValidName(name) else { return .badName }
+        let v: Bool
+        switch value.lowercased() {
+        case "true": v = true
+        case "false": v = false
+        default: return .badBoolean
+        }
+        switch op {
+        case "?=":
+            if booleans[name] == nil { booleans[name] = v }
+        case ":=":
+            booleans[name] = v
+        case "=":
+            if booleans[name] != nil { return .redefined }
+            booleans[name] = v
+        default:
+            return .badBoolean
+        }
+        return nil
+    }
+
+    public func isDefined(_ name: String) -> Bool { values[name] != nil || booleans[name] != nil }
+}
+
+/// Why a text could not be expanded.
+public enum ExpansionError: Error, Equatable, Sendable, CustomStringConvertible {
+    case undefined(String)
+    case recursive(String)
+    case tooLarge
+
+    public var description: String {
+        switch self {
+        case .undefined(let n): "variable @{\(n)} is not defined"
+        case .recursive(let n): "variable @{\(n)} refers to itself"
+        case .tooLarge: "variable expansion is too large"
+        }
+    }
+}
+
+/// Expands `@{NAME}` references in a text.
+public struct VariableExpander: Sendable {
+    public let table: VariableTable
+    /// Built-ins for the current profile (`profile_name`, `exec_path`, `attach_path`).
+    public var builtins: [String: [String]]
+
+    public init(table: VariableTable, builtins: [String: [String]] = [:]) {
+        self.table = table
+        self.builtins = builtins
+    }
+
+    /// Whether a text refers to any variable.
+    public static func hasVariables(_ s: String) -> Bool { mentionsVariable(s) }
+
+    /// The names a text refers to.
+    public static func references(_ s: String) -> [String] {
+        var out: [String] = []
+        forEachReference(Array(s.utf8)) { out.append($0) }
+        return out
+    }
+
+    static func forEachReference(_ b: [UInt8], _ body: (String) -> Void) {
+        var i = 0
+        while i + 2 < b.count {
+            if b[i] == UInt8(ascii: "@"), b[i + 1] == UInt8(ascii: "{"), let close = b[(i + 2)...].firstIndex(of: UInt8(ascii: "}")) {
+                body(String(decoding: b[(i + 2)..<close], as: UTF8.self))
+                i = close + 1
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    /// Every value the text can take (the product over multi-valued variables).
+    public func expandAll(_ s: String, limit: Int = 4096) throws(ExpansionError) -> [String] {
+        var stack: [String] = []
+        return try expand(s, stack: &stack, limit: limit)
+    }
+
+    /// One AARE pattern: each multi-valued variable becomes an alternation `{a,b}`.
+    public func expandPattern(_ s: String) throws(ExpansionError) -> String {
+        var stack: [String] = []
+        return try pattern(s, stack: &stack)
+    }
+
+    static func isReference(_ name: Substring) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F }
+    }
+
+    private func lookup(_ name: String, stack: [String]) throws(ExpansionError) -> [String] {
+        if stack.contains(name) { throw .recursive(name) }
+        if let v = builtins[name] { return v }
+        if let v = table.values[name] { return v }
+        throw .undefined(name)
+    }
+
+    /// Splits a text into literal pieces and variable references (valid names only).
+    static func pieces(_ s: String) -> [(literal: Bool, text: String)] {
+        let b = Array(s.utf8)
+        var out: [(Bool, String)] = []
+        var lit: [UInt8] = []
+        var i = 0
+        while i < b.count {
+            if b[i] == UInt8(ascii: "@"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "{") {
+                var j = i + 2
+                while j < b.count, b[j] != UInt8(ascii: "}") { j += 1 }
+                if j < b.count, j > i + 2, b[(i + 2)..<j].allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F }) {
+                    if !lit.isEmpty { out.append((true, String(decoding: lit, as: UTF8.self))); lit = [] }
+                    out.append((false, String(decoding: b[(i + 2)..<j], as: UTF8.self)))
+                    i = j + 1
+                    continue
+                }
+            }
+            lit.append(b[i])
+            i += 1
+        }
+        if !lit.isEmpty { out.append((true, String(decoding: lit, as: UTF8.self))) }
+        return out
+    }
+
+    /// Whether a text holds `@{`.
+    public static func mentionsVariable(_ s: String) -> Bool {
+        var prev: UInt8 = 0
+        for c in s.utf8 {
+            if prev == UInt8(ascii: "@"), c == UInt8(ascii: "{") { return true }
+            prev = c
+        }
+        return false
+    }
+
+    private func pattern(_ s: String, stack: inout [String]) throws(ExpansionError) -> String {
+        guard VariableExpander.mentionsVariable(s) else { return s }
+        var out = ""
+        for (literal, text) in VariableExpander.pieces(s) {
+            if literal { out += text; continue }
+            let vals = try lookup(text, stack: stack)
+            stack.append(text)
+            var parts: [String] = []
+            for v in vals { parts.append(try pattern(v, stack: &stack)) }
+            stack.removeLast()
+            out += parts.count == 1 ? parts[0] : "{" + parts.joined(separator: ",") + "}"
+        }
+        return out
+    }
+
+    private func expand(_ s: String, stack: inout [String], limit: Int) throws(ExpansionError) -> [String] {
+        guard VariableExpander.mentionsVariable(s) else { return [s] }
+        var results = [""]
+        for (literal, text) in VariableExpander.pieces(s) {
+            if literal {
+                results = results.map { $0 + text }
+                continue
+            }
+            let vals = try lookup(text, stack: stack)
+            stack.append(text)
+            var expanded: [String] = []
+            for v in vals { expanded += try expand(v, stack: &stack, limit: limit) }
+            stack.removeLast()
+            var next: [String] = []
+            for a in results { for v in expanded { next.append(a + v) } }
+            if next.count > limit { throw .tooLarge }
+            results = next
+        }
+        return results
+    }
+}

@@ -1,0 +1,90 @@
+import AppArmorPolicy
+import XCTest
+
+final class AAREMatcherTests: XCTestCase {
+    func m(_ p: String) throws -> AAREMatcher { try AAREMatcher(p) }
+
+    func testStarStaysInOneComponent() throws {
+        let a = try m("/home/*/file")
+        XCTAssertTrue(a.matches("/home/alice/file"))
+        XCTAssertTrue(a.matches("/home//file"))
+        XCTAssertFalse(a.matches("/home/a/b/file"))
+        XCTAssertFalse(a.matches("/home/alice/file2"))
+    }
+
+    func testDoubleStarCrossesSlashes() throws {
+        let a = try m("/usr/**")
+        XCTAssertTrue(a.matches("/usr/lib/x/y.so"))
+        XCTAssertTrue(a.matches("/usr/"))
+        XCTAssertFalse(a.matches("/usr"))
+        XCTAssertTrue(try m("/{,**/}*.so").matches("/a/b/c.so"))
+    }
+
+    func testQuestionMarkAndClasses() throws {
+        XCTAssertTrue(try m("/dev/tty?").matches("/dev/tty1"))
+        XCTAssertFalse(try m("/dev/tty?").matches("/dev/tty/"))
+        XCTAssertTrue(try m("/dev/sd[a-c]").matches("/dev/sdb"))
+        XCTAssertFalse(try m("/dev/sd[a-c]").matches("/dev/sdd"))
+        XCTAssertTrue(try m("/dev/sd[^a-c]").matches("/dev/sdd"))
+        XCTAssertFalse(try m("/dev/sd[^a-c]").matches("/dev/sda"))
+    }
+
+    func testAlternationsNestAndMayBeEmpty() throws {
+        let a = try m("/usr/{lib,lib{32,64}}/{,x/}libc.so")
+        for p in ["/usr/lib/libc.so", "/usr/lib32/x/libc.so", "/usr/lib64/libc.so"] { XCTAssertTrue(a.matches(p), p) }
+        XCTAssertFalse(a.matches("/usr/lib16/libc.so"))
+    }
+
+    func testEscapes() throws {
+        XCTAssertTrue(try m("/a\\*b").matches("/a*b"))
+        XCTAssertFalse(try m("/a\\*b").matches("/axb"))
+        XCTAssertTrue(try m("/a\\{b").matches("/a{b"))
+    }
+
+    func testInvalidPatterns() {
+        XCTAssertNotNil(AAREPattern.validate("/a{b,c"))
+        XCTAssertNotNil(AAREPattern.validate("/a[bc"))
+        XCTAssertNotNil(AAREPattern.validate("/a}b"))
+        XCTAssertNotNil(AAREPattern.validate("/usr/{}x"))
+        XCTAssertNil(AAREPattern.validate("/usr/{a,b}[0-9]*"))
+    }
+
+    func testVariablesExpandToAlternations() throws {
+        var t = VariableTable()
+        XCTAssertNil(t.assign("HOME", op: "=", values: ["/home/*", "/root"]))
+        XCTAssertNil(t.assign("DOTS", op: "=", values: [".config", ".local/share"]))
+        let p = try VariableExpander(table: t).expandPattern("@{HOME}/@{DOTS}/**")
+        let a = try m(p)
+        XCTAssertTrue(a.matches("/home/bob/.config/x"))
+        XCTAssertTrue(a.matches("/root/.local/share/y/z"))
+        XCTAssertFalse(a.matches("/home/bob/.cache/x"))
+        XCTAssertThrowsError(try VariableExpander(table: t).expandPattern("@{NOPE}/x"))
+    }
+
+    func testCoverage() throws {
+        XCTAssertTrue(try m("/usr/**").covers(m("/usr/lib/*.so")))
+        XCTAssertFalse(try m("/usr/lib/*.so").covers(m("/usr/**")))
+        XCTAssertTrue(try m("/{a,b}/*").covers(m("/a/x")))
+        XCTAssertFalse(try m("/{a,b}/*").covers(m("/c/x")))
+        XCTAssertTrue(try m("/dev/sd[a-z]").covers(m("/dev/sd{a,b}")))
+        XCTAssertFalse(try m("/dev/sd[a-c]").covers(m("/dev/sd?")))
+        XCTAssertTrue(try m("/*").covers(m("/?")))
+        XCTAssertFalse(try m("/*").covers(m("/**")))
+        XCTAssertTrue(try m("/**").covers(m("/*")))
+    }
+
+    func testIntersection() throws {
+        XCTAssertTrue(try m("/bin/a*").intersects(m("/bin/*b")))
+        XCTAssertFalse(try m("/bin/a*").intersects(m("/sbin/*")))
+        XCTAssertFalse(try m("/bin/*").intersects(m("/bin/x/y")))
+        XCTAssertTrue(try m("/bin/**").intersects(m("/bin/x/y")))
+    }
+
+    func testNoBacktrackingBlowUp() throws {
+        // A pattern that makes backtracking matchers exponential: linear here.
+        let pattern = String(repeating: "*a", count: 30) + "b"
+        let text = "/" + String(repeating: "a", count: 5000)
+        XCTAssertFalse(try m("/" + pattern).matches(text))
+        XCTAssertTrue(try m("/" + pattern).matches(text + "b"))
+    }
+}

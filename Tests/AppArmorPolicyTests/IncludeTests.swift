@@ -1,0 +1,93 @@
+import AASwiftTestSupport
+import AppArmorPolicy
+import XCTest
+
+final class IncludeTests: XCTestCase {
+    func checker(_ root: URL, extra: [String] = []) -> PolicyChecker {
+        PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(includeDirs: extra, base: root.path)))
+    }
+
+    func testMagicQuotedFolderAndIfExists() throws {
+        let root = try makeTree([
+            "tunables/global": "@{HOMEDIRS} = /home/\ninclude <tunables/home.d>\n",
+            "tunables/home.d/site": "@{HOMEDIRS} += /srv/home/\n",
+            "tunables/home.d/site.dpkg-old": "this is not policy\n",
+            "tunables/home.d/.hidden": "nor is this\n",
+            "tunables/home.d/site~": "nor this\n",
+            "abstractions/base": "/etc/ld.so.cache r,\n",
+            "local/p": "",
+            "p": "include <tunables/global>\nprofile p {\n  include <abstractions/base>\n  include if exists <local/none>\n  include \"local/p\"\n  @{HOMEDIRS}/*/x r,\n}\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = checker(root).check(path: root.appendingPathComponent("p").path)
+        XCTAssertEqual(report.errors.map(\.oneLine), [])
+        XCTAssertEqual(report.policy.variables.values["HOMEDIRS"], ["/home/", "/srv/home/"])
+        XCTAssertEqual(report.policy.profiles.first?.rules.count, 2)
+    }
+
+    func testMissingIncludeAndCycleWithChain() throws {
+        let root = try makeTree([
+            "abstractions/a": "include <abstractions/b>\n",
+            "abstractions/b": "include <abstractions/a>\n/x r,\n",
+            "p": "profile p {\n  include <abstractions/a>\n  include <abstractions/missing>\n}\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let report = checker(root).check(path: root.appendingPathComponent("p").path)
+        XCTAssertEqual(report.errors.map(\.diagnostic.id.rawValue), ["AA2001"])
+        let cycle = try XCTUnwrap(report.diagnostics.first { $0.diagnostic.id.rawValue == "AA2002" })
+        XCTAssertTrue(cycle.diagnostic.notes.joined().contains("abstractions/a -> "), cycle.diagnostic.notes.joined())
+        XCTAssertTrue(cycle.oneLine.contains("abstractions/b:1:9"), cycle.oneLine)
+    }
+
+    func testEachFileParsedOnce() throws {
+        let root = try makeTree([
+            "abstractions/base": "/etc/ld.so.cache r,\n",
+            "a": "profile a {\n  include <abstractions/base>\n}\n",
+            "b": "profile b {\n  include <abstractions/base>\n  include <abstractions/base>\n}\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let c = checker(root)
+        XCTAssertTrue(c.check(path: root.appendingPathComponent("a").path).passed)
+        XCTAssertTrue(c.check(path: root.appendingPathComponent("b").path).passed)
+        XCTAssertEqual(c.cache.filesRead, 3)
+    }
+
+    /// One broken abstraction: the profiles that include it fail with the error in the
+    /// abstraction; the others still load and pass.
+    func testBrokenAbstractionOnlyFailsItsUsers() throws {
+        let root = try makeTree([
+            "abstractions/base": "/etc/ld.so.cache r,\n",
+            "abstractions/broken": "/usr/lib/** rwz,\n",
+            "good": "profile good /usr/bin/good {\n  include <abstractions/base>\n}\n",
+            "bad": "profile bad /usr/bin/bad {\n  include <abstractions/base>\n  include <abstractions/broken>\n}\n",
+            "also-good": "profile also-good {\n  /tmp/** rw,\n}\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let r = try Fixtures.aaswift(["check", "--report", "tsv", "--base", root.path, root.path])
+        XCTAssertEqual(r.status, 1)
+        let rows = r.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(rows.count, 3)
+        let byName = Dictionary(uniqueKeysWithValues: rows.map { (($0[0] as NSString).lastPathComponent, $0) })
+        XCTAssertEqual(byName["good"]?[1], "PASS")
+        XCTAssertEqual(byName["also-good"]?[1], "PASS")
+        XCTAssertEqual(byName["bad"]?[1], "FAIL")
+        XCTAssertTrue(byName["bad"]?[2].contains("abstractions/broken:1:") == true, byName["bad"]?[2] ?? "")
+    }
+
+    /// Every top-level profile of a real policy tree checks clean with its includes resolved.
+    func testShippedProfileTreesCheckClean() throws {
+        var trees = [Fixtures.conformance("profiles-apparmor.d").path]
+        if FileManager.default.fileExists(atPath: "/etc/apparmor.d/tunables") { trees.append("/etc/apparmor.d") }
+        for tree in trees {
+            let files = PolicyFileCache.folderFiles(tree)
+            XCTAssertGreaterThan(files.count, 10, tree)
+            let c = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: tree)))
+            for f in files {
+                let report = c.check(path: f)
+                XCTAssertEqual(report.errors.map(\.oneLine), [], f)
+                XCTAssertFalse(report.policy.profiles.isEmpty, f)
+            }
+            XCTAssertGreaterThan(c.cache.filesRead, files.count, "includes were read for \(tree)")
+        }
+    }
+}

@@ -100,7 +100,6 @@ public struct ApparmorParserVerifier: ProfileVerifier {
 /// The verifiers `easyprof` runs, in order; the first rejection wins.
 public enum EasyprofVerifiers {
     public static func standard(parserPath: String?) -> [any ProfileVerifier] {
-        // The project's own checker (AppArmorPolicy) goes first here once it exists.
-        [ApparmorParserVerifier(path: parserPath)]
+        [PolicyCheckVerifier(), ApparmorParserVerifier(path: parserPath)]
     }
 }

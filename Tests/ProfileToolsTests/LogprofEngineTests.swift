@@ -127,6 +127,42 @@ final class LogprofEngineTests: XCTestCase {
         XCTAssertNil(s.answer(b, deny: true), "an include cannot be denied")
     }
 
+    func testExecAndHatQuestions() throws {
+        let dir = try folder([
+            "tunables/global": Self.tunables,
+            "app": "include <tunables/global>\nprofile app /usr/bin/app {\n  /etc/a r,\n}\n",
+            "helper": "profile helper /usr/bin/helper {\n}\n",
+        ])
+        let items = [
+            LogprofItem(mode: .denied, profile: "app", kind: .exec(path: Array("/usr/bin/helper".utf8), target: nil)),
+            LogprofItem(mode: .denied, profile: "app", kind: .exec(path: Array("/usr/bin/tool".utf8), target: nil)),
+            LogprofItem(mode: .allowed, profile: "app", hat: "EDIT", kind: .file(FileAccess(path: Array("/etc/b".utf8), permissions: [.read], owner: false))),
+        ]
+        let s = session(dir, items)
+        guard case .exec(let withProfile) = s.next() else { return XCTFail("expected an exec question") }
+        XCTAssertEqual(withProfile.defaultCommand, .profile)
+        XCTAssertEqual(withProfile.prompt().menuItems.first, "In(h)erit")
+        XCTAssertTrue(withProfile.prompt().menuItems.contains("[(P)rofile]"))
+        XCTAssertEqual(s.answerExec(withProfile, .profile, safe: true), "Adding /usr/bin/helper Px, to profile app.")
+        guard case .exec(var noProfile) = s.next() else { return XCTFail("expected an exec question") }
+        XCTAssertEqual(noProfile.defaultCommand, .inherit)
+        noProfile.fallbackInherit = true
+        XCTAssertTrue(noProfile.commands.contains(.profileInherit) && noProfile.commands.contains(.ixOff))
+        XCTAssertEqual(s.answerExec(noProfile, .inherit), "Adding /usr/bin/tool mrix, to profile app.")
+        XCTAssertEqual(s.createProfile(for: "/usr/bin/tool"), "Creating a profile for /usr/bin/tool in \(dir)/usr.bin.tool.")
+        guard case .hat(let hat) = s.next() else { return XCTFail("expected a hat question") }
+        XCTAssertEqual(hat.hat, "EDIT")
+        XCTAssertEqual(s.addHat(hat), "Adding hat EDIT to profile app.")
+        guard case .rule(let r) = s.next() else { return XCTFail("the hat's rule is asked next") }
+        XCTAssertEqual(r.defaultCommand, .allow, "complain-mode requests default to Allow")
+        s.answer(r, deny: false)
+        let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: s.changes))
+        let text = String(decoding: planned[0].new, as: UTF8.self)
+        XCTAssertEqual(text, "include <tunables/global>\nprofile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/helper Px,\n  /usr/bin/tool mrix,\n  ^EDIT {\n    /etc/b r,\n  }\n}\n")
+        XCTAssertEqual(planned[1].path, dir + "/usr.bin.tool")
+        XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).contains("profile tool /usr/bin/tool {"))
+    }
+
     func testPlanAppliesThroughTheEditEngineAndLocal() throws {
         let profile = "include <tunables/global>\n\nprofile app /usr/bin/app {\n  include <abstractions/base>\n\n  /etc/a r,\n  # keep me\n}\n"
         let dir = try folder(["tunables/global": Self.tunables, "abstractions/base": "", "abstractions/extra": "", "usr.bin.app": profile])

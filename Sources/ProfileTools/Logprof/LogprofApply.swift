@@ -97,8 +97,9 @@ public enum LogprofApply {
             let parts = key.components(separatedBy: "//")
             let parentName = parts.dropLast().joined(separator: "//")
             guard let p = findProfile(parentName, in: r) else { throw LogprofApplyError.noProfile(parentName, path) }
-            let rules = newHats[key]!.map { "  " + $0 }.joined(separator: "\n")
-            let text = "^\(parts.last!) {" + (rules.isEmpty ? "" : "\n" + rules) + "\n}"
+            let ind = itemIndent(p, in: r)
+            let rules = newHats[key]!.map { ind + "  " + $0 }.joined(separator: "\n")
+            let text = "^\(parts.last!) {" + (rules.isEmpty ? "" : "\n" + rules) + "\n" + ind + "}"
             do { try file.addRule(PrintedRule(kind: .hat, text: text), to: p) } catch { throw LogprofApplyError.edit("\(error)") }
         }
         do {
@@ -161,6 +162,22 @@ public enum LogprofApply {
             throw LogprofApplyError.edit("profile has no block")
         }
         return e
+    }
+
+    /// The indentation of a profile's items: its last item's, else its header's plus two.
+    static func itemIndent(_ p: ProfileSyntax, in r: ParseResult) -> String {
+        let b = r.source.bytes
+        func lineIndent(_ offset: Int) -> String {
+            var i = offset
+            while i > 0, b[i - 1] == 0x20 || b[i - 1] == 0x09 { i -= 1 }
+            return String(decoding: b[i..<offset], as: UTF8.self)
+        }
+        if let last = p.items.last { return lineIndent(Int(last.textRange.lowerBound)) }
+        var start = Int(p.node.textRange.lowerBound)
+        while start > 0, b[start - 1] != 0x0A { start -= 1 }
+        var end = start
+        while end < b.count, b[end] == 0x20 || b[end] == 0x09 { end += 1 }
+        return String(decoding: b[start..<end], as: UTF8.self) + "  "
     }
 
     static func syntaxKind(_ family: String) -> SyntaxKind {

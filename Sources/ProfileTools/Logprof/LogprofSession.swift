@@ -61,6 +61,7 @@ public final class LogprofSession {
                 if skippedHats.contains(item.fullName) { continue }
                 if case .changeHat = item.kind {} else {
                     asked += 1
+                    position -= 1   // the request itself is asked once the hat is settled
                     return .hat(HatQuestion(item: item, hat: hat, defaultHat: defaultHat(for: item.profile)))
                 }
             }

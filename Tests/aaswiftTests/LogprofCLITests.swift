@@ -116,6 +116,31 @@ final class LogprofCLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("Adding owner /proc/*/cmdline r, to profile ping."))
     }
 
+    func testMarkStdinOutputDirAndLocal() throws {
+        let dir = try profileCopy()
+        let ping = try read(fixture.appendingPathComponent("ping.auditlog"))
+        let other = "type=AVC msg=audit(1691930856.284:29962): apparmor=\"DENIED\" operation=\"open\" profile=\"ping\" name=\"/etc/before-mark\" pid=1 comm=\"ping\" requested_mask=\"r\" denied_mask=\"r\" fsuid=0 ouid=0\n"
+        let log = other + "kernel: GenProf: MARK-123\n" + ping
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let r = try Fixtures.aaswift(["logprof", "--allow-all", "--no-reload", "-d", dir.path, "-f", "-", "-m", "MARK-123", "-o", out.path],
+                                     stdin: Data(log.utf8))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stdout.contains("before-mark"), r.stdout)
+        XCTAssertTrue(try read(out.appendingPathComponent("bin.ping")).contains("  owner /proc/*/cmdline r,\n"))
+        XCTAssertEqual(try read(dir.appendingPathComponent("bin.ping")), try read(Fixtures.conformance("profiles-apparmor.d/bin.ping")))
+
+        let missingMark = try Fixtures.aaswift(["logprof", "--allow-all", "--no-reload", "-d", dir.path, "-f", "-", "-m", "NOPE"], stdin: Data(log.utf8))
+        XCTAssertNotEqual(missingMark.status, 0)
+        XCTAssertTrue(missingMark.stderr.contains("mark 'NOPE' was not found"), missingMark.stderr)
+
+        let local = try Fixtures.aaswift(["logprof", "--allow-all", "--no-reload", "--local", "-d", dir.path, "-f", fixture.appendingPathComponent("ping.auditlog").path])
+        XCTAssertEqual(local.status, 0, local.stderr)
+        XCTAssertEqual(try read(dir.appendingPathComponent("local/bin.ping")).components(separatedBy: "\n").last(where: { !$0.isEmpty }), "owner /proc/*/cmdline r,")
+        XCTAssertEqual(try read(dir.appendingPathComponent("bin.ping")), try read(Fixtures.conformance("profiles-apparmor.d/bin.ping")),
+                       "the profile already has its include if exists <local/bin.ping>")
+    }
+
     func testNoRecordsSaysWhy() throws {
         let dir = try profileCopy()
         let empty = dir.appendingPathComponent("empty.log")

@@ -141,6 +141,30 @@ final class LogprofCLITests: XCTestCase {
                        "the profile already has its include if exists <local/bin.ping>")
     }
 
+    /// Every record of libapparmor's test_multi corpus, retargeted at the ping profile: each
+    /// event kind becomes a rule, and the edited profile still parses (logprof checks it before
+    /// writing, and `check --syntax-only` agrees).
+    func testEveryCorpusRecordKindBecomesAParsableRule() throws {
+        let dir = try profileCopy()
+        let corpus = Fixtures.files(under: Fixtures.conformance("libapparmor-test_multi"), suffix: ".in")
+        XCTAssertGreaterThan(corpus.count, 100)
+        let re = try NSRegularExpression(pattern: #"profile=("[^"]*"|[^ ]+)"#)
+        var log = ""
+        for f in corpus {
+            let text = try String(contentsOf: f, encoding: .utf8)
+            log += re.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "profile=\"ping\"")
+        }
+        let r = try Fixtures.aaswift(["logprof", "--allow-all", "--no-reload", "-d", dir.path, "-f", "-"], stdin: Data(log.utf8))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let added = r.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("Adding ") }
+        XCTAssertGreaterThan(added.count, 50, r.stdout)
+        for kind in ["capability ", "network ", "dbus ", "signal ", "ptrace ", "unix ", "mount ", "mqueue ", "userns ", "change_profile "] {
+            XCTAssertTrue(added.contains { $0.hasPrefix("Adding " + kind) }, "no \(kind)rule: \(r.stdout)")
+        }
+        let check = try Fixtures.aaswift(["check", "--syntax-only", dir.appendingPathComponent("bin.ping").path])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+    }
+
     func testNoRecordsSaysWhy() throws {
         let dir = try profileCopy()
         let empty = dir.appendingPathComponent("empty.log")

@@ -29,6 +29,8 @@ extension LogprofPolicy {
         var byFile: [String: [PolicyRule]] = [:]
         for r in report.policy.profiles.first?.rules ?? [] { byFile[r.file, default: []].append(r) }
         var sets: [String: CoverageSet] = [:]
+        var groupIDs: [String: Int] = [:]
+        let all = CoverageSet(matchers: matchers, memoize: false)
         func set(_ file: String) -> CoverageSet {
             if let s = sets[file] { return s }
             let s = CoverageSet(matchers: matchers, memoize: false)
@@ -37,6 +39,9 @@ extension LogprofPolicy {
             // `/proc/<pid>/` request (the glob options cover that).
             s.add(byFile[file] ?? [], text: ruleText, writtenPathsOnly: true)
             sets[file] = s
+            let g = groupIDs.count
+            groupIDs[file] = g
+            for e in s.files { all.addFile(pattern: e.pattern, display: e.display, perms: e.perms, owner: e.owner, deny: e.deny, group: g) }
             return s
         }
         var list: [Abstraction] = []
@@ -44,10 +49,12 @@ extension LogprofPolicy {
             let file = base + name
             guard let bytes = FileManager.default.contents(atPath: file) else { continue }
             let closure = includeClosure(file)
-            list.append(Abstraction(name: name, file: file, rules: closure.map(set),
+            let rules = closure.map(set)
+            list.append(Abstraction(name: name, file: file, rules: rules, groups: closure.compactMap { groupIDs[$0] },
                                     suggest: Self.suggestMetadata(String(decoding: bytes, as: UTF8.self))))
         }
         abstractions = list
+        abstractionFiles = all
         return list
     }
 

@@ -4,11 +4,11 @@ import AuditLog
 
 /// Compiled AARE patterns, shared by every rule set of a run.
 final class MatcherCache {
-    private var cache: [String: AAREMatcher?] = [:]
+    private var cache: [String: GlobMatcher?] = [:]
 
-    func matcher(_ pattern: String) -> AAREMatcher? {
+    func matcher(_ pattern: String) -> GlobMatcher? {
         if let m = cache[pattern] { return m }
-        let m = try? AAREMatcher(pattern)
+        let m = GlobMatcher(pattern)
         cache[pattern] = m
         return m
     }
@@ -24,6 +24,8 @@ final class CoverageSet {
         var perms: Set<Character>
         var owner: Bool
         var deny: Bool
+        /// Which file of a combined set the rule comes from.
+        var group = 0
     }
 
     let matchers: MatcherCache
@@ -86,11 +88,11 @@ final class CoverageSet {
         }
     }
 
-    func addFile(pattern raw: String, display: String? = nil, perms: Set<Character>, owner: Bool, deny: Bool) {
+    func addFile(pattern raw: String, display: String? = nil, perms: Set<Character>, owner: Bool, deny: Bool, group: Int = 0) {
         let pattern = Self.singleSlashes(raw)
         memo.removeAll()
         index.add(files.count, pattern: pattern)
-        files.append(FileEntry(pattern: pattern, display: display ?? raw, perms: perms, owner: owner, deny: deny))
+        files.append(FileEntry(pattern: pattern, display: display ?? raw, perms: perms, owner: owner, deny: deny, group: group))
     }
 
     /// Adds a rule text logprof proposed (not a file rule; those go through `addFile`).
@@ -115,7 +117,7 @@ final class CoverageSet {
         for id in index.candidates(path) {
             let e = files[id]
             if e.owner && !owner { continue }
-            guard let m = matchers.matcher(e.pattern), m.matches(bytes: path) else { continue }
+            guard let m = matchers.matcher(e.pattern), m.matches(path) else { continue }
             if e.deny {
                 deny.formUnion(e.perms)
             } else {
@@ -125,6 +127,16 @@ final class CoverageSet {
             }
         }
         return (allow, deny, nonOwner, patterns)
+    }
+
+    /// The rules that match a path, for a set that combines several files.
+    func matchingEntries(path: [UInt8], owner: Bool) -> [FileEntry] {
+        index.candidates(path).compactMap { id in
+            let e = files[id]
+            if e.owner && !owner { return nil }
+            guard let m = matchers.matcher(e.pattern), m.matches(path) else { return nil }
+            return e
+        }
     }
 
     /// Whether the request is already allowed or denied by these rules.

@@ -15,6 +15,8 @@ public final class LogprofPolicy {
     private(set) var profiles: [String: (file: String, profile: Profile, variables: VariableTable)] = [:]
     private var coverage: [String: CoverageSet] = [:]
     var abstractions: [Abstraction]?
+    /// The file rules of every abstraction file in one set, grouped by file.
+    var abstractionFiles: CoverageSet?
     public let customIncludes: [String]
 
     struct Abstraction {
@@ -22,6 +24,8 @@ public final class LogprofPolicy {
         var file: String
         /// The rule sets of the file and of everything it includes.
         var rules: [CoverageSet]
+        /// The same files as groups of `abstractionFiles`.
+        var groups: [Int]
         /// nil: suggest anywhere; empty: never; else profile-name regexes.
         var suggest: [String]?
 
@@ -65,7 +69,7 @@ public final class LogprofPolicy {
             if let a = e.profile.attachment, a == path { return name }
         }
         for (name, e) in profiles {
-            if let a = e.profile.attachment, let m = matchers.matcher(a), m.matches(path) { return name }
+            if let a = e.profile.attachment, let m = matchers.matcher(a), m.matches(Array(path.utf8)) { return name }
         }
         return nil
     }
@@ -104,12 +108,35 @@ public final class LogprofPolicy {
     func suggestions(for kind: EventKind, profile fullName: String) -> [String] {
         let list = loadAbstractions()
         let have = includedFiles(of: fullName)
+        // File requests: one lookup in the combined set, then per abstraction the union of
+        // what its files grant.
+        var byGroup: [Int: (allow: Set<Character>, deny: Set<Character>)] = [:]
+        var want = Set<Character>()
+        if case .file(let f) = kind, let all = abstractionFiles {
+            want = Set(f.permissions.map(\.rawValue))
+            for e in all.matchingEntries(path: f.path, owner: f.owner) {
+                if e.deny { byGroup[e.group, default: ([], [])].deny.formUnion(e.perms) } else { byGroup[e.group, default: ([], [])].allow.formUnion(e.perms) }
+            }
+            if byGroup.isEmpty { return [] }
+        }
         var out: [String] = []
         for a in list where !have.contains(a.file) {
             if let s = a.suggest {
                 guard s.contains(where: { fullName.range(of: $0, options: .regularExpression) != nil }) else { continue }
             }
-            if a.covers(kind) { out.append(a.name) }
+            if case .file = kind, abstractionFiles != nil {
+                var allow = Set<Character>(), deny = Set<Character>()
+                for g in a.groups {
+                    guard let hit = byGroup[g] else { continue }
+                    allow.formUnion(hit.allow)
+                    deny.formUnion(hit.deny)
+                }
+                if !want.isEmpty && (want.isSubset(of: allow) || want.isSubset(of: deny)) || a.rules.contains(where: \.everything) {
+                    out.append(a.name)
+                }
+            } else if a.covers(kind) {
+                out.append(a.name)
+            }
         }
         return out.sorted()
     }

@@ -121,7 +121,7 @@ public final class LogprofSession {
         want.formUnion(old)
         var paths = Set([raw]).union(patterns.filter { $0 != "/{**,}" })
         paths.formUnion(globs.common(raw))
-        for g in userGlobs { if let m = policy.matchers.matcher(g), m.matches(bytes: f.path) { paths.insert(g) } }
+        for g in userGlobs { if let m = policy.matchers.matcher(g), m.matches(f.path) { paths.insert(g) } }
         if tunableOptions { paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, variables: policy.variables(of: item.profile)) }) }
         let perms = Self.permString(want)
         let sev = severityDB.rank(path: String(decoding: f.path, as: UTF8.self), modes: perms)
@@ -150,7 +150,7 @@ public final class LogprofSession {
         guard path.hasPrefix("/") || path.hasPrefix("@{") else { return (false, false) }
         guard let raw = q.rawPath else { return (true, false) }
         let expanded = (try? VariableExpander(table: policy.variables(of: q.item.profile)).expandPattern(path)) ?? path
-        return (true, policy.matchers.matcher(expanded)?.matches(raw) ?? false)
+        return (true, policy.matchers.matcher(expanded)?.matches(Array(raw.utf8)) ?? false)
     }
 
     public func addNewPath(_ q: inout RuleQuestion, _ path: String) {

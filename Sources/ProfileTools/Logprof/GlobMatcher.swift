@@ -1,0 +1,96 @@
+import AppArmorPolicy
+
+/// A matcher for the common AARE patterns of profiles: alternations are expanded (up to 64
+/// variants) into flat token lists matched by backtracking, which for paths of a few dozen
+/// bytes is much cheaper than simulating the automaton. Patterns with more variants use the
+/// policy library's automaton.
+struct GlobMatcher {
+    enum Token: Equatable {
+        case byte(UInt8), set(ByteSet), anyButSlash, star, doubleStar
+    }
+
+    private let variants: [[Token]]?
+    private let fallback: AAREMatcher?
+
+    init?(_ pattern: String) {
+        guard let p = try? AAREPattern(pattern) else { return nil }
+        if let v = Self.flatten(p.root), v.count <= 64 {
+            variants = v
+            fallback = nil
+        } else {
+            variants = nil
+            fallback = AAREMatcher(p)
+        }
+    }
+
+    func matches(_ path: [UInt8]) -> Bool {
+        guard let variants else { return fallback?.matches(bytes: path) ?? false }
+        return path.withUnsafeBufferPointer { b in
+            variants.contains { Self.match($0[...], b, 0) }
+        }
+    }
+
+    static func match(_ toks: ArraySlice<Token>, _ path: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
+        var t = toks.startIndex
+        var i = start
+        let n = path.count
+        while t < toks.endIndex {
+            switch toks[t] {
+            case .byte(let b):
+                guard i < n, path[i] == b else { return false }
+            case .set(let s):
+                guard i < n, s.contains(path[i]) else { return false }
+            case .anyButSlash:
+                guard i < n, path[i] != 0x2F else { return false }
+            case .star:
+                let rest = toks[(t + 1)...]
+                if rest.isEmpty { return !path[i...].contains(0x2F) }
+                var k = i
+                while true {
+                    if match(rest, path, k) { return true }
+                    if k >= n || path[k] == 0x2F { return false }
+                    k += 1
+                }
+            case .doubleStar:
+                let rest = toks[(t + 1)...]
+                if rest.isEmpty { return true }
+                for k in i...n where match(rest, path, k) { return true }
+                return false
+            }
+            t += 1
+            i += 1
+        }
+        return i == n
+    }
+
+    /// Every flat token list the pattern stands for; nil beyond 64.
+    static func flatten(_ node: AARENode) -> [[Token]]? {
+        switch node {
+        case .byte(let b): return [[.byte(b)]]
+        case .set(let s): return [[.set(s)]]
+        case .anyButSlash: return [[.anyButSlash]]
+        case .star: return [[.star]]
+        case .doubleStar: return [[.doubleStar]]
+        case .sequence(let items):
+            var acc: [[Token]] = [[]]
+            for item in items {
+                guard let sub = flatten(item) else { return nil }
+                if sub.count == 1 {
+                    for k in acc.indices { acc[k] += sub[0] }
+                    continue
+                }
+                guard acc.count * sub.count <= 64 else { return nil }
+                acc = acc.flatMap { a in sub.map { a + $0 } }
+            }
+            return acc
+        case .alternation(let alts):
+            var out: [[Token]] = []
+            for a in alts {
+                guard let v = flatten(a) else { return nil }
+                out += v
+                if out.count > 64 { return nil }
+            }
+            return out
+        }
+    }
+}

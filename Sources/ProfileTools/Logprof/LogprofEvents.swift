@@ -31,7 +31,7 @@ public struct LogStatistics: Sendable, Equatable {
 /// Collects the distinct requests of one or more logs, in a stable order.
 public struct LogprofEventCollector {
     public private(set) var items: [LogprofItem] = []
-    public private(set) var stats = LogStatistics()
+    public internal(set) var stats = LogStatistics()
     private var index: [LogprofItem: Int] = [:]
     private var fileIndex: [FileKey: Int] = [:]
 

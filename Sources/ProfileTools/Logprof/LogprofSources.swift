@@ -83,12 +83,8 @@ public enum LogprofSources {
         return (a[.size] as? Int) ?? 0
     }
 
+    /// Reads all of `fd`; with a mark, keeps what follows the line holding it.
     static func readFD(_ fd: Int32, mark: String?, into c: inout LogprofEventCollector) throws {
-        guard let mark else {
-            c.read(LineSource(fd: fd))
-            return
-        }
-        // Find the mark in the raw bytes, then parse what follows its line.
         var all = [UInt8]()
         var buf = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -96,28 +92,14 @@ public enum LogprofSources {
             if n <= 0 { break }
             all.append(contentsOf: buf[0..<n])
         }
-        let m = Array(mark.utf8)
-        guard let at = find(m, in: all) else { throw LogprofSourceError.markNotFound(mark) }
+        guard let mark else {
+            c.read(bytes: all)
+            return
+        }
+        guard let at = find(Array(mark.utf8), in: all) else { throw LogprofSourceError.markNotFound(mark) }
         var start = at
         while start < all.count, all[start] != 0x0A { start += 1 }
-        let rest = Array(all[min(start + 1, all.count)...])
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw LogprofSourceError.unreadable("pipe") }
-        let wfd = fds[1]
-        let writer = Thread {
-            rest.withUnsafeBytes { b in
-                var off = 0
-                while off < b.count {
-                    let w = write(wfd, b.baseAddress! + off, b.count - off)
-                    if w <= 0 { break }
-                    off += w
-                }
-            }
-            close(wfd)
-        }
-        writer.start()
-        c.read(LineSource(fd: fds[0]))
-        close(fds[0])
+        c.read(bytes: Array(all[min(start + 1, all.count)...]))
     }
 
     static func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {

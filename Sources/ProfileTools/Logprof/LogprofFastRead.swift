@@ -6,9 +6,10 @@ import Glibc
 
 extension LogprofEventCollector {
     /// Reads a whole log held in memory. Plain one-line records (audit.log, syslog, dmesg) take
-    /// a fast path: a record whose text from `apparmor=` on was seen before is counted but not
-    /// parsed again (logs repeat the same request many times). Anything else (journald
-    /// export or JSON, multi-line USER_AVC records) goes through the full reader.
+    /// a fast path: only lines with `apparmor=` are looked at, and a record whose text from
+    /// `apparmor=` on was seen before is counted but not parsed again (logs repeat the same
+    /// request many times). Anything else (journald export or JSON, multi-line USER_AVC
+    /// records, pre-2.6.36 records) goes through the full reader.
     public mutating func read(bytes: [UInt8]) {
         if Self.needsFullReader(bytes) {
             read(LineSource(fd: Self.pipe(bytes)))
@@ -16,61 +17,64 @@ extension LogprofEventCollector {
         }
         var seen: [ArraySlice<UInt8>: (records: Int, events: Int)] = [:]
         bytes.withUnsafeBufferPointer { all in
-            var start = 0
             let n = all.count
-            while start < n {
-                var end = start
-                if let base = all.baseAddress, let hit = memchr(base + start, 0x0A, n - start) {
-                    end = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                } else {
-                    end = n
-                }
+            guard let base = all.baseAddress else { return }
+            var at = 0
+            while at < n, let nl = memchr(base + at, 0x0A, n - at) {
                 stats.lines += 1
-                let line = UnsafeBufferPointer(rebasing: all[start..<end])
-                start = end + 1
-                guard let key = Self.recordKey(line) else { continue }
-                let slice = bytes[(line.baseAddress! - all.baseAddress! + key)..<(line.baseAddress! - all.baseAddress! + line.count)]
+                at = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+            // Jump from one `apparmor=` to the next: lines without it are not read at all.
+            var pos = 0
+            while pos < n, let at = Self.find(UnsafeBufferPointer(rebasing: all[pos...]), Self.apparmorKey) {
+                let hit = pos + at
+                var start = hit
+                while start > 0, all[start - 1] != 0x0A { start -= 1 }
+                var end = n
+                if let nl = memchr(base + hit, 0x0A, n - hit) { end = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) }
+                pos = end + 1
+                let slice = bytes[hit..<end]
                 if let known = seen[slice] {
                     stats.appArmorRecords += known.records
                     stats.events += known.events
                     continue
                 }
                 let before = stats
-                add(AuditRecordParser.parse(line))
+                add(AuditRecordParser.parse(UnsafeBufferPointer(rebasing: all[start..<end])))
                 seen[slice] = (stats.appArmorRecords - before.appArmorRecords, stats.events - before.events)
             }
         }
     }
 
-    /// Where the deduplication key of a line starts (`apparmor=`, else the whole line for
-    /// `operation=` and `type=AVC` lines); nil for lines that are not AppArmor records.
-    static func recordKey(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
-        if let at = find(line, Array("apparmor=".utf8)) { return at }
-        if find(line, Array("operation=".utf8)) != nil || find(line, Array("type=AVC".utf8)) != nil { return 0 }
-        return nil
-    }
+    static let apparmorKey = Array("apparmor=".utf8)
 
     static func find(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Int? {
-        guard let base = hay.baseAddress, hay.count >= needle.count, let first = needle.first else { return nil }
+        guard let base = hay.baseAddress, hay.count >= needle.count, !needle.isEmpty else { return nil }
         return needle.withUnsafeBufferPointer { nb in
-            var k = 0
-            let last = hay.count - nb.count
-            while k <= last {
-                guard let hit = memchr(base + k, Int32(first), last - k + 1) else { return nil }
-                let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                if memcmp(base + at, nb.baseAddress!, nb.count) == 0 { return at }
-                k = at + 1
-            }
-            return nil
+            guard let hit = c_memmem(base, hay.count, nb.baseAddress!, nb.count) else { return nil }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
         }
     }
 
-    /// Whether the log holds journald output or multi-line records.
+    /// Whether the log holds journald output or multi-line records (a `msg='` not closed on
+    /// its line).
     static func needsFullReader(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { b in
-            if b.first == UInt8(ascii: "{") || b.first == 0x20 || b.first == 0x09 { return true }
-            for marker in ["__CURSOR=", "msg='", "\n{", "\n ", "\n\t"] where find(b, Array(marker.utf8)) != nil {
-                return true
+            // journald: export format starts with `__CURSOR=`, JSON output with `{`.
+            var first = 0
+            while first < b.count, b[first] == 0x20 || b[first] == 0x09 || b[first] == 0x0A { first += 1 }
+            if first < b.count, b[first] == UInt8(ascii: "{") { return true }
+            if find(UnsafeBufferPointer(rebasing: b[first..<min(b.count, first + 9)]), Array("__CURSOR=".utf8)) != nil { return true }
+            // Records of kernels before 2.6.36 (`type=APPARMOR_DENIED`, `type=1503`) carry no
+            // `apparmor=`.
+            for marker in ["APPARMOR_", "type=150"] where find(b, Array(marker.utf8)) != nil { return true }
+            // `msg='...'` closed on its line is a one-line record; an unclosed one continues.
+            var from = 0
+            while from < b.count, let at = find(UnsafeBufferPointer(rebasing: b[from...]), Array("msg='".utf8)) {
+                var k = from + at + 5
+                while k < b.count, b[k] != 0x0A, b[k] != UInt8(ascii: "'") { k += 1 }
+                if k >= b.count || b[k] == 0x0A { return true }
+                from = k + 1
             }
             return false
         }
@@ -96,3 +100,7 @@ extension LogprofEventCollector {
         return fds[0]
     }
 }
+
+/// glibc's memmem (not exported by the Glibc module without _GNU_SOURCE).
+@_silgen_name("memmem")
+private func c_memmem(_ haystack: UnsafeRawPointer?, _ haystackLength: Int, _ needle: UnsafeRawPointer?, _ needleLength: Int) -> UnsafeMutableRawPointer?

@@ -24,7 +24,7 @@ struct LogprofCommand: ParsableCommand {
     var since: String?
     @Flag(name: .long, help: "With --journal: records of the current boot only.")
     var boot = false
-    @Option(name: [.customShort("m"), .customLong("logmark")], help: "Start after the first line containing MARK.")
+    @Option(name: [.customShort("m"), .customLong("logmark")], help: ArgumentHelp("Start after the first line containing MARK.", valueName: "MARK"))
     var mark: String?
     @Flag(name: .long, help: "Do not suggest abstractions.")
     var noAbstraction = false
@@ -34,7 +34,7 @@ struct LogprofCommand: ParsableCommand {
     var local = false
     @Flag(name: .long, help: "Do not reload changed profiles.")
     var noReload = false
-    @Option(name: .long, help: "The folder holding logprof.conf and severity.db (default: /etc/apparmor).")
+    @Option(name: .long, help: "The folder holding logprof.conf and severity.db.")
     var configdir: String = "/etc/apparmor"
     @Flag(name: .long, help: "Speak upstream's JSON dialog (version 2.12) on stdin/stdout.")
     var json = false

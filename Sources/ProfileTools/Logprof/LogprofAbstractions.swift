@@ -28,34 +28,44 @@ extension LogprofPolicy {
         let report = checker.check(path: base + ".logprof-abstraction-probe", bytes: Array(probe.utf8))
         var byFile: [String: [PolicyRule]] = [:]
         for r in report.policy.profiles.first?.rules ?? [] { byFile[r.file, default: []].append(r) }
-        var sets: [String: CoverageSet] = [:]
+        abstractionRules = byFile
         var groupIDs: [String: Int] = [:]
         let all = CoverageSet(matchers: matchers, memoize: false)
-        func set(_ file: String) -> CoverageSet {
-            if let s = sets[file] { return s }
-            let s = CoverageSet(matchers: matchers, memoize: false)
+        func group(_ file: String) -> Int {
+            if let g = groupIDs[file] { return g }
+            let g = groupIDs.count
+            groupIDs[file] = g
             // As upstream: suggestions come from rules whose paths are written out; a rule such
             // as `@{PROC}/@{pid}/cmdline r` of an unrelated abstraction is not offered for a
             // `/proc/<pid>/` request (the glob options cover that).
-            s.add(byFile[file] ?? [], text: ruleText, writtenPathsOnly: true)
-            sets[file] = s
-            let g = groupIDs.count
-            groupIDs[file] = g
-            for e in s.files { all.addFile(pattern: e.pattern, display: e.display, perms: e.perms, owner: e.owner, deny: e.deny, group: g) }
-            return s
+            let rules = byFile[file] ?? []
+            all.add(rules, text: ruleText, writtenPathsOnly: true, group: g, filesOnly: true)
+            if rules.contains(where: { $0.kind == .allRule }) { abstractionEverything.insert(g) }
+            return g
         }
         var list: [Abstraction] = []
         for name in names {
             let file = base + name
             guard let bytes = FileManager.default.contents(atPath: file) else { continue }
             let closure = includeClosure(file)
-            let rules = closure.map(set)
-            list.append(Abstraction(name: name, file: file, rules: rules, groups: closure.compactMap { groupIDs[$0] },
+            list.append(Abstraction(name: name, file: file, files: closure, groups: closure.map(group),
                                     suggest: Self.suggestMetadata(String(decoding: bytes, as: UTF8.self))))
         }
         abstractions = list
         abstractionFiles = all
         return list
+    }
+
+    /// The rule sets of an abstraction's files (made on first use), every variable expanded:
+    /// for non-file suggestions, and for what an accepted include then allows.
+    func abstractionSets(_ a: Abstraction) -> [CoverageSet] {
+        a.files.map { file in
+            if let s = abstractionSetCache[file] { return s }
+            let s = CoverageSet(matchers: matchers, memoize: false)
+            s.add(abstractionRules[file] ?? [], text: ruleText)
+            abstractionSetCache[file] = s
+            return s
+        }
     }
 
     /// A file and every file its includes bring in, recursively.

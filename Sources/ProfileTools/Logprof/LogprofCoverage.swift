@@ -53,9 +53,10 @@ final class CoverageSet {
 
     /// Adds the loaded rules of a profile; `text` gives a rule's source text. With
     /// `writtenPathsOnly`, file rules whose path uses a variable are left out.
-    func add(_ rules: [PolicyRule], text: (PolicyRule) -> String?, writtenPathsOnly: Bool = false) {
+    func add(_ rules: [PolicyRule], text: (PolicyRule) -> String?, writtenPathsOnly: Bool = false, group: Int = 0, filesOnly: Bool = false) {
         for r in rules {
             let q = r.qualifiers
+            if filesOnly { guard case .file = r.detail else { continue } }
             switch r.detail {
             case .file(let f):
                 var perms = Set<Character>()
@@ -69,7 +70,7 @@ final class CoverageSet {
                 if p.exec != nil { perms.insert("x") }
                 let written = text(r).flatMap(Self.writtenPath)
                 if writtenPathsOnly && (written ?? "@{").contains("@{") { continue }
-                addFile(pattern: f.path ?? "/{**,}", display: written ?? f.path ?? "/{**,}", perms: perms, owner: q.owner, deny: q.deny)
+                addFile(pattern: f.path ?? "/{**,}", display: written ?? f.path ?? "/{**,}", perms: perms, owner: q.owner, deny: q.deny, group: group)
             case .capability(let names):
                 if q.deny { continue }
                 if names.isEmpty { allCapabilities = true } else { capabilities.formUnion(names) }

@@ -17,19 +17,21 @@ public final class LogprofPolicy {
     var abstractions: [Abstraction]?
     /// The file rules of every abstraction file in one set, grouped by file.
     var abstractionFiles: CoverageSet?
+    /// The rules of each abstraction file, and rule sets made of them on first use.
+    var abstractionRules: [String: [PolicyRule]] = [:]
+    var abstractionSetCache: [String: CoverageSet] = [:]
+    var abstractionEverything = Set<Int>()
     public let customIncludes: [String]
 
     struct Abstraction {
         var name: String
         var file: String
-        /// The rule sets of the file and of everything it includes.
-        var rules: [CoverageSet]
+        /// The file and everything it includes.
+        var files: [String]
         /// The same files as groups of `abstractionFiles`.
         var groups: [Int]
         /// nil: suggest anywhere; empty: never; else profile-name regexes.
         var suggest: [String]?
-
-        func covers(_ kind: EventKind) -> Bool { CoverageSet.isKnown(kind, in: rules) }
     }
 
     public init(dir: String, customIncludes: [String] = []) {
@@ -131,10 +133,10 @@ public final class LogprofPolicy {
                     allow.formUnion(hit.allow)
                     deny.formUnion(hit.deny)
                 }
-                if !want.isEmpty && (want.isSubset(of: allow) || want.isSubset(of: deny)) || a.rules.contains(where: \.everything) {
+                if !want.isEmpty && (want.isSubset(of: allow) || want.isSubset(of: deny)) || a.groups.contains(where: abstractionEverything.contains) {
                     out.append(a.name)
                 }
-            } else if a.covers(kind) {
+            } else if CoverageSet.isKnown(kind, in: abstractionSets(a)) {
                 out.append(a.name)
             }
         }

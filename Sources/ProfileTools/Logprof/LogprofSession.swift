@@ -176,7 +176,7 @@ public final class LogprofSession {
             if deny { return nil }
             changes.append(LogprofChange(kind: .include, file: file, profile: name, text: inc, family: "include"))
             if let a = policy.loadAbstractions().first(where: { $0.name == inc }) {
-                includedSets[name, default: []] += a.rules
+                includedSets[name, default: []] += policy.abstractionSets(a)
             }
             return "Adding include <\(inc)> to profile \(name)."
         }

@@ -107,6 +107,17 @@ final class LogprofEngineTests: XCTestCase {
         XCTAssertEqual(s.changes.map(\.text), ["/srv/data/* r,"])
     }
 
+    /// Audi(t) then (D)eny writes the qualifiers in the order apparmor_parser takes them (found
+    /// in the real-kernel suite: `deny audit` does not load).
+    func testAuditedDenyPutsAuditFirst() throws {
+        let dir = try folder(["app": "profile app /usr/bin/app {\n}\n"])
+        let s = session(dir, [file("app", "/srv/secret", [.read])])
+        guard case .rule(var q) = s.next() else { return XCTFail("expected a rule question") }
+        q.audit = true
+        XCTAssertEqual(s.answer(q, deny: true), "Adding audit deny /srv/secret r, to profile app.")
+        XCTAssertEqual(s.changes.map(\.text), ["audit deny /srv/secret r,"])
+    }
+
     func testSuggestionsHonourLogprofSuggest() throws {
         let dir = try folder([
             "tunables/global": Self.tunables,

@@ -18,3 +18,36 @@ mode_of() { sed -n "s|^$1 (\(.*\))\$|\1|p" /sys/kernel/security/apparmor/profile
 finish() { echo "scenario: $PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
 # local/ files that stock abstractions include without "if exists"
 touch_locals() { mkdir -p /etc/apparmor.d/local; for n in "$@"; do touch "/etc/apparmor.d/local/$n"; done; }
+# json_review LOG EXEC_KEY [RULE_KEYS]: runs `aaswift logprof --json -f LOG` and answers its
+# dialogs as a front end would (as YaST does): exec prompts with EXEC_KEY, rule prompts with
+# the next key of RULE_KEYS (default: "a" for every one), yes/no questions with y (the
+# unconfined ones with n), the save prompt with s. The dialog is logged to /tmp/json-dialog.log.
+json_review() {
+  log=$1; exec_key=$2; rule_keys=${3:-}
+  rm -f /tmp/lp.in /tmp/lp.out; mkfifo /tmp/lp.in /tmp/lp.out
+  aaswift logprof --json -f "$log" < /tmp/lp.in > /tmp/lp.out 2> /tmp/lp.err &
+  lp=$!
+  exec 3> /tmp/lp.in 4< /tmp/lp.out
+  : > /tmp/json-dialog.log
+  while IFS= read -r line <&4; do
+    echo "o $line" >> /tmp/json-dialog.log
+    reply=""
+    case "$line" in
+      *'"dialog": "promptuser"'*'Changed Local Profiles'*) reply='{"dialog":"promptuser","selected":0,"response_key":"s"}' ;;
+      *'"dialog": "promptuser"'*'"Execute"'*) reply="{\"dialog\":\"promptuser\",\"selected\":0,\"response_key\":\"$exec_key\"}" ;;
+      *'"dialog": "promptuser"'*)
+        key=a
+        if [ -n "$rule_keys" ]; then key=${rule_keys%% *}; case "$rule_keys" in *' '*) rule_keys=${rule_keys#* } ;; *) rule_keys="" ;; esac; fi
+        reply="{\"dialog\":\"promptuser\",\"selected\":0,\"response_key\":\"$key\"}" ;;
+      *'"dialog": "yesno"'*unconfined*) reply='{"dialog":"yesno","response_key":"n"}' ;;
+      *'"dialog": "yesno"'*) reply='{"dialog":"yesno","response_key":"y"}' ;;
+      *'"dialog": "getstring"'*) reply='{"dialog":"getstring","response":""}' ;;
+      *'"dialog": "changes"'*) reply='{"dialog":"changes"}' ;;
+    esac
+    if [ -n "$reply" ]; then echo "i $reply" >> /tmp/json-dialog.log; echo "$reply" >&3; fi
+  done
+  exec 3>&- 4<&-
+  wait $lp; rc=$?
+  cat /tmp/json-dialog.log; cat /tmp/lp.err
+  return $rc
+}

@@ -181,7 +181,10 @@ public final class LogprofSession {
             return "Adding include <\(inc)> to profile \(name)."
         }
         var text = q.options[q.selected]
-        if deny { text = "deny " + text }
+        if deny {
+            // apparmor_parser takes the qualifiers in this order: `audit deny owner PATH`.
+            text = text.hasPrefix("audit ") ? "audit deny " + text.dropFirst("audit ".count) : "deny " + text
+        }
         let family: String
         if q.isFile {
             family = "file"

@@ -29,6 +29,20 @@ public struct AutodepProfile: Sendable, Equatable {
         text = CanonicalPrinter.file(abi: abi, profiles: [p])
     }
 
+    /// The newest `abi/N.M` file in a policy folder (`abi/4.0` where the folder has none), so
+    /// that a new profile loads with the apparmor_parser that ships with that policy (Debian 12's
+    /// 3.0.8 has no abi/4.0).
+    public static func abi(in dir: String) -> String? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: (dir as NSString).appendingPathComponent("abi"))) ?? []
+        func version(_ n: String) -> [Int]? {
+            let parts = n.split(separator: ".")
+            guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else { return nil }
+            return [a, b]
+        }
+        let best = names.compactMap { n in version(n).map { (n, $0) } }.max { $0.1.lexicographicallyPrecedes($1.1) }
+        return best.map { "abi/" + $0.0 } ?? (names.isEmpty ? "abi/4.0" : nil)
+    }
+
     /// The interpreter of a `#!` script (the program after `env`, found on PATH).
     public static func interpreter(of path: String) -> String? {
         guard let h = FileHandle(forReadingAtPath: path) else { return nil }
@@ -60,7 +74,7 @@ public struct AutodepProfile: Sendable, Equatable {
 extension LogprofSession {
     /// Queues a new profile for an exec target that has none (upstream's "create one?").
     public func createProfile(for program: String) -> String? {
-        let p = AutodepProfile(program: program)
+        let p = AutodepProfile(program: program, abi: AutodepProfile.abi(in: policy.dir))
         let file = policy.dir + "/" + p.fileName
         guard !FileManager.default.fileExists(atPath: file) else { return nil }
         record(LogprofChange(kind: .newProfile, file: file, profile: p.name, text: p.text, family: "profile")) { _ in }

@@ -37,7 +37,7 @@ public enum GenprofSetup {
     /// Writes a new profile for `program` into `dir` (refusing to overwrite), returning it.
     @discardableResult
     public static func autodep(program: String, dir: String, flags: [String] = [], force: Bool = false) throws -> AutodepProfile {
-        let p = AutodepProfile(program: program, flags: flags)
+        let p = AutodepProfile(program: program, flags: flags, abi: AutodepProfile.abi(in: dir))
         let file = (dir as NSString).appendingPathComponent(p.fileName)
         if !force && FileManager.default.fileExists(atPath: file) { throw Failure.exists(file) }
         do { try AtomicWrite.write(p.text, to: file) } catch { throw Failure.write(file, "\(error)") }

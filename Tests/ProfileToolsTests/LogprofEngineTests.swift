@@ -174,6 +174,30 @@ final class LogprofEngineTests: XCTestCase {
         XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).contains("profile tool /usr/bin/tool {"))
     }
 
+    /// (C)hild creates the child profile the `Cx` rule needs; a new profile's abi is the newest
+    /// the policy folder has (found by the real-kernel suite on Debian 12).
+    func testChildExecCreatesTheChildProfileAndNewProfilesUseTheFoldersABI() throws {
+        let dir = try folder([
+            "abi/3.0": "", "abi/kernel-5.4-vanilla": "",
+            "app": "profile app /usr/bin/app {\n  /etc/a r,\n}\n",
+        ])
+        let items = [
+            LogprofItem(mode: .allowed, profile: "app", kind: .exec(path: Array("/usr/bin/kid".utf8), target: nil)),
+            LogprofItem(mode: .allowed, profile: "app", kind: .exec(path: Array("/usr/bin/other".utf8), target: nil)),
+        ]
+        let s = session(dir, items)
+        guard case .exec(let kid) = s.next() else { return XCTFail("expected an exec question") }
+        XCTAssertEqual(s.answerExec(kid, .child), "Adding /usr/bin/kid cx, to profile app.\nAdding child profile /usr/bin/kid to profile app.")
+        guard case .exec(let other) = s.next() else { return XCTFail("expected an exec question") }
+        s.answerExec(other, .profile, safe: true)
+        XCTAssertNotNil(s.createProfile(for: "/usr/bin/other"))
+        let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: s.changes))
+        XCTAssertEqual(String(decoding: planned[0].new, as: UTF8.self),
+                       "profile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/kid cx,\n  /usr/bin/other Px,\n  profile /usr/bin/kid {\n    include <abstractions/base>\n    /usr/bin/kid mr,\n  }\n}\n")
+        XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).hasPrefix("abi <abi/3.0>,"))
+        XCTAssertEqual(AutodepProfile.abi(in: dir + "/nowhere"), "abi/4.0")
+    }
+
     func testPlanAppliesThroughTheEditEngineAndLocal() throws {
         let profile = "include <tunables/global>\n\nprofile app /usr/bin/app {\n  include <abstractions/base>\n\n  /etc/a r,\n  # keep me\n}\n"
         let dir = try folder(["tunables/global": Self.tunables, "abstractions/base": "", "abstractions/extra": "", "usr.bin.app": profile])

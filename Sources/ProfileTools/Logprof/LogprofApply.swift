@@ -1,4 +1,5 @@
 import AppArmorEdit
+import AuditLog
 import AppArmorSyntax
 import Foundation
 
@@ -72,12 +73,14 @@ public enum LogprofApply {
         let r = file.original
         var newHats: [String: [String]] = [:]   // "profile//hat" -> rule lines
         var hatOrder: [String] = []
+        var childProfiles = Set<String>()          // keys of newHats that are `profile NAME {` children
         for c in changes {
-            if c.family == "hat" {
+            if c.family == "hat" || c.family == "child" {
                 let parent = c.profile
-                let hat = String(c.text.dropFirst().prefix { $0 != " " })
+                let hat = c.family == "child" ? c.text : String(c.text.dropFirst().prefix { $0 != " " })
                 let key = parent + "//" + hat
                 if newHats[key] == nil { newHats[key] = []; hatOrder.append(key) }
+                if c.family == "child" { childProfiles.insert(key) }
                 continue
             }
             if newHats[c.profile] != nil {
@@ -99,7 +102,9 @@ public enum LogprofApply {
             guard let p = findProfile(parentName, in: r) else { throw LogprofApplyError.noProfile(parentName, path) }
             let ind = itemIndent(p, in: r)
             let rules = newHats[key]!.map { ind + "  " + $0 }.joined(separator: "\n")
-            let text = "^\(parts.last!) {" + (rules.isEmpty ? "" : "\n" + rules) + "\n" + ind + "}"
+            let name = parts.last!
+            let header = childProfiles.contains(key) ? "profile \(ProfileQuoting.path(Array(name.utf8)))" : "^\(name)"
+            let text = header + " {" + (rules.isEmpty ? "" : "\n" + rules) + "\n" + ind + "}"
             do { try file.addRule(PrintedRule(kind: .hat, text: text), to: p) } catch { throw LogprofApplyError.edit("\(error)") }
         }
         do {

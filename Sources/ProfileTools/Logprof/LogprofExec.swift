@@ -103,7 +103,23 @@ extension LogprofSession {
         record(LogprofChange(kind: .rule, file: file, profile: q.item.fullName, text: text, family: "file")) { set in
             set.addFile(pattern: q.target, perms: c == .inherit ? ["m", "r", "x"] : ["x"], owner: false, deny: c == .deny)
         }
-        return "Adding \(text) to profile \(q.item.fullName)."
+        var message = "Adding \(text) to profile \(q.item.fullName)."
+        if c == .child || c == .childInherit, let child = createChildProfile(in: q.item.fullName, for: q.target, file: file) {
+            message += "\n" + child
+        }
+        return message
+    }
+
+    /// `cx` needs a child profile named after the program: a new one gets the base abstraction
+    /// and the program itself, as upstream creates it (later runs in complain mode fill it in).
+    func createChildProfile(in parent: String, for program: String, file: String) -> String? {
+        let full = parent + "//" + program
+        guard !policy.hasProfile(full), addedHats.insert(full).inserted else { return nil }
+        record(LogprofChange(kind: .rule, file: file, profile: parent, text: program, family: "child")) { _ in }
+        record(LogprofChange(kind: .include, file: file, profile: full, text: "abstractions/base", family: "include")) { _ in }
+        let rule = ProfileQuoting.path(Array(program.utf8)) + " mr,"
+        record(LogprofChange(kind: .rule, file: file, profile: full, text: rule, family: "file")) { _ in }
+        return "Adding child profile \(program) to profile \(parent)."
     }
 
     /// Skips every request of a hat the user refused.

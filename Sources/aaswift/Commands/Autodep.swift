@@ -31,7 +31,7 @@ struct AutodepCommand: ParsableCommand {
             do {
                 let path = try GenprofSetup.resolveProgram(arg)
                 if dryRun {
-                    print(AutodepProfile(program: path, flags: complain ? ["complain"] : []).text, terminator: "")
+                    print(AutodepProfile(program: path, flags: complain ? ["complain"] : [], abi: AutodepProfile.abi(in: dir)).text, terminator: "")
                     continue
                 }
                 let policy = LogprofPolicy(dir: dir)

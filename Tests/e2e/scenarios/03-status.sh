@@ -12,7 +12,8 @@ apparmor_parser -r /tmp/three.profile
 cp /bin/busybox /opt/e2e/one; cp /bin/busybox /opt/e2e/two
 ln -sf /opt/e2e/one /tmp/sleep-one; ln -sf /opt/e2e/two /tmp/sleep-two
 mkdir -p /tmp/s1 /tmp/s2; ln -sf /opt/e2e/one /tmp/s1/sleep; ln -sf /opt/e2e/two /tmp/s2/sleep
-/tmp/s1/sleep 60 & /tmp/s1/sleep 60 & /tmp/s2/sleep 60 &
+/tmp/s1/sleep 60 & s1=$!; /tmp/s1/sleep 60 & s2=$!; /tmp/s2/sleep 60 & s3=$!
+trap 'kill $s1 $s2 $s3 2>/dev/null' EXIT
 sleep 0.5
 aa-status; echo; aaswift status
 for opt in --profiled --enforced --complaining --process-mixed; do

@@ -12,8 +12,10 @@ apparmor_parser -r /tmp/three.profile
 cp /bin/busybox /opt/e2e/one; cp /bin/busybox /opt/e2e/two
 ln -sf /opt/e2e/one /tmp/sleep-one; ln -sf /opt/e2e/two /tmp/sleep-two
 mkdir -p /tmp/s1 /tmp/s2; ln -sf /opt/e2e/one /tmp/s1/sleep; ln -sf /opt/e2e/two /tmp/s2/sleep
-/tmp/s1/sleep 60 & s1=$!; /tmp/s1/sleep 60 & s2=$!; /tmp/s2/sleep 60 & s3=$!
-trap 'kill $s1 $s2 $s3 2>/dev/null' EXIT
+# (output to /dev/null: a sleeper holding the script's stdout would keep the run open)
+/tmp/s1/sleep 60 > /dev/null 2>&1 & s1=$!
+/tmp/s1/sleep 60 > /dev/null 2>&1 & s2=$!
+/tmp/s2/sleep 60 > /dev/null 2>&1 & s3=$!
 sleep 0.5
 aa-status; echo; aaswift status
 for opt in --profiled --enforced --complaining --process-mixed; do
@@ -37,4 +39,5 @@ for p in one two three; do
   a=$(grep -o "\"$p\":\"[a-z]*\"" /tmp/aa-status.json); b=$(grep -o "\"$p\":\"[a-z]*\"" /tmp/status.json)
   check "mode of $p: aa-status $a, aaswift $b" test -n "$a" -a "$a" = "$b"
 done
+kill $s1 $s2 $s3 2>/dev/null
 finish

@@ -24,10 +24,7 @@ public final class CheckSession {
     let cache: PolicyFileCache
     let features: FeatureSet?
     var variables = VariableTable() {
-        didSet {
-            expansions.removeAll(keepingCapacity: true)
-            digest = nil
-        }
+        didSet { digest = nil }
     }
     var digest: (value: Int, usesBuiltins: Bool)?
 
@@ -49,8 +46,6 @@ public final class CheckSession {
     var includeLog: [String] = []
     /// Rules read so far that use a profile built-in variable.
     var builtinUses = 0
-    /// Expanded patterns, valid while the variables do not change.
-    var expansions: [String: String] = [:]
     var includeStack: [String] = []
     var diagnostics: [PolicyDiagnostic] = []
     var filesRead: [String] = []

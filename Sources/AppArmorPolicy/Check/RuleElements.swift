@@ -79,16 +79,16 @@ struct RuleScope {
 
     var ruleRange: Range<Int> { node.textRange }
 
-    private var frameBuiltins: Set<String> { ["profile_name", "exec_path", "attach_path"] }
-
     /// The text with variables expanded into one pattern; reports and returns nil on failure.
+    /// Expansions that do not depend on the profile's built-ins are shared by the whole run.
     func expand(_ s: String, _ range: Range<Int>) -> String? {
         guard VariableExpander.mentionsVariable(s) else { return s }
-        let cacheable = !VariableExpander.pieces(s).contains { !$0.literal && frameBuiltins.contains($0.text) }
-        if cacheable, let hit = session.expansions[s] { return hit }
+        let key = ExpansionKey(variables: session.variablesDigest, text: s)
+        let cacheable = !session.variablesUseBuiltins && !CheckSession.mentionsBuiltin(s)
+        if cacheable, let hit = session.cache.expansions[key] { return hit }
         do {
             let v = try expander.expandPattern(s)
-            if cacheable { session.expansions[s] = v }
+            if cacheable { session.cache.expansions[key] = v }
             return v
         } catch let e {
             switch e {

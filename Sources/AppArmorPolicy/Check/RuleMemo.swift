@@ -43,7 +43,9 @@ extension CheckSession {
     }
 
     static func mentionsBuiltin(_ s: String) -> Bool {
-        VariableExpander.pieces(s).contains { !$0.literal && ($0.text == "profile_name" || $0.text == "exec_path" || $0.text == "attach_path") }
+        guard s.utf8.count >= 12 else { return false }
+        let bytes = Array(s.utf8)
+        return mentionsBuiltin(bytes, 0..<bytes.count)
     }
 
     static let builtinRefs: [[UInt8]] = ["@{profile_name}", "@{exec_path}", "@{attach_path}"].map { Array($0.utf8) }
@@ -94,6 +96,14 @@ struct IncludeMemoKey: Hashable {
     let outer: RuleQualifiers
 }
 
+/// The variable and boolean names a file's text mentions.
+struct MentionedNames {
+    /// The file's tree, kept alive while its identity is a key.
+    let root: SyntaxNode
+    let variables: [String]
+    let booleans: Set<String>
+}
+
 /// The variables and booleans a walk could read, with their values when it ran.
 struct VariableSnapshot {
     let values: [String: [String]?]
@@ -112,25 +122,9 @@ extension CheckSession {
         var bools = Set<String>()
         var pending: [String] = []
         for f in files {
-            let b = f.source.bytes
-            var i = 0
-            while i + 1 < b.count {
-                if b[i] == UInt8(ascii: "@") || b[i] == UInt8(ascii: "$") {
-                    let isBool = b[i] == UInt8(ascii: "$")
-                    var j = i + 1
-                    let braced = b[j] == UInt8(ascii: "{")
-                    if braced { j += 1 }
-                    let start = j
-                    while j < b.count, (b[j] | 0x20) >= 0x61 && (b[j] | 0x20) <= 0x7A || b[j] >= 0x30 && b[j] <= 0x39 || b[j] == 0x5F { j += 1 }
-                    if j > start {
-                        let name = String(decoding: b[start..<j], as: UTF8.self)
-                        if isBool { bools.insert(name) } else if names.insert(name).inserted { pending.append(name) }
-                    }
-                    i = max(j, i + 1)
-                } else {
-                    i += 1
-                }
-            }
+            let mentioned = mentionedNames(f)
+            bools.formUnion(mentioned.booleans)
+            for name in mentioned.variables where names.insert(name).inserted { pending.append(name) }
         }
         while let n = pending.popLast() {
             for v in variables.values[n] ?? [] {
@@ -142,6 +136,36 @@ extension CheckSession {
         var booleans: [String: Bool?] = [:]
         for n in bools { booleans[n] = .some(variables.booleans[n]) }
         return VariableSnapshot(values: values, booleans: booleans)
+    }
+
+    /// The names a file mentions after `@`, `@{`, `$` or `${`, found once per run.
+    func mentionedNames(_ f: ParseResult) -> MentionedNames {
+        if let m = cache.mentionedNames[ObjectIdentifier(f.root)] { return m }
+        var names: [String] = []
+        var bools = Set<String>()
+        var seen = Set<String>()
+        let b = f.source.bytes
+        var i = 0
+        while i + 1 < b.count {
+            if b[i] == UInt8(ascii: "@") || b[i] == UInt8(ascii: "$") {
+                let isBool = b[i] == UInt8(ascii: "$")
+                var j = i + 1
+                let braced = b[j] == UInt8(ascii: "{")
+                if braced { j += 1 }
+                let start = j
+                while j < b.count, (b[j] | 0x20) >= 0x61 && (b[j] | 0x20) <= 0x7A || b[j] >= 0x30 && b[j] <= 0x39 || b[j] == 0x5F { j += 1 }
+                if j > start {
+                    let name = String(decoding: b[start..<j], as: UTF8.self)
+                    if isBool { bools.insert(name) } else if seen.insert(name).inserted { names.append(name) }
+                }
+                i = max(j, i + 1)
+            } else {
+                i += 1
+            }
+        }
+        let m = MentionedNames(root: f.root, variables: names, booleans: bools)
+        cache.mentionedNames[ObjectIdentifier(f.root)] = m
+        return m
     }
 
     func includeInProfile(_ sub: ParseResult, path: String, frame: ProfileFrame, qualifiers: RuleQualifiers) {

@@ -54,6 +54,10 @@ public final class PolicyFileCache {
     var ruleMemo: [RuleMemoKey: RuleMemo] = [:]
     var includeMemo: [IncludeMemoKey: [IncludeMemo]] = [:]
     var preambleMemo: [String: [PreambleMemo]] = [:]
+    /// Expanded patterns, by variables digest and text (only those free of profile built-ins).
+    var expansions: [ExpansionKey: String] = [:]
+    /// The variable and boolean names each parsed file's text mentions, by tree.
+    var mentionedNames: [ObjectIdentifier: MentionedNames] = [:]
 
     func validateAARE(_ p: String) -> AAREError? {
         if let e = aareErrors[p] { return e }
@@ -188,6 +192,12 @@ public final class PolicyFileCache {
                         ".pacnew", ".rpmnew", ".rpmsave", ".orig", ".rej", ".swp"]
         return suffixes.contains { name.hasSuffix($0) }
     }
+}
+
+/// A pattern text under one set of variables.
+struct ExpansionKey: Hashable {
+    let variables: Int
+    let text: String
 }
 
 public struct PolicyLoadError: Error, Sendable, CustomStringConvertible {

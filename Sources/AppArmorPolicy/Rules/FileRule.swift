@@ -170,7 +170,7 @@ enum FileRuleReader {
                 perms.exec = mode
             }
             if !scope.qualifiers.deny {
-                let literal = (try? AAREPattern(path))?.isLiteral ?? false
+                let literal = AAREPattern.isLiteralText(path)
                 frame.execRules.append(ExecEntry(pattern: path, literal: literal, mode: mode, priority: scope.qualifiers.priority ?? 0, range: scope.ruleRange, result: scope.result))
             }
         } else if let (t, r) = target {

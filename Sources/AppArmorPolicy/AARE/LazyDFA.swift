@@ -24,14 +24,20 @@ final class LazyDFA {
         var split = [Int](repeating: -1, count: 257)
         var touched: [Int] = []
         for set in distinct {
-            for b in 0..<256 where set.contains(UInt8(b)) {
-                let c = cls[b]
-                if split[c] < 0 {
-                    split[c] = count
-                    touched.append(c)
-                    count += 1
+            let words = [set.words.0, set.words.1, set.words.2, set.words.3]
+            for (w, word) in words.enumerated() {
+                var bits = word
+                while bits != 0 {
+                    let b = w << 6 | bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    let c = cls[b]
+                    if split[c] < 0 {
+                        split[c] = count
+                        touched.append(c)
+                        count += 1
+                    }
+                    cls[b] = split[c]
                 }
-                cls[b] = split[c]
             }
             for c in touched { split[c] = -1 }
             touched.removeAll(keepingCapacity: true)
@@ -113,7 +119,12 @@ final class LazyDFA {
     /// Whether some string matches both.
     func intersects(_ other: LazyDFA) -> Bool {
         guard nfa.mayIntersect(other.nfa) else { return false }
-        return LazyDFA.explore(self, other, bothAlive: true) { a, b in
+        return intersectsExploring(other)
+    }
+
+    /// `intersects` without the quick test first (for callers that made it already).
+    func intersectsExploring(_ other: LazyDFA) -> Bool {
+        LazyDFA.explore(self, other, bothAlive: true) { a, b in
             a >= 0 && b >= 0 && self.accepting[Int(a)] && other.accepting[Int(b)]
         } ?? true
     }

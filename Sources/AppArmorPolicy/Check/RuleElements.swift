@@ -87,7 +87,7 @@ struct RuleScope {
         let cacheable = !session.variablesUseBuiltins && !CheckSession.mentionsBuiltin(s)
         if cacheable, let hit = session.cache.expansions[key] { return hit }
         do {
-            let v = try expander.expandPattern(s)
+            let v = cacheable ? try expandByVariable(s, variables: key.variables) : try expander.expandPattern(s)
             if cacheable { session.cache.expansions[key] = v }
             return v
         } catch let e {
@@ -98,6 +98,28 @@ struct RuleScope {
             }
             return nil
         }
+    }
+
+    /// The same expansion as `expandPattern`, each variable expanded once per run (the text
+    /// `@{NAME}` alone is expanded and kept): piece by piece, so the first error is the same.
+    private func expandByVariable(_ s: String, variables: Int) throws(ExpansionError) -> String {
+        var out = ""
+        for (literal, text) in VariableExpander.pieces(s) {
+            if literal {
+                out += text
+                continue
+            }
+            let ref = "@{" + text + "}"
+            let key = ExpansionKey(variables: variables, text: ref)
+            if let hit = session.cache.expansions[key] {
+                out += hit
+                continue
+            }
+            let v = try expander.expandPattern(ref)
+            session.cache.expansions[key] = v
+            out += v
+        }
+        return out
     }
 
     /// Expands and checks a value as AARE.

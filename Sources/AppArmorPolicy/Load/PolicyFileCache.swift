@@ -115,7 +115,7 @@ public final class PolicyFileCache {
         let key = a < b ? a << 32 | b : b << 32 | a
         if let v = pairs[key] { return v }
         guard let ma = dfa(a), let mb = dfa(b) else { return false }
-        let v = ma.intersects(mb)
+        let v = ma.intersectsExploring(mb)
         pairs[key] = v
         return v
     }

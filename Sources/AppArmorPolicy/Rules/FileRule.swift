@@ -207,14 +207,15 @@ extension CheckSession {
         guard rules.count > 1 else { return }
         // Plain integers for the quadratic loop: pattern ids (interned for the run), mode ids.
         var modeIDs: [ExecMode: Int] = [:]
-        var seen = Set<[Int]>()
+        struct Seen: Hashable { let pattern: Int, mode: Int, priority: Int }
+        var seen = Set<Seen>()
         var keep: [(index: Int, pattern: Int, mode: Int, literal: Bool, priority: Int)] = []
         for (i, r) in rules.enumerated() {
             let p = cache.patternID(r.pattern)
             let m: Int
             if let id = modeIDs[r.mode] { m = id } else { m = modeIDs.count; modeIDs[r.mode] = m }
             // The same rule reached twice (an abstraction included by two others) adds nothing.
-            guard seen.insert([p, m, r.priority]).inserted else { continue }
+            guard seen.insert(Seen(pattern: p, mode: m, priority: r.priority)).inserted else { continue }
             keep.append((i, p, m, r.literal, r.priority))
         }
         guard modeIDs.count > 1 else { return }

@@ -72,12 +72,22 @@ public struct AAREMatcher: Sendable {
     // MARK: simulation
 
     func closure(_ states: [Int32]) -> [Int32] {
-        var seen = Set<Int32>(states)
-        var stack = states
-        while let s = stack.popLast() {
-            for e in epsilons[Int(s)] where seen.insert(e).inserted { stack.append(e) }
+        var mark = [Bool](repeating: false, count: epsilons.count)
+        var stack: [Int32] = []
+        for s in states where !mark[Int(s)] {
+            mark[Int(s)] = true
+            stack.append(s)
         }
-        return seen.sorted()
+        var out = stack
+        while let s = stack.popLast() {
+            for e in epsilons[Int(s)] where !mark[Int(e)] {
+                mark[Int(e)] = true
+                stack.append(e)
+                out.append(e)
+            }
+        }
+        out.sort()
+        return out
     }
 
     func step(_ states: [Int32], _ b: UInt8) -> [Int32] {

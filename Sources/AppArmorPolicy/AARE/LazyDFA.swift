@@ -106,6 +106,7 @@ final class LazyDFA {
             if stop(a, b) { return true }
             if seen.count > limit { return nil }
             for r in reps {
+                if bothAlive, !x.outBytes[Int(a)].contains(r) || !y.outBytes[Int(b)].contains(r) { continue }
                 let na = a < 0 ? -1 : x.next(a, r)
                 if bothAlive && na < 0 { continue }
                 let nb = b < 0 ? -1 : y.next(b, r)

@@ -103,23 +103,34 @@ struct RuleScope {
     /// The same expansion as `expandPattern`, each variable expanded once per run (the text
     /// `@{NAME}` alone is expanded and kept): piece by piece, so the first error is the same.
     private func expandByVariable(_ s: String, variables: Int) throws(ExpansionError) -> String {
-        var out = ""
-        for (literal, text) in VariableExpander.pieces(s) {
-            if literal {
-                out += text
-                continue
+        let b = Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count + 32)
+        var i = 0
+        while i < b.count {
+            // `@{NAME}` with a valid name is a reference (as `VariableExpander.pieces` reads it).
+            if b[i] == UInt8(ascii: "@"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "{") {
+                var j = i + 2
+                while j < b.count, b[j] != UInt8(ascii: "}") { j += 1 }
+                if j < b.count, j > i + 2, b[(i + 2)..<j].allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F }) {
+                    let ref = String(decoding: b[i...j], as: UTF8.self)
+                    let key = ExpansionKey(variables: variables, text: ref)
+                    let v: String
+                    if let hit = session.cache.expansions[key] {
+                        v = hit
+                    } else {
+                        v = try expander.expandPattern(ref)
+                        session.cache.expansions[key] = v
+                    }
+                    out.append(contentsOf: v.utf8)
+                    i = j + 1
+                    continue
+                }
             }
-            let ref = "@{" + text + "}"
-            let key = ExpansionKey(variables: variables, text: ref)
-            if let hit = session.cache.expansions[key] {
-                out += hit
-                continue
-            }
-            let v = try expander.expandPattern(ref)
-            session.cache.expansions[key] = v
-            out += v
+            out.append(b[i])
+            i += 1
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Expands and checks a value as AARE.

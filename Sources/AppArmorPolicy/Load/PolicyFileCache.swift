@@ -67,7 +67,9 @@ public final class PolicyFileCache {
     }
 
     private var patternIDs: [String: Int] = [:]
-    private var patternInfo: [PatternShape] = []
+    private var patternTexts: [String] = []
+    /// Parsed on first comparison (most exec patterns are never compared).
+    private var patternInfo: [PatternShape?] = []
     private var patternDFAs: [LazyDFA?] = []
     private var pairs: [Int: Bool] = [:]
 
@@ -77,6 +79,14 @@ public final class PolicyFileCache {
         let prefix: [UInt8]
         let suffix: [UInt8]
         let slashes: (Int, Int?)
+
+        init(_ text: String) {
+            pattern = try? AAREPattern(text)
+            let root = pattern?.root ?? .sequence([])
+            prefix = AAREMatcher.literalEdge(root, fromStart: true)
+            suffix = AAREMatcher.literalEdge(root, fromStart: false)
+            slashes = AAREMatcher.slashes(root)
+        }
 
         func mayIntersect(_ o: PatternShape) -> Bool {
             if let h = slashes.1, h < o.slashes.0 { return false }
@@ -91,19 +101,24 @@ public final class PolicyFileCache {
     /// A small integer for a pattern text, the same for the whole run.
     func patternID(_ p: String) -> Int {
         if let id = patternIDs[p] { return id }
-        let id = patternInfo.count
-        let pattern = try? AAREPattern(p)
-        let root = pattern?.root ?? .sequence([])
-        patternInfo.append(PatternShape(pattern: pattern, prefix: AAREMatcher.literalEdge(root, fromStart: true),
-                                        suffix: AAREMatcher.literalEdge(root, fromStart: false), slashes: AAREMatcher.slashes(root)))
+        let id = patternTexts.count
+        patternTexts.append(p)
+        patternInfo.append(nil)
         patternDFAs.append(nil)
         patternIDs[p] = id
         return id
     }
 
+    private func shape(_ id: Int) -> PatternShape {
+        if let s = patternInfo[id] { return s }
+        let s = PatternShape(patternTexts[id])
+        patternInfo[id] = s
+        return s
+    }
+
     private func dfa(_ id: Int) -> LazyDFA? {
         if let d = patternDFAs[id] { return d }
-        guard let p = patternInfo[id].pattern else { return nil }
+        guard let p = shape(id).pattern else { return nil }
         let d = LazyDFA(AAREMatcher(p))
         patternDFAs[id] = d
         return d
@@ -111,17 +126,21 @@ public final class PolicyFileCache {
 
     /// Whether two interned patterns overlap, remembered for the run.
     func intersects(_ a: Int, _ b: Int) -> Bool {
-        guard patternInfo[a].mayIntersect(patternInfo[b]) else { return false }
         let key = a < b ? a << 32 | b : b << 32 | a
         if let v = pairs[key] { return v }
-        guard let ma = dfa(a), let mb = dfa(b) else { return false }
-        let v = ma.intersectsExploring(mb)
+        var v = false
+        if shape(a).mayIntersect(shape(b)), let ma = dfa(a), let mb = dfa(b) {
+            v = ma.intersectsExploring(mb)
+        }
         pairs[key] = v
         return v
     }
 
     public init(searchPath: IncludeSearchPath) {
         self.searchPath = searchPath
+        // A policy tree reads a thousand or two rules: no rehashing on the way.
+        ruleMemo.reserveCapacity(1024)
+        aareErrors.reserveCapacity(1024)
     }
 
     /// How many distinct files were read.

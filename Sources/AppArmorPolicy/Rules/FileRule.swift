@@ -207,18 +207,22 @@ extension CheckSession {
         guard rules.count > 1 else { return }
         // Plain integers for the quadratic loop: pattern ids (interned for the run), mode ids.
         var modeIDs: [ExecMode: Int] = [:]
+        let modes = rules.map { r in
+            if let id = modeIDs[r.mode] { return id }
+            modeIDs[r.mode] = modeIDs.count
+            return modeIDs.count - 1
+        }
+        // One mode: nothing can conflict.
+        guard modeIDs.count > 1 else { return }
         struct Seen: Hashable { let pattern: Int, mode: Int, priority: Int }
         var seen = Set<Seen>()
         var keep: [(index: Int, pattern: Int, mode: Int, literal: Bool, priority: Int)] = []
         for (i, r) in rules.enumerated() {
             let p = cache.patternID(r.pattern)
-            let m: Int
-            if let id = modeIDs[r.mode] { m = id } else { m = modeIDs.count; modeIDs[r.mode] = m }
             // The same rule reached twice (an abstraction included by two others) adds nothing.
-            guard seen.insert(Seen(pattern: p, mode: m, priority: r.priority)).inserted else { continue }
-            keep.append((i, p, m, r.literal, r.priority))
+            guard seen.insert(Seen(pattern: p, mode: modes[i], priority: r.priority)).inserted else { continue }
+            keep.append((i, p, modes[i], r.literal, r.priority))
         }
-        guard modeIDs.count > 1 else { return }
         for a in 1..<keep.count {
             let x = keep[a]
             for b in 0..<a {

@@ -109,23 +109,19 @@ struct RuleScope {
         var i = 0
         while i < b.count {
             // `@{NAME}` with a valid name is a reference (as `VariableExpander.pieces` reads it).
-            if b[i] == UInt8(ascii: "@"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "{") {
-                var j = i + 2
-                while j < b.count, b[j] != UInt8(ascii: "}") { j += 1 }
-                if j < b.count, j > i + 2, b[(i + 2)..<j].allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F }) {
-                    let ref = String(decoding: b[i...j], as: UTF8.self)
-                    let key = ExpansionKey(variables: variables, text: ref)
-                    let v: String
-                    if let hit = session.cache.expansions[key] {
-                        v = hit
-                    } else {
-                        v = try expander.expandPattern(ref)
-                        session.cache.expansions[key] = v
-                    }
-                    out.append(contentsOf: v.utf8)
-                    i = j + 1
-                    continue
+            if let j = VariableExpander.referenceEnd(b, at: i) {
+                let ref = String(decoding: b[i...j], as: UTF8.self)
+                let key = ExpansionKey(variables: variables, text: ref)
+                let v: String
+                if let hit = session.cache.expansions[key] {
+                    v = hit
+                } else {
+                    v = try expander.expandPattern(ref)
+                    session.cache.expansions[key] = v
                 }
+                out.append(contentsOf: v.utf8)
+                i = j + 1
+                continue
             }
             out.append(b[i])
             i += 1

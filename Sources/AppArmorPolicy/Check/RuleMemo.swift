@@ -52,26 +52,31 @@ extension CheckSession {
 
     /// Whether the bytes refer to a profile built-in variable.
     static func mentionsBuiltin(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
-        var i = range.lowerBound
-        while i + 1 < range.upperBound {
-            if bytes[i] == UInt8(ascii: "@"), bytes[i + 1] == UInt8(ascii: "{") {
-                for ref in builtinRefs where i + ref.count <= range.upperBound && bytes[i..<(i + ref.count)].elementsEqual(ref) {
+        bytes.withUnsafeBufferPointer { b in
+            var i = range.lowerBound
+            while let at = nextReference(b, from: i, before: range.upperBound) {
+                for ref in builtinRefs where at + ref.count <= range.upperBound && b[at..<(at + ref.count)].elementsEqual(ref) {
                     return true
                 }
+                i = at + 1
             }
-            i += 1
+            return false
         }
-        return false
     }
 
+    /// Whether the bytes hold `@{`.
     static func mentionsVariable(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
-        var prev: UInt8 = 0
-        for i in range {
-            let c = bytes[i]
-            if prev == UInt8(ascii: "@"), c == UInt8(ascii: "{") { return true }
-            prev = c
+        bytes.withUnsafeBufferPointer { nextReference($0, from: range.lowerBound, before: range.upperBound) != nil }
+    }
+
+    /// The index of the next `@{` starting in `from..<before - 1`.
+    private static func nextReference(_ b: UnsafeBufferPointer<UInt8>, from: Int, before end: Int) -> Int? {
+        var i = from
+        while i + 1 < end {
+            if b[i] == UInt8(ascii: "@"), b[i + 1] == UInt8(ascii: "{") { return i }
+            i += 1
         }
-        return false
+        return nil
     }
 }
 

@@ -164,12 +164,15 @@ public struct VariableExpander: Sendable {
 
     /// Whether a text holds `@{`.
     public static func mentionsVariable(_ s: String) -> Bool {
-        var prev: UInt8 = 0
-        for c in s.utf8 {
-            if prev == UInt8(ascii: "@"), c == UInt8(ascii: "{") { return true }
-            prev = c
+        func scan<C: Collection<UInt8>>(_ bytes: C) -> Bool {
+            var prev: UInt8 = 0
+            for c in bytes {
+                if prev == UInt8(ascii: "@"), c == UInt8(ascii: "{") { return true }
+                prev = c
+            }
+            return false
         }
-        return false
+        return s.utf8.withContiguousStorageIfAvailable { scan($0) } ?? scan(s.utf8)
     }
 
     private func pattern(_ s: String, stack: inout [String]) throws(ExpansionError) -> String {

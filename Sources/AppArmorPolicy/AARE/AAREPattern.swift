@@ -52,6 +52,11 @@ public struct ByteSet: Sendable, Hashable {
         return s
     }
 
+    /// Whether the two sets share a byte.
+    public func intersects(_ o: ByteSet) -> Bool {
+        words.0 & o.words.0 != 0 || words.1 & o.words.1 != 0 || words.2 & o.words.2 != 0 || words.3 & o.words.3 != 0
+    }
+
     public mutating func formUnion(_ o: ByteSet) {
         words = (words.0 | o.words.0, words.1 | o.words.1, words.2 | o.words.2, words.3 | o.words.3)
     }

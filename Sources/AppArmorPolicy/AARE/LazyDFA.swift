@@ -120,12 +120,7 @@ final class LazyDFA {
     /// Whether some string matches both.
     func intersects(_ other: LazyDFA) -> Bool {
         guard nfa.mayIntersect(other.nfa) else { return false }
-        return intersectsExploring(other)
-    }
-
-    /// `intersects` without the quick test first (for callers that made it already).
-    func intersectsExploring(_ other: LazyDFA) -> Bool {
-        LazyDFA.explore(self, other, bothAlive: true) { a, b in
+        return LazyDFA.explore(self, other, bothAlive: true) { a, b in
             a >= 0 && b >= 0 && self.accepting[Int(a)] && other.accepting[Int(b)]
         } ?? true
     }

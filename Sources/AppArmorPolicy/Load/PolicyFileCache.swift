@@ -70,7 +70,7 @@ public final class PolicyFileCache {
     private var patternTexts: [String] = []
     /// Parsed on first comparison (most exec patterns are never compared).
     private var patternInfo: [PatternShape?] = []
-    private var patternDFAs: [LazyDFA?] = []
+    private var patternMatchers: [AAREMatcher?] = []
     private var pairs: [Int: Bool] = [:]
 
     /// What tells two patterns apart cheaply: literal prefix and suffix, `/` count range.
@@ -104,7 +104,7 @@ public final class PolicyFileCache {
         let id = patternTexts.count
         patternTexts.append(p)
         patternInfo.append(nil)
-        patternDFAs.append(nil)
+        patternMatchers.append(nil)
         patternIDs[p] = id
         return id
     }
@@ -116,12 +116,12 @@ public final class PolicyFileCache {
         return s
     }
 
-    private func dfa(_ id: Int) -> LazyDFA? {
-        if let d = patternDFAs[id] { return d }
+    private func matcher(_ id: Int) -> AAREMatcher? {
+        if let m = patternMatchers[id] { return m }
         guard let p = shape(id).pattern else { return nil }
-        let d = LazyDFA(AAREMatcher(p))
-        patternDFAs[id] = d
-        return d
+        let m = AAREMatcher(p)
+        patternMatchers[id] = m
+        return m
     }
 
     /// Whether two interned patterns overlap, remembered for the run.
@@ -129,8 +129,8 @@ public final class PolicyFileCache {
         let key = a < b ? a << 32 | b : b << 32 | a
         if let v = pairs[key] { return v }
         var v = false
-        if shape(a).mayIntersect(shape(b)), let ma = dfa(a), let mb = dfa(b) {
-            v = ma.intersectsExploring(mb)
+        if shape(a).mayIntersect(shape(b)), let ma = matcher(a), let mb = matcher(b) {
+            v = ma.intersectsByPairs(mb)
         }
         pairs[key] = v
         return v

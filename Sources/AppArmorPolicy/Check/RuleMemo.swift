@@ -12,21 +12,35 @@ struct RuleMemo {
 /// A rule read in the same circumstances gives the same result: same node (of a file parsed
 /// once), same variables, same enclosing qualifiers, same profile built-ins when it uses them.
 /// Abstractions included by every profile of a tree are therefore read once per run.
-struct RuleMemoKey: Hashable {
-    let node: ObjectIdentifier
+struct RuleMemoContext: Equatable {
     let variables: Int
     let outer: RuleQualifiers
     let builtins: Int
 }
 
+/// The memos of one rule node, with what its text refers to (scanned once).
+struct RuleMemos {
+    let mentionsVariable: Bool
+    let mentionsBuiltin: Bool
+    var entries: [(context: RuleMemoContext, memo: RuleMemo)] = []
+}
+
 extension CheckSession {
     func loadRule(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame, outer: RuleQualifiers) {
-        let usesBuiltins = CheckSession.mentionsVariable(r.source.bytes, node.textRange)
-            && (variablesUseBuiltins || CheckSession.mentionsBuiltin(r.source.bytes, node.textRange))
-        let key = RuleMemoKey(node: ObjectIdentifier(node), variables: variablesDigest, outer: outer,
-                              builtins: usesBuiltins ? frame.builtinsHash : 0)
+        let id = ObjectIdentifier(node)
+        var memos: RuleMemos
+        if let m = cache.ruleMemo[id] {
+            memos = m
+        } else {
+            let range = node.textRange
+            let mentions = CheckSession.mentionsVariable(r.source.bytes, range)
+            memos = RuleMemos(mentionsVariable: mentions,
+                              mentionsBuiltin: mentions && CheckSession.mentionsBuiltin(r.source.bytes, range))
+        }
+        let usesBuiltins = memos.mentionsVariable && (variablesUseBuiltins || memos.mentionsBuiltin)
+        let context = RuleMemoContext(variables: variablesDigest, outer: outer, builtins: usesBuiltins ? frame.builtinsHash : 0)
         if usesBuiltins { builtinUses += 1 }
-        if let memo = cache.ruleMemo[key] {
+        if let memo = memos.entries.first(where: { $0.context == context })?.memo {
             diagnostics += memo.diagnostics
             if let rule = memo.rule { frame.profile.rules.append(rule) }
             frame.execRules += memo.execEntries
@@ -35,11 +49,12 @@ extension CheckSession {
         }
         let (d0, r0, e0, c0) = (diagnostics.count, frame.profile.rules.count, frame.execRules.count, frame.changeProfiles.count)
         readRule(node, in: r, frame: frame, outer: outer)
-        cache.ruleMemo[key] = RuleMemo(
+        memos.entries.append((context, RuleMemo(
             diagnostics: Array(diagnostics[d0...]),
             rule: frame.profile.rules.count > r0 ? frame.profile.rules.last : nil,
             execEntries: Array(frame.execRules[e0...]),
-            changeProfiles: Array(frame.changeProfiles[c0...]))
+            changeProfiles: Array(frame.changeProfiles[c0...]))))
+        cache.ruleMemo[id] = memos
     }
 
     static func mentionsBuiltin(_ s: String) -> Bool {

@@ -47,17 +47,20 @@ public enum ResolvedInclude: Sendable, Equatable {
 /// Not thread-safe: one cache per loading thread.
 public final class PolicyFileCache {
     public let searchPath: IncludeSearchPath
-    private var parsed: [String: ParseResult] = [:]
-    private var failed: [String: String] = [:]
+    @exclusivity(unchecked) private var parsed: [String: ParseResult] = [:]
+    @exclusivity(unchecked) private var failed: [String: String] = [:]
     /// Work shared by every file of a run: AARE checks and pattern intersections.
-    var aareErrors: [String: AAREError?] = [:]
-    var ruleMemo: [RuleMemoKey: RuleMemo] = [:]
-    var includeMemo: [IncludeMemoKey: [IncludeMemo]] = [:]
-    var preambleMemo: [String: [PreambleMemo]] = [:]
+    @exclusivity(unchecked) var aareErrors: [String: AAREError?] = [:]
+    /// By include statement.
+    @exclusivity(unchecked) var includeTargets: [ObjectIdentifier: IncludeTarget] = [:]
+    /// By rule node (nodes of the files parsed once per run).
+    @exclusivity(unchecked) var ruleMemo: [ObjectIdentifier: RuleMemos] = [:]
+    @exclusivity(unchecked) var includeMemo: [IncludeMemoKey: [IncludeMemo]] = [:]
+    @exclusivity(unchecked) var preambleMemo: [String: [PreambleMemo]] = [:]
     /// Expanded patterns, by variables digest and text (only those free of profile built-ins).
-    var expansions: [ExpansionKey: String] = [:]
+    @exclusivity(unchecked) var expansions: [ExpansionKey: String] = [:]
     /// The variable and boolean names each parsed file's text mentions, by tree.
-    var mentionedNames: [ObjectIdentifier: MentionedNames] = [:]
+    @exclusivity(unchecked) var mentionedNames: [ObjectIdentifier: MentionedNames] = [:]
 
     func validateAARE(_ p: String) -> AAREError? {
         if let e = aareErrors[p] { return e }
@@ -66,12 +69,12 @@ public final class PolicyFileCache {
         return e
     }
 
-    private var patternIDs: [String: Int] = [:]
-    private var patternTexts: [String] = []
+    @exclusivity(unchecked) private var patternIDs: [String: Int] = [:]
+    @exclusivity(unchecked) private var patternTexts: [String] = []
     /// Parsed on first comparison (most exec patterns are never compared).
-    private var patternInfo: [PatternShape?] = []
-    private var patternMatchers: [AAREMatcher?] = []
-    private var pairs: [Int: Bool] = [:]
+    @exclusivity(unchecked) private var patternInfo: [PatternShape?] = []
+    @exclusivity(unchecked) private var patternMatchers: [AAREMatcher?] = []
+    @exclusivity(unchecked) private var pairs: [Int: Bool] = [:]
 
     /// What tells two patterns apart cheaply: literal prefix and suffix, `/` count range.
     struct PatternShape {
@@ -167,7 +170,7 @@ public final class PolicyFileCache {
         return r
     }
 
-    private var resolved: [String: ResolvedInclude] = [:]
+    @exclusivity(unchecked) private var resolved: [String: ResolvedInclude] = [:]
 
     public func resolve(_ name: String, form: IncludeSyntax.Form, from includer: String?) -> ResolvedInclude {
         let formTag = form == .magic ? "m" : form == .quoted ? "q" : "u"

@@ -80,16 +80,13 @@ struct RuleScope {
     var ruleRange: Range<Int> { node.textRange }
 
     /// The text with variables expanded into one pattern; reports and returns nil on failure.
-    /// Expansions that do not depend on the profile's built-ins are shared by the whole run.
+    /// Expansions of variables that do not depend on the profile's built-ins are shared by the
+    /// whole run (texts seldom repeat; the variables in them do).
     func expand(_ s: String, _ range: Range<Int>) -> String? {
         guard VariableExpander.mentionsVariable(s) else { return s }
-        let key = ExpansionKey(variables: session.variablesDigest, text: s)
         let cacheable = !session.variablesUseBuiltins && !CheckSession.mentionsBuiltin(s)
-        if cacheable, let hit = session.cache.expansions[key] { return hit }
         do {
-            let v = cacheable ? try expandByVariable(s, variables: key.variables) : try expander.expandPattern(s)
-            if cacheable { session.cache.expansions[key] = v }
-            return v
+            return cacheable ? try expandByVariable(s, variables: session.variablesDigest) : try expander.expandPattern(s)
         } catch let e {
             switch e {
             case .undefined: error(.variableUndefined, e.description, range)

@@ -49,24 +49,21 @@ public final class PolicyFileCache {
     public let searchPath: IncludeSearchPath
     @exclusivity(unchecked) private var parsed: [String: ParseResult] = [:]
     @exclusivity(unchecked) private var failed: [String: String] = [:]
-    /// Work shared by every file of a run: AARE checks and pattern intersections.
-    @exclusivity(unchecked) var aareErrors: [String: AAREError?] = [:]
-    /// By include statement.
+    /// Work shared by every file of a run, by include statement.
     @exclusivity(unchecked) var includeTargets: [ObjectIdentifier: IncludeTarget] = [:]
     /// By rule node (nodes of the files parsed once per run).
     @exclusivity(unchecked) var ruleMemo: [ObjectIdentifier: RuleMemos] = [:]
     @exclusivity(unchecked) var includeMemo: [IncludeMemoKey: [IncludeMemo]] = [:]
     @exclusivity(unchecked) var preambleMemo: [String: [PreambleMemo]] = [:]
-    /// Expanded patterns, by variables digest and text (only those free of profile built-ins).
+    /// Expanded variables (`@{NAME}`), by variables digest (only those free of profile built-ins).
     @exclusivity(unchecked) var expansions: [ExpansionKey: String] = [:]
     /// The variable and boolean names each parsed file's text mentions, by tree.
     @exclusivity(unchecked) var mentionedNames: [ObjectIdentifier: MentionedNames] = [:]
 
+    /// AARE syntax errors. Not remembered: expanded patterns seldom repeat, and checking one
+    /// costs less than hashing it.
     func validateAARE(_ p: String) -> AAREError? {
-        if let e = aareErrors[p] { return e }
-        let e = AAREPattern.validate(p)
-        aareErrors[p] = e
-        return e
+        AAREPattern.validate(p)
     }
 
     @exclusivity(unchecked) private var patternIDs: [String: Int] = [:]
@@ -143,7 +140,6 @@ public final class PolicyFileCache {
         self.searchPath = searchPath
         // A policy tree reads a thousand or two rules: no rehashing on the way.
         ruleMemo.reserveCapacity(1024)
-        aareErrors.reserveCapacity(1024)
     }
 
     /// How many distinct files were read.

@@ -164,14 +164,28 @@ public final class CheckSession {
         }
     }
 
+    /// An abi statement's name is checked once per run; the report is made for each walk.
     func checkAbi(_ node: SyntaxNode, in r: ParseResult) {
-        guard let t = node.childTokens.dropFirst().first, t.kind != .comma else { return }
+        let id = ObjectIdentifier(node)
+        let check: AbiCheck
+        if let c = cache.abiChecks[id] {
+            check = c
+        } else {
+            check = AbiCheck(node: node, badName: CheckSession.badAbiName(node, in: r))
+            cache.abiChecks[id] = check
+        }
+        if let t = check.badName { report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r) }
+    }
+
+    static func badAbiName(_ node: SyntaxNode, in r: ParseResult) -> Token? {
+        guard let t = node.childTokens.dropFirst().first, t.kind != .comma else { return nil }
         let v = r.value(t)
         let trimmed = v.filter { $0 != " " && $0 != "\t" }
         let inner = v.count >= 2 && v.hasPrefix("\"") && v.hasSuffix("\"") ? String(v.dropFirst().dropLast()) : v
         if trimmed.isEmpty || inner.isEmpty || t.kind == .angleName && inner.contains("\"") || t.kind == .word && v.hasPrefix("<") {
-            report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r)
+            return t
         }
+        return nil
     }
 
     // MARK: variables

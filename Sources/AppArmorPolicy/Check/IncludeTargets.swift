@@ -18,6 +18,13 @@ struct IncludeTarget {
     let outcome: Outcome
 }
 
+/// An abi statement, checked: the name token when apparmor_parser would refuse it.
+struct AbiCheck {
+    /// The statement, kept alive while its identity is a key.
+    let node: SyntaxNode
+    let badName: Token?
+}
+
 extension CheckSession {
     /// The include statement's target, from the run's cache; nil for a statement without a name.
     func includeTarget(_ node: SyntaxNode, in r: ParseResult) -> IncludeTarget? {

@@ -51,6 +51,8 @@ public final class PolicyFileCache {
     @exclusivity(unchecked) private var failed: [String: String] = [:]
     /// Work shared by every file of a run, by include statement.
     @exclusivity(unchecked) var includeTargets: [ObjectIdentifier: IncludeTarget] = [:]
+    /// By abi statement.
+    @exclusivity(unchecked) var abiChecks: [ObjectIdentifier: AbiCheck] = [:]
     /// By rule node (nodes of the files parsed once per run).
     @exclusivity(unchecked) var ruleMemo: [ObjectIdentifier: RuleMemos] = [:]
     @exclusivity(unchecked) var includeMemo: [IncludeMemoKey: [IncludeMemo]] = [:]
@@ -149,12 +151,12 @@ public final class PolicyFileCache {
     public func load(_ path: String) -> Result<ParseResult, PolicyLoadError> {
         if let r = parsed[path] { return .success(r) }
         if let f = failed[path] { return .failure(PolicyLoadError(message: f)) }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = PosixFiles.read(path) else {
             let msg = "cannot read '\(path)'"
             failed[path] = msg
             return .failure(PolicyLoadError(message: msg))
         }
-        let r = Parser.parse(path: path, bytes: [UInt8](data))
+        let r = Parser.parse(path: path, bytes: bytes)
         parsed[path] = r
         return .success(r)
     }
@@ -178,14 +180,12 @@ public final class PolicyFileCache {
     }
 
     private func resolveUncached(_ name: String, form: IncludeSyntax.Form, from includer: String?) -> ResolvedInclude {
-        let fm = FileManager.default
         for cand in searchPath.candidates(for: name, form: form, from: includer) {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: cand, isDirectory: &isDir) else { continue }
-            if isDir.boolValue {
-                return .folder(cand, PolicyFileCache.folderFiles(cand))
+            switch PosixFiles.kind(cand) {
+            case .missing: continue
+            case .directory: return .folder(cand, PolicyFileCache.folderFiles(cand))
+            case .file: return .file(cand)
             }
-            return .file(cand)
         }
         return .missing
     }
@@ -196,9 +196,7 @@ public final class PolicyFileCache {
         let names = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).sorted()
         let prefix = dir.hasSuffix("/") ? dir : dir + "/"
         return names.compactMap { name in
-            guard !isSkippable(name) else { return nil }
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: prefix + name, isDirectory: &isDir), !isDir.boolValue else { return nil }
+            guard !isSkippable(name), PosixFiles.kind(prefix + name) == .file else { return nil }
             return prefix + name
         }
     }

@@ -51,6 +51,8 @@ public final class PolicyFileCache {
     @exclusivity(unchecked) private var failed: [String: String] = [:]
     /// Work shared by every file of a run, by include statement.
     @exclusivity(unchecked) var includeTargets: [ObjectIdentifier: IncludeTarget] = [:]
+    /// Valid file permission strings, read.
+    @exclusivity(unchecked) var filePermissions: [String: FilePermissions] = [:]
     /// By abi statement.
     @exclusivity(unchecked) var abiChecks: [ObjectIdentifier: AbiCheck] = [:]
     /// By rule node (nodes of the files parsed once per run).
@@ -142,6 +144,7 @@ public final class PolicyFileCache {
         self.searchPath = searchPath
         // A policy tree reads a thousand or two rules: no rehashing on the way.
         ruleMemo.reserveCapacity(1024)
+        pairs.reserveCapacity(256)
     }
 
     /// How many distinct files were read.

@@ -109,6 +109,15 @@ enum FileRuleReader {
         return p
     }
 
+    /// `permissions`, remembered for the run when valid (a tree repeats a few permission
+    /// strings); invalid ones are read again so that each rule reports its own error.
+    static func cachedPermissions(_ s: String, _ scope: RuleScope, _ range: Range<Int>) -> FilePermissions? {
+        if let p = scope.session.cache.filePermissions[s] { return p }
+        guard let p = permissions(s, scope, range) else { return nil }
+        scope.session.cache.filePermissions[s] = p
+        return p
+    }
+
     static func read(_ scope: RuleScope, frame: ProfileFrame) -> RuleDetail? {
         var elements = scope.elements
         var safety: Bool?
@@ -135,7 +144,7 @@ enum FileRuleReader {
             scope.error(.unexpectedElement, "expected a path in the file rule", tb.textRange)
             return nil
         }
-        guard var perms = permissions(permText, scope, permTok.textRange) else { return nil }
+        guard var perms = cachedPermissions(permText, scope, permTok.textRange) else { return nil }
         guard let path = scope.checkAARE(pathText, pathTok.textRange) else { return nil }
         if !(path.hasPrefix("/") || path.hasPrefix("{") || path.hasPrefix("*")) {
             scope.error(.badAARE, "a file rule's path must be absolute: '\(pathText)'", pathTok.textRange)
@@ -206,14 +215,15 @@ extension CheckSession {
         let rules = frame.execRules
         guard rules.count > 1 else { return }
         // Plain integers for the quadratic loop: pattern ids (interned for the run), mode ids.
-        var modeIDs: [ExecMode: Int] = [:]
+        // A profile has a handful of distinct modes: a list is quicker than hashing.
+        var modeList: [ExecMode] = []
         let modes = rules.map { r in
-            if let id = modeIDs[r.mode] { return id }
-            modeIDs[r.mode] = modeIDs.count
-            return modeIDs.count - 1
+            if let id = modeList.firstIndex(of: r.mode) { return id }
+            modeList.append(r.mode)
+            return modeList.count - 1
         }
         // One mode: nothing can conflict.
-        guard modeIDs.count > 1 else { return }
+        guard modeList.count > 1 else { return }
         struct Seen: Hashable { let pattern: Int, mode: Int, priority: Int }
         var seen = Set<Seen>()
         var keep: [(index: Int, pattern: Int, mode: Int, literal: Bool, priority: Int)] = []

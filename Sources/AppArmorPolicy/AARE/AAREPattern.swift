@@ -131,8 +131,10 @@ public struct AAREPattern: Sendable, Equatable {
 
 struct AAREParser {
     let bytes: [UInt8]
-    /// false: only check the syntax (every sequence comes back empty).
+    /// false: only check the syntax (every sequence comes back as `checked`).
     let build: Bool
+    /// What a sequence is when only the syntax is checked (no allocation per sequence).
+    static let checked = AARENode.sequence([])
     var i = 0
 
     init(bytes: [UInt8], build: Bool = true) {
@@ -192,9 +194,9 @@ struct AAREParser {
                 if build { items.append(.alternation(alts)) }
             case UInt8(ascii: "}"):
                 if depth == 0 { throw AAREError(message: "unbalanced '}' in pattern", offset: i) }
-                return .sequence(items)
+                return build ? .sequence(items) : AAREParser.checked
             case UInt8(ascii: ","):
-                if depth > 0 { return .sequence(items) }
+                if depth > 0 { return build ? .sequence(items) : AAREParser.checked }
                 i += 1
                 if build { items.append(.byte(b)) }
             case UInt8(ascii: "\\"):
@@ -210,7 +212,7 @@ struct AAREParser {
                 if build { items.append(.byte(b)) }
             }
         }
-        return .sequence(items)
+        return build ? .sequence(items) : AAREParser.checked
     }
 
     mutating func parseClass() throws(AAREError) -> ByteSet {

@@ -108,7 +108,11 @@ struct IncludeMemo {
     let builtins: [String: [String]]
     /// Every file the walk included (a cycle through the current include chain would change it).
     let visited: Set<String>
-    let variables: VariableSnapshot
+    /// The variables when the walk ran, and the files it read: what the walk could depend on
+    /// (`snapshot`) is worked out only when a later include with other variables asks.
+    let variablesThen: VariableTable
+    let files: [ParseResult]
+    var snapshot: VariableSnapshot?
 }
 
 struct IncludeMemoKey: Hashable {
@@ -137,7 +141,7 @@ struct VariableSnapshot {
 extension CheckSession {
     /// The variables the files could refer to (names in `@{}`, `$`, `${}`), closed over the
     /// values of those variables, with their current values.
-    func snapshot(of files: [ParseResult]) -> VariableSnapshot {
+    func snapshot(of files: [ParseResult], variables: VariableTable) -> VariableSnapshot {
         var names = Set<String>()
         var bools = Set<String>()
         var pending: [String] = []
@@ -190,10 +194,7 @@ extension CheckSession {
 
     func includeInProfile(_ sub: ParseResult, path: String, frame: ProfileFrame, qualifiers: RuleQualifiers) {
         let key = IncludeMemoKey(path: path, outer: qualifiers)
-        if let m = cache.includeMemo[key]?.first(where: {
-            (!$0.usedBuiltins || $0.builtins == frame.builtins) && !$0.visited.contains(where: includeStack.contains)
-                && $0.variables.matches(variables)
-        }) {
+        if let m = replayableMemo(key, frame: frame) {
             diagnostics += m.diagnostics
             frame.profile.rules += m.rules
             frame.execRules += m.execEntries
@@ -217,8 +218,28 @@ extension CheckSession {
             execEntries: Array(frame.execRules[e0...]), changeProfiles: Array(frame.changeProfiles[c0...]),
             children: Array(frame.profile.children[p0...]),
             childNames: frame.childNames.filter { !names0.contains($0.key) }.map { ($0.key, $0.value) },
-            usedBuiltins: builtinUses > b0, builtins: frame.builtins, visited: visited, variables: snapshot(of: files))
+            usedBuiltins: builtinUses > b0, builtins: frame.builtins, visited: visited,
+            variablesThen: variables, files: files, snapshot: nil)
         cache.includeMemo[key, default: []].append(memo)
+    }
+
+    /// The first memo of the include that holds here: same built-ins when it used them, no
+    /// cycle through the current chain, and the variables it could read unchanged (the same
+    /// table, or else the same values for the names its files mention).
+    private func replayableMemo(_ key: IncludeMemoKey, frame: ProfileFrame) -> IncludeMemo? {
+        guard var memos = cache.includeMemo[key] else { return nil }
+        for i in memos.indices {
+            let m = memos[i]
+            guard !m.usedBuiltins || m.builtins == frame.builtins, !m.visited.contains(where: includeStack.contains) else { continue }
+            if m.variablesThen == variables { return m }
+            let snap = m.snapshot ?? snapshot(of: m.files, variables: m.variablesThen)
+            if m.snapshot == nil {
+                memos[i].snapshot = snap
+                cache.includeMemo[key] = memos
+            }
+            if snap.matches(variables) { return m }
+        }
+        return nil
     }
 }
 

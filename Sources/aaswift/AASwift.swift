@@ -36,17 +36,40 @@ struct AASwift: ParsableCommand {
     /// 2 a usage error (as upstream's tools and apparmor_parser use it), other codes as each
     /// command documents.
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // Fast path: a subcommand named first is parsed on its own, so the argument parser does
+        // not reflect over every other command (a third of the start-up time). Help and errors
+        // still go through the root, so their text names `aaswift <subcommand>`.
+        if let name = arguments.first,
+           let sub = configuration.subcommands.first(where: { $0.configuration.commandName == name }),
+           !arguments.contains(where: { $0 == "-h" || $0 == "--help" || $0 == "--version" }) {
+            // A parse error falls through: the root reports it with its full usage text.
+            if var command = try? sub.parseAsRoot(Array(arguments.dropFirst())) {
+                do {
+                    try command.run()
+                    return
+                } catch {
+                    finish(error, for: sub, name: name)
+                }
+            }
+        }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
-            let code = exitCode(for: error)
-            if code == .validationFailure {
-                let message = fullMessage(for: error)
-                FileHandle.standardError.write(Data((message.isEmpty ? "" : message + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
+            finish(error, for: AASwift.self)
         }
+    }
+
+    /// Usage errors exit 2; everything else as the argument parser decides.
+    static func finish(_ error: Error, for type: any ParsableCommand.Type, name: String? = nil) -> Never {
+        let code = type.exitCode(for: error)
+        if code == .validationFailure {
+            let message = name.map { "Error: \(error)\n  See 'aaswift \($0) --help' for more information." }
+                ?? AASwift.fullMessage(for: error)
+            FileHandle.standardError.write(Data((message.isEmpty ? "" : message + "\n").utf8))
+            Foundation.exit(2)
+        }
+        type.exit(withError: error)
     }
 }

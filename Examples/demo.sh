@@ -25,7 +25,7 @@ run "Check it, includes resolved" "$bin" check --base "$policy" "$policy/usr.bin
 run "What the kernel logged while the program ran in complain mode" \
   "$bin" decode-log --format summary "$here/logs/demo.audit.log"
 run "The rules logprof would add (nothing is written with --dry-run)" \
-  "$bin" logprof -d "$policy" -f "$here/logs/demo.audit.log" --allow-all --dry-run --no-reload
+  "$bin" logprof -d "$policy" -f "$here/logs/demo.audit.log" --allow-all --no-abstraction --dry-run --no-reload
 run "Switch the profile to complain mode (diff only)" \
   "$bin" complain -d "$policy" --no-reload --dry-run demo
 run "A first profile for a new program" "$bin" easyprof --auto /usr/bin/true

@@ -15,7 +15,7 @@ extension LogprofEventCollector {
             read(LineSource(fd: Self.pipe(bytes)))
             return
         }
-        var seen: [ArraySlice<UInt8>: (records: Int, events: Int)] = [:]
+        var seen: [RecordText: (records: Int, events: Int)] = [:]
         bytes.withUnsafeBufferPointer { all in
             let n = all.count
             guard let base = all.baseAddress else { return }
@@ -33,15 +33,15 @@ extension LogprofEventCollector {
                 var end = n
                 if let nl = memchr(base + hit, 0x0A, n - hit) { end = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) }
                 pos = end + 1
-                let slice = bytes[hit..<end]
-                if let known = seen[slice] {
+                let key = RecordText(UnsafeBufferPointer(rebasing: all[hit..<end]))
+                if let known = seen[key] {
                     stats.appArmorRecords += known.records
                     stats.events += known.events
                     continue
                 }
                 let before = stats
                 add(AuditRecordParser.parse(UnsafeBufferPointer(rebasing: all[start..<end])))
-                seen[slice] = (stats.appArmorRecords - before.appArmorRecords, stats.events - before.events)
+                seen[key] = (stats.appArmorRecords - before.appArmorRecords, stats.events - before.events)
             }
         }
     }
@@ -69,12 +69,14 @@ extension LogprofEventCollector {
             // `apparmor=`.
             for marker in ["APPARMOR_", "type=150"] where find(b, Array(marker.utf8)) != nil { return true }
             // `msg='...'` closed on its line is a one-line record; an unclosed one continues.
+            guard let base = b.baseAddress else { return false }
             var from = 0
             while from < b.count, let at = find(UnsafeBufferPointer(rebasing: b[from...]), Array("msg='".utf8)) {
-                var k = from + at + 5
-                while k < b.count, b[k] != 0x0A, b[k] != UInt8(ascii: "'") { k += 1 }
-                if k >= b.count || b[k] == 0x0A { return true }
-                from = k + 1
+                let k = from + at + 5
+                var lineEnd = b.count
+                if let nl = memchr(base + k, 0x0A, b.count - k) { lineEnd = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) }
+                guard let q = memchr(base + k, Int32(UInt8(ascii: "'")), lineEnd - k) else { return true }
+                from = base.distance(to: q.assumingMemoryBound(to: UInt8.self)) + 1
             }
             return false
         }
@@ -99,6 +101,37 @@ extension LogprofEventCollector {
         writer.start()
         return fds[0]
     }
+}
+
+/// A record's text (from `apparmor=` to the end of its line) in the log buffer, hashed once
+/// by words rather than byte by byte; equal when the bytes are.
+struct RecordText: Hashable {
+    let text: UnsafeBufferPointer<UInt8>
+    let hash: UInt64
+
+    init(_ text: UnsafeBufferPointer<UInt8>) {
+        self.text = text
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(text.count)
+        let raw = UnsafeRawBufferPointer(text)
+        var i = 0
+        while i + 8 <= raw.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 29
+            i += 8
+        }
+        while i < raw.count {
+            h = (h ^ UInt64(raw[i])) &* 0x100_0000_01b3
+            i += 1
+        }
+        hash = h
+    }
+
+    static func == (a: RecordText, b: RecordText) -> Bool {
+        a.hash == b.hash && a.text.count == b.text.count
+            && (a.text.count == 0 || memcmp(a.text.baseAddress!, b.text.baseAddress!, a.text.count) == 0)
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }
 
 /// glibc's memmem (not exported by the Glibc module without _GNU_SOURCE).

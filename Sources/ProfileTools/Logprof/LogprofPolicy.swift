@@ -143,8 +143,12 @@ public final class LogprofPolicy {
         return out.sorted()
     }
 
+    static let suggestKey = Array("LOGPROF-SUGGEST:".utf8)
+
     /// `# LOGPROF-SUGGEST: no` (never) or `# LOGPROF-SUGGEST: regex...` (profile names).
     static func suggestMetadata(_ text: String) -> [String]? {
+        var bytes = text
+        guard bytes.withUTF8({ LogprofEventCollector.find($0, suggestKey) }) != nil else { return nil }
         var result: [String]? = nil
         for line in text.split(separator: "\n") {
             let t = line.trimmingCharacters(in: .whitespaces)

@@ -86,6 +86,8 @@ public enum LogprofSources {
     /// Reads all of `fd`; with a mark, keeps what follows the line holding it.
     static func readFD(_ fd: Int32, mark: String?, into c: inout LogprofEventCollector) throws {
         var all = [UInt8]()
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_size > 0 { all.reserveCapacity(Int(st.st_size) + 1) }
         var buf = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }

@@ -56,6 +56,22 @@ extension LogprofEventCollector {
         }
     }
 
+    /// `find` driven by `memchr` on the needle's byte at `anchor` (one rare in logs), each hit
+    /// checked in place.
+    static func find(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8], anchor: Int) -> Int? {
+        guard let base = hay.baseAddress, hay.count >= needle.count else { return nil }
+        let c = Int32(needle[anchor])
+        var from = anchor
+        while from < hay.count, let p = memchr(base + from, c, hay.count - from) {
+            let at = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+            from = at + 1
+            let start = at - anchor
+            guard start + needle.count <= hay.count else { return nil }
+            if memcmp(base + start, needle, needle.count) == 0 { return start }
+        }
+        return nil
+    }
+
     /// Whether the log holds journald output or multi-line records (a `msg='` not closed on
     /// its line).
     static func needsFullReader(_ bytes: [UInt8]) -> Bool {
@@ -67,16 +83,22 @@ extension LogprofEventCollector {
             if find(UnsafeBufferPointer(rebasing: b[first..<min(b.count, first + 9)]), Array("__CURSOR=".utf8)) != nil { return true }
             // Records of kernels before 2.6.36 (`type=APPARMOR_DENIED`, `type=1503`) carry no
             // `apparmor=`.
-            for marker in ["APPARMOR_", "type=150"] where find(b, Array(marker.utf8)) != nil { return true }
+            if find(b, Array("APPARMOR_".utf8), anchor: 6) != nil || find(b, Array("type=150".utf8)) != nil { return true }
             // `msg='...'` closed on its line is a one-line record; an unclosed one continues.
+            // Found from each `'` (rare in logs) looking back for `msg=`.
             guard let base = b.baseAddress else { return false }
+            let quote = Int32(UInt8(ascii: "'"))
             var from = 0
-            while from < b.count, let at = find(UnsafeBufferPointer(rebasing: b[from...]), Array("msg='".utf8)) {
-                let k = from + at + 5
+            while from < b.count, let q = memchr(base + from, quote, b.count - from) {
+                let at = base.distance(to: q.assumingMemoryBound(to: UInt8.self))
+                from = at + 1
+                guard at >= 4, b[at - 4] == UInt8(ascii: "m"), b[at - 3] == UInt8(ascii: "s"), b[at - 2] == UInt8(ascii: "g"),
+                      b[at - 1] == UInt8(ascii: "=") else { continue }
+                let k = at + 1
                 var lineEnd = b.count
                 if let nl = memchr(base + k, 0x0A, b.count - k) { lineEnd = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) }
-                guard let q = memchr(base + k, Int32(UInt8(ascii: "'")), lineEnd - k) else { return true }
-                from = base.distance(to: q.assumingMemoryBound(to: UInt8.self)) + 1
+                guard let close = memchr(base + k, quote, lineEnd - k) else { return true }
+                from = base.distance(to: close.assumingMemoryBound(to: UInt8.self)) + 1
             }
             return false
         }

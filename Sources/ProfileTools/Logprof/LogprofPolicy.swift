@@ -14,6 +14,7 @@ public final class LogprofPolicy {
     /// Top-level profile name to its file and loaded model.
     private(set) var profiles: [String: (file: String, profile: Profile, variables: VariableTable)] = [:]
     private var coverage: [String: CoverageSet] = [:]
+    private var includedFilesCache: [String: Set<String>] = [:]
     var abstractions: [Abstraction]?
     /// The file rules of every abstraction file in one set, grouped by file.
     var abstractionFiles: CoverageSet?
@@ -92,7 +93,10 @@ public final class LogprofPolicy {
 
     /// The files a profile's rules come from (its own file and its includes).
     func includedFiles(of fullName: String) -> Set<String> {
-        Set(find(fullName)?.rules.map(\.file) ?? [])
+        if let f = includedFilesCache[fullName] { return f }
+        let f = Set(find(fullName)?.rules.map(\.file) ?? [])
+        includedFilesCache[fullName] = f
+        return f
     }
 
     func ruleText(_ r: PolicyRule) -> String? {

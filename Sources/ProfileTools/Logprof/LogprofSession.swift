@@ -181,6 +181,8 @@ public final class LogprofSession {
             if let a = policy.loadAbstractions().first(where: { $0.name == inc }) {
                 let set = includedSets[name] ?? CoverageSet(matchers: policy.matchers)
                 includedSets[name] = set
+                // Files the profile's own rules already come from add nothing.
+                if includedFiles[name] == nil { includedFiles[name] = policy.includedFiles(of: name) }
                 for (file, s) in zip(a.files, policy.abstractionSets(a)) where includedFiles[name, default: []].insert(file).inserted {
                     set.merge(s)
                 }

@@ -11,12 +11,17 @@ extension LogprofEventCollector {
     /// request many times). Anything else (journald export or JSON, multi-line USER_AVC
     /// records, pre-2.6.36 records) goes through the full reader.
     public mutating func read(bytes: [UInt8]) {
-        if Self.needsFullReader(bytes) {
-            read(LineSource(fd: Self.pipe(bytes)))
+        bytes.withUnsafeBufferPointer { read(buffer: $0) }
+    }
+
+    /// `read(bytes:)` on bytes held elsewhere (a mapped file).
+    public mutating func read(buffer all: UnsafeBufferPointer<UInt8>) {
+        if Self.needsFullReader(all) {
+            read(LineSource(fd: Self.pipe(Array(all))))
             return
         }
         var seen: [RecordText: (records: Int, events: Int)] = [:]
-        bytes.withUnsafeBufferPointer { all in
+        do {
             let n = all.count
             guard let base = all.baseAddress else { return }
             var at = 0
@@ -74,8 +79,8 @@ extension LogprofEventCollector {
 
     /// Whether the log holds journald output or multi-line records (a `msg='` not closed on
     /// its line).
-    static func needsFullReader(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { b in
+    static func needsFullReader(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        do {
             // journald: export format starts with `__CURSOR=`, JSON output with `{`.
             var first = 0
             while first < b.count, b[first] == 0x20 || b[first] == 0x09 || b[first] == 0x0A { first += 1 }

@@ -10,6 +10,8 @@ import Foundation
 public final class LogprofPolicy {
     public let dir: String
     let checker: PolicyChecker
+    /// The abstractions load with their own checker.
+    let abstractionChecker: PolicyChecker
     let matchers = MatcherCache()
     /// Top-level profile name to its file and loaded model.
     private(set) var profiles: [String: (file: String, profile: Profile, variables: VariableTable)] = [:]
@@ -35,10 +37,18 @@ public final class LogprofPolicy {
         var suggest: [String]?
     }
 
-    public init(dir: String, customIncludes: [String] = []) {
+    /// With `loadProfiles` false, call `loadProfiles()` (it may run on one thread while
+    /// `preloadAbstractions()` runs on another: each has its own checker).
+    public init(dir: String, customIncludes: [String] = [], loadProfiles: Bool = true) {
         self.dir = dir
         self.customIncludes = customIncludes
         checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: dir)))
+        abstractionChecker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: dir)))
+        if loadProfiles { self.loadProfiles() }
+    }
+
+    /// Loads every profile of the folder.
+    public func loadProfiles() {
         for file in PolicyFileCache.folderFiles(dir) {
             let report = checker.check(path: file)
             for p in report.policy.profiles where profiles[p.name] == nil {
@@ -99,7 +109,12 @@ public final class LogprofPolicy {
         return f
     }
 
-    func ruleText(_ r: PolicyRule) -> String? {
+    func ruleText(_ r: PolicyRule) -> String? { Self.text(of: r, in: checker) }
+
+    /// The source text of an abstraction rule (loaded by `abstractionChecker`).
+    func abstractionRuleText(_ r: PolicyRule) -> String? { Self.text(of: r, in: abstractionChecker) }
+
+    static func text(of r: PolicyRule, in checker: PolicyChecker) -> String? {
         guard case .success(let parsed) = checker.cache.load(r.file) else { return nil }
         let range = r.node.textRange
         let b = parsed.source.bytes

@@ -23,8 +23,10 @@ struct LogprofReview {
         let loading = PolicyLoading(dir: profileDir, customIncludes: config.customIncludes, abstractions: !noAbstraction)
         var collector = LogprofEventCollector()
         do { try LogprofSources.read(source, mark: mark, from: offset, into: &collector) } catch { throw LogprofFailure(message: "\(error)") }
+        let severity = SeverityDB.load(configDir: configDir)
+        let items = collector.ordered()
         let policy = loading.wait()
-        let session = LogprofSession(policy: policy, config: config, severity: SeverityDB.load(configDir: configDir), items: collector.ordered())
+        let session = LogprofSession(policy: policy, config: config, severity: severity, items: items)
         session.noAbstraction = noAbstraction
         session.tunableOptions = tunableOptions
         let driver = ReviewDriver(session: session, ui: ui)
@@ -96,24 +98,31 @@ struct LogprofReview {
     }
 }
 
-/// Loads a profile folder on its own thread; `wait()` hands the result over.
+/// Loads a profile folder on two threads (the profiles on one, the abstractions on the
+/// other); `wait()` hands the result over.
 final class PolicyLoading: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var policy: LogprofPolicy?
+    private let policy: LogprofPolicy
 
     init(dir: String, customIncludes: [String], abstractions: Bool) {
-        let thread = Thread { [self] in
-            let p = LogprofPolicy(dir: dir, customIncludes: customIncludes)
-            if abstractions { p.preloadAbstractions() }
-            policy = p
+        policy = LogprofPolicy(dir: dir, customIncludes: customIncludes, loadProfiles: false)
+        let profiles = Thread { [self] in
+            policy.loadProfiles()
             done.signal()
         }
-        thread.stackSize = 8 << 20
-        thread.start()
+        let abstractionsThread = Thread { [self] in
+            if abstractions { policy.preloadAbstractions() }
+            done.signal()
+        }
+        for t in [profiles, abstractionsThread] {
+            t.stackSize = 8 << 20
+            t.start()
+        }
     }
 
     func wait() -> LogprofPolicy {
         done.wait()
-        return policy!
+        done.wait()
+        return policy
     }
 }

@@ -179,16 +179,18 @@ final class CoverageSet {
     private func computeFilePermissions(path: [UInt8], owner: Bool) -> FilePerms {
         var allow: UInt8 = 0, deny: UInt8 = 0, nonOwner: UInt8 = 0
         var patterns: [String] = []
-        for id in index.candidates(path) {
-            let e = files[id]
-            if e.owner && !owner { continue }
-            guard let m = matchers.matcher(id: e.patternID), m.matches(path) else { continue }
-            if e.deny {
-                deny |= e.mask
-            } else {
-                allow |= e.mask
-                if !e.owner { nonOwner |= e.mask }
-                patterns.append(e.display)
+        files.withUnsafeBufferPointer { files in
+            for id in index.candidates(path) {
+                if files[id].owner && !owner { continue }
+                guard let m = matchers.matcher(id: files[id].patternID), m.matches(path) else { continue }
+                let mask = files[id].mask
+                if files[id].deny {
+                    deny |= mask
+                } else {
+                    allow |= mask
+                    if !files[id].owner { nonOwner |= mask }
+                    patterns.append(files[id].display)
+                }
             }
         }
         return (PermBits.set(allow), PermBits.set(deny), PermBits.set(nonOwner), patterns)

@@ -5,7 +5,9 @@ import AppArmorPolicy
 /// gives `/root` and `/home/`) put it in a bucket by its first path component; a path is only
 /// tried against its component's bucket and the rules whose prefixes stop before one.
 struct PathIndex {
-    private var buckets: [ArraySlice<UInt8>: [Int]] = [:]
+    /// By a hash of the first component (two components sharing a hash share a bucket: the
+    /// prefix check sorts them out).
+    private var buckets: [UInt64: [Int]] = [:]
     private var general: [Int] = []
     /// Entries whose prefixes stop inside the first component, by that component's first byte.
     private var byFirstByte: [[Int]] = Array(repeating: [], count: 256)
@@ -19,10 +21,11 @@ struct PathIndex {
     /// Adds entry `id` with the literal prefixes of its pattern.
     mutating func add(_ id: Int, prefixes p: [[UInt8]]) {
         prefixes.append(p)
-        var keys: [ArraySlice<UInt8>] = []
+        var keys: [UInt64] = []
         var bytes: [UInt8] = []
         for prefix in p {
-            if let key = Self.firstComponent(prefix[...], complete: true) {
+            if let component = Self.firstComponent(prefix[...], complete: true) {
+                let key = Self.hash(component)
                 if !keys.contains(key) { keys.append(key) }
             } else if prefix.count >= 2, prefix[0] == UInt8(ascii: "/"), prefix[1] != UInt8(ascii: "/") {
                 if !bytes.contains(prefix[1]) { bytes.append(prefix[1]) }
@@ -51,7 +54,7 @@ struct PathIndex {
             let b = byFirstByte[Int(path[1])]
             if !b.isEmpty { ids = Self.merge(ids, b) }
         }
-        if let key = Self.firstComponent(path[...], complete: false), let b = buckets[key] {
+        if let component = Self.firstComponent(path[...], complete: false), let b = buckets[Self.hash(component)] {
             ids = Self.merge(ids, b)
         }
         return ids.filter { id in prefixes[id].contains { path.starts(with: $0) } }
@@ -64,6 +67,12 @@ struct PathIndex {
         let rest = b.dropFirst()
         if let slash = rest.firstIndex(of: UInt8(ascii: "/")) { return rest[..<slash] }
         return complete ? nil : rest
+    }
+
+    static func hash(_ b: ArraySlice<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+        return h
     }
 
     static func merge(_ a: [Int], _ b: [Int]) -> [Int] {

@@ -1,4 +1,4 @@
-import AppArmorPolicy
+@testable import AppArmorPolicy
 import XCTest
 
 final class AAREMatcherTests: XCTestCase {
@@ -78,6 +78,28 @@ final class AAREMatcherTests: XCTestCase {
         XCTAssertFalse(try m("/bin/a*").intersects(m("/sbin/*")))
         XCTAssertFalse(try m("/bin/*").intersects(m("/bin/x/y")))
         XCTAssertTrue(try m("/bin/**").intersects(m("/bin/x/y")))
+    }
+
+    /// The search over pairs of NFA states answers as the lazy DFAs do, on every pair.
+    func testIntersectionByPairsAgreesWithDFAs() throws {
+        let patterns = [
+            "/bin/a*", "/bin/*b", "/sbin/*", "/bin/x/y", "/bin/**", "/{usr/,}bin/{dash,bash}", "/usr/bin/bash",
+            "/usr/lib*/samba/{,samba/}rpcd_classic", "/usr/lib*/samba/{,samba/}rpcd_{mdssvc,classic}",
+            "{/home/*/,/root/}.Private/**", "/home/[a-c]?/x", "/home/b?/*", "/a\\*b", "/a*b", "/**.so",
+            "/usr/lib/x.so", "/tmp/[^a]*", "/tmp/a", "/{,**/}*", "",
+        ]
+        var overlaps = 0
+        for a in patterns {
+            for b in patterns {
+                let (ma, mb) = (try m(a), try m(b))
+                let byPairs = ma.intersectsByPairs(mb)
+                XCTAssertEqual(byPairs, LazyDFA(ma).intersects(LazyDFA(mb)), "\(a) ∩ \(b)")
+                XCTAssertEqual(byPairs, ma.intersects(mb), "\(a) ∩ \(b)")
+                if byPairs { overlaps += 1 }
+            }
+        }
+        XCTAssertGreaterThan(overlaps, patterns.count)
+        XCTAssertLessThan(overlaps, patterns.count * patterns.count)
     }
 
     func testNoBacktrackingBlowUp() throws {

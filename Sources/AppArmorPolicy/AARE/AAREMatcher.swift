@@ -72,12 +72,22 @@ public struct AAREMatcher: Sendable {
     // MARK: simulation
 
     func closure(_ states: [Int32]) -> [Int32] {
-        var seen = Set<Int32>(states)
-        var stack = states
-        while let s = stack.popLast() {
-            for e in epsilons[Int(s)] where seen.insert(e).inserted { stack.append(e) }
+        var mark = [Bool](repeating: false, count: epsilons.count)
+        var stack: [Int32] = []
+        for s in states where !mark[Int(s)] {
+            mark[Int(s)] = true
+            stack.append(s)
         }
-        return seen.sorted()
+        var out = stack
+        while let s = stack.popLast() {
+            for e in epsilons[Int(s)] where !mark[Int(e)] {
+                mark[Int(e)] = true
+                stack.append(e)
+                out.append(e)
+            }
+        }
+        out.sort()
+        return out
     }
 
     func step(_ states: [Int32], _ b: UInt8) -> [Int32] {
@@ -163,9 +173,40 @@ public struct AAREMatcher: Sendable {
         return sa.suffix(m) == sb.suffix(m)
     }
 
+    /// Whether some string matches both patterns, by a search over pairs of NFA states: an
+    /// epsilon move on either side, or a byte move on both where the two edges share a byte.
+    /// Exact, no subset construction: the pair graph has at most `states × other.states` nodes.
+    func intersectsByPairs(_ other: AAREMatcher) -> Bool {
+        let width = other.edges.count
+        let dense = edges.count * width <= 1 << 16
+        var marks = [Bool](repeating: false, count: dense ? edges.count * width : 0)
+        var sparse = Set<Int>()
+        var stack: [(Int32, Int32)] = []
+        func visit(_ a: Int32, _ b: Int32) {
+            let k = Int(a) * width + Int(b)
+            if dense {
+                guard !marks[k] else { return }
+                marks[k] = true
+            } else {
+                guard sparse.insert(k).inserted else { return }
+            }
+            stack.append((a, b))
+        }
+        visit(start, other.start)
+        while let (p, q) = stack.popLast() {
+            if p == accept && q == other.accept { return true }
+            for e in epsilons[Int(p)] { visit(e, q) }
+            for e in other.epsilons[Int(q)] { visit(p, e) }
+            for x in edges[Int(p)] {
+                for y in other.edges[Int(q)] where x.set.intersects(y.set) { visit(x.to, y.to) }
+            }
+        }
+        return false
+    }
+
     /// Whether some string matches both patterns.
     public func intersects(_ other: AAREMatcher) -> Bool {
-        LazyDFA(self).intersects(LazyDFA(other))
+        mayIntersect(other) && intersectsByPairs(other)
     }
 
     /// Whether every string `other` matches is matched by this pattern (`other` ⊆ `self`).

@@ -52,6 +52,15 @@ public struct ByteSet: Sendable, Hashable {
         return s
     }
 
+    /// Whether the two sets share a byte.
+    public func intersects(_ o: ByteSet) -> Bool {
+        words.0 & o.words.0 != 0 || words.1 & o.words.1 != 0 || words.2 & o.words.2 != 0 || words.3 & o.words.3 != 0
+    }
+
+    public mutating func formUnion(_ o: ByteSet) {
+        words = (words.0 | o.words.0, words.1 | o.words.1, words.2 | o.words.2, words.3 | o.words.3)
+    }
+
     public var isEmpty: Bool { words.0 == 0 && words.1 == 0 && words.2 == 0 && words.3 == 0 }
 
     public static func == (a: ByteSet, b: ByteSet) -> Bool {
@@ -97,19 +106,43 @@ public struct AAREPattern: Sendable, Equatable {
         }
     }
 
-    /// Checks AARE syntax only (balanced braces and brackets, no empty alternation).
+    /// Checks AARE syntax only (balanced braces and brackets, no empty alternation): the same
+    /// walk as parsing, the same first error, but no tree is built.
     public static func validate(_ text: String) -> AAREError? {
-        do { _ = try AAREPattern(text); return nil } catch let e as AAREError { return e } catch { return nil }
+        var p = AAREParser(bytes: Array(text.utf8), build: false)
+        do { _ = try p.parseAll(); return nil } catch { return error }
+    }
+
+    /// Whether a valid pattern text has no wildcard (`*`, `?`, `[...]`) outside escapes: the
+    /// same answer as `isLiteral` of the parsed pattern, without parsing.
+    static func isLiteralText(_ text: String) -> Bool {
+        var escaped = false
+        for b in text.utf8 {
+            if escaped { escaped = false; continue }
+            switch b {
+            case UInt8(ascii: "\\"): escaped = true
+            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["): return false
+            default: continue
+            }
+        }
+        return true
     }
 }
 
 struct AAREParser {
     let bytes: [UInt8]
+    /// false: only check the syntax (every sequence comes back as `checked`).
+    let build: Bool
+    /// What a sequence is when only the syntax is checked (no allocation per sequence).
+    static let checked = AARENode.sequence([])
     var i = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8], build: Bool = true) {
+        self.bytes = bytes
+        self.build = build
+    }
 
-    mutating func parseAll() throws -> AARENode {
+    mutating func parseAll() throws(AAREError) -> AARENode {
         let n = try parseSequence(inAlternation: 0)
         if i < bytes.count {
             throw AAREError(message: "unbalanced '}' in pattern", offset: i)
@@ -118,7 +151,7 @@ struct AAREParser {
     }
 
     /// A run of items up to `,` or `}` (inside an alternation) or the end.
-    mutating func parseSequence(inAlternation depth: Int) throws -> AARENode {
+    mutating func parseSequence(inAlternation depth: Int) throws(AAREError) -> AARENode {
         var items: [AARENode] = []
         while i < bytes.count {
             let b = bytes[i]
@@ -126,24 +159,28 @@ struct AAREParser {
             case UInt8(ascii: "*"):
                 if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "*") {
                     while i < bytes.count, bytes[i] == UInt8(ascii: "*") { i += 1 }
-                    items.append(.doubleStar)
+                    if build { items.append(.doubleStar) }
                 } else {
                     i += 1
-                    items.append(.star)
+                    if build { items.append(.star) }
                 }
             case UInt8(ascii: "?"):
                 i += 1
-                items.append(.anyButSlash)
+                if build { items.append(.anyButSlash) }
             case UInt8(ascii: "["):
-                items.append(.set(try parseClass()))
+                let set = try parseClass()
+                if build { items.append(.set(set)) }
             case UInt8(ascii: "]"):
                 throw AAREError(message: "unbalanced ']' in pattern", offset: i)
             case UInt8(ascii: "{"):
                 let open = i
                 i += 1
                 var alts: [AARENode] = []
+                var choices = 0
                 while true {
-                    alts.append(try parseSequence(inAlternation: depth + 1))
+                    let alt = try parseSequence(inAlternation: depth + 1)
+                    choices += 1
+                    if build { alts.append(alt) }
                     guard i < bytes.count else {
                         throw AAREError(message: "unbalanced '{' in pattern", offset: open)
                     }
@@ -151,34 +188,34 @@ struct AAREParser {
                     i += 1  // '}'
                     break
                 }
-                if alts.count == 1 {
+                if choices == 1 {
                     throw AAREError(message: "an alternation needs at least two choices: '{a,b}'", offset: open)
                 }
-                items.append(.alternation(alts))
+                if build { items.append(.alternation(alts)) }
             case UInt8(ascii: "}"):
                 if depth == 0 { throw AAREError(message: "unbalanced '}' in pattern", offset: i) }
-                return .sequence(items)
+                return build ? .sequence(items) : AAREParser.checked
             case UInt8(ascii: ","):
-                if depth > 0 { return .sequence(items) }
+                if depth > 0 { return build ? .sequence(items) : AAREParser.checked }
                 i += 1
-                items.append(.byte(b))
+                if build { items.append(.byte(b)) }
             case UInt8(ascii: "\\"):
                 i += 1
                 if i < bytes.count {
-                    items.append(.byte(bytes[i]))
+                    if build { items.append(.byte(bytes[i])) }
                     i += 1
                 } else {
-                    items.append(.byte(b))
+                    if build { items.append(.byte(b)) }
                 }
             default:
                 i += 1
-                items.append(.byte(b))
+                if build { items.append(.byte(b)) }
             }
         }
-        return .sequence(items)
+        return build ? .sequence(items) : AAREParser.checked
     }
 
-    mutating func parseClass() throws -> ByteSet {
+    mutating func parseClass() throws(AAREError) -> ByteSet {
         let open = i
         i += 1
         var set = ByteSet()

@@ -5,10 +5,14 @@ final class LazyDFA {
     let nfa: AAREMatcher
     private var sets: [[Int32]] = []
     private var index: [[Int32]: Int32] = [:]
-    private var transitions: [Int32] = []  // sets.count * 256; -2 unknown, -1 dead
+    /// The bytes some NFA state of each DFA state has an edge on (others lead nowhere).
+    private var outBytes: [ByteSet] = []
+    private var transitions: [Int32] = []  // sets.count * classCount; -2 unknown, -1 dead
     private(set) var accepting: [Bool] = []
-    /// The byte classes of this pattern: bytes no edge tells apart share a class.
+    /// The byte classes of this pattern: bytes no edge tells apart share a class (every edge
+    /// holds all of a class or none of it), so transitions are kept per class.
     let classOf: [UInt8]
+    let classCount: Int
 
     init(_ nfa: AAREMatcher) {
         self.nfa = nfa
@@ -16,24 +20,36 @@ final class LazyDFA {
         var count = 1
         var distinct = Set<ByteSet>()
         for es in nfa.edges { for e in es { distinct.insert(e.set) } }
+        // Splitting by each edge set: the bytes of class c inside the set move to split[c].
+        var split = [Int](repeating: -1, count: 257)
+        var touched: [Int] = []
         for set in distinct {
-            var split: [Int: Int] = [:]
-            for b in 0..<256 where set.contains(UInt8(b)) {
-                if let n = split[cls[b]] { cls[b] = n } else {
-                    split[cls[b]] = count
-                    cls[b] = count
-                    count += 1
+            let words = [set.words.0, set.words.1, set.words.2, set.words.3]
+            for (w, word) in words.enumerated() {
+                var bits = word
+                while bits != 0 {
+                    let b = w << 6 | bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    let c = cls[b]
+                    if split[c] < 0 {
+                        split[c] = count
+                        touched.append(c)
+                        count += 1
+                    }
+                    cls[b] = split[c]
                 }
             }
+            for c in touched { split[c] = -1 }
+            touched.removeAll(keepingCapacity: true)
         }
         // Renumber densely (at most 256 classes).
-        var dense: [Int: UInt8] = [:]
+        var dense = [Int](repeating: -1, count: count)
+        var n = 0
         classOf = cls.map { c in
-            if let d = dense[c] { return d }
-            let d = UInt8(truncatingIfNeeded: dense.count)
-            dense[c] = d
-            return d
+            if dense[c] < 0 { dense[c] = n; n += 1 }
+            return UInt8(truncatingIfNeeded: dense[c])
         }
+        classCount = n
         _ = state(for: nfa.startSet)
     }
 
@@ -45,28 +61,41 @@ final class LazyDFA {
         sets.append(set)
         index[set] = s
         accepting.append(nfa.accepts(set))
-        transitions.append(contentsOf: repeatElement(-2, count: 256))
+        var out = ByteSet()
+        for st in set { for e in nfa.edges[Int(st)] { out.formUnion(e.set) } }
+        outBytes.append(out)
+        transitions.append(contentsOf: repeatElement(-2, count: classCount))
         return s
     }
 
     /// The state after byte `b` from `s`, or -1 when no string can match any more.
     func next(_ s: Int32, _ b: UInt8) -> Int32 {
-        let slot = Int(s) * 256 + Int(b)
+        let slot = Int(s) * classCount + Int(classOf[Int(b)])
         let t = transitions[slot]
         if t != -2 { return t }
-        let n = nfa.step(sets[Int(s)], b)
-        let r = n.isEmpty ? -1 : state(for: n)
+        var r: Int32 = -1
+        if outBytes[Int(s)].contains(b) {
+            let n = nfa.step(sets[Int(s)], b)
+            if !n.isEmpty { r = state(for: n) }
+        }
         transitions[slot] = r
         return r
     }
 
     /// Explores pairs of states reachable on the same input; true when `stop` holds for one.
-    /// nil when the search grew past `limit` pairs.
-    static func explore(_ x: LazyDFA, _ y: LazyDFA, limit: Int = 100_000, stop: (Int32, Int32) -> Bool) -> Bool? {
+    /// nil when the search grew past `limit` pairs. With `bothAlive`, pairs where either side
+    /// can no longer match are not followed (enough to look for a common string).
+    static func explore(_ x: LazyDFA, _ y: LazyDFA, bothAlive: Bool = false, limit: Int = 100_000,
+                        stop: (Int32, Int32) -> Bool) -> Bool? {
+        // One representative byte per pair of classes.
         var reps: [UInt8] = []
-        var seenClass = Set<UInt16>()
-        for b in 0..<256 where seenClass.insert(UInt16(x.classOf[b]) << 8 | UInt16(y.classOf[b])).inserted {
-            reps.append(UInt8(b))
+        var seenClass = [Bool](repeating: false, count: x.classCount * y.classCount)
+        for b in 0..<256 {
+            let k = Int(x.classOf[b]) * y.classCount + Int(y.classOf[b])
+            if !seenClass[k] {
+                seenClass[k] = true
+                reps.append(UInt8(b))
+            }
         }
         var seen: Set<Int64> = [0]
         var queue: [(Int32, Int32)] = [(x.start, y.start)]
@@ -77,9 +106,11 @@ final class LazyDFA {
             if stop(a, b) { return true }
             if seen.count > limit { return nil }
             for r in reps {
+                if bothAlive, !x.outBytes[Int(a)].contains(r) || !y.outBytes[Int(b)].contains(r) { continue }
                 let na = a < 0 ? -1 : x.next(a, r)
+                if bothAlive && na < 0 { continue }
                 let nb = b < 0 ? -1 : y.next(b, r)
-                if na < 0 && nb < 0 { continue }
+                if na < 0 && nb < 0 || bothAlive && nb < 0 { continue }
                 if seen.insert(Int64(na) << 32 | Int64(UInt32(bitPattern: nb))).inserted { queue.append((na, nb)) }
             }
         }
@@ -89,7 +120,7 @@ final class LazyDFA {
     /// Whether some string matches both.
     func intersects(_ other: LazyDFA) -> Bool {
         guard nfa.mayIntersect(other.nfa) else { return false }
-        return LazyDFA.explore(self, other) { a, b in
+        return LazyDFA.explore(self, other, bothAlive: true) { a, b in
             a >= 0 && b >= 0 && self.accepting[Int(a)] && other.accepting[Int(b)]
         } ?? true
     }

@@ -3,11 +3,11 @@ import AppArmorSyntax
 
 /// A profile being loaded: its header values, rules and children so far.
 final class ProfileFrame {
-    var profile: Profile
+    @exclusivity(unchecked) var profile: Profile
     let builtins: [String: [String]]
-    var execRules: [ExecEntry] = []
-    var changeProfiles: [ChangeProfileEntry] = []
-    var childNames: [String: Range<Int>] = [:]
+    @exclusivity(unchecked) var execRules: [ExecEntry] = []
+    @exclusivity(unchecked) var changeProfiles: [ChangeProfileEntry] = []
+    @exclusivity(unchecked) var childNames: [String: Range<Int>] = [:]
 
     let builtinsHash: Int
 
@@ -19,17 +19,15 @@ final class ProfileFrame {
 }
 
 /// The state of loading one top-level file: the file cache (shared by the whole run), the
-/// variables, the include chain and the diagnostics found.
+/// variables, the include chain and the diagnostics found. One thread uses a session (and a
+/// cache) at a time, so the hot stored properties skip the run-time exclusivity checks.
 public final class CheckSession {
     let cache: PolicyFileCache
     let features: FeatureSet?
-    var variables = VariableTable() {
-        didSet {
-            expansions.removeAll(keepingCapacity: true)
-            digest = nil
-        }
+    @exclusivity(unchecked) var variables = VariableTable() {
+        didSet { digest = nil }
     }
-    var digest: (value: Int, usesBuiltins: Bool)?
+    @exclusivity(unchecked) var digest: (value: Int, usesBuiltins: Bool)?
 
     var variablesState: (value: Int, usesBuiltins: Bool) {
         if let d = digest { return d }
@@ -46,17 +44,15 @@ public final class CheckSession {
     /// Whether a variable's value refers to a profile built-in.
     var variablesUseBuiltins: Bool { variablesState.usesBuiltins }
     /// Every include, in order (to know what a walk visited).
-    var includeLog: [String] = []
+    @exclusivity(unchecked) var includeLog: [String] = []
     /// Rules read so far that use a profile built-in variable.
-    var builtinUses = 0
-    /// Expanded patterns, valid while the variables do not change.
-    var expansions: [String: String] = [:]
-    var includeStack: [String] = []
-    var diagnostics: [PolicyDiagnostic] = []
-    var filesRead: [String] = []
-    var profiles: [Profile] = []
-    var topNames: [String: Range<Int>] = [:]
-    private var syntaxReported: Set<String> = []
+    @exclusivity(unchecked) var builtinUses = 0
+    @exclusivity(unchecked) var includeStack: [String] = []
+    @exclusivity(unchecked) var diagnostics: [PolicyDiagnostic] = []
+    @exclusivity(unchecked) var filesRead: [String] = []
+    @exclusivity(unchecked) var profiles: [Profile] = []
+    @exclusivity(unchecked) var topNames: [String: Range<Int>] = [:]
+    @exclusivity(unchecked) private var syntaxReported: Set<String> = []
 
     init(cache: PolicyFileCache, features: FeatureSet?) {
         self.cache = cache
@@ -135,25 +131,14 @@ public final class CheckSession {
     // MARK: includes
 
     func include(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame?, qualifiers: RuleQualifiers) {
-        guard let inc = IncludeSyntax(node), let nameTok = inc.nameToken else { return }
-        var name = inc.name(in: r)
-        let ifExists = inc.isIfExists(in: r)
-        if inc.form == .magic, name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") {
-            name = String(name.dropFirst().dropLast())
-        }
-        if name.allSatisfy({ $0 == " " || $0 == "\t" }) || name.utf8.contains(UInt8(ascii: "\"")) {
-            report(.badInclude, "invalid include name '\(r.text(nameTok))'", nameTok.textRange, in: r)
-            return
-        }
-        switch cache.resolve(name, form: inc.form, from: r.source.path) {
-        case .missing:
-            if !ifExists {
-                report(.includeNotFound, "include '\(name)' not found", nameTok.textRange, in: r,
-                       notes: ["searched: " + cache.searchPath.candidates(for: name, form: inc.form, from: r.source.path).joined(separator: ", ")])
-            }
-        case .file(let path):
-            includeFile(path, node: nameTok, in: r, frame: frame, qualifiers: qualifiers)
-        case .folder(_, let files):
+        guard let target = includeTarget(node, in: r) else { return }
+        let nameTok = target.nameToken
+        switch target.outcome {
+        case .invalid(let message):
+            report(.badInclude, message, nameTok.textRange, in: r)
+        case .missing(let message, let notes):
+            report(.includeNotFound, message, nameTok.textRange, in: r, notes: notes)
+        case .files(let files):
             for f in files { includeFile(f, node: nameTok, in: r, frame: frame, qualifiers: qualifiers) }
         }
     }
@@ -179,14 +164,28 @@ public final class CheckSession {
         }
     }
 
+    /// An abi statement's name is checked once per run; the report is made for each walk.
     func checkAbi(_ node: SyntaxNode, in r: ParseResult) {
-        guard let t = node.childTokens.dropFirst().first, t.kind != .comma else { return }
+        let id = ObjectIdentifier(node)
+        let check: AbiCheck
+        if let c = cache.abiChecks[id] {
+            check = c
+        } else {
+            check = AbiCheck(node: node, badName: CheckSession.badAbiName(node, in: r))
+            cache.abiChecks[id] = check
+        }
+        if let t = check.badName { report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r) }
+    }
+
+    static func badAbiName(_ node: SyntaxNode, in r: ParseResult) -> Token? {
+        guard let t = node.childTokens.dropFirst().first, t.kind != .comma else { return nil }
         let v = r.value(t)
         let trimmed = v.filter { $0 != " " && $0 != "\t" }
         let inner = v.count >= 2 && v.hasPrefix("\"") && v.hasSuffix("\"") ? String(v.dropFirst().dropLast()) : v
         if trimmed.isEmpty || inner.isEmpty || t.kind == .angleName && inner.contains("\"") || t.kind == .word && v.hasPrefix("<") {
-            report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r)
+            return t
         }
+        return nil
     }
 
     // MARK: variables

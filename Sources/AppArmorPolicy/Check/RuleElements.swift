@@ -79,17 +79,14 @@ struct RuleScope {
 
     var ruleRange: Range<Int> { node.textRange }
 
-    private var frameBuiltins: Set<String> { ["profile_name", "exec_path", "attach_path"] }
-
     /// The text with variables expanded into one pattern; reports and returns nil on failure.
+    /// Expansions of variables that do not depend on the profile's built-ins are shared by the
+    /// whole run (texts seldom repeat; the variables in them do).
     func expand(_ s: String, _ range: Range<Int>) -> String? {
         guard VariableExpander.mentionsVariable(s) else { return s }
-        let cacheable = !VariableExpander.pieces(s).contains { !$0.literal && frameBuiltins.contains($0.text) }
-        if cacheable, let hit = session.expansions[s] { return hit }
+        let cacheable = !session.variablesUseBuiltins && !CheckSession.mentionsBuiltin(s)
         do {
-            let v = try expander.expandPattern(s)
-            if cacheable { session.expansions[s] = v }
-            return v
+            return cacheable ? try expandByVariable(s, variables: session.variablesDigest) : try expander.expandPattern(s)
         } catch let e {
             switch e {
             case .undefined: error(.variableUndefined, e.description, range)
@@ -98,6 +95,35 @@ struct RuleScope {
             }
             return nil
         }
+    }
+
+    /// The same expansion as `expandPattern`, each variable expanded once per run (the text
+    /// `@{NAME}` alone is expanded and kept): piece by piece, so the first error is the same.
+    private func expandByVariable(_ s: String, variables: Int) throws(ExpansionError) -> String {
+        let b = Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count + 32)
+        var i = 0
+        while i < b.count {
+            // `@{NAME}` with a valid name is a reference (as `VariableExpander.pieces` reads it).
+            if let j = VariableExpander.referenceEnd(b, at: i) {
+                let ref = String(decoding: b[i...j], as: UTF8.self)
+                let key = ExpansionKey(variables: variables, text: ref)
+                let v: String
+                if let hit = session.cache.expansions[key] {
+                    v = hit
+                } else {
+                    v = try expander.expandPattern(ref)
+                    session.cache.expansions[key] = v
+                }
+                out.append(contentsOf: v.utf8)
+                i = j + 1
+                continue
+            }
+            out.append(b[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Expands and checks a value as AARE.

@@ -12,21 +12,35 @@ struct RuleMemo {
 /// A rule read in the same circumstances gives the same result: same node (of a file parsed
 /// once), same variables, same enclosing qualifiers, same profile built-ins when it uses them.
 /// Abstractions included by every profile of a tree are therefore read once per run.
-struct RuleMemoKey: Hashable {
-    let node: ObjectIdentifier
+struct RuleMemoContext: Equatable {
     let variables: Int
     let outer: RuleQualifiers
     let builtins: Int
 }
 
+/// The memos of one rule node, with what its text refers to (scanned once).
+struct RuleMemos {
+    let mentionsVariable: Bool
+    let mentionsBuiltin: Bool
+    var entries: [(context: RuleMemoContext, memo: RuleMemo)] = []
+}
+
 extension CheckSession {
     func loadRule(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame, outer: RuleQualifiers) {
-        let usesBuiltins = CheckSession.mentionsVariable(r.source.bytes, node.textRange)
-            && (variablesUseBuiltins || CheckSession.mentionsBuiltin(r.source.bytes, node.textRange))
-        let key = RuleMemoKey(node: ObjectIdentifier(node), variables: variablesDigest, outer: outer,
-                              builtins: usesBuiltins ? frame.builtinsHash : 0)
+        let id = ObjectIdentifier(node)
+        var memos: RuleMemos
+        if let m = cache.ruleMemo[id] {
+            memos = m
+        } else {
+            let range = node.textRange
+            let mentions = CheckSession.mentionsVariable(r.source.bytes, range)
+            memos = RuleMemos(mentionsVariable: mentions,
+                              mentionsBuiltin: mentions && CheckSession.mentionsBuiltin(r.source.bytes, range))
+        }
+        let usesBuiltins = memos.mentionsVariable && (variablesUseBuiltins || memos.mentionsBuiltin)
+        let context = RuleMemoContext(variables: variablesDigest, outer: outer, builtins: usesBuiltins ? frame.builtinsHash : 0)
         if usesBuiltins { builtinUses += 1 }
-        if let memo = cache.ruleMemo[key] {
+        if let memo = memos.entries.first(where: { $0.context == context })?.memo {
             diagnostics += memo.diagnostics
             if let rule = memo.rule { frame.profile.rules.append(rule) }
             frame.execRules += memo.execEntries
@@ -35,41 +49,49 @@ extension CheckSession {
         }
         let (d0, r0, e0, c0) = (diagnostics.count, frame.profile.rules.count, frame.execRules.count, frame.changeProfiles.count)
         readRule(node, in: r, frame: frame, outer: outer)
-        cache.ruleMemo[key] = RuleMemo(
+        memos.entries.append((context, RuleMemo(
             diagnostics: Array(diagnostics[d0...]),
             rule: frame.profile.rules.count > r0 ? frame.profile.rules.last : nil,
             execEntries: Array(frame.execRules[e0...]),
-            changeProfiles: Array(frame.changeProfiles[c0...]))
+            changeProfiles: Array(frame.changeProfiles[c0...]))))
+        cache.ruleMemo[id] = memos
     }
 
     static func mentionsBuiltin(_ s: String) -> Bool {
-        VariableExpander.pieces(s).contains { !$0.literal && ($0.text == "profile_name" || $0.text == "exec_path" || $0.text == "attach_path") }
+        guard s.utf8.count >= 12 else { return false }
+        let bytes = Array(s.utf8)
+        return mentionsBuiltin(bytes, 0..<bytes.count)
     }
 
     static let builtinRefs: [[UInt8]] = ["@{profile_name}", "@{exec_path}", "@{attach_path}"].map { Array($0.utf8) }
 
     /// Whether the bytes refer to a profile built-in variable.
     static func mentionsBuiltin(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
-        var i = range.lowerBound
-        while i + 1 < range.upperBound {
-            if bytes[i] == UInt8(ascii: "@"), bytes[i + 1] == UInt8(ascii: "{") {
-                for ref in builtinRefs where i + ref.count <= range.upperBound && bytes[i..<(i + ref.count)].elementsEqual(ref) {
+        bytes.withUnsafeBufferPointer { b in
+            var i = range.lowerBound
+            while let at = nextReference(b, from: i, before: range.upperBound) {
+                for ref in builtinRefs where at + ref.count <= range.upperBound && b[at..<(at + ref.count)].elementsEqual(ref) {
                     return true
                 }
+                i = at + 1
             }
-            i += 1
+            return false
         }
-        return false
     }
 
+    /// Whether the bytes hold `@{`.
     static func mentionsVariable(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
-        var prev: UInt8 = 0
-        for i in range {
-            let c = bytes[i]
-            if prev == UInt8(ascii: "@"), c == UInt8(ascii: "{") { return true }
-            prev = c
+        bytes.withUnsafeBufferPointer { nextReference($0, from: range.lowerBound, before: range.upperBound) != nil }
+    }
+
+    /// The index of the next `@{` starting in `from..<before - 1`.
+    private static func nextReference(_ b: UnsafeBufferPointer<UInt8>, from: Int, before end: Int) -> Int? {
+        var i = from
+        while i + 1 < end {
+            if b[i] == UInt8(ascii: "@"), b[i + 1] == UInt8(ascii: "{") { return i }
+            i += 1
         }
-        return false
+        return nil
     }
 }
 
@@ -86,12 +108,24 @@ struct IncludeMemo {
     let builtins: [String: [String]]
     /// Every file the walk included (a cycle through the current include chain would change it).
     let visited: Set<String>
-    let variables: VariableSnapshot
+    /// The variables when the walk ran, and the files it read: what the walk could depend on
+    /// (`snapshot`) is worked out only when a later include with other variables asks.
+    let variablesThen: VariableTable
+    let files: [ParseResult]
+    var snapshot: VariableSnapshot?
 }
 
 struct IncludeMemoKey: Hashable {
     let path: String
     let outer: RuleQualifiers
+}
+
+/// The variable and boolean names a file's text mentions.
+struct MentionedNames {
+    /// The file's tree, kept alive while its identity is a key.
+    let root: SyntaxNode
+    let variables: [String]
+    let booleans: Set<String>
 }
 
 /// The variables and booleans a walk could read, with their values when it ran.
@@ -107,30 +141,14 @@ struct VariableSnapshot {
 extension CheckSession {
     /// The variables the files could refer to (names in `@{}`, `$`, `${}`), closed over the
     /// values of those variables, with their current values.
-    func snapshot(of files: [ParseResult]) -> VariableSnapshot {
+    func snapshot(of files: [ParseResult], variables: VariableTable) -> VariableSnapshot {
         var names = Set<String>()
         var bools = Set<String>()
         var pending: [String] = []
         for f in files {
-            let b = f.source.bytes
-            var i = 0
-            while i + 1 < b.count {
-                if b[i] == UInt8(ascii: "@") || b[i] == UInt8(ascii: "$") {
-                    let isBool = b[i] == UInt8(ascii: "$")
-                    var j = i + 1
-                    let braced = b[j] == UInt8(ascii: "{")
-                    if braced { j += 1 }
-                    let start = j
-                    while j < b.count, (b[j] | 0x20) >= 0x61 && (b[j] | 0x20) <= 0x7A || b[j] >= 0x30 && b[j] <= 0x39 || b[j] == 0x5F { j += 1 }
-                    if j > start {
-                        let name = String(decoding: b[start..<j], as: UTF8.self)
-                        if isBool { bools.insert(name) } else if names.insert(name).inserted { pending.append(name) }
-                    }
-                    i = max(j, i + 1)
-                } else {
-                    i += 1
-                }
-            }
+            let mentioned = mentionedNames(f)
+            bools.formUnion(mentioned.booleans)
+            for name in mentioned.variables where names.insert(name).inserted { pending.append(name) }
         }
         while let n = pending.popLast() {
             for v in variables.values[n] ?? [] {
@@ -144,12 +162,39 @@ extension CheckSession {
         return VariableSnapshot(values: values, booleans: booleans)
     }
 
+    /// The names a file mentions after `@`, `@{`, `$` or `${`, found once per run.
+    func mentionedNames(_ f: ParseResult) -> MentionedNames {
+        if let m = cache.mentionedNames[ObjectIdentifier(f.root)] { return m }
+        var names: [String] = []
+        var bools = Set<String>()
+        var seen = Set<String>()
+        let b = f.source.bytes
+        var i = 0
+        while i + 1 < b.count {
+            if b[i] == UInt8(ascii: "@") || b[i] == UInt8(ascii: "$") {
+                let isBool = b[i] == UInt8(ascii: "$")
+                var j = i + 1
+                let braced = b[j] == UInt8(ascii: "{")
+                if braced { j += 1 }
+                let start = j
+                while j < b.count, (b[j] | 0x20) >= 0x61 && (b[j] | 0x20) <= 0x7A || b[j] >= 0x30 && b[j] <= 0x39 || b[j] == 0x5F { j += 1 }
+                if j > start {
+                    let name = String(decoding: b[start..<j], as: UTF8.self)
+                    if isBool { bools.insert(name) } else if seen.insert(name).inserted { names.append(name) }
+                }
+                i = max(j, i + 1)
+            } else {
+                i += 1
+            }
+        }
+        let m = MentionedNames(root: f.root, variables: names, booleans: bools)
+        cache.mentionedNames[ObjectIdentifier(f.root)] = m
+        return m
+    }
+
     func includeInProfile(_ sub: ParseResult, path: String, frame: ProfileFrame, qualifiers: RuleQualifiers) {
         let key = IncludeMemoKey(path: path, outer: qualifiers)
-        if let m = cache.includeMemo[key]?.first(where: {
-            (!$0.usedBuiltins || $0.builtins == frame.builtins) && !$0.visited.contains(where: includeStack.contains)
-                && $0.variables.matches(variables)
-        }) {
+        if let m = replayableMemo(key, frame: frame) {
             diagnostics += m.diagnostics
             frame.profile.rules += m.rules
             frame.execRules += m.execEntries
@@ -173,8 +218,28 @@ extension CheckSession {
             execEntries: Array(frame.execRules[e0...]), changeProfiles: Array(frame.changeProfiles[c0...]),
             children: Array(frame.profile.children[p0...]),
             childNames: frame.childNames.filter { !names0.contains($0.key) }.map { ($0.key, $0.value) },
-            usedBuiltins: builtinUses > b0, builtins: frame.builtins, visited: visited, variables: snapshot(of: files))
+            usedBuiltins: builtinUses > b0, builtins: frame.builtins, visited: visited,
+            variablesThen: variables, files: files, snapshot: nil)
         cache.includeMemo[key, default: []].append(memo)
+    }
+
+    /// The first memo of the include that holds here: same built-ins when it used them, no
+    /// cycle through the current chain, and the variables it could read unchanged (the same
+    /// table, or else the same values for the names its files mention).
+    private func replayableMemo(_ key: IncludeMemoKey, frame: ProfileFrame) -> IncludeMemo? {
+        guard var memos = cache.includeMemo[key] else { return nil }
+        for i in memos.indices {
+            let m = memos[i]
+            guard !m.usedBuiltins || m.builtins == frame.builtins, !m.visited.contains(where: includeStack.contains) else { continue }
+            if m.variablesThen == variables { return m }
+            let snap = m.snapshot ?? snapshot(of: m.files, variables: m.variablesThen)
+            if m.snapshot == nil {
+                memos[i].snapshot = snap
+                cache.includeMemo[key] = memos
+            }
+            if snap.matches(variables) { return m }
+        }
+        return nil
     }
 }
 

@@ -47,25 +47,35 @@ public enum ResolvedInclude: Sendable, Equatable {
 /// Not thread-safe: one cache per loading thread.
 public final class PolicyFileCache {
     public let searchPath: IncludeSearchPath
-    private var parsed: [String: ParseResult] = [:]
-    private var failed: [String: String] = [:]
-    /// Work shared by every file of a run: AARE checks and pattern intersections.
-    var aareErrors: [String: AAREError?] = [:]
-    var ruleMemo: [RuleMemoKey: RuleMemo] = [:]
-    var includeMemo: [IncludeMemoKey: [IncludeMemo]] = [:]
-    var preambleMemo: [String: [PreambleMemo]] = [:]
+    @exclusivity(unchecked) private var parsed: [String: ParseResult] = [:]
+    @exclusivity(unchecked) private var failed: [String: String] = [:]
+    /// Work shared by every file of a run, by include statement.
+    @exclusivity(unchecked) var includeTargets: [ObjectIdentifier: IncludeTarget] = [:]
+    /// Valid file permission strings, read.
+    @exclusivity(unchecked) var filePermissions: [String: FilePermissions] = [:]
+    /// By abi statement.
+    @exclusivity(unchecked) var abiChecks: [ObjectIdentifier: AbiCheck] = [:]
+    /// By rule node (nodes of the files parsed once per run).
+    @exclusivity(unchecked) var ruleMemo: [ObjectIdentifier: RuleMemos] = [:]
+    @exclusivity(unchecked) var includeMemo: [IncludeMemoKey: [IncludeMemo]] = [:]
+    @exclusivity(unchecked) var preambleMemo: [String: [PreambleMemo]] = [:]
+    /// Expanded variables (`@{NAME}`), by variables digest (only those free of profile built-ins).
+    @exclusivity(unchecked) var expansions: [ExpansionKey: String] = [:]
+    /// The variable and boolean names each parsed file's text mentions, by tree.
+    @exclusivity(unchecked) var mentionedNames: [ObjectIdentifier: MentionedNames] = [:]
 
+    /// AARE syntax errors. Not remembered: expanded patterns seldom repeat, and checking one
+    /// costs less than hashing it.
     func validateAARE(_ p: String) -> AAREError? {
-        if let e = aareErrors[p] { return e }
-        let e = AAREPattern.validate(p)
-        aareErrors[p] = e
-        return e
+        AAREPattern.validate(p)
     }
 
-    private var patternIDs: [String: Int] = [:]
-    private var patternInfo: [PatternShape] = []
-    private var patternDFAs: [LazyDFA?] = []
-    private var pairs: [Int: Bool] = [:]
+    @exclusivity(unchecked) private var patternIDs: [String: Int] = [:]
+    @exclusivity(unchecked) private var patternTexts: [String] = []
+    /// Parsed on first comparison (most exec patterns are never compared).
+    @exclusivity(unchecked) private var patternInfo: [PatternShape?] = []
+    @exclusivity(unchecked) private var patternMatchers: [AAREMatcher?] = []
+    @exclusivity(unchecked) private var pairs: [Int: Bool] = [:]
 
     /// What tells two patterns apart cheaply: literal prefix and suffix, `/` count range.
     struct PatternShape {
@@ -73,6 +83,14 @@ public final class PolicyFileCache {
         let prefix: [UInt8]
         let suffix: [UInt8]
         let slashes: (Int, Int?)
+
+        init(_ text: String) {
+            pattern = try? AAREPattern(text)
+            let root = pattern?.root ?? .sequence([])
+            prefix = AAREMatcher.literalEdge(root, fromStart: true)
+            suffix = AAREMatcher.literalEdge(root, fromStart: false)
+            slashes = AAREMatcher.slashes(root)
+        }
 
         func mayIntersect(_ o: PatternShape) -> Bool {
             if let h = slashes.1, h < o.slashes.0 { return false }
@@ -87,37 +105,46 @@ public final class PolicyFileCache {
     /// A small integer for a pattern text, the same for the whole run.
     func patternID(_ p: String) -> Int {
         if let id = patternIDs[p] { return id }
-        let id = patternInfo.count
-        let pattern = try? AAREPattern(p)
-        let root = pattern?.root ?? .sequence([])
-        patternInfo.append(PatternShape(pattern: pattern, prefix: AAREMatcher.literalEdge(root, fromStart: true),
-                                        suffix: AAREMatcher.literalEdge(root, fromStart: false), slashes: AAREMatcher.slashes(root)))
-        patternDFAs.append(nil)
+        let id = patternTexts.count
+        patternTexts.append(p)
+        patternInfo.append(nil)
+        patternMatchers.append(nil)
         patternIDs[p] = id
         return id
     }
 
-    private func dfa(_ id: Int) -> LazyDFA? {
-        if let d = patternDFAs[id] { return d }
-        guard let p = patternInfo[id].pattern else { return nil }
-        let d = LazyDFA(AAREMatcher(p))
-        patternDFAs[id] = d
-        return d
+    private func shape(_ id: Int) -> PatternShape {
+        if let s = patternInfo[id] { return s }
+        let s = PatternShape(patternTexts[id])
+        patternInfo[id] = s
+        return s
+    }
+
+    private func matcher(_ id: Int) -> AAREMatcher? {
+        if let m = patternMatchers[id] { return m }
+        guard let p = shape(id).pattern else { return nil }
+        let m = AAREMatcher(p)
+        patternMatchers[id] = m
+        return m
     }
 
     /// Whether two interned patterns overlap, remembered for the run.
     func intersects(_ a: Int, _ b: Int) -> Bool {
-        guard patternInfo[a].mayIntersect(patternInfo[b]) else { return false }
         let key = a < b ? a << 32 | b : b << 32 | a
         if let v = pairs[key] { return v }
-        guard let ma = dfa(a), let mb = dfa(b) else { return false }
-        let v = ma.intersects(mb)
+        var v = false
+        if shape(a).mayIntersect(shape(b)), let ma = matcher(a), let mb = matcher(b) {
+            v = ma.intersectsByPairs(mb)
+        }
         pairs[key] = v
         return v
     }
 
     public init(searchPath: IncludeSearchPath) {
         self.searchPath = searchPath
+        // A policy tree reads a thousand or two rules: no rehashing on the way.
+        ruleMemo.reserveCapacity(1024)
+        pairs.reserveCapacity(256)
     }
 
     /// How many distinct files were read.
@@ -127,12 +154,12 @@ public final class PolicyFileCache {
     public func load(_ path: String) -> Result<ParseResult, PolicyLoadError> {
         if let r = parsed[path] { return .success(r) }
         if let f = failed[path] { return .failure(PolicyLoadError(message: f)) }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = PosixFiles.read(path) else {
             let msg = "cannot read '\(path)'"
             failed[path] = msg
             return .failure(PolicyLoadError(message: msg))
         }
-        let r = Parser.parse(path: path, bytes: [UInt8](data))
+        let r = Parser.parse(path: path, bytes: bytes)
         parsed[path] = r
         return .success(r)
     }
@@ -144,7 +171,7 @@ public final class PolicyFileCache {
         return r
     }
 
-    private var resolved: [String: ResolvedInclude] = [:]
+    @exclusivity(unchecked) private var resolved: [String: ResolvedInclude] = [:]
 
     public func resolve(_ name: String, form: IncludeSyntax.Form, from includer: String?) -> ResolvedInclude {
         let formTag = form == .magic ? "m" : form == .quoted ? "q" : "u"
@@ -156,14 +183,12 @@ public final class PolicyFileCache {
     }
 
     private func resolveUncached(_ name: String, form: IncludeSyntax.Form, from includer: String?) -> ResolvedInclude {
-        let fm = FileManager.default
         for cand in searchPath.candidates(for: name, form: form, from: includer) {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: cand, isDirectory: &isDir) else { continue }
-            if isDir.boolValue {
-                return .folder(cand, PolicyFileCache.folderFiles(cand))
+            switch PosixFiles.kind(cand) {
+            case .missing: continue
+            case .directory: return .folder(cand, PolicyFileCache.folderFiles(cand))
+            case .file: return .file(cand)
             }
-            return .file(cand)
         }
         return .missing
     }
@@ -174,9 +199,7 @@ public final class PolicyFileCache {
         let names = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).sorted()
         let prefix = dir.hasSuffix("/") ? dir : dir + "/"
         return names.compactMap { name in
-            guard !isSkippable(name) else { return nil }
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: prefix + name, isDirectory: &isDir), !isDir.boolValue else { return nil }
+            guard !isSkippable(name), PosixFiles.kind(prefix + name) == .file else { return nil }
             return prefix + name
         }
     }
@@ -188,6 +211,12 @@ public final class PolicyFileCache {
                         ".pacnew", ".rpmnew", ".rpmsave", ".orig", ".rej", ".swp"]
         return suffixes.contains { name.hasSuffix($0) }
     }
+}
+
+/// A pattern text under one set of variables.
+struct ExpansionKey: Hashable {
+    let variables: Int
+    let text: String
 }
 
 public struct PolicyLoadError: Error, Sendable, CustomStringConvertible {

@@ -109,6 +109,15 @@ enum FileRuleReader {
         return p
     }
 
+    /// `permissions`, remembered for the run when valid (a tree repeats a few permission
+    /// strings); invalid ones are read again so that each rule reports its own error.
+    static func cachedPermissions(_ s: String, _ scope: RuleScope, _ range: Range<Int>) -> FilePermissions? {
+        if let p = scope.session.cache.filePermissions[s] { return p }
+        guard let p = permissions(s, scope, range) else { return nil }
+        scope.session.cache.filePermissions[s] = p
+        return p
+    }
+
     static func read(_ scope: RuleScope, frame: ProfileFrame) -> RuleDetail? {
         var elements = scope.elements
         var safety: Bool?
@@ -135,7 +144,7 @@ enum FileRuleReader {
             scope.error(.unexpectedElement, "expected a path in the file rule", tb.textRange)
             return nil
         }
-        guard var perms = permissions(permText, scope, permTok.textRange) else { return nil }
+        guard var perms = cachedPermissions(permText, scope, permTok.textRange) else { return nil }
         guard let path = scope.checkAARE(pathText, pathTok.textRange) else { return nil }
         if !(path.hasPrefix("/") || path.hasPrefix("{") || path.hasPrefix("*")) {
             scope.error(.badAARE, "a file rule's path must be absolute: '\(pathText)'", pathTok.textRange)
@@ -170,7 +179,7 @@ enum FileRuleReader {
                 perms.exec = mode
             }
             if !scope.qualifiers.deny {
-                let literal = (try? AAREPattern(path))?.isLiteral ?? false
+                let literal = AAREPattern.isLiteralText(path)
                 frame.execRules.append(ExecEntry(pattern: path, literal: literal, mode: mode, priority: scope.qualifiers.priority ?? 0, range: scope.ruleRange, result: scope.result))
             }
         } else if let (t, r) = target {
@@ -206,18 +215,24 @@ extension CheckSession {
         let rules = frame.execRules
         guard rules.count > 1 else { return }
         // Plain integers for the quadratic loop: pattern ids (interned for the run), mode ids.
-        var modeIDs: [ExecMode: Int] = [:]
-        var seen = Set<[Int]>()
+        // A profile has a handful of distinct modes: a list is quicker than hashing.
+        var modeList: [ExecMode] = []
+        let modes = rules.map { r in
+            if let id = modeList.firstIndex(of: r.mode) { return id }
+            modeList.append(r.mode)
+            return modeList.count - 1
+        }
+        // One mode: nothing can conflict.
+        guard modeList.count > 1 else { return }
+        struct Seen: Hashable { let pattern: Int, mode: Int, priority: Int }
+        var seen = Set<Seen>()
         var keep: [(index: Int, pattern: Int, mode: Int, literal: Bool, priority: Int)] = []
         for (i, r) in rules.enumerated() {
             let p = cache.patternID(r.pattern)
-            let m: Int
-            if let id = modeIDs[r.mode] { m = id } else { m = modeIDs.count; modeIDs[r.mode] = m }
             // The same rule reached twice (an abstraction included by two others) adds nothing.
-            guard seen.insert([p, m, r.priority]).inserted else { continue }
-            keep.append((i, p, m, r.literal, r.priority))
+            guard seen.insert(Seen(pattern: p, mode: modes[i], priority: r.priority)).inserted else { continue }
+            keep.append((i, p, modes[i], r.literal, r.priority))
         }
-        guard modeIDs.count > 1 else { return }
         for a in 1..<keep.count {
             let x = keep[a]
             for b in 0..<a {

@@ -131,6 +131,17 @@ public struct VariableExpander: Sendable {
         throw .undefined(name)
     }
 
+    /// When `b[i...]` starts `@{NAME}` with a valid name: the index of its `}`.
+    static func referenceEnd(_ b: [UInt8], at i: Int) -> Int? {
+        guard b[i] == UInt8(ascii: "@"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "{") else { return nil }
+        var j = i + 2
+        while j < b.count, b[j] != UInt8(ascii: "}") { j += 1 }
+        guard j < b.count, j > i + 2,
+              b[(i + 2)..<j].allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F })
+        else { return nil }
+        return j
+    }
+
     /// Splits a text into literal pieces and variable references (valid names only).
     static func pieces(_ s: String) -> [(literal: Bool, text: String)] {
         let b = Array(s.utf8)
@@ -138,15 +149,11 @@ public struct VariableExpander: Sendable {
         var lit: [UInt8] = []
         var i = 0
         while i < b.count {
-            if b[i] == UInt8(ascii: "@"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "{") {
-                var j = i + 2
-                while j < b.count, b[j] != UInt8(ascii: "}") { j += 1 }
-                if j < b.count, j > i + 2, b[(i + 2)..<j].allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F }) {
-                    if !lit.isEmpty { out.append((true, String(decoding: lit, as: UTF8.self))); lit = [] }
-                    out.append((false, String(decoding: b[(i + 2)..<j], as: UTF8.self)))
-                    i = j + 1
-                    continue
-                }
+            if let j = referenceEnd(b, at: i) {
+                if !lit.isEmpty { out.append((true, String(decoding: lit, as: UTF8.self))); lit = [] }
+                out.append((false, String(decoding: b[(i + 2)..<j], as: UTF8.self)))
+                i = j + 1
+                continue
             }
             lit.append(b[i])
             i += 1
@@ -157,12 +164,15 @@ public struct VariableExpander: Sendable {
 
     /// Whether a text holds `@{`.
     public static func mentionsVariable(_ s: String) -> Bool {
-        var prev: UInt8 = 0
-        for c in s.utf8 {
-            if prev == UInt8(ascii: "@"), c == UInt8(ascii: "{") { return true }
-            prev = c
+        func scan<C: Collection<UInt8>>(_ bytes: C) -> Bool {
+            var prev: UInt8 = 0
+            for c in bytes {
+                if prev == UInt8(ascii: "@"), c == UInt8(ascii: "{") { return true }
+                prev = c
+            }
+            return false
         }
-        return false
+        return s.utf8.withContiguousStorageIfAvailable { scan($0) } ?? scan(s.utf8)
     }
 
     private func pattern(_ s: String, stack: inout [String]) throws(ExpansionError) -> String {

@@ -178,19 +178,21 @@ public struct ConditionSyntax: Sendable {
 /// `include [if exists] NAME`
 public struct IncludeSyntax: Sendable {
     public let node: SyntaxNode
+    /// The node's tokens, gathered once (every accessor reads them).
+    private let toks: [Token]
     public init?(_ node: SyntaxNode) {
         guard node.kind == .include else { return nil }
         self.node = node
+        self.toks = node.childTokens
     }
 
     public enum Form: Sendable { case magic, quoted, unquoted }
 
     public func isIfExists(in r: ParseResult) -> Bool {
-        node.childTokens.contains { $0.kind == .word && r.text($0) == "exists" }
+        toks.contains { $0.kind == .word && r.text($0) == "exists" }
     }
 
     public var nameToken: Token? {
-        let toks = node.childTokens
         guard toks.count >= 2 else { return nil }
         let t = toks.last { $0.kind != .comma }!
         return t == toks[0] ? nil : t

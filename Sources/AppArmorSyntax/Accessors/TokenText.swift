@@ -8,7 +8,10 @@ extension ParseResult {
     /// The value a word or string stands for: quotes removed and escapes inside quotes
     /// resolved. Words are returned as written (AARE escapes belong to the pattern).
     public func value(_ t: Token) -> String {
-        String(decoding: valueBytes(t), as: UTF8.self)
+        switch t.kind {
+        case .string, .angleName: String(decoding: valueBytes(t), as: UTF8.self)
+        default: String(decoding: source.bytes[t.textRange], as: UTF8.self)
+        }
     }
 
     public func valueBytes(_ t: Token) -> [UInt8] {

@@ -37,11 +37,12 @@ public struct Lexer: Sendable {
     }
 
     /// `#include` or `#abi` (legacy spellings that are statements, not comments).
+    private static let hashKeywords: [[UInt8]] = [Array("include".utf8), Array("abi".utf8)]
+
     private func isHashKeyword(at i: Int) -> Bool {
         guard byte(i) == UInt8(ascii: "#") else { return false }
-        for kw in ["include", "abi"] {
-            let k = Array(kw.utf8)
-            if i + 1 + k.count <= count, Array(bytes[(i + 1)..<(i + 1 + k.count)]) == k {
+        for k in Lexer.hashKeywords {
+            if i + 1 + k.count <= count, bytes[(i + 1)..<(i + 1 + k.count)].elementsEqual(k) {
                 let after = byte(i + 1 + k.count)
                 if i + 1 + k.count == count || Lexer.isSpace(after) || after == UInt8(ascii: "<") || after == UInt8(ascii: "\"") {
                     return true

@@ -138,6 +138,7 @@ struct ParserState {
     /// Statements up to a closing brace (in a block) or the end of the file.
     mutating func parseItems(inBlock: Bool) -> [SyntaxElement] {
         var items: [SyntaxElement] = []
+        items.reserveCapacity(32)
         while true {
             let t = peek()
             if t.kind == .eof { break }

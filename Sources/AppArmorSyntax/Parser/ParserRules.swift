@@ -13,12 +13,14 @@ extension ParserState {
     mutating func parseGenericStatement() -> SyntaxNode {
         let start = peek().fullRange.lowerBound
         var children: [SyntaxElement] = []
+        children.reserveCapacity(8)
         var hasQualifiers = false
         if let q = parseQualifiers() {
             children.append(.node(q))
             hasQualifiers = true
         }
         var elements: [SyntaxElement] = []
+        elements.reserveCapacity(6)
         while true {
             let t = peek()
             if t.kind == .comma || t.kind == .lbrace || t.kind == .rbrace || t.kind == .eof { break }

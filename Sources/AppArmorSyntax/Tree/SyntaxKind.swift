@@ -36,25 +36,18 @@ public enum SyntaxKind: String, Sendable, CaseIterable {
 
     /// The rule kind a leading keyword selects.
     public static func ruleKind(forKeyword keyword: String) -> SyntaxKind? {
-        switch keyword {
-        case "file": .fileRule
-        case "link": .linkRule
-        case "capability": .capabilityRule
-        case "network": .networkRule
-        case "unix": .unixRule
-        case "dbus": .dbusRule
-        case "signal": .signalRule
-        case "ptrace": .ptraceRule
-        case "mount": .mountRule
-        case "remount": .remountRule
-        case "umount", "unmount": .umountRule
-        case "pivot_root": .pivotRootRule
-        case "change_profile": .changeProfileRule
-        case "userns": .usernsRule
-        case "io_uring": .ioUringRule
-        case "mqueue": .mqueueRule
-        case "all": .allRule
-        default: nil
-        }
+        // Most words here are paths or permissions: a cheap test on the first byte and the
+        // length answers for them.
+        guard let f = keyword.utf8.first, f >= UInt8(ascii: "a"), f <= UInt8(ascii: "u"),
+              keyword.utf8.count <= 14 else { return nil }
+        return keywordKinds[keyword]
     }
+
+    private static let keywordKinds: [String: SyntaxKind] = [
+        "file": .fileRule, "link": .linkRule, "capability": .capabilityRule, "network": .networkRule,
+        "unix": .unixRule, "dbus": .dbusRule, "signal": .signalRule, "ptrace": .ptraceRule,
+        "mount": .mountRule, "remount": .remountRule, "umount": .umountRule, "unmount": .umountRule,
+        "pivot_root": .pivotRootRule, "change_profile": .changeProfileRule, "userns": .usernsRule,
+        "io_uring": .ioUringRule, "mqueue": .mqueueRule, "all": .allRule,
+    ]
 }

@@ -1,0 +1,61 @@
+import AppArmorSyntax
+
+/// What an include statement names, worked out once per statement: its name checked and
+/// resolved over the search path. Only the reports are made again, for each file that walks it.
+struct IncludeTarget {
+    enum Outcome {
+        /// A name apparmor_parser refuses (the message to report).
+        case invalid(String)
+        /// Not found, and not `if exists` (the message and its notes).
+        case missing(String, notes: [String])
+        /// The files to include, in order (none for a missing `if exists`).
+        case files([String])
+    }
+
+    /// The statement, kept alive while its identity is a key.
+    let node: SyntaxNode
+    let nameToken: Token
+    let outcome: Outcome
+}
+
+/// An abi statement, checked: the name token when apparmor_parser would refuse it.
+struct AbiCheck {
+    /// The statement, kept alive while its identity is a key.
+    let node: SyntaxNode
+    let badName: Token?
+}
+
+extension CheckSession {
+    /// The include statement's target, from the run's cache; nil for a statement without a name.
+    func includeTarget(_ node: SyntaxNode, in r: ParseResult) -> IncludeTarget? {
+        let id = ObjectIdentifier(node)
+        if let t = cache.includeTargets[id] { return t }
+        guard let inc = IncludeSyntax(node), let nameTok = inc.nameToken else { return nil }
+        let t = IncludeTarget(node: node, nameToken: nameTok, outcome: resolveInclude(inc, nameTok, in: r))
+        cache.includeTargets[id] = t
+        return t
+    }
+
+    private func resolveInclude(_ inc: IncludeSyntax, _ nameTok: Token, in r: ParseResult) -> IncludeTarget.Outcome {
+        var name = inc.name(in: r)
+        let ifExists = inc.isIfExists(in: r)
+        let form = inc.form
+        if form == .magic, name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") {
+            name = String(name.dropFirst().dropLast())
+        }
+        if name.allSatisfy({ $0 == " " || $0 == "\t" }) || name.utf8.contains(UInt8(ascii: "\"")) {
+            return .invalid("invalid include name '\(r.text(nameTok))'")
+        }
+        switch cache.resolve(name, form: form, from: r.source.path) {
+        case .missing:
+            if ifExists { return .files([]) }
+            return .missing("include '\(name)' not found", notes: [
+                "searched: " + cache.searchPath.candidates(for: name, form: form, from: r.source.path).joined(separator: ", "),
+            ])
+        case .file(let path):
+            return .files([path])
+        case .folder(_, let files):
+            return .files(files)
+        }
+    }
+}

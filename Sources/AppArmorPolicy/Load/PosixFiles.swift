@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few file-system questions a policy load asks, straight to the C library: a check loads
+/// a hundred files and resolves as many names, and Foundation's wrappers cost more than the
+/// system calls.
+enum PosixFiles {
+    enum Kind { case missing, file, directory }
+
+    /// What a path names, symbolic links followed (as `FileManager.fileExists` answers).
+    static func kind(_ path: String) -> Kind {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return .missing }
+        return st.st_mode & S_IFMT == S_IFDIR ? .directory : .file
+    }
+
+    /// The whole file; nil when it cannot be opened or read (a folder among them).
+    static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT != S_IFDIR else { return nil }
+        // Room for the size fstat gives, and more if the file says otherwise (/proc).
+        var out = [UInt8](repeating: 0, count: max(Int(st.st_size), 0) + 1)
+        var used = 0
+        while true {
+            if used == out.count { out.append(contentsOf: repeatElement(0, count: out.count)) }
+            let n = out.withUnsafeMutableBytes { buf in
+                systemRead(fd, buf.baseAddress! + used, buf.count - used)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { break }
+            used += n
+        }
+        out.removeSubrange(used...)
+        return out
+    }
+
+    private static func systemRead(_ fd: Int32, _ buf: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        Glibc.read(fd, buf, count)
+        #elseif canImport(Musl)
+        Musl.read(fd, buf, count)
+        #else
+        Darwin.read(fd, buf, count)
+        #endif
+    }
+}

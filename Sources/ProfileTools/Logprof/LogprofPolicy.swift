@@ -13,6 +13,9 @@ public final class LogprofPolicy {
     /// The abstractions load with their own checker.
     let abstractionChecker: PolicyChecker
     let matchers = MatcherCache()
+    /// The profiles' own rule sets compile their patterns apart, so that they can be made
+    /// while the abstractions still load (`prepareCoverage`).
+    let profileMatchers = MatcherCache()
     /// Top-level profile name to its file and loaded model.
     private(set) var profiles: [String: (file: String, profile: Profile, variables: VariableTable)] = [:]
     private var coverage: [String: CoverageSet] = [:]
@@ -95,10 +98,15 @@ public final class LogprofPolicy {
     /// The coverage rule set of a profile (created on first use).
     func rules(of fullName: String) -> CoverageSet {
         if let c = coverage[fullName] { return c }
-        let c = CoverageSet(matchers: matchers)
+        let c = CoverageSet(matchers: profileMatchers)
         if let p = find(fullName) { c.add(p.rules, text: ruleText) }
         coverage[fullName] = c
         return c
+    }
+
+    /// Makes the rule sets of these profiles (and hats) now; needs only `loadProfiles()` done.
+    public func prepareCoverage(for fullNames: [String]) {
+        for name in Set(fullNames) where hasProfile(name) { _ = rules(of: name) }
     }
 
     /// The files a profile's rules come from (its own file and its includes).

@@ -27,6 +27,12 @@ public struct SeverityDB: Sendable {
     var capabilities: [String: Int] = [:]
     var files: [String: [Character: Int]] = [:]
     var globs: [GlobEntry] = []
+    /// The glob entries by folder (`globKey`).
+    var globsByFolder: [String: [Int]] = [:]
+
+    static func globKey(_ folder: ArraySlice<String>) -> String {
+        String(folder.count) + "\u{0}" + folder.joined(separator: "/")
+    }
 
     public init(text: String) {
         for raw in text.split(separator: "\n") {
@@ -47,6 +53,7 @@ public struct SeverityDB: Sendable {
                 capabilities[w[0]] = n
             }
         }
+        for (i, g) in globs.enumerated() { globsByFolder[Self.globKey(g.folder[...]), default: []].append(i) }
     }
 
     /// `/etc/apparmor/severity.db` (or `configDir`'s), else the built-in table.
@@ -78,7 +85,11 @@ public struct SeverityDB: Sendable {
         }
         let pieces = rel.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         var best: (depth: Int, rank: Int)? = nil
-        for g in globs where g.folder.count < pieces.count && Array(pieces[..<g.folder.count]) == g.folder {
+        // The entries whose folder is one of the path's leading folders (the best does not
+        // depend on the order they are tried in).
+        var candidates: [Int] = []
+        for k in 0..<pieces.count { candidates += globsByFolder[Self.globKey(pieces[..<k])] ?? [] }
+        for g in candidates.map({ globs[$0] }) {
             let rest = pieces[g.folder.count...].joined(separator: "/")
             guard let m = g.matcher, m.matches(rest) else { continue }
             guard let r = keys.compactMap({ g.ranks[$0] }).max() else { continue }

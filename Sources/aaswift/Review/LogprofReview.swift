@@ -25,6 +25,7 @@ struct LogprofReview {
         do { try LogprofSources.read(source, mark: mark, from: offset, into: &collector) } catch { throw LogprofFailure(message: "\(error)") }
         let severity = SeverityDB.load(configDir: configDir)
         let items = collector.ordered()
+        loading.waitProfiles().prepareCoverage(for: items.map(\.fullName))
         let policy = loading.wait()
         let session = LogprofSession(policy: policy, config: config, severity: severity, items: items)
         session.noAbstraction = noAbstraction
@@ -101,18 +102,19 @@ struct LogprofReview {
 /// Loads a profile folder on two threads (the profiles on one, the abstractions on the
 /// other); `wait()` hands the result over.
 final class PolicyLoading: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
+    private let profilesDone = DispatchSemaphore(value: 0)
+    private let abstractionsDone = DispatchSemaphore(value: 0)
     private let policy: LogprofPolicy
 
     init(dir: String, customIncludes: [String], abstractions: Bool) {
         policy = LogprofPolicy(dir: dir, customIncludes: customIncludes, loadProfiles: false)
         let profiles = Thread { [self] in
             policy.loadProfiles()
-            done.signal()
+            profilesDone.signal()
         }
         let abstractionsThread = Thread { [self] in
             if abstractions { policy.preloadAbstractions() }
-            done.signal()
+            abstractionsDone.signal()
         }
         for t in [profiles, abstractionsThread] {
             t.stackSize = 8 << 20
@@ -120,9 +122,17 @@ final class PolicyLoading: @unchecked Sendable {
         }
     }
 
+    /// The policy once its profiles are loaded (the abstractions may still be loading: only
+    /// `prepareCoverage` may be used until `wait()`).
+    func waitProfiles() -> LogprofPolicy {
+        profilesDone.wait()
+        profilesDone.signal()
+        return policy
+    }
+
     func wait() -> LogprofPolicy {
-        done.wait()
-        done.wait()
+        profilesDone.wait()
+        abstractionsDone.wait()
         return policy
     }
 }

@@ -16,10 +16,28 @@ extension LogprofEventCollector {
 
     /// `read(bytes:)` on bytes held elsewhere (a mapped file).
     public mutating func read(buffer all: UnsafeBufferPointer<UInt8>) {
+        // A big log is checked for what needs the full reader on a second thread while the
+        // fast path reads it; the fast path's result is dropped when the check says so.
+        if all.count >= 1 << 20 {
+            let check = FullReaderCheck(all)
+            var fast = self
+            fast.readFast(all)
+            if check.wait() {
+                read(LineSource(fd: Self.pipe(Array(all))))
+            } else {
+                self = fast
+            }
+            return
+        }
         if Self.needsFullReader(all) {
             read(LineSource(fd: Self.pipe(Array(all))))
             return
         }
+        readFast(all)
+    }
+
+    /// The fast path of `read(buffer:)`.
+    private mutating func readFast(_ all: UnsafeBufferPointer<UInt8>) {
         var seen: [RecordText: (records: Int, events: Int)] = [:]
         do {
             let n = all.count
@@ -127,6 +145,26 @@ extension LogprofEventCollector {
         }
         writer.start()
         return fds[0]
+    }
+}
+
+/// `needsFullReader` run on a thread of its own.
+private final class FullReaderCheck: @unchecked Sendable {
+    private let buffer: UnsafeBufferPointer<UInt8>
+    private var result = false
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ buffer: UnsafeBufferPointer<UInt8>) {
+        self.buffer = buffer
+        Thread { [self] in
+            result = LogprofEventCollector.needsFullReader(self.buffer)
+            done.signal()
+        }.start()
+    }
+
+    func wait() -> Bool {
+        done.wait()
+        return result
     }
 }
 

@@ -29,6 +29,26 @@ final class MatcherCache {
         return i
     }
 
+    /// What a file rule contributes to a set, worked out once per rule.
+    struct FileRule {
+        var patternID: Int
+        var pattern: String
+        var display: String
+        var mask: UInt8
+        /// The path as written uses a variable (or could not be read).
+        var variableWritten: Bool
+    }
+
+    /// Keyed by the rule object (kept alive here, so that its identity is not reused).
+    private var fileRules: [ObjectIdentifier: (rule: PolicyRule, info: FileRule)] = [:]
+
+    func fileRule(_ r: PolicyRule, make: () -> FileRule) -> FileRule {
+        if let hit = fileRules[ObjectIdentifier(r)] { return hit.info }
+        let info = make()
+        fileRules[ObjectIdentifier(r)] = (r, info)
+        return info
+    }
+
     func matcher(id: Int) -> GlobMatcher? {
         if let m = compiled[id] { return m }
         let m = matcher(patterns[id])
@@ -105,18 +125,24 @@ final class CoverageSet {
             if filesOnly { guard case .file = r.detail else { continue } }
             switch r.detail {
             case .file(let f):
-                var mask: UInt8 = 0
-                let p = f.permissions
-                if p.read { mask |= PermBits.r }
-                if p.write { mask |= PermBits.w | PermBits.a }
-                if p.append { mask |= PermBits.a }
-                if p.link { mask |= PermBits.l }
-                if p.lock { mask |= PermBits.k }
-                if p.mmap { mask |= PermBits.m }
-                if p.exec != nil { mask |= PermBits.x }
-                let written = text(r).flatMap(Self.writtenPath)
-                if writtenPathsOnly && (written.map(Self.hasVariable) ?? true) { continue }
-                addFile(pattern: f.path ?? "/{**,}", display: written ?? f.path ?? "/{**,}", mask: mask, owner: q.owner, deny: q.deny, group: group)
+                let info = matchers.fileRule(r) {
+                    var mask: UInt8 = 0
+                    let p = f.permissions
+                    if p.read { mask |= PermBits.r }
+                    if p.write { mask |= PermBits.w | PermBits.a }
+                    if p.append { mask |= PermBits.a }
+                    if p.link { mask |= PermBits.l }
+                    if p.lock { mask |= PermBits.k }
+                    if p.mmap { mask |= PermBits.m }
+                    if p.exec != nil { mask |= PermBits.x }
+                    let written = text(r).flatMap(Self.writtenPath)
+                    let pattern = Self.singleSlashes(f.path ?? "/{**,}")
+                    return MatcherCache.FileRule(patternID: matchers.id(pattern), pattern: pattern, display: written ?? f.path ?? "/{**,}",
+                                                 mask: mask, variableWritten: written.map(Self.hasVariable) ?? true)
+                }
+                if writtenPathsOnly && info.variableWritten { continue }
+                addEntry(FileEntry(pattern: info.pattern, patternID: info.patternID, display: info.display, mask: info.mask,
+                                   owner: q.owner, deny: q.deny, group: group))
             case .capability(let names):
                 if q.deny { continue }
                 if names.isEmpty { allCapabilities = true } else { capabilities.formUnion(names) }
@@ -141,10 +167,13 @@ final class CoverageSet {
 
     func addFile(pattern raw: String, display: String? = nil, mask: UInt8, owner: Bool, deny: Bool, group: Int = 0) {
         let pattern = Self.singleSlashes(raw)
+        addEntry(FileEntry(pattern: pattern, patternID: matchers.id(pattern), display: display ?? raw, mask: mask, owner: owner, deny: deny, group: group))
+    }
+
+    private func addEntry(_ e: FileEntry) {
         memo.removeAll()
-        let id = matchers.id(pattern)
-        index.add(files.count, prefixes: matchers.prefixes[id])
-        files.append(FileEntry(pattern: pattern, patternID: id, display: display ?? raw, mask: mask, owner: owner, deny: deny, group: group))
+        index.add(files.count, prefixes: matchers.prefixes[e.patternID])
+        files.append(e)
     }
 
     /// Adds every rule of another set (abstractions an accepted include brings in).

@@ -14,6 +14,9 @@ struct LogprofReview {
     var dryRun = false
     var planOut: String?
     var tunableOptions = true
+    /// The process ends after this run (logprof, not genprof's loop): the policy and its rule
+    /// sets are left to the exit rather than freed one object at a time.
+    var endsProcess = false
 
     /// `offset`: for a file source, the byte to start reading at.
     func run(ui: ReviewUI, source: LogprofSource, mark: String?, offset: Int = 0) throws {
@@ -28,6 +31,7 @@ struct LogprofReview {
         loading.waitProfiles().prepareCoverage(for: items.map(\.fullName))
         let policy = loading.wait()
         let session = LogprofSession(policy: policy, config: config, severity: severity, items: items)
+        if endsProcess { _ = Unmanaged.passRetained(session) }
         session.noAbstraction = noAbstraction
         session.tunableOptions = tunableOptions
         let driver = ReviewDriver(session: session, ui: ui)

@@ -21,11 +21,13 @@ extension LogprofEventCollector {
         if all.count >= 1 << 20 {
             let check = FullReaderCheck(all)
             var fast = self
-            fast.readFast(all)
-            if check.wait() {
+            fast.readFast(all, countLines: false)
+            let (full, lines) = check.wait()
+            if full {
                 read(LineSource(fd: Self.pipe(Array(all))))
             } else {
                 self = fast
+                stats.lines += lines
             }
             return
         }
@@ -37,16 +39,12 @@ extension LogprofEventCollector {
     }
 
     /// The fast path of `read(buffer:)`.
-    private mutating func readFast(_ all: UnsafeBufferPointer<UInt8>) {
+    private mutating func readFast(_ all: UnsafeBufferPointer<UInt8>, countLines: Bool = true) {
         var seen: [RecordText: (records: Int, events: Int)] = [:]
         do {
             let n = all.count
             guard let base = all.baseAddress else { return }
-            var at = 0
-            while at < n, let nl = memchr(base + at, 0x0A, n - at) {
-                stats.lines += 1
-                at = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
-            }
+            if countLines { stats.lines += Self.lineCount(all) }
             // Jump from one `apparmor=` to the next: lines without it are not read at all.
             var pos = 0
             while pos < n, let at = Self.find(UnsafeBufferPointer(rebasing: all[pos...]), Self.apparmorKey) {
@@ -70,6 +68,18 @@ extension LogprofEventCollector {
     }
 
     static let apparmorKey = Array("apparmor=".utf8)
+
+    /// The number of newlines.
+    static func lineCount(_ all: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = all.baseAddress else { return 0 }
+        var count = 0
+        var at = 0
+        while at < all.count, let nl = memchr(base + at, 0x0A, all.count - at) {
+            count += 1
+            at = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        return count
+    }
 
     static func find(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Int? {
         guard let base = hay.baseAddress, hay.count >= needle.count, !needle.isEmpty else { return nil }
@@ -148,21 +158,22 @@ extension LogprofEventCollector {
     }
 }
 
-/// `needsFullReader` run on a thread of its own.
+/// `needsFullReader` (and the line count) worked out on a thread of its own.
 private final class FullReaderCheck: @unchecked Sendable {
     private let buffer: UnsafeBufferPointer<UInt8>
-    private var result = false
+    private var result = (full: false, lines: 0)
     private let done = DispatchSemaphore(value: 0)
 
     init(_ buffer: UnsafeBufferPointer<UInt8>) {
         self.buffer = buffer
         Thread { [self] in
-            result = LogprofEventCollector.needsFullReader(self.buffer)
+            let full = LogprofEventCollector.needsFullReader(self.buffer)
+            result = (full, full ? 0 : LogprofEventCollector.lineCount(self.buffer))
             done.signal()
         }.start()
     }
 
-    func wait() -> Bool {
+    func wait() -> (full: Bool, lines: Int) {
         done.wait()
         return result
     }

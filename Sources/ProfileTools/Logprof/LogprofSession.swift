@@ -42,11 +42,12 @@ public final class LogprofSession {
     /// Profiles changed (full names), in order.
     public private(set) var changedProfiles: [String] = []
 
-    public init(policy: LogprofPolicy, config: LogprofConfig, severity: SeverityDB, items: [LogprofItem]) {
+    /// `globs`: the config's glob table when already made (else made here).
+    public init(policy: LogprofPolicy, config: LogprofConfig, severity: SeverityDB, items: [LogprofItem], globs: LogprofGlobs? = nil) {
         self.policy = policy
         self.config = config
         self.severityDB = severity
-        self.globs = LogprofGlobs(config: config)
+        self.globs = globs ?? LogprofGlobs(config: config)
         self.items = items
     }
 

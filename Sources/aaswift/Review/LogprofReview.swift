@@ -22,15 +22,21 @@ struct LogprofReview {
     func run(ui: ReviewUI, source: LogprofSource, mark: String?, offset: Int = 0) throws {
         ui.info("Updating AppArmor profiles in \(profileDir).")
         ui.info("Reading log entries from \(source.description).")
-        // The profiles (and abstractions) load on a second thread while the log is read.
+        // The profiles and the abstractions load on two threads while the log is read; the
+        // severity table and the glob table on a third.
         let loading = PolicyLoading(dir: profileDir, customIncludes: config.customIncludes, abstractions: !noAbstraction)
+        let (config, configDir) = (config, configDir)
+        let tables = Background { (SeverityDB.load(configDir: configDir), LogprofGlobs(config: config)) }
         var collector = LogprofEventCollector()
-        do { try LogprofSources.read(source, mark: mark, from: offset, into: &collector) } catch { throw LogprofFailure(message: "\(error)") }
-        let severity = SeverityDB.load(configDir: configDir)
+        do { try LogprofSources.read(source, mark: mark, from: offset, into: &collector) } catch {
+            loading.prepareCoverage(for: [])
+            throw LogprofFailure(message: "\(error)")
+        }
         let items = collector.ordered()
-        loading.waitProfiles().prepareCoverage(for: items.map(\.fullName))
+        loading.prepareCoverage(for: items.map(\.fullName))
+        let (severity, globs) = tables.wait()
         let policy = loading.wait()
-        let session = LogprofSession(policy: policy, config: config, severity: severity, items: items)
+        let session = LogprofSession(policy: policy, config: config, severity: severity, items: items, globs: globs)
         if endsProcess { _ = Unmanaged.passRetained(session) }
         session.noAbstraction = noAbstraction
         session.tunableOptions = tunableOptions
@@ -108,12 +114,17 @@ struct LogprofReview {
 final class PolicyLoading: @unchecked Sendable {
     private let profilesDone = DispatchSemaphore(value: 0)
     private let abstractionsDone = DispatchSemaphore(value: 0)
+    private let namesReady = DispatchSemaphore(value: 0)
+    private var names: [String] = []
     private let policy: LogprofPolicy
 
     init(dir: String, customIncludes: [String], abstractions: Bool) {
         policy = LogprofPolicy(dir: dir, customIncludes: customIncludes, loadProfiles: false)
+        // The profiles' rule sets are made on their thread too, once the log has named them.
         let profiles = Thread { [self] in
             policy.loadProfiles()
+            namesReady.wait()
+            policy.prepareCoverage(for: names)
             profilesDone.signal()
         }
         let abstractionsThread = Thread { [self] in
@@ -126,17 +137,33 @@ final class PolicyLoading: @unchecked Sendable {
         }
     }
 
-    /// The policy once its profiles are loaded (the abstractions may still be loading: only
-    /// `prepareCoverage` may be used until `wait()`).
-    func waitProfiles() -> LogprofPolicy {
-        profilesDone.wait()
-        profilesDone.signal()
-        return policy
+    /// The profiles (and hats) the log names; call once, before `wait()`.
+    func prepareCoverage(for fullNames: [String]) {
+        names = fullNames
+        namesReady.signal()
     }
 
     func wait() -> LogprofPolicy {
         profilesDone.wait()
         abstractionsDone.wait()
         return policy
+    }
+}
+
+/// A value made on a thread of its own.
+final class Background<T>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var value: T?
+
+    init(_ make: @escaping @Sendable () -> T) {
+        Thread { [self] in
+            value = make()
+            done.signal()
+        }.start()
+    }
+
+    func wait() -> T {
+        done.wait()
+        return value!
     }
 }

@@ -139,12 +139,14 @@ public final class LogprofPolicy {
         let have = includedFiles(of: fullName)
         // File requests: one lookup in the combined set, then per abstraction the union of
         // what its files grant.
-        var byGroup: [Int: (allow: Set<Character>, deny: Set<Character>)] = [:]
-        var want = Set<Character>()
+        // Permissions as bits; a request with a letter outside them is never covered.
+        var byGroup: [Int: (allow: UInt8, deny: UInt8)] = [:]
+        var want: UInt8? = nil
         if case .file(let f) = kind, let all = abstractionFiles {
-            want = Set(f.permissions.map(\.rawValue))
+            let letters = Set(f.permissions.map(\.rawValue))
+            if !letters.isEmpty && letters.allSatisfy({ PermBits.bit($0) != 0 }) { want = PermBits.mask(letters) }
             for e in all.matchingEntries(path: f.path, owner: f.owner) {
-                if e.deny { byGroup[e.group, default: ([], [])].deny.formUnion(e.perms) } else { byGroup[e.group, default: ([], [])].allow.formUnion(e.perms) }
+                if e.deny { byGroup[e.group, default: (0, 0)].deny |= e.mask } else { byGroup[e.group, default: (0, 0)].allow |= e.mask }
             }
             if byGroup.isEmpty { return [] }
         }
@@ -154,13 +156,15 @@ public final class LogprofPolicy {
                 guard s.contains(where: { fullName.range(of: $0, options: .regularExpression) != nil }) else { continue }
             }
             if case .file = kind, abstractionFiles != nil {
-                var allow = Set<Character>(), deny = Set<Character>()
+                var allow: UInt8 = 0, deny: UInt8 = 0
                 for g in a.groups {
                     guard let hit = byGroup[g] else { continue }
-                    allow.formUnion(hit.allow)
-                    deny.formUnion(hit.deny)
+                    allow |= hit.allow
+                    deny |= hit.deny
                 }
-                if !want.isEmpty && (want.isSubset(of: allow) || want.isSubset(of: deny)) || a.groups.contains(where: abstractionEverything.contains) {
+                if let want, want & ~allow == 0 || want & ~deny == 0 {
+                    out.append(a.name)
+                } else if a.groups.contains(where: abstractionEverything.contains) {
                     out.append(a.name)
                 }
             } else if CoverageSet.isKnown(kind, in: abstractionSets(a)) {

@@ -36,13 +36,19 @@ public struct SeverityDB: Sendable {
 
     public init(text: String) {
         for raw in text.split(separator: "\n") {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            // Lines that start and end with a visible ASCII character need no trimming.
+            let line: String
+            if let f = raw.utf8.first, let l = raw.utf8.last, f > 0x20, f < 0x7F, l > 0x20, l < 0x7F {
+                line = String(raw)
+            } else {
+                line = raw.trimmingCharacters(in: .whitespaces)
+            }
             if line.isEmpty || line.hasPrefix("#") { continue }
             let w = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             if line.hasPrefix("/"), w.count == 4, let r = Int(w[1]), let wr = Int(w[2]), let x = Int(w[3]) {
                 let ranks: [Character: Int] = ["r": r, "w": wr, "x": x]
                 let path = String(w[0].dropFirst())
-                if !path.contains("*") {
+                if !path.utf8.contains(UInt8(ascii: "*")) {
                     files[path] = ranks
                 } else {
                     let pieces = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)

@@ -49,8 +49,6 @@ extension LogprofEventCollector {
             var pos = 0
             while pos < n, let at = Self.find(UnsafeBufferPointer(rebasing: all[pos...]), Self.apparmorKey) {
                 let hit = pos + at
-                var start = hit
-                while start > 0, all[start - 1] != 0x0A { start -= 1 }
                 var end = n
                 if let nl = memchr(base + hit, 0x0A, n - hit) { end = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) }
                 pos = end + 1
@@ -60,6 +58,9 @@ extension LogprofEventCollector {
                     stats.events += known.events
                     continue
                 }
+                // A new record: parsed from the start of its line.
+                var start = hit
+                while start > 0, all[start - 1] != 0x0A { start -= 1 }
                 let before = stats
                 add(AuditRecordParser.parse(UnsafeBufferPointer(rebasing: all[start..<end])))
                 seen[key] = (stats.appArmorRecords - before.appArmorRecords, stats.events - before.events)

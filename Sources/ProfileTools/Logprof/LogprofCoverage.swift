@@ -31,6 +31,7 @@ final class MatcherCache {
 
     /// What a file rule contributes to a set, worked out once per rule.
     struct FileRule {
+        /// -1 until the rule is first used in a set.
         var patternID: Int
         var pattern: String
         var display: String
@@ -47,6 +48,10 @@ final class MatcherCache {
         let info = make()
         fileRules[ObjectIdentifier(r)] = (r, info)
         return info
+    }
+
+    func update(_ r: PolicyRule, _ info: FileRule) {
+        fileRules[ObjectIdentifier(r)] = (r, info)
     }
 
     func matcher(id: Int) -> GlobMatcher? {
@@ -125,7 +130,7 @@ final class CoverageSet {
             if filesOnly { guard case .file = r.detail else { continue } }
             switch r.detail {
             case .file(let f):
-                let info = matchers.fileRule(r) {
+                var info = matchers.fileRule(r) {
                     var mask: UInt8 = 0
                     let p = f.permissions
                     if p.read { mask |= PermBits.r }
@@ -136,11 +141,16 @@ final class CoverageSet {
                     if p.mmap { mask |= PermBits.m }
                     if p.exec != nil { mask |= PermBits.x }
                     let written = text(r).flatMap(Self.writtenPath)
-                    let pattern = Self.singleSlashes(f.path ?? "/{**,}")
-                    return MatcherCache.FileRule(patternID: matchers.id(pattern), pattern: pattern, display: written ?? f.path ?? "/{**,}",
+                    return MatcherCache.FileRule(patternID: -1, pattern: "", display: written ?? f.path ?? "/{**,}",
                                                  mask: mask, variableWritten: written.map(Self.hasVariable) ?? true)
                 }
                 if writtenPathsOnly && info.variableWritten { continue }
+                if info.patternID < 0 {
+                    // The pattern is compiled for the rules that are used, once.
+                    info.pattern = Self.singleSlashes(f.path ?? "/{**,}")
+                    info.patternID = matchers.id(info.pattern)
+                    matchers.update(r, info)
+                }
                 addEntry(FileEntry(pattern: info.pattern, patternID: info.patternID, display: info.display, mask: info.mask,
                                    owner: q.owner, deny: q.deny, group: group))
             case .capability(let names):

@@ -10,15 +10,27 @@ struct GlobMatcher {
     }
 
     private let variants: [[Token]]?
+    /// Per variant, the literal bytes it ends with: a path that does not end with them
+    /// cannot match (checked before the backtracking).
+    private let tails: [[UInt8]]
     private let fallback: AAREMatcher?
 
     init?(_ pattern: String) {
         guard let p = try? AAREPattern(pattern) else { return nil }
         if let v = Self.flatten(p.root), v.count <= 64 {
             variants = v
+            tails = v.map { toks in
+                var tail: [UInt8] = []
+                for t in toks.reversed() {
+                    guard case .byte(let b) = t else { break }
+                    tail.append(b)
+                }
+                return tail.reversed()
+            }
             fallback = nil
         } else {
             variants = nil
+            tails = []
             fallback = AAREMatcher(p)
         }
     }
@@ -26,7 +38,12 @@ struct GlobMatcher {
     func matches(_ path: [UInt8]) -> Bool {
         guard let variants else { return fallback?.matches(bytes: path) ?? false }
         return path.withUnsafeBufferPointer { b in
-            variants.contains { Self.match($0[...], b, 0) }
+            for (i, v) in variants.enumerated() {
+                let tail = tails[i]
+                if tail.count > b.count || !tail.isEmpty && !b[(b.count - tail.count)...].elementsEqual(tail) { continue }
+                if Self.match(v[...], b, 0) { return true }
+            }
+            return false
         }
     }
 

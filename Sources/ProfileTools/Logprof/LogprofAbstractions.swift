@@ -25,7 +25,7 @@ extension LogprofPolicy {
         names = (names + customIncludes).sorted()
         let probe = "include <tunables/global>\nprofile logprof-abstraction-probe {\n"
             + names.map { "  include <\($0)>\n" }.joined() + "}\n"
-        let report = checker.check(path: base + ".logprof-abstraction-probe", bytes: Array(probe.utf8))
+        let report = abstractionChecker.check(path: base + ".logprof-abstraction-probe", bytes: Array(probe.utf8))
         var byFile: [String: [PolicyRule]] = [:]
         for r in report.policy.profiles.first?.rules ?? [] { byFile[r.file, default: []].append(r) }
         abstractionRules = byFile
@@ -39,7 +39,7 @@ extension LogprofPolicy {
             // as `@{PROC}/@{pid}/cmdline r` of an unrelated abstraction is not offered for a
             // `/proc/<pid>/` request (the glob options cover that).
             let rules = byFile[file] ?? []
-            all.add(rules, text: ruleText, writtenPathsOnly: true, group: g, filesOnly: true)
+            all.add(rules, text: abstractionRuleText, writtenPathsOnly: true, group: g, filesOnly: true)
             if rules.contains(where: { $0.kind == .allRule }) { abstractionEverything.insert(g) }
             return g
         }
@@ -62,7 +62,7 @@ extension LogprofPolicy {
         a.files.map { file in
             if let s = abstractionSetCache[file] { return s }
             let s = CoverageSet(matchers: matchers, memoize: false)
-            s.add(abstractionRules[file] ?? [], text: ruleText)
+            s.add(abstractionRules[file] ?? [], text: abstractionRuleText)
             abstractionSetCache[file] = s
             return s
         }
@@ -75,10 +75,10 @@ extension LogprofPolicy {
         while let f = stack.popLast() {
             guard !seen.contains(f) else { continue }
             seen.append(f)
-            guard case .success(let r) = checker.cache.load(f) else { continue }
+            guard case .success(let r) = abstractionChecker.cache.load(f) else { continue }
             for inc in Self.includes(r.root.childNodes) {
                 guard let syntax = IncludeSyntax(inc) else { continue }
-                switch checker.cache.resolve(syntax.name(in: r), form: syntax.form, from: f) {
+                switch abstractionChecker.cache.resolve(syntax.name(in: r), form: syntax.form, from: f) {
                 case .file(let p): stack.append(p)
                 case .folder(_, let files): stack += files
                 case .missing: break

@@ -2,15 +2,83 @@ import AppArmorPolicy
 import AppArmorSyntax
 import AuditLog
 
-/// Compiled AARE patterns, shared by every rule set of a run.
+/// Compiled AARE patterns, shared by every rule set of a run: each distinct pattern gets an
+/// id once, with its literal prefixes (for `PathIndex`); its matcher is compiled on first use.
 final class MatcherCache {
     private var cache: [String: GlobMatcher?] = [:]
+    private var ids: [String: Int] = [:]
+    private(set) var patterns: [String] = []
+    private(set) var prefixes: [[[UInt8]]] = []
+    private var compiled: [GlobMatcher??] = []
 
     func matcher(_ pattern: String) -> GlobMatcher? {
         if let m = cache[pattern] { return m }
         let m = GlobMatcher(pattern)
         cache[pattern] = m
         return m
+    }
+
+    /// The id of a pattern (its prefixes computed the first time).
+    func id(_ pattern: String) -> Int {
+        if let i = ids[pattern] { return i }
+        let i = patterns.count
+        ids[pattern] = i
+        patterns.append(pattern)
+        prefixes.append(PathIndex.literalPrefixes(pattern))
+        compiled.append(nil)
+        return i
+    }
+
+    /// What a file rule contributes to a set, worked out once per rule.
+    struct FileRule {
+        /// -1 until the rule is first used in a set.
+        var patternID: Int
+        var pattern: String
+        var display: String
+        var mask: UInt8
+        /// The path as written uses a variable (or could not be read).
+        var variableWritten: Bool
+    }
+
+    /// Keyed by the rule object (kept alive here, so that its identity is not reused).
+    private var fileRules: [ObjectIdentifier: (rule: PolicyRule, info: FileRule)] = [:]
+
+    func fileRule(_ r: PolicyRule, make: () -> FileRule) -> FileRule {
+        if let hit = fileRules[ObjectIdentifier(r)] { return hit.info }
+        let info = make()
+        fileRules[ObjectIdentifier(r)] = (r, info)
+        return info
+    }
+
+    func update(_ r: PolicyRule, _ info: FileRule) {
+        fileRules[ObjectIdentifier(r)] = (r, info)
+    }
+
+    func matcher(id: Int) -> GlobMatcher? {
+        if let m = compiled[id] { return m }
+        let m = matcher(patterns[id])
+        compiled[id] = .some(m)
+        return m
+    }
+}
+
+/// File permissions as bits (`m r w a l k x`), cheaper to combine than sets of characters.
+enum PermBits {
+    static let letters: [Character] = ["m", "r", "w", "a", "l", "k", "x"]
+
+    static func bit(_ c: Character) -> UInt8 {
+        guard let i = letters.firstIndex(of: c) else { return 0 }
+        return 1 << UInt8(i)
+    }
+
+    static let m: UInt8 = 1, r: UInt8 = 2, w: UInt8 = 4, a: UInt8 = 8, l: UInt8 = 16, k: UInt8 = 32, x: UInt8 = 64
+
+    static func mask(_ s: Set<Character>) -> UInt8 { s.reduce(0) { $0 | bit($1) } }
+
+    static func set(_ m: UInt8) -> Set<Character> {
+        var out = Set<Character>()
+        for (i, c) in letters.enumerated() where m & (1 << UInt8(i)) != 0 { out.insert(c) }
+        return out
     }
 }
 
@@ -19,9 +87,12 @@ final class MatcherCache {
 final class CoverageSet {
     struct FileEntry {
         var pattern: String
+        /// The pattern's id in the shared `MatcherCache`.
+        var patternID: Int
         /// The path as the rule writes it (variables unexpanded), for options.
         var display: String
-        var perms: Set<Character>
+        var mask: UInt8
+        var perms: Set<Character> { PermBits.set(mask) }
         var owner: Bool
         var deny: Bool
         /// Which file of a combined set the rule comes from.
@@ -59,18 +130,29 @@ final class CoverageSet {
             if filesOnly { guard case .file = r.detail else { continue } }
             switch r.detail {
             case .file(let f):
-                var perms = Set<Character>()
-                let p = f.permissions
-                if p.read { perms.insert("r") }
-                if p.write { perms.insert("w"); perms.insert("a") }
-                if p.append { perms.insert("a") }
-                if p.link { perms.insert("l") }
-                if p.lock { perms.insert("k") }
-                if p.mmap { perms.insert("m") }
-                if p.exec != nil { perms.insert("x") }
-                let written = text(r).flatMap(Self.writtenPath)
-                if writtenPathsOnly && (written ?? "@{").contains("@{") { continue }
-                addFile(pattern: f.path ?? "/{**,}", display: written ?? f.path ?? "/{**,}", perms: perms, owner: q.owner, deny: q.deny, group: group)
+                var info = matchers.fileRule(r) {
+                    var mask: UInt8 = 0
+                    let p = f.permissions
+                    if p.read { mask |= PermBits.r }
+                    if p.write { mask |= PermBits.w | PermBits.a }
+                    if p.append { mask |= PermBits.a }
+                    if p.link { mask |= PermBits.l }
+                    if p.lock { mask |= PermBits.k }
+                    if p.mmap { mask |= PermBits.m }
+                    if p.exec != nil { mask |= PermBits.x }
+                    let written = text(r).flatMap(Self.writtenPath)
+                    return MatcherCache.FileRule(patternID: -1, pattern: "", display: written ?? f.path ?? "/{**,}",
+                                                 mask: mask, variableWritten: written.map(Self.hasVariable) ?? true)
+                }
+                if writtenPathsOnly && info.variableWritten { continue }
+                if info.patternID < 0 {
+                    // The pattern is compiled for the rules that are used, once.
+                    info.pattern = Self.singleSlashes(f.path ?? "/{**,}")
+                    info.patternID = matchers.id(info.pattern)
+                    matchers.update(r, info)
+                }
+                addEntry(FileEntry(pattern: info.pattern, patternID: info.patternID, display: info.display, mask: info.mask,
+                                   owner: q.owner, deny: q.deny, group: group))
             case .capability(let names):
                 if q.deny { continue }
                 if names.isEmpty { allCapabilities = true } else { capabilities.formUnion(names) }
@@ -90,10 +172,31 @@ final class CoverageSet {
     }
 
     func addFile(pattern raw: String, display: String? = nil, perms: Set<Character>, owner: Bool, deny: Bool, group: Int = 0) {
+        addFile(pattern: raw, display: display, mask: PermBits.mask(perms), owner: owner, deny: deny, group: group)
+    }
+
+    func addFile(pattern raw: String, display: String? = nil, mask: UInt8, owner: Bool, deny: Bool, group: Int = 0) {
         let pattern = Self.singleSlashes(raw)
+        addEntry(FileEntry(pattern: pattern, patternID: matchers.id(pattern), display: display ?? raw, mask: mask, owner: owner, deny: deny, group: group))
+    }
+
+    private func addEntry(_ e: FileEntry) {
         memo.removeAll()
-        index.add(files.count, pattern: pattern)
-        files.append(FileEntry(pattern: pattern, display: display ?? raw, perms: perms, owner: owner, deny: deny, group: group))
+        index.add(files.count, prefixes: matchers.prefixes[e.patternID])
+        files.append(e)
+    }
+
+    /// Adds every rule of another set (abstractions an accepted include brings in).
+    func merge(_ o: CoverageSet) {
+        memo.removeAll()
+        index.append(o.index, offset: files.count)
+        files += o.files
+        capabilities.formUnion(o.capabilities)
+        if o.allCapabilities { allCapabilities = true }
+        networks += o.networks
+        bareKinds.formUnion(o.bareKinds)
+        texts.formUnion(o.texts)
+        if o.everything { everything = true }
     }
 
     /// Adds a rule text logprof proposed (not a file rule; those go through `addFile`).
@@ -113,21 +216,23 @@ final class CoverageSet {
     }
 
     private func computeFilePermissions(path: [UInt8], owner: Bool) -> FilePerms {
-        var allow = Set<Character>(), deny = Set<Character>(), nonOwner = Set<Character>()
+        var allow: UInt8 = 0, deny: UInt8 = 0, nonOwner: UInt8 = 0
         var patterns: [String] = []
-        for id in index.candidates(path) {
-            let e = files[id]
-            if e.owner && !owner { continue }
-            guard let m = matchers.matcher(e.pattern), m.matches(path) else { continue }
-            if e.deny {
-                deny.formUnion(e.perms)
-            } else {
-                allow.formUnion(e.perms)
-                if !e.owner { nonOwner.formUnion(e.perms) }
-                patterns.append(e.display)
+        files.withUnsafeBufferPointer { files in
+            for id in index.candidates(path) {
+                if files[id].owner && !owner { continue }
+                guard let m = matchers.matcher(id: files[id].patternID), m.matches(path) else { continue }
+                let mask = files[id].mask
+                if files[id].deny {
+                    deny |= mask
+                } else {
+                    allow |= mask
+                    if !files[id].owner { nonOwner |= mask }
+                    patterns.append(files[id].display)
+                }
             }
         }
-        return (allow, deny, nonOwner, patterns)
+        return (PermBits.set(allow), PermBits.set(deny), PermBits.set(nonOwner), patterns)
     }
 
     /// The rules that match a path, for a set that combines several files.
@@ -135,7 +240,7 @@ final class CoverageSet {
         index.candidates(path).compactMap { id in
             let e = files[id]
             if e.owner && !owner { return nil }
-            guard let m = matchers.matcher(e.pattern), m.matches(path) else { return nil }
+            guard let m = matchers.matcher(id: e.patternID), m.matches(path) else { return nil }
             return e
         }
     }
@@ -171,13 +276,16 @@ final class CoverageSet {
         guard case .file(let f) = kind, sets.count > 1 else { return sets.contains { $0.isKnown(kind) } }
         let want = Set(f.permissions.map(\.rawValue))
         var allow = Set<Character>(), deny = Set<Character>()
+        // Permissions only add up: once the sets so far know the request, the rest cannot
+        // change the answer.
         for s in sets {
             if s.everything { return true }
             let got = s.filePermissions(path: f.path, owner: f.owner)
             allow.formUnion(got.allow)
             deny.formUnion(got.deny)
+            if want.isSubset(of: allow) || want.isSubset(of: deny) { return true }
         }
-        return want.isSubset(of: allow) || want.isSubset(of: deny)
+        return false
     }
 
     static func syntaxKind(_ kind: EventKind) -> SyntaxKind? {
@@ -202,6 +310,13 @@ final class CoverageSet {
     /// Variables such as `@{HOME}/` expand to doubled slashes (`/home//*/`,
     /// `{/home/*/,/root/}/x`); paths have single ones, as apparmor_parser treats them.
     static func singleSlashes(_ raw: String) -> String {
+        var prev: UInt8 = 0
+        var needed = false
+        for c in raw.utf8 {
+            if c == 0x2F && (prev == 0x2F || prev == UInt8(ascii: "}")) { needed = true; break }
+            prev = c
+        }
+        guard needed else { return raw }
         var c = Array(raw.utf8)
         var changed = true
         while changed {
@@ -242,21 +357,72 @@ final class CoverageSet {
 
     /// The path of a file rule's source text: the first word after the qualifiers and an
     /// optional `file` keyword (quoted paths keep their quotes).
-    static let qualifierWords: Set<Substring> = ["audit", "deny", "allow", "owner", "other", "file", "quiet", "kill", "complain", "prompt"]
+    static let qualifierWords: Set<[UInt8]> = Set(["audit", "deny", "allow", "owner", "other", "file", "quiet", "kill", "complain", "prompt"].map { Array($0.utf8) })
+    static let priorityPrefix = Array("priority=".utf8)
 
     static func writtenPath(_ text: String) -> String? {
-        for w in text.split(maxSplits: 8, whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
-            if qualifierWords.contains(w) || w.hasPrefix("priority=") { continue }
-            guard let c = w.first, c == "/" || c == "@" || c == "\"" || c == "{" else { return nil }
-            return String(w.hasSuffix(",") ? w.dropLast() : w)
+        var text = text
+        return text.withUTF8 { writtenPath(bytes: $0) }
+    }
+
+    /// `writtenPath` on the UTF-8 bytes of the text: the words split at spaces, tabs and
+    /// newlines (at most nine, the ninth being the rest of the text).
+    static func writtenPath(bytes b: UnsafeBufferPointer<UInt8>) -> String? {
+        let n = b.count
+        var i = 0
+        var pieces = 0
+        while i < n {
+            while i < n, isSpace(b, i) { i += 1 }
+            guard i < n else { return nil }
+            let start = i
+            pieces += 1
+            if pieces == 9 { i = n } else { while i < n, !isSpace(b, i) { i += 1 } }
+            let w = UnsafeBufferPointer(rebasing: b[start..<i])
+            let c = w[0]
+            if c == UInt8(ascii: "/") || c == UInt8(ascii: "@") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "{") {
+                let end = w.last == UInt8(ascii: ",") ? w.count - 1 : w.count
+                return String(decoding: UnsafeBufferPointer(rebasing: w[0..<end]), as: UTF8.self)
+            }
+            if w.count <= 9 && qualifierWords.contains(Array(w)) || w.starts(with: priorityPrefix) { continue }
+            return nil
         }
         return nil
     }
 
+    /// Space, tab or newline as a whole character (a `\r\n` pair is one character, not a
+    /// separator).
+    @inline(__always)
+    static func isSpace(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        let c = b[i]
+        return c == 0x20 || c == 0x09 || (c == 0x0A && (i == 0 || b[i - 1] != 0x0D))
+    }
+
+    /// Whether a path uses a variable (`@{`).
+    static func hasVariable(_ s: String) -> Bool {
+        var prev: UInt8 = 0
+        for c in s.utf8 {
+            if prev == UInt8(ascii: "@") && c == UInt8(ascii: "{") { return true }
+            prev = c
+        }
+        return false
+    }
+
     /// Whitespace collapsed, the trailing comma dropped, qualifiers kept.
     static func normalized(_ t: String) -> String {
-        var s = t.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).joined(separator: " ")
-        while s.hasSuffix(",") || s.hasSuffix(" ") { s.removeLast() }
-        return s
+        var t = t
+        return t.withUTF8 { b in
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            var i = 0
+            let n = b.count
+            while i < n {
+                while i < n, isSpace(b, i) { i += 1 }
+                guard i < n else { break }
+                if !out.isEmpty { out.append(0x20) }
+                while i < n, !isSpace(b, i) { out.append(b[i]); i += 1 }
+            }
+            while let l = out.last, l == UInt8(ascii: ",") || l == 0x20 { out.removeLast() }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 }

@@ -4,12 +4,18 @@ import Foundation
 /// logprof.conf, the (G)lob and Glob with (E)xtension steps, and the option order.
 public struct LogprofGlobs: Sendable {
     let rules: [(regex: NSRegularExpressionBox, replacement: String)]
+    /// Per rule, text any path it matches must hold (at its start when anchored): a path
+    /// without it is not run through the regex.
+    let required: [(bytes: [UInt8], anchored: Bool)?]
     let soVersions: [(regex: NSRegularExpressionBox, replacement: String)]
 
     public init(config: LogprofConfig) {
         rules = config.globs.compactMap { g in
             guard let re = try? NSRegularExpression(pattern: g.pattern) else { return nil }
             return (NSRegularExpressionBox(re), g.replacement)
+        }
+        required = config.globs.compactMap { g in
+            (try? NSRegularExpression(pattern: g.pattern)) == nil ? nil : Self.requiredLiteral(g.pattern)
         }
         soVersions = [(#"[\d\.]+\.so$"#, "*.so"), (#"\.so\.[\d\.]+$"#, ".so.*")].map {
             (NSRegularExpressionBox(try! NSRegularExpression(pattern: $0.0)), $0.1)
@@ -24,7 +30,9 @@ public struct LogprofGlobs: Sendable {
             for (re, rep) in soVersions { so = Self.apply(re, rep, so) }
             if so != path { out.insert(so) }
         }
-        for (re, rep) in rules {
+        let bytes = Array(path.utf8)
+        for ((re, rep), need) in zip(rules, required) {
+            if let need, !(need.anchored ? bytes.starts(with: need.bytes) : Self.contains(bytes, need.bytes)) { continue }
             let ns = path as NSString
             let range = NSRange(location: 0, length: ns.length)
             guard re.value.firstMatch(in: path, range: range) != nil else { continue }
@@ -32,6 +40,41 @@ public struct LogprofGlobs: Sendable {
             if g != path { out.insert(g) }
         }
         return out.sorted()
+    }
+
+    /// The literal text a regex starts with (after `^`), which every match holds; nil when
+    /// there is none or the regex has alternations or groups.
+    static func requiredLiteral(_ pattern: String) -> (bytes: [UInt8], anchored: Bool)? {
+        if pattern.contains("|") || pattern.contains("(") { return nil }
+        let chars = Array(pattern.unicodeScalars)
+        var i = 0
+        var anchored = false
+        if chars.first == "^" { anchored = true; i = 1 }
+        var lit: [Unicode.Scalar] = []
+        while i < chars.count {
+            var c = chars[i]
+            var width = 1
+            if c == "\\" {
+                guard i + 1 < chars.count, !chars[i + 1].properties.isAlphabetic, !("0"..."9").contains(chars[i + 1]) else { break }
+                c = chars[i + 1]
+                width = 2
+            } else if ".[]()*+?{}|^$".unicodeScalars.contains(c) {
+                if (c == "*" || c == "?" || c == "{") && !lit.isEmpty { lit.removeLast() }
+                break
+            }
+            lit.append(c)
+            i += width
+        }
+        guard !lit.isEmpty else { return nil }
+        var s = String.UnicodeScalarView()
+        s.append(contentsOf: lit)
+        return (Array(String(s).utf8), anchored)
+    }
+
+    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= hay.count else { return false }
+        for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        return false
     }
 
     /// Options in upstream's order: sorted, the logged path last.

@@ -10,10 +10,16 @@ import Foundation
 public final class LogprofPolicy {
     public let dir: String
     let checker: PolicyChecker
+    /// The abstractions load with their own checker.
+    let abstractionChecker: PolicyChecker
     let matchers = MatcherCache()
+    /// The profiles' own rule sets compile their patterns apart, so that they can be made
+    /// while the abstractions still load (`prepareCoverage`).
+    let profileMatchers = MatcherCache()
     /// Top-level profile name to its file and loaded model.
     private(set) var profiles: [String: (file: String, profile: Profile, variables: VariableTable)] = [:]
     private var coverage: [String: CoverageSet] = [:]
+    private var includedFilesCache: [String: Set<String>] = [:]
     var abstractions: [Abstraction]?
     /// The file rules of every abstraction file in one set, grouped by file.
     var abstractionFiles: CoverageSet?
@@ -34,10 +40,18 @@ public final class LogprofPolicy {
         var suggest: [String]?
     }
 
-    public init(dir: String, customIncludes: [String] = []) {
+    /// With `loadProfiles` false, call `loadProfiles()` (it may run on one thread while
+    /// `preloadAbstractions()` runs on another: each has its own checker).
+    public init(dir: String, customIncludes: [String] = [], loadProfiles: Bool = true) {
         self.dir = dir
         self.customIncludes = customIncludes
         checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: dir)))
+        abstractionChecker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: dir)))
+        if loadProfiles { self.loadProfiles() }
+    }
+
+    /// Loads every profile of the folder.
+    public func loadProfiles() {
         for file in PolicyFileCache.folderFiles(dir) {
             let report = checker.check(path: file)
             for p in report.policy.profiles where profiles[p.name] == nil {
@@ -84,18 +98,31 @@ public final class LogprofPolicy {
     /// The coverage rule set of a profile (created on first use).
     func rules(of fullName: String) -> CoverageSet {
         if let c = coverage[fullName] { return c }
-        let c = CoverageSet(matchers: matchers)
+        let c = CoverageSet(matchers: profileMatchers)
         if let p = find(fullName) { c.add(p.rules, text: ruleText) }
         coverage[fullName] = c
         return c
     }
 
-    /// The files a profile's rules come from (its own file and its includes).
-    func includedFiles(of fullName: String) -> Set<String> {
-        Set(find(fullName)?.rules.map(\.file) ?? [])
+    /// Makes the rule sets of these profiles (and hats) now; needs only `loadProfiles()` done.
+    public func prepareCoverage(for fullNames: [String]) {
+        for name in Set(fullNames) where hasProfile(name) { _ = rules(of: name) }
     }
 
-    func ruleText(_ r: PolicyRule) -> String? {
+    /// The files a profile's rules come from (its own file and its includes).
+    func includedFiles(of fullName: String) -> Set<String> {
+        if let f = includedFilesCache[fullName] { return f }
+        let f = Set(find(fullName)?.rules.map(\.file) ?? [])
+        includedFilesCache[fullName] = f
+        return f
+    }
+
+    func ruleText(_ r: PolicyRule) -> String? { Self.text(of: r, in: checker) }
+
+    /// The source text of an abstraction rule (loaded by `abstractionChecker`).
+    func abstractionRuleText(_ r: PolicyRule) -> String? { Self.text(of: r, in: abstractionChecker) }
+
+    static func text(of r: PolicyRule, in checker: PolicyChecker) -> String? {
         guard case .success(let parsed) = checker.cache.load(r.file) else { return nil }
         let range = r.node.textRange
         let b = parsed.source.bytes
@@ -112,12 +139,14 @@ public final class LogprofPolicy {
         let have = includedFiles(of: fullName)
         // File requests: one lookup in the combined set, then per abstraction the union of
         // what its files grant.
-        var byGroup: [Int: (allow: Set<Character>, deny: Set<Character>)] = [:]
-        var want = Set<Character>()
+        // Permissions as bits; a request with a letter outside them is never covered.
+        var byGroup: [Int: (allow: UInt8, deny: UInt8)] = [:]
+        var want: UInt8? = nil
         if case .file(let f) = kind, let all = abstractionFiles {
-            want = Set(f.permissions.map(\.rawValue))
+            let letters = Set(f.permissions.map(\.rawValue))
+            if !letters.isEmpty && letters.allSatisfy({ PermBits.bit($0) != 0 }) { want = PermBits.mask(letters) }
             for e in all.matchingEntries(path: f.path, owner: f.owner) {
-                if e.deny { byGroup[e.group, default: ([], [])].deny.formUnion(e.perms) } else { byGroup[e.group, default: ([], [])].allow.formUnion(e.perms) }
+                if e.deny { byGroup[e.group, default: (0, 0)].deny |= e.mask } else { byGroup[e.group, default: (0, 0)].allow |= e.mask }
             }
             if byGroup.isEmpty { return [] }
         }
@@ -127,13 +156,15 @@ public final class LogprofPolicy {
                 guard s.contains(where: { fullName.range(of: $0, options: .regularExpression) != nil }) else { continue }
             }
             if case .file = kind, abstractionFiles != nil {
-                var allow = Set<Character>(), deny = Set<Character>()
+                var allow: UInt8 = 0, deny: UInt8 = 0
                 for g in a.groups {
                     guard let hit = byGroup[g] else { continue }
-                    allow.formUnion(hit.allow)
-                    deny.formUnion(hit.deny)
+                    allow |= hit.allow
+                    deny |= hit.deny
                 }
-                if !want.isEmpty && (want.isSubset(of: allow) || want.isSubset(of: deny)) || a.groups.contains(where: abstractionEverything.contains) {
+                if let want, want & ~allow == 0 || want & ~deny == 0 {
+                    out.append(a.name)
+                } else if a.groups.contains(where: abstractionEverything.contains) {
                     out.append(a.name)
                 }
             } else if CoverageSet.isKnown(kind, in: abstractionSets(a)) {
@@ -143,8 +174,12 @@ public final class LogprofPolicy {
         return out.sorted()
     }
 
+    static let suggestKey = Array("LOGPROF-SUGGEST:".utf8)
+
     /// `# LOGPROF-SUGGEST: no` (never) or `# LOGPROF-SUGGEST: regex...` (profile names).
     static func suggestMetadata(_ text: String) -> [String]? {
+        var bytes = text
+        guard bytes.withUTF8({ LogprofEventCollector.find($0, suggestKey) }) != nil else { return nil }
         var result: [String]? = nil
         for line in text.split(separator: "\n") {
             let t = line.trimmingCharacters(in: .whitespaces)

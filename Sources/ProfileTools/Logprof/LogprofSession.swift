@@ -35,16 +35,19 @@ public final class LogprofSession {
     var skippedHats = Set<String>()
     /// Rules added in this session, per profile, for coverage.
     private var added: [String: CoverageSet] = [:]
-    /// Rule sets of the abstractions included in this session, per profile.
-    private var includedSets: [String: [CoverageSet]] = [:]
+    /// The rules of the abstractions included in this session, per profile, in one set, and
+    /// the files they come from.
+    private var includedSets: [String: CoverageSet] = [:]
+    private var includedFiles: [String: Set<String>] = [:]
     /// Profiles changed (full names), in order.
     public private(set) var changedProfiles: [String] = []
 
-    public init(policy: LogprofPolicy, config: LogprofConfig, severity: SeverityDB, items: [LogprofItem]) {
+    /// `globs`: the config's glob table when already made (else made here).
+    public init(policy: LogprofPolicy, config: LogprofConfig, severity: SeverityDB, items: [LogprofItem], globs: LogprofGlobs? = nil) {
         self.policy = policy
         self.config = config
         self.severityDB = severity
-        self.globs = LogprofGlobs(config: config)
+        self.globs = globs ?? LogprofGlobs(config: config)
         self.items = items
     }
 
@@ -90,7 +93,8 @@ public final class LogprofSession {
     func ruleSets(_ name: String) -> [CoverageSet] {
         var sets = [policy.rules(of: name)]
         if let a = added[name] { sets.append(a) }
-        return sets + (includedSets[name] ?? [])
+        if let i = includedSets[name] { sets.append(i) }
+        return sets
     }
 
     func defaultHat(for profile: String) -> String? {
@@ -176,7 +180,13 @@ public final class LogprofSession {
             if deny { return nil }
             changes.append(LogprofChange(kind: .include, file: file, profile: name, text: inc, family: "include"))
             if let a = policy.loadAbstractions().first(where: { $0.name == inc }) {
-                includedSets[name, default: []] += policy.abstractionSets(a)
+                let set = includedSets[name] ?? CoverageSet(matchers: policy.matchers)
+                includedSets[name] = set
+                // Files the profile's own rules already come from add nothing.
+                if includedFiles[name] == nil { includedFiles[name] = policy.includedFiles(of: name) }
+                for (file, s) in zip(a.files, policy.abstractionSets(a)) where includedFiles[name, default: []].insert(file).inserted {
+                    set.merge(s)
+                }
             }
             return "Adding include <\(inc)> to profile \(name)."
         }

@@ -59,6 +59,7 @@ public enum LogprofSources {
             let fd = open(path, O_RDONLY)
             guard fd >= 0 else { throw LogprofSourceError.unreadable(path) }
             defer { close(fd) }
+            if mark == nil, readMapped(fd, from: offset, into: &c) { return }
             if offset > 0 { lseek(fd, off_t(offset), SEEK_SET) }
             try readFD(fd, mark: mark, into: &c)
         case .journal(let since, let boot):
@@ -83,9 +84,25 @@ public enum LogprofSources {
         return (a[.size] as? Int) ?? 0
     }
 
+    /// Reads a regular file through a read-only mapping (no copy of the log); false when it
+    /// cannot be mapped (empty, not a regular file), and nothing was read.
+    static func readMapped(_ fd: Int32, from offset: Int, into c: inout LogprofEventCollector) -> Bool {
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return false }
+        let size = Int(st.st_size)
+        guard size > 0, offset >= 0 else { return false }
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), map != MAP_FAILED else { return false }
+        defer { munmap(map, size) }
+        let start = min(offset, size)
+        c.read(buffer: UnsafeBufferPointer(start: map.assumingMemoryBound(to: UInt8.self) + start, count: size - start))
+        return true
+    }
+
     /// Reads all of `fd`; with a mark, keeps what follows the line holding it.
     static func readFD(_ fd: Int32, mark: String?, into c: inout LogprofEventCollector) throws {
         var all = [UInt8]()
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_size > 0 { all.reserveCapacity(Int(st.st_size) + 1) }
         var buf = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }

@@ -5,29 +5,56 @@ import AppArmorPolicy
 /// gives `/root` and `/home/`) put it in a bucket by its first path component; a path is only
 /// tried against its component's bucket and the rules whose prefixes stop before one.
 struct PathIndex {
-    private var buckets: [ArraySlice<UInt8>: [Int]] = [:]
+    /// By a hash of the first component (two components sharing a hash share a bucket: the
+    /// prefix check sorts them out).
+    private var buckets: [UInt64: [Int]] = [:]
     private var general: [Int] = []
+    /// Entries whose prefixes stop inside the first component, by that component's first byte.
+    private var byFirstByte: [[Int]] = Array(repeating: [], count: 256)
     private var prefixes: [[[UInt8]]] = []
 
     /// Adds entry `id` (ids are given in increasing order) for a pattern.
     mutating func add(_ id: Int, pattern: String) {
-        let p = Self.literalPrefixes(pattern)
+        add(id, prefixes: Self.literalPrefixes(pattern))
+    }
+
+    /// Adds entry `id` with the literal prefixes of its pattern.
+    mutating func add(_ id: Int, prefixes p: [[UInt8]]) {
         prefixes.append(p)
-        var keys: [ArraySlice<UInt8>] = []
+        var keys: [UInt64] = []
+        var bytes: [UInt8] = []
         for prefix in p {
-            guard let key = Self.firstComponent(prefix[...], complete: true) else {
+            if let component = Self.firstComponent(prefix[...], complete: true) {
+                let key = Self.hash(component)
+                if !keys.contains(key) { keys.append(key) }
+            } else if prefix.count >= 2, prefix[0] == UInt8(ascii: "/"), prefix[1] != UInt8(ascii: "/") {
+                if !bytes.contains(prefix[1]) { bytes.append(prefix[1]) }
+            } else {
                 general.append(id)
                 return
             }
-            if !keys.contains(key) { keys.append(key) }
         }
         for k in keys { buckets[k, default: []].append(id) }
+        for b in bytes where byFirstByte[Int(b)].last != id { byFirstByte[Int(b)].append(id) }
+    }
+
+    /// Adds every entry of another index, its ids shifted by `offset` (at least this index's
+    /// count, so lists stay in increasing order).
+    mutating func append(_ o: PathIndex, offset: Int) {
+        prefixes += o.prefixes
+        general += o.general.map { $0 + offset }
+        for (k, ids) in o.buckets { buckets[k, default: []] += ids.map { $0 + offset } }
+        for b in 0..<256 where !o.byFirstByte[b].isEmpty { byFirstByte[b] += o.byFirstByte[b].map { $0 + offset } }
     }
 
     /// The ids whose prefixes allow `path`, in increasing order.
     func candidates(_ path: [UInt8]) -> [Int] {
         var ids = general
-        if let key = Self.firstComponent(path[...], complete: false), let b = buckets[key] {
+        if path.count >= 2, path[0] == UInt8(ascii: "/") {
+            let b = byFirstByte[Int(path[1])]
+            if !b.isEmpty { ids = Self.merge(ids, b) }
+        }
+        if let component = Self.firstComponent(path[...], complete: false), let b = buckets[Self.hash(component)] {
             ids = Self.merge(ids, b)
         }
         return ids.filter { id in prefixes[id].contains { path.starts(with: $0) } }
@@ -42,12 +69,24 @@ struct PathIndex {
         return complete ? nil : rest
     }
 
+    static func hash(_ b: ArraySlice<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+        return h
+    }
+
     static func merge(_ a: [Int], _ b: [Int]) -> [Int] {
         var out: [Int] = []
         out.reserveCapacity(a.count + b.count)
         var i = 0, j = 0
         while i < a.count || j < b.count {
-            if j == b.count || i < a.count && a[i] < b[j] { out.append(a[i]); i += 1 } else { out.append(b[j]); j += 1 }
+            if j == b.count || i < a.count && a[i] < b[j] {
+                out.append(a[i]); i += 1
+            } else if i < a.count && a[i] == b[j] {
+                out.append(a[i]); i += 1; j += 1
+            } else {
+                out.append(b[j]); j += 1
+            }
         }
         return out
     }

@@ -20,33 +20,46 @@ public struct SeverityDB: Sendable {
         var folder: [String]
         /// The rest of the path after the folder, as AARE with a trailing `**`: severity.db
         /// globs match a path's beginning.
-        var matcher: AAREMatcher?
+        var matcher: GlobMatcher?
         var ranks: [Character: Int]
     }
 
     var capabilities: [String: Int] = [:]
     var files: [String: [Character: Int]] = [:]
     var globs: [GlobEntry] = []
+    /// The glob entries by folder (`globKey`).
+    var globsByFolder: [String: [Int]] = [:]
+
+    static func globKey(_ folder: ArraySlice<String>) -> String {
+        String(folder.count) + "\u{0}" + folder.joined(separator: "/")
+    }
 
     public init(text: String) {
         for raw in text.split(separator: "\n") {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            // Lines that start and end with a visible ASCII character need no trimming.
+            let line: String
+            if let f = raw.utf8.first, let l = raw.utf8.last, f > 0x20, f < 0x7F, l > 0x20, l < 0x7F {
+                line = String(raw)
+            } else {
+                line = raw.trimmingCharacters(in: .whitespaces)
+            }
             if line.isEmpty || line.hasPrefix("#") { continue }
             let w = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             if line.hasPrefix("/"), w.count == 4, let r = Int(w[1]), let wr = Int(w[2]), let x = Int(w[3]) {
                 let ranks: [Character: Int] = ["r": r, "w": wr, "x": x]
                 let path = String(w[0].dropFirst())
-                if !path.contains("*") {
+                if !path.utf8.contains(UInt8(ascii: "*")) {
                     files[path] = ranks
                 } else {
                     let pieces = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
                     let k = pieces.firstIndex(where: { $0.contains("*") })!
-                    globs.append(GlobEntry(folder: Array(pieces[..<k]), matcher: try? AAREMatcher(pieces[k...].joined(separator: "/") + "**"), ranks: ranks))
+                    globs.append(GlobEntry(folder: Array(pieces[..<k]), matcher: GlobMatcher(pieces[k...].joined(separator: "/") + "**"), ranks: ranks))
                 }
             } else if line.hasPrefix("CAP_"), w.count == 2, let n = Int(w[1]) {
                 capabilities[w[0]] = n
             }
         }
+        for (i, g) in globs.enumerated() { globsByFolder[Self.globKey(g.folder[...]), default: []].append(i) }
     }
 
     /// `/etc/apparmor/severity.db` (or `configDir`'s), else the built-in table.
@@ -78,9 +91,13 @@ public struct SeverityDB: Sendable {
         }
         let pieces = rel.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         var best: (depth: Int, rank: Int)? = nil
-        for g in globs where g.folder.count < pieces.count && Array(pieces[..<g.folder.count]) == g.folder {
+        // The entries whose folder is one of the path's leading folders (the best does not
+        // depend on the order they are tried in).
+        var candidates: [Int] = []
+        for k in 0..<pieces.count { candidates += globsByFolder[Self.globKey(pieces[..<k])] ?? [] }
+        for g in candidates.map({ globs[$0] }) {
             let rest = pieces[g.folder.count...].joined(separator: "/")
-            guard let m = g.matcher, m.matches(rest) else { continue }
+            guard let m = g.matcher, m.matches(Array(rest.utf8)) else { continue }
             guard let r = keys.compactMap({ g.ranks[$0] }).max() else { continue }
             if best == nil || g.folder.count > best!.depth || (g.folder.count == best!.depth && r > best!.rank) {
                 best = (g.folder.count, r)

@@ -14,17 +14,30 @@ struct LogprofReview {
     var dryRun = false
     var planOut: String?
     var tunableOptions = true
+    /// The process ends after this run (logprof, not genprof's loop): the policy and its rule
+    /// sets are left to the exit rather than freed one object at a time.
+    var endsProcess = false
 
     /// `offset`: for a file source, the byte to start reading at.
     func run(ui: ReviewUI, source: LogprofSource, mark: String?, offset: Int = 0) throws {
         ui.info("Updating AppArmor profiles in \(profileDir).")
         ui.info("Reading log entries from \(source.description).")
-        // The profiles (and abstractions) load on a second thread while the log is read.
+        // The profiles and the abstractions load on two threads while the log is read; the
+        // severity table and the glob table on a third.
         let loading = PolicyLoading(dir: profileDir, customIncludes: config.customIncludes, abstractions: !noAbstraction)
+        let (config, configDir) = (config, configDir)
+        let tables = Background { (SeverityDB.load(configDir: configDir), LogprofGlobs(config: config)) }
         var collector = LogprofEventCollector()
-        do { try LogprofSources.read(source, mark: mark, from: offset, into: &collector) } catch { throw LogprofFailure(message: "\(error)") }
+        do { try LogprofSources.read(source, mark: mark, from: offset, into: &collector) } catch {
+            loading.prepareCoverage(for: [])
+            throw LogprofFailure(message: "\(error)")
+        }
+        let items = collector.ordered()
+        loading.prepareCoverage(for: items.map(\.fullName))
+        let (severity, globs) = tables.wait()
         let policy = loading.wait()
-        let session = LogprofSession(policy: policy, config: config, severity: SeverityDB.load(configDir: configDir), items: collector.ordered())
+        let session = LogprofSession(policy: policy, config: config, severity: severity, items: items, globs: globs)
+        if endsProcess { _ = Unmanaged.passRetained(session) }
         session.noAbstraction = noAbstraction
         session.tunableOptions = tunableOptions
         let driver = ReviewDriver(session: session, ui: ui)
@@ -96,24 +109,61 @@ struct LogprofReview {
     }
 }
 
-/// Loads a profile folder on its own thread; `wait()` hands the result over.
+/// Loads a profile folder on two threads (the profiles on one, the abstractions on the
+/// other); `wait()` hands the result over.
 final class PolicyLoading: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var policy: LogprofPolicy?
+    private let profilesDone = DispatchSemaphore(value: 0)
+    private let abstractionsDone = DispatchSemaphore(value: 0)
+    private let namesReady = DispatchSemaphore(value: 0)
+    private var names: [String] = []
+    private let policy: LogprofPolicy
 
     init(dir: String, customIncludes: [String], abstractions: Bool) {
-        let thread = Thread { [self] in
-            let p = LogprofPolicy(dir: dir, customIncludes: customIncludes)
-            if abstractions { p.preloadAbstractions() }
-            policy = p
-            done.signal()
+        policy = LogprofPolicy(dir: dir, customIncludes: customIncludes, loadProfiles: false)
+        // The profiles' rule sets are made on their thread too, once the log has named them.
+        let profiles = Thread { [self] in
+            policy.loadProfiles()
+            namesReady.wait()
+            policy.prepareCoverage(for: names)
+            profilesDone.signal()
         }
-        thread.stackSize = 8 << 20
-        thread.start()
+        let abstractionsThread = Thread { [self] in
+            if abstractions { policy.preloadAbstractions() }
+            abstractionsDone.signal()
+        }
+        for t in [profiles, abstractionsThread] {
+            t.stackSize = 8 << 20
+            t.start()
+        }
+    }
+
+    /// The profiles (and hats) the log names; call once, before `wait()`.
+    func prepareCoverage(for fullNames: [String]) {
+        names = fullNames
+        namesReady.signal()
     }
 
     func wait() -> LogprofPolicy {
+        profilesDone.wait()
+        abstractionsDone.wait()
+        return policy
+    }
+}
+
+/// A value made on a thread of its own.
+final class Background<T>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var value: T?
+
+    init(_ make: @escaping @Sendable () -> T) {
+        Thread { [self] in
+            value = make()
+            done.signal()
+        }.start()
+    }
+
+    func wait() -> T {
         done.wait()
-        return policy!
+        return value!
     }
 }

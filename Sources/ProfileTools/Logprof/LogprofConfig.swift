@@ -53,7 +53,7 @@ public struct LogprofConfig: Sendable {
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = Substring(raw)
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = asciiTrimmed(line)
             if trimmed.isEmpty { continue }
             if trimmed.hasPrefix("[") && trimmed.hasSuffix("]") {
                 section = String(trimmed.dropFirst().dropLast())
@@ -61,8 +61,8 @@ public struct LogprofConfig: Sendable {
                 continue
             }
             guard let eq = trimmed.firstIndex(of: "=") else { continue }
-            let key = trimmed[..<eq].trimmingCharacters(in: .whitespaces)
-            let value = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            let key = String(asciiTrimmed(trimmed[..<eq]))
+            let value = String(asciiTrimmed(trimmed[trimmed.index(after: eq)...]))
             let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             switch section {
             case "settings":
@@ -84,6 +84,15 @@ public struct LogprofConfig: Sendable {
         }
         if sawGlobs { c.globs = globs }
         return c
+    }
+
+    /// Spaces and tabs removed at both ends (Foundation's Unicode trimming cost more than the
+    /// rest of reading the file).
+    static func asciiTrimmed(_ s: Substring) -> Substring {
+        var u = s.utf8[...]
+        while let f = u.first, f == 0x20 || f == 0x09 || f == 0x0D { u = u.dropFirst() }
+        while let l = u.last, l == 0x20 || l == 0x09 || l == 0x0D { u = u.dropLast() }
+        return Substring(u)
     }
 
     /// The first configured log file that exists.

@@ -68,7 +68,7 @@ struct LogprofCommand: ParsableCommand {
 
         let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noAbstraction: noAbstraction,
                                    local: local, outputDir: outputDir, noReload: noReload, dryRun: dryRun, planOut: planOut,
-                                   tunableOptions: !json, endsProcess: true)
+                                   tunableOptions: !json, endsProcess: true, showsSeverity: !(ui is AllowAllUI))
         try review.run(ui: ui, source: source, mark: mark)
     }
 }

@@ -17,6 +17,9 @@ struct LogprofReview {
     /// The process ends after this run (logprof, not genprof's loop): the policy and its rule
     /// sets are left to the exit rather than freed one object at a time.
     var endsProcess = false
+    /// Whether questions are shown (their Severity header): not with --allow-all, which then
+    /// skips reading severity.db.
+    var showsSeverity = true
 
     /// `offset`: for a file source, the byte to start reading at.
     func run(ui: ReviewUI, source: LogprofSource, mark: String?, offset: Int = 0) throws {
@@ -26,7 +29,10 @@ struct LogprofReview {
         // severity table and the glob table on a third.
         let loading = PolicyLoading(dir: profileDir, customIncludes: config.customIncludes, abstractions: !noAbstraction)
         let (config, configDir) = (config, configDir)
-        let tables = Background { (SeverityDB.load(configDir: configDir), LogprofGlobs(config: config)) }
+        let showsSeverity = showsSeverity
+        let tables = Background {
+            (showsSeverity ? SeverityDB.load(configDir: configDir) : SeverityDB(text: ""), LogprofGlobs(config: config))
+        }
         var collector = LogprofEventCollector()
         do { try LogprofSources.read(source, mark: mark, from: offset, into: &collector) } catch {
             loading.prepareCoverage(for: [])

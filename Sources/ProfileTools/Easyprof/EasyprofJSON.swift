@@ -57,8 +57,9 @@ public indirect enum EasyprofJSON: Sendable, Equatable {
         }
     }
 
-    /// `json.dumps` string quoting with `ensure_ascii=True`.
-    static func quote(_ s: String) -> String {
+    /// `json.dumps` string quoting with `ensure_ascii=True` (also used by logprof's JSON
+    /// dialog, which speaks upstream's Python-made protocol).
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.utf16 {
             switch u {

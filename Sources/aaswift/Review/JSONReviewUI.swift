@@ -18,25 +18,7 @@ final class JSONReviewUI: ReviewUI {
             }
         }
 
-        static func quote(_ s: String) -> String {
-            var out = "\""
-            for u in s.utf16 {
-                switch u {
-                case 0x22: out += "\\\""
-                case 0x5C: out += "\\\\"
-                case 0x0A: out += "\\n"
-                case 0x0D: out += "\\r"
-                case 0x09: out += "\\t"
-                case 0x08: out += "\\b"
-                case 0x0C: out += "\\f"
-                case 0x20..<0x7F: out.unicodeScalars.append(Unicode.Scalar(u)!)
-                default:
-                    let h = String(u, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                }
-            }
-            return out + "\""
-        }
+        static func quote(_ s: String) -> String { EasyprofJSON.quote(s) }
     }
 
     private let write: (String) -> Void

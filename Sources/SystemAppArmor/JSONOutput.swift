@@ -77,7 +77,7 @@ public indirect enum JSONOutput: Sendable, Equatable {
     }
 
     /// A JSON string with cJSON's escapes: `"`, `\`, the short control escapes, else \uXXXX.
-    static func quoted(_ s: String) -> String {
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -1,3 +1,5 @@
+import SystemAppArmor
+
 /// A small JSON writer for the command-line front end (key order is kept as given).
 enum JSON {
     case string(String)
@@ -22,27 +24,5 @@ enum JSON {
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    out += "\\u" + String(u.value, radix: 16).leftPad(4)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
-}
-
-extension String {
-    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+    static func quote(_ s: String) -> String { JSONOutput.quoted(s) }
 }

@@ -37,6 +37,17 @@ struct AASwift: ParsableCommand {
     /// command documents.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // Fastest path: the commands whose start-up is measured read their plain options from
+        // a table (QuickArguments), without the argument parser's reflection.
+        if let name = arguments.first, var command = quickCommand(name, Array(arguments.dropFirst())),
+           (try? command.validate()) != nil {
+            do {
+                try command.run()
+                return
+            } catch {
+                finish(error, for: type(of: command), name: name)
+            }
+        }
         // Fast path: a subcommand named first is parsed on its own, so the argument parser does
         // not reflect over every other command (a third of the start-up time). Help and errors
         // still go through the root, so their text names `aaswift <subcommand>`.
@@ -58,6 +69,14 @@ struct AASwift: ParsableCommand {
             try command.run()
         } catch {
             finish(error, for: AASwift.self)
+        }
+    }
+
+    static func quickCommand(_ name: String, _ arguments: [String]) -> (any ParsableCommand)? {
+        switch name {
+        case "check": CheckCommand.quick(arguments)
+        case "logprof": LogprofCommand.quick(arguments)
+        default: nil
         }
     }
 

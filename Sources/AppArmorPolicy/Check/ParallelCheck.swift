@@ -2,38 +2,72 @@ import Dispatch
 import Foundation
 
 extension PolicyChecker {
-    /// Checks many files on several threads, each with its own checker (and file cache); the
-    /// reports come back in the order of `paths`. Each thread rebuilds the run's caches (an
-    /// abstraction is read once per thread), so threads only pay off for hundreds of files.
-    public static func checkAll(_ paths: [String], options: CheckOptions,
-                                workers: Int = ProcessInfo.processInfo.activeProcessorCount) -> [CheckReport] {
-        let n = max(1, min(workers, paths.count / 200, 8))
-        if n == 1 {
-            let c = PolicyChecker(options: options)
-            return paths.map { c.check(path: $0) }
+    /// Checks many files; the reports come back in the order of `paths`. With several
+    /// processors, either a second thread reads and parses the files ahead of this checker
+    /// (a few dozen files: one checker keeps the memos of the abstractions they share), or
+    /// several checkers, each with its own memos, take the next file in turn, sharing the
+    /// parse trees. The first checker is this one, so a caller that keeps it keeps its caches.
+    public func checkAll(_ paths: [String], workers: Int = ProcessInfo.processInfo.activeProcessorCount) -> [CheckReport] {
+        let n = max(1, min(workers, paths.count / Self.filesPerChecker, 8))
+        guard n > 1 else {
+            guard workers > 1, paths.count > 1 else { return paths.map { check(path: $0) } }
+            let prefetch = ParsePrefetch(paths: paths, searchPath: options.searchPath)
+            cache.shared = prefetch.store
+            defer {
+                prefetch.cancel()
+                cache.shared = nil
+            }
+            return paths.indices.map { i in
+                prefetch.checkerReached(i)
+                return check(path: paths[i])
+            }
         }
         let box = ReportBox(count: paths.count)
+        let options = self.options
+        let first = UncheckedBox(self)
+        let store = SharedParses()
         DispatchQueue.concurrentPerform(iterations: n) { w in
-            let c = PolicyChecker(options: options)
-            var i = w
-            while i < paths.count {
+            // Thread 0 alone uses the first checker.
+            let c = w == 0 ? first.value : PolicyChecker(options: options)
+            c.cache.shared = store
+            while let i = box.next() {
                 box.set(i, c.check(path: paths[i]))
-                i += n
             }
+            c.cache.shared = nil
         }
         return box.reports.map { $0! }
     }
+
+    /// Below this many files per processor, one checker (with a prefetching thread) is faster
+    /// than several, which each build the memos of the shared abstractions again.
+    static let filesPerChecker = 200
 }
 
 private final class ReportBox: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var reports: [CheckReport?]
+    private var taken = 0
 
     init(count: Int) { reports = Array(repeating: nil, count: count) }
+
+    /// The next file to check, in order.
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard taken < reports.count else { return nil }
+        taken += 1
+        return taken - 1
+    }
 
     func set(_ i: Int, _ r: CheckReport) {
         lock.lock()
         reports[i] = r
         lock.unlock()
     }
+}
+
+/// Hands a value to one other thread (the caller guarantees no concurrent use).
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

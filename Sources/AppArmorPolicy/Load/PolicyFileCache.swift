@@ -154,15 +154,28 @@ public final class PolicyFileCache {
     public func load(_ path: String) -> Result<ParseResult, PolicyLoadError> {
         if let r = parsed[path] { return .success(r) }
         if let f = failed[path] { return .failure(PolicyLoadError(message: f)) }
-        guard let bytes = PosixFiles.read(path) else {
-            let msg = "cannot read '\(path)'"
-            failed[path] = msg
-            return .failure(PolicyLoadError(message: msg))
+        let result: ParseResult?
+        if let shared {
+            switch shared.claim(path) {
+            case .ready(let r): result = r
+            case .yours, .busy: result = shared.parse(path)
+            }
+        } else {
+            result = PosixFiles.read(path).map { Parser.parse(path: path, bytes: $0) }
         }
-        let r = Parser.parse(path: path, bytes: bytes)
+        guard let r = result else { return unreadable(path) }
         parsed[path] = r
         return .success(r)
     }
+
+    private func unreadable(_ path: String) -> Result<ParseResult, PolicyLoadError> {
+        let msg = "cannot read '\(path)'"
+        failed[path] = msg
+        return .failure(PolicyLoadError(message: msg))
+    }
+
+    /// Parse trees shared with the other threads of a run (`checkAll`), when there are any.
+    @exclusivity(unchecked) public var shared: SharedParses?
 
     /// Parses bytes given directly (standard input, tests) under a name.
     public func add(path: String, bytes: [UInt8]) -> ParseResult {

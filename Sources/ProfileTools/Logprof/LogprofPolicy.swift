@@ -47,6 +47,11 @@ public final class LogprofPolicy {
         self.customIncludes = customIncludes
         checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: dir)))
         abstractionChecker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: dir)))
+        // The two load on two threads and read mostly the same abstractions: each file is
+        // parsed once, by whichever comes to it first.
+        let parses = SharedParses()
+        checker.cache.shared = parses
+        abstractionChecker.cache.shared = parses
         if loadProfiles { self.loadProfiles() }
     }
 

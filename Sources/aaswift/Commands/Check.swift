@@ -52,6 +52,34 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Profile files or folders.")
     var paths: [String] = []
 
+    /// The command read without the argument parser's reflection (see `QuickArguments`), or
+    /// nil when the argument parser must read it.
+    static func quick(_ arguments: [String]) -> CheckCommand? {
+        guard let a = QuickArguments(arguments, [
+            .flag("syntaxOnly", "--syntax-only"), .repeatable("includeDirs", "-I", "--Include"),
+            .option("base", "-b", "--base"), .option("features", "--features"), .option("jobs", "--jobs"),
+            .option("report", "--report"), .option("filesFrom", "--files-from"),
+        ]) else { return nil }
+        var c = CheckCommand()
+        c.syntaxOnly = a.flag("syntaxOnly")
+        c.includeDirs = a.list("includeDirs")
+        c.base = a.value("base")
+        c.features = a.value("features")
+        c.jobs = nil
+        if let j = a.value("jobs") {
+            guard let n = Int(j) else { return nil }
+            c.jobs = n
+        }
+        c.report = .text
+        if let r = a.value("report") {
+            guard let v = Report(rawValue: r) else { return nil }
+            c.report = v
+        }
+        c.filesFrom = a.value("filesFrom")
+        c.paths = a.positionals
+        return c
+    }
+
     func validate() throws {
         if paths.isEmpty && filesFrom == nil { throw ValidationError("give at least one file or folder, or --files-from") }
     }
@@ -71,8 +99,8 @@ struct CheckCommand: ParsableCommand {
         var stdout = ""
         // Files on disk are checked on several threads, then reported in order.
         let onDisk = syntaxOnly ? [] : files.filter { $0 != "-" }
-        let reports = Dictionary(zip(onDisk, PolicyChecker.checkAll(onDisk, options: checker.options,
-                                                                         workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)), uniquingKeysWith: { a, _ in a })
+        let reports = Dictionary(zip(onDisk, checker.checkAll(onDisk, workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)),
+                                 uniquingKeysWith: { a, _ in a })
         for file in files {
             let diags: [PolicyDiagnostic]
             if file == "-" || syntaxOnly {

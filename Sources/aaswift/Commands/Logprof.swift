@@ -45,6 +45,36 @@ struct LogprofCommand: ParsableCommand {
     @Option(name: .long, help: "Write the accepted changes as a JSON plan instead of changing profiles.")
     var planOut: String?
 
+    /// The command read without the argument parser's reflection (see `QuickArguments`), or
+    /// nil when the argument parser must read it.
+    static func quick(_ arguments: [String]) -> LogprofCommand? {
+        guard let a = QuickArguments(arguments, [
+            .option("dir", "-d", "--dir"), .option("file", "-f", "--file"), .flag("journal", "--journal"),
+            .option("since", "--since"), .flag("boot", "--boot"), .option("mark", "-m", "--logmark"),
+            .flag("noAbstraction", "--no-abstraction"), .option("outputDir", "-o", "--output-dir"),
+            .flag("local", "--local"), .flag("noReload", "--no-reload"), .option("configdir", "--configdir"),
+            .flag("json", "--json"), .flag("allowAll", "--allow-all"), .flag("dryRun", "--dry-run"),
+            .option("planOut", "--plan-out"),
+        ]), a.positionals.isEmpty else { return nil }
+        var c = LogprofCommand()
+        c.dir = a.value("dir")
+        c.file = a.value("file")
+        c.journal = a.flag("journal")
+        c.since = a.value("since")
+        c.boot = a.flag("boot")
+        c.mark = a.value("mark")
+        c.noAbstraction = a.flag("noAbstraction")
+        c.outputDir = a.value("outputDir")
+        c.local = a.flag("local")
+        c.noReload = a.flag("noReload")
+        c.configdir = a.value("configdir") ?? "/etc/apparmor"
+        c.json = a.flag("json")
+        c.allowAll = a.flag("allowAll")
+        c.dryRun = a.flag("dryRun")
+        c.planOut = a.value("planOut")
+        return c
+    }
+
     func validate() throws {
         if json && allowAll { throw ValidationError("--json and --allow-all cannot be used together") }
         if journal && file != nil { throw ValidationError("--journal and --file cannot be used together") }

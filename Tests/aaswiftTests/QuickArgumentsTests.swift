@@ -1,0 +1,75 @@
+import ArgumentParser
+import XCTest
+@testable import aaswift
+
+/// `check` and `logprof` read their plain options without the argument parser's reflection
+/// (QuickArguments): every command line the quick reading accepts must give the command the
+/// argument parser gives, and everything else must be left to the argument parser.
+final class QuickArgumentsTests: XCTestCase {
+    func fields(_ c: CheckCommand) -> String {
+        "\(c.syntaxOnly)|\(c.includeDirs)|\(String(describing: c.base))|\(String(describing: c.features))|"
+            + "\(String(describing: c.jobs))|\(c.report)|\(String(describing: c.filesFrom))|\(c.paths)"
+    }
+
+    func fields(_ c: LogprofCommand) -> String {
+        [c.dir, c.file, c.since, c.mark, c.outputDir, c.planOut].map { String(describing: $0) }.joined(separator: "|")
+            + "|\(c.journal)|\(c.boot)|\(c.noAbstraction)|\(c.local)|\(c.noReload)|\(c.configdir)|\(c.json)|\(c.allowAll)|\(c.dryRun)"
+    }
+
+    func testCheckReadsWhatTheArgumentParserReads() throws {
+        let lines: [[String]] = [
+            ["/etc/apparmor.d"],
+            ["--base", "/x", "-I", "a", "-I", "b", "--report", "tsv", "p1", "p2"],
+            ["--report=json", "--jobs", "3", "--syntax-only", "f"],
+            ["p", "--files-from", "list.txt", "-b", "/y"],
+            ["-b", "/x", "--", "-weird", "--base"],
+            ["--features", "F", "--Include", "d", "--Include=e", "x"],
+            ["-", "x"],
+            ["--files-from", "-"],
+        ]
+        for args in lines {
+            let quick = try XCTUnwrap(CheckCommand.quick(args), "\(args)")
+            XCTAssertEqual(fields(quick), fields(try CheckCommand.parse(args)), "\(args)")
+        }
+    }
+
+    func testCheckLeavesTheRestToTheArgumentParser() {
+        let lines: [[String]] = [
+            ["--help"], ["-h", "x"], ["--version"], ["--base"], ["x", "--base", "a", "--base", "b"],
+            ["--bogus", "x"], ["--jobs", "many", "p"], ["--report", "xml", "p"], ["-bI", "x"],
+            ["--syntax-only=yes", "x"], ["--base", "--report", "x"], ["--syntax-only", "--syntax-only", "x"],
+        ]
+        for args in lines { XCTAssertNil(CheckCommand.quick(args), "\(args)") }
+    }
+
+    func testLogprofReadsWhatTheArgumentParserReads() throws {
+        let lines: [[String]] = [
+            [],
+            ["--allow-all", "--dry-run", "--no-reload", "-d", "/tmp/p", "-f", "/tmp/audit.log"],
+            ["--json", "--dir=/p", "--file", "-", "-m", "MARK", "--configdir", "/c"],
+            ["--journal", "--since", "today", "--boot", "--no-abstraction", "--local", "-o", "/out"],
+            ["--plan-out", "plan.json", "--logmark=x", "--output-dir=/o"],
+        ]
+        for args in lines {
+            let quick = try XCTUnwrap(LogprofCommand.quick(args), "\(args)")
+            XCTAssertEqual(fields(quick), fields(try LogprofCommand.parse(args)), "\(args)")
+        }
+    }
+
+    func testLogprofLeavesTheRestToTheArgumentParser() {
+        let lines: [[String]] = [
+            ["--help"], ["-f"], ["-f", "a", "-f", "b"], ["stray"], ["--allow-all", "--bogus"],
+            ["-d", "--json"], ["--json=yes"],
+        ]
+        for args in lines { XCTAssertNil(LogprofCommand.quick(args), "\(args)") }
+    }
+
+    /// The quick path still validates: a command it reads but `validate()` refuses goes to the
+    /// argument parser, which reports the usage error (exit 2).
+    func testConflictingOptionsStillFailAsUsageErrors() throws {
+        let c = try XCTUnwrap(LogprofCommand.quick(["--json", "--allow-all"]))
+        XCTAssertThrowsError(try c.validate())
+        let k = try XCTUnwrap(CheckCommand.quick([]))
+        XCTAssertThrowsError(try k.validate())
+    }
+}

@@ -37,15 +37,21 @@ struct AASwift: ParsableCommand {
     /// command documents.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        // Fastest path: the commands whose start-up is measured read their plain options from
-        // a table (QuickArguments), without the argument parser's reflection.
-        if let name = arguments.first, var command = quickCommand(name, Array(arguments.dropFirst())),
-           (try? command.validate()) != nil {
+        // Fastest path: the commands whose start-up is measured read their plain options
+        // without the argument parser (QuickArguments); anything else, or a command line that
+        // does not validate, goes on to the argument parser, which reports it.
+        if let name = arguments.first {
+            let rest = Array(arguments.dropFirst())
             do {
-                try command.run()
-                return
+                switch name {
+                case "check":
+                    if let run = CheckRun.quick(rest), (try? run.validate()) != nil { try run.run(); return }
+                case "logprof":
+                    if let run = LogprofRun.quick(rest), (try? run.validate()) != nil { try run.run(); return }
+                default: break
+                }
             } catch {
-                finish(error, for: type(of: command), name: name)
+                finish(error, for: name == "check" ? CheckCommand.self : LogprofCommand.self, name: name)
             }
         }
         // Fast path: a subcommand named first is parsed on its own, so the argument parser does
@@ -69,14 +75,6 @@ struct AASwift: ParsableCommand {
             try command.run()
         } catch {
             finish(error, for: AASwift.self)
-        }
-    }
-
-    static func quickCommand(_ name: String, _ arguments: [String]) -> (any ParsableCommand)? {
-        switch name {
-        case "check": CheckCommand.quick(arguments)
-        case "logprof": LogprofCommand.quick(arguments)
-        default: nil
         }
     }
 

@@ -6,16 +6,6 @@ import XCTest
 /// (QuickArguments): every command line the quick reading accepts must give the command the
 /// argument parser gives, and everything else must be left to the argument parser.
 final class QuickArgumentsTests: XCTestCase {
-    func fields(_ c: CheckCommand) -> String {
-        "\(c.syntaxOnly)|\(c.includeDirs)|\(String(describing: c.base))|\(String(describing: c.features))|"
-            + "\(String(describing: c.jobs))|\(c.report)|\(String(describing: c.filesFrom))|\(c.paths)"
-    }
-
-    func fields(_ c: LogprofCommand) -> String {
-        [c.dir, c.file, c.since, c.mark, c.outputDir, c.planOut].map { String(describing: $0) }.joined(separator: "|")
-            + "|\(c.journal)|\(c.boot)|\(c.noAbstraction)|\(c.local)|\(c.noReload)|\(c.configdir)|\(c.json)|\(c.allowAll)|\(c.dryRun)"
-    }
-
     func testCheckReadsWhatTheArgumentParserReads() throws {
         let lines: [[String]] = [
             ["/etc/apparmor.d"],
@@ -28,8 +18,8 @@ final class QuickArgumentsTests: XCTestCase {
             ["--files-from", "-"],
         ]
         for args in lines {
-            let quick = try XCTUnwrap(CheckCommand.quick(args), "\(args)")
-            XCTAssertEqual(fields(quick), fields(try CheckCommand.parse(args)), "\(args)")
+            let quick = try XCTUnwrap(CheckRun.quick(args), "\(args)")
+            XCTAssertEqual(quick, try CheckCommand.parse(args).options, "\(args)")
         }
     }
 
@@ -39,7 +29,7 @@ final class QuickArgumentsTests: XCTestCase {
             ["--bogus", "x"], ["--jobs", "many", "p"], ["--report", "xml", "p"], ["-bI", "x"],
             ["--syntax-only=yes", "x"], ["--base", "--report", "x"], ["--syntax-only", "--syntax-only", "x"],
         ]
-        for args in lines { XCTAssertNil(CheckCommand.quick(args), "\(args)") }
+        for args in lines { XCTAssertNil(CheckRun.quick(args), "\(args)") }
     }
 
     func testLogprofReadsWhatTheArgumentParserReads() throws {
@@ -51,8 +41,8 @@ final class QuickArgumentsTests: XCTestCase {
             ["--plan-out", "plan.json", "--logmark=x", "--output-dir=/o"],
         ]
         for args in lines {
-            let quick = try XCTUnwrap(LogprofCommand.quick(args), "\(args)")
-            XCTAssertEqual(fields(quick), fields(try LogprofCommand.parse(args)), "\(args)")
+            let quick = try XCTUnwrap(LogprofRun.quick(args), "\(args)")
+            XCTAssertEqual(quick, try LogprofCommand.parse(args).options, "\(args)")
         }
     }
 
@@ -61,15 +51,15 @@ final class QuickArgumentsTests: XCTestCase {
             ["--help"], ["-f"], ["-f", "a", "-f", "b"], ["stray"], ["--allow-all", "--bogus"],
             ["-d", "--json"], ["--json=yes"],
         ]
-        for args in lines { XCTAssertNil(LogprofCommand.quick(args), "\(args)") }
+        for args in lines { XCTAssertNil(LogprofRun.quick(args), "\(args)") }
     }
 
     /// The quick path still validates: a command it reads but `validate()` refuses goes to the
     /// argument parser, which reports the usage error (exit 2).
     func testConflictingOptionsStillFailAsUsageErrors() throws {
-        let c = try XCTUnwrap(LogprofCommand.quick(["--json", "--allow-all"]))
+        let c = try XCTUnwrap(LogprofRun.quick(["--json", "--allow-all"]))
         XCTAssertThrowsError(try c.validate())
-        let k = try XCTUnwrap(CheckCommand.quick([]))
+        let k = try XCTUnwrap(CheckRun.quick([]))
         XCTAssertThrowsError(try k.validate())
     }
 }

@@ -156,9 +156,12 @@ public final class PolicyFileCache {
         if let f = failed[path] { return .failure(PolicyLoadError(message: f)) }
         let result: ParseResult?
         if let shared {
-            switch shared.claim(path) {
+            // A file another thread is parsing is parsed here too rather than waited for:
+            // two checkers starting together want the same abstractions first.
+            switch shared.claim(path, wait: false) {
             case .ready(let r): result = r
-            case .yours, .busy: result = shared.parse(path)
+            case .yours: result = shared.parse(path)
+            case .busy: result = PosixFiles.read(path).map { Parser.parse(path: path, bytes: $0) }
             }
         } else {
             result = PosixFiles.read(path).map { Parser.parse(path: path, bytes: $0) }
@@ -208,8 +211,7 @@ public final class PolicyFileCache {
 
     /// The regular files of a folder, sorted, without dot files and packaging leftovers.
     public static func folderFiles(_ dir: String) -> [String] {
-        let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+        let names = (PosixFiles.names(in: dir) ?? []).sorted()
         let prefix = dir.hasSuffix("/") ? dir : dir + "/"
         return names.compactMap { name in
             guard !isSkippable(name), PosixFiles.kind(prefix + name) == .file else { return nil }

@@ -9,14 +9,32 @@ import Darwin
 /// The few file-system questions a policy load asks, straight to the C library: a check loads
 /// a hundred files and resolves as many names, and Foundation's wrappers cost more than the
 /// system calls.
-enum PosixFiles {
-    enum Kind { case missing, file, directory }
+public enum PosixFiles {
+    public enum Kind: Sendable { case missing, file, directory }
 
     /// What a path names, symbolic links followed (as `FileManager.fileExists` answers).
-    static func kind(_ path: String) -> Kind {
+    public static func kind(_ path: String) -> Kind { kind(path, followLinks: true) }
+
+    /// What a path names; without `followLinks`, a symbolic link to a folder is a file (for
+    /// walks that must not loop).
+    public static func kind(_ path: String, followLinks: Bool) -> Kind {
         var st = stat()
-        guard stat(path, &st) == 0 else { return .missing }
+        guard (followLinks ? stat(path, &st) : lstat(path, &st)) == 0 else { return .missing }
         return st.st_mode & S_IFMT == S_IFDIR ? .directory : .file
+    }
+
+    /// The names in a folder (without `.` and `..`), unsorted; nil when it cannot be read.
+    public static func names(in dir: String) -> [String]? {
+        guard let d = opendir(dir) else { return nil }
+        defer { closedir(d) }
+        var out: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { out.append(name) }
+        }
+        return out
     }
 
     /// The whole file; nil when it cannot be opened or read (a folder among them).

@@ -52,31 +52,48 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Profile files or folders.")
     var paths: [String] = []
 
-    /// The command read without the argument parser's reflection (see `QuickArguments`), or
-    /// nil when the argument parser must read it.
-    static func quick(_ arguments: [String]) -> CheckCommand? {
+    /// What the command line asks for, as a plain value (the argument parser's property
+    /// wrappers are not touched again).
+    var options: CheckRun {
+        CheckRun(syntaxOnly: syntaxOnly, includeDirs: includeDirs, base: base, features: features, jobs: jobs,
+                 report: report, filesFrom: filesFrom, paths: paths)
+    }
+
+    func validate() throws { try options.validate() }
+
+    func run() throws { try options.run() }
+}
+
+/// `aaswift check` once its command line is read: by the argument parser (`CheckCommand`) or,
+/// for the plain forms, by `quick` without it.
+struct CheckRun: Equatable {
+    var syntaxOnly = false
+    var includeDirs: [String] = []
+    var base: String?
+    var features: String?
+    var jobs: Int?
+    var report: CheckCommand.Report = .text
+    var filesFrom: String?
+    var paths: [String] = []
+
+    /// The command line read without the argument parser's reflection (see `QuickArguments`),
+    /// or nil when the argument parser must read it.
+    static func quick(_ arguments: [String]) -> CheckRun? {
         guard let a = QuickArguments(arguments, [
             .flag("syntaxOnly", "--syntax-only"), .repeatable("includeDirs", "-I", "--Include"),
             .option("base", "-b", "--base"), .option("features", "--features"), .option("jobs", "--jobs"),
             .option("report", "--report"), .option("filesFrom", "--files-from"),
         ]) else { return nil }
-        var c = CheckCommand()
-        c.syntaxOnly = a.flag("syntaxOnly")
-        c.includeDirs = a.list("includeDirs")
-        c.base = a.value("base")
-        c.features = a.value("features")
-        c.jobs = nil
+        var c = CheckRun(syntaxOnly: a.flag("syntaxOnly"), includeDirs: a.list("includeDirs"), base: a.value("base"),
+                         features: a.value("features"), filesFrom: a.value("filesFrom"), paths: a.positionals)
         if let j = a.value("jobs") {
             guard let n = Int(j) else { return nil }
             c.jobs = n
         }
-        c.report = .text
         if let r = a.value("report") {
-            guard let v = Report(rawValue: r) else { return nil }
+            guard let v = CheckCommand.Report(rawValue: r) else { return nil }
             c.report = v
         }
-        c.filesFrom = a.value("filesFrom")
-        c.paths = a.positionals
         return c
     }
 
@@ -95,7 +112,7 @@ struct CheckCommand: ParsableCommand {
         let checker = PolicyChecker(options: CheckOptions(
             searchPath: IncludeSearchPath(includeDirs: includeDirs, base: base ?? "/etc/apparmor.d"), features: featureSet))
         var anyFailed = false
-        let color = Terminal.useColor(FileHandle.standardError)
+        let color = Terminal.useColor(fd: 2)
         var stdout = ""
         // Files on disk are checked on several threads, then reported in order.
         let onDisk = syntaxOnly ? [] : files.filter { $0 != "-" }
@@ -157,52 +174,50 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
+
 /// Turns the paths given on the command line into the list of files to check.
 enum PolicyFiles {
     static func isSkippable(_ name: String) -> Bool {
-        if name.hasPrefix(".") || name.hasSuffix("~") { return true }
-        for suffix in [".dpkg-new", ".dpkg-old", ".dpkg-dist", ".dpkg-bak", ".dpkg-remove", ".pacsave", ".pacnew", ".rpmnew", ".rpmsave", ".orig", ".rej", ".swp"] where name.hasSuffix(suffix) {
-            return true
-        }
-        return name == "README"
+        PolicyFileCache.isSkippable(name) || name == "README"
     }
 
     static func expand(_ paths: [String]) throws -> [String] {
         var out: [String] = []
-        let fm = FileManager.default
         for path in paths {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+            switch PosixFiles.kind(path) {
+            case .missing:
                 if path == "-" { out.append(path); continue }
                 throw ValidationError("\(path): no such file or folder")
-            }
-            guard isDir.boolValue else {
+            case .file:
                 out.append(path)
-                continue
-            }
-            let isPolicyTree = fm.fileExists(atPath: path + "/tunables") || fm.fileExists(atPath: path + "/abstractions")
-            let prefix = path.hasSuffix("/") ? path : path + "/"
-            if isPolicyTree {
-                let names = (try? fm.contentsOfDirectory(atPath: path)) ?? []
-                for name in names.sorted() where !isSkippable(name) {
-                    var sub: ObjCBool = false
-                    if fm.fileExists(atPath: prefix + name, isDirectory: &sub), !sub.boolValue {
-                        out.append(prefix + name)
+            case .directory:
+                let prefix = path.hasSuffix("/") ? path : path + "/"
+                let isPolicyTree = PosixFiles.kind(prefix + "tunables") != .missing || PosixFiles.kind(prefix + "abstractions") != .missing
+                if isPolicyTree {
+                    for name in (PosixFiles.names(in: path) ?? []).sorted() where !isSkippable(name) {
+                        if PosixFiles.kind(prefix + name) == .file { out.append(prefix + name) }
                     }
-                }
-            } else {
-                let names = ((try? fm.subpathsOfDirectory(atPath: path)) ?? []).sorted()
-                for rel in names {
-                    let name = (rel as NSString).lastPathComponent
-                    if isSkippable(name) || rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-                    var sub: ObjCBool = false
-                    if fm.fileExists(atPath: prefix + rel, isDirectory: &sub), !sub.boolValue {
-                        out.append(prefix + rel)
-                    }
+                } else {
+                    out += filesBelow(prefix, relative: "").sorted().map { prefix + $0 }
                 }
             }
         }
         return out
     }
-}
 
+    /// Every file below a folder (paths relative to it), dot files and folders and packaging
+    /// leftovers left out.
+    static func filesBelow(_ prefix: String, relative: String) -> [String] {
+        var out: [String] = []
+        for name in PosixFiles.names(in: prefix + relative) ?? [] where !name.hasPrefix(".") {
+            let rel = relative + name
+            // Folders are walked, not symbolic links to them (which could loop).
+            if PosixFiles.kind(prefix + rel, followLinks: false) == .directory {
+                out += filesBelow(prefix, relative: rel + "/")
+            } else if PosixFiles.kind(prefix + rel) == .file, !isSkippable(name) {
+                out.append(rel)
+            }
+        }
+        return out
+    }
+}

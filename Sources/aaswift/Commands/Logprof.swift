@@ -45,9 +45,41 @@ struct LogprofCommand: ParsableCommand {
     @Option(name: .long, help: "Write the accepted changes as a JSON plan instead of changing profiles.")
     var planOut: String?
 
-    /// The command read without the argument parser's reflection (see `QuickArguments`), or
-    /// nil when the argument parser must read it.
-    static func quick(_ arguments: [String]) -> LogprofCommand? {
+    /// What the command line asks for, as a plain value (the argument parser's property
+    /// wrappers are not touched again).
+    var options: LogprofRun {
+        LogprofRun(dir: dir, file: file, journal: journal, since: since, boot: boot, mark: mark,
+                   noAbstraction: noAbstraction, outputDir: outputDir, local: local, noReload: noReload,
+                   configdir: configdir, json: json, allowAll: allowAll, dryRun: dryRun, planOut: planOut)
+    }
+
+    func validate() throws { try options.validate() }
+
+    func run() throws { try options.run() }
+}
+
+/// `aaswift logprof` once its command line is read: by the argument parser (`LogprofCommand`)
+/// or, for the plain forms, by `quick` without it.
+struct LogprofRun: Equatable {
+    var dir: String?
+    var file: String?
+    var journal = false
+    var since: String?
+    var boot = false
+    var mark: String?
+    var noAbstraction = false
+    var outputDir: String?
+    var local = false
+    var noReload = false
+    var configdir = "/etc/apparmor"
+    var json = false
+    var allowAll = false
+    var dryRun = false
+    var planOut: String?
+
+    /// The command line read without the argument parser's reflection (see `QuickArguments`),
+    /// or nil when the argument parser must read it.
+    static func quick(_ arguments: [String]) -> LogprofRun? {
         guard let a = QuickArguments(arguments, [
             .option("dir", "-d", "--dir"), .option("file", "-f", "--file"), .flag("journal", "--journal"),
             .option("since", "--since"), .flag("boot", "--boot"), .option("mark", "-m", "--logmark"),
@@ -56,23 +88,11 @@ struct LogprofCommand: ParsableCommand {
             .flag("json", "--json"), .flag("allowAll", "--allow-all"), .flag("dryRun", "--dry-run"),
             .option("planOut", "--plan-out"),
         ]), a.positionals.isEmpty else { return nil }
-        var c = LogprofCommand()
-        c.dir = a.value("dir")
-        c.file = a.value("file")
-        c.journal = a.flag("journal")
-        c.since = a.value("since")
-        c.boot = a.flag("boot")
-        c.mark = a.value("mark")
-        c.noAbstraction = a.flag("noAbstraction")
-        c.outputDir = a.value("outputDir")
-        c.local = a.flag("local")
-        c.noReload = a.flag("noReload")
-        c.configdir = a.value("configdir") ?? "/etc/apparmor"
-        c.json = a.flag("json")
-        c.allowAll = a.flag("allowAll")
-        c.dryRun = a.flag("dryRun")
-        c.planOut = a.value("planOut")
-        return c
+        return LogprofRun(dir: a.value("dir"), file: a.value("file"), journal: a.flag("journal"), since: a.value("since"),
+                          boot: a.flag("boot"), mark: a.value("mark"), noAbstraction: a.flag("noAbstraction"),
+                          outputDir: a.value("outputDir"), local: a.flag("local"), noReload: a.flag("noReload"),
+                          configdir: a.value("configdir") ?? "/etc/apparmor", json: a.flag("json"),
+                          allowAll: a.flag("allowAll"), dryRun: a.flag("dryRun"), planOut: a.value("planOut"))
     }
 
     func validate() throws {

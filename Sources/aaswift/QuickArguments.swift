@@ -27,8 +27,6 @@ struct QuickArguments {
     private(set) var positionals: [String] = []
 
     init?(_ arguments: [String], _ specs: [Spec]) {
-        var byName: [String: Spec] = [:]
-        for s in specs { for n in s.names { byName[n] = s } }
         var i = 0
         var onlyPositionals = false
         while i < arguments.count {
@@ -48,7 +46,9 @@ struct QuickArguments {
                 name = String(arg[..<eq])
                 attached = String(arg[arg.index(after: eq)...])
             }
-            guard let spec = byName[name] else { return nil }
+            // A list, not a dictionary: a dozen names, and no run-time conformance lookup for a
+            // dictionary of specs.
+            guard let spec = specs.first(where: { $0.names.contains(name) }) else { return nil }
             switch spec.kind {
             case .flag:
                 guard attached == nil, flags.insert(spec.key).inserted else { return nil }

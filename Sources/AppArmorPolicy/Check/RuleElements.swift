@@ -108,13 +108,12 @@ struct RuleScope {
             // `@{NAME}` with a valid name is a reference (as `VariableExpander.pieces` reads it).
             if let j = VariableExpander.referenceEnd(b, at: i) {
                 let ref = String(decoding: b[i...j], as: UTF8.self)
-                let key = ExpansionKey(variables: variables, text: ref)
                 let v: String
-                if let hit = session.cache.expansions[key] {
+                if let hit = session.cache.expansions[variables]?[ref] {
                     v = hit
                 } else {
                     v = try expander.expandPattern(ref)
-                    session.cache.expansions[key] = v
+                    session.cache.expansions[variables, default: [:]][ref] = v
                 }
                 out.append(contentsOf: v.utf8)
                 i = j + 1

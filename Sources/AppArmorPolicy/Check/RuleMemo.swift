@@ -113,12 +113,10 @@ struct IncludeMemo {
     let variablesThen: VariableTable
     let files: [ParseResult]
     var snapshot: VariableSnapshot?
-}
-
-struct IncludeMemoKey: Hashable {
-    let path: String
+    /// The qualifiers of the block the include was in.
     let outer: RuleQualifiers
 }
+
 
 /// The variable and boolean names a file's text mentions.
 struct MentionedNames {
@@ -193,8 +191,7 @@ extension CheckSession {
     }
 
     func includeInProfile(_ sub: ParseResult, path: String, frame: ProfileFrame, qualifiers: RuleQualifiers) {
-        let key = IncludeMemoKey(path: path, outer: qualifiers)
-        if let m = replayableMemo(key, frame: frame) {
+        if let m = replayableMemo(path, outer: qualifiers, frame: frame) {
             diagnostics += m.diagnostics
             frame.profile.rules += m.rules
             frame.execRules += m.execEntries
@@ -219,23 +216,23 @@ extension CheckSession {
             children: Array(frame.profile.children[p0...]),
             childNames: frame.childNames.filter { !names0.contains($0.key) }.map { ($0.key, $0.value) },
             usedBuiltins: builtinUses > b0, builtins: frame.builtins, visited: visited,
-            variablesThen: variables, files: files, snapshot: nil)
-        cache.includeMemo[key, default: []].append(memo)
+            variablesThen: variables, files: files, snapshot: nil, outer: qualifiers)
+        cache.includeMemo[path, default: []].append(memo)
     }
 
     /// The first memo of the include that holds here: same built-ins when it used them, no
     /// cycle through the current chain, and the variables it could read unchanged (the same
     /// table, or else the same values for the names its files mention).
-    private func replayableMemo(_ key: IncludeMemoKey, frame: ProfileFrame) -> IncludeMemo? {
-        guard var memos = cache.includeMemo[key] else { return nil }
+    private func replayableMemo(_ path: String, outer: RuleQualifiers, frame: ProfileFrame) -> IncludeMemo? {
+        guard var memos = cache.includeMemo[path] else { return nil }
         for i in memos.indices {
             let m = memos[i]
-            guard !m.usedBuiltins || m.builtins == frame.builtins, !m.visited.contains(where: includeStack.contains) else { continue }
+            guard m.outer == outer, !m.usedBuiltins || m.builtins == frame.builtins, !m.visited.contains(where: includeStack.contains) else { continue }
             if m.variablesThen == variables { return m }
             let snap = m.snapshot ?? snapshot(of: m.files, variables: m.variablesThen)
             if m.snapshot == nil {
                 memos[i].snapshot = snap
-                cache.includeMemo[key] = memos
+                cache.includeMemo[path] = memos
             }
             if snap.matches(variables) { return m }
         }

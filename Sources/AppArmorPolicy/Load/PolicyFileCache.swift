@@ -57,10 +57,13 @@ public final class PolicyFileCache {
     @exclusivity(unchecked) var abiChecks: [ObjectIdentifier: AbiCheck] = [:]
     /// By rule node (nodes of the files parsed once per run).
     @exclusivity(unchecked) var ruleMemo: [ObjectIdentifier: RuleMemos] = [:]
-    @exclusivity(unchecked) var includeMemo: [IncludeMemoKey: [IncludeMemo]] = [:]
+    /// By included path; each memo says under which qualifiers it was made.
+    @exclusivity(unchecked) var includeMemo: [String: [IncludeMemo]] = [:]
     @exclusivity(unchecked) var preambleMemo: [String: [PreambleMemo]] = [:]
-    /// Expanded variables (`@{NAME}`), by variables digest (only those free of profile built-ins).
-    @exclusivity(unchecked) var expansions: [ExpansionKey: String] = [:]
+    /// Expanded variables (`@{NAME}`), by variables digest (only those free of profile
+    /// built-ins), then by reference text. Keys of the standard types: a key type of our own
+    /// costs a run-time conformance lookup through the whole binary on first use.
+    @exclusivity(unchecked) var expansions: [Int: [String: String]] = [:]
     /// The variable and boolean names each parsed file's text mentions, by tree.
     @exclusivity(unchecked) var mentionedNames: [ObjectIdentifier: MentionedNames] = [:]
 
@@ -211,12 +214,8 @@ public final class PolicyFileCache {
 
     /// The regular files of a folder, sorted, without dot files and packaging leftovers.
     public static func folderFiles(_ dir: String) -> [String] {
-        let names = (PosixFiles.names(in: dir) ?? []).sorted()
         let prefix = dir.hasSuffix("/") ? dir : dir + "/"
-        return names.compactMap { name in
-            guard !isSkippable(name), PosixFiles.kind(prefix + name) == .file else { return nil }
-            return prefix + name
-        }
+        return (PosixFiles.fileNames(in: dir) ?? []).filter { !isSkippable($0) }.sorted().map { prefix + $0 }
     }
 
     /// Dot files, editor backups and package-manager leftovers, which apparmor_parser skips.
@@ -226,12 +225,6 @@ public final class PolicyFileCache {
                         ".pacnew", ".rpmnew", ".rpmsave", ".orig", ".rej", ".swp"]
         return suffixes.contains { name.hasSuffix($0) }
     }
-}
-
-/// A pattern text under one set of variables.
-struct ExpansionKey: Hashable {
-    let variables: Int
-    let text: String
 }
 
 public struct PolicyLoadError: Error, Sendable, CustomStringConvertible {

@@ -25,16 +25,33 @@ public enum PosixFiles {
 
     /// The names in a folder (without `.` and `..`), unsorted; nil when it cannot be read.
     public static func names(in dir: String) -> [String]? {
+        entries(in: dir)?.map(\.name)
+    }
+
+    /// The entries of a folder (without `.` and `..`), unsorted, each with what it is when the
+    /// folder listing says so without a `stat` (regular files and folders; nil for symbolic
+    /// links and file systems that do not tell). Nil when the folder cannot be read.
+    public static func entries(in dir: String) -> [(name: String, kind: Kind?)]? {
         guard let d = opendir(dir) else { return nil }
         defer { closedir(d) }
-        var out: [String] = []
+        var out: [(name: String, kind: Kind?)] = []
         while let e = readdir(d) {
             let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            if name != "." && name != ".." { out.append(name) }
+            guard name != "." && name != ".." else { continue }
+            let type = Int(e.pointee.d_type)
+            out.append((name, type == Int(DT_REG) ? .file : type == Int(DT_DIR) ? .directory : nil))
         }
         return out
+    }
+
+    /// The regular files of a folder (symbolic links followed), by name.
+    public static func fileNames(in dir: String) -> [String]? {
+        let prefix = dir.hasSuffix("/") ? dir : dir + "/"
+        return entries(in: dir)?.compactMap { e in
+            (e.kind ?? kind(prefix + e.name)) == .file ? e.name : nil
+        }
     }
 
     /// The whole file; nil when it cannot be opened or read (a folder among them).
@@ -47,7 +64,10 @@ public enum PosixFiles {
         // Room for the size fstat gives, and more if the file says otherwise (/proc).
         var out = [UInt8](repeating: 0, count: max(Int(st.st_size), 0) + 1)
         var used = 0
-        while true {
+        // A regular file read to the size fstat gave ends there (the spare byte would show a
+        // file that grew): no further read to see the end.
+        let isRegular = st.st_mode & S_IFMT == S_IFREG
+        while !(isRegular && used == Int(st.st_size) && used > 0) {
             if used == out.count { out.append(contentsOf: repeatElement(0, count: out.count)) }
             let n = out.withUnsafeMutableBytes { buf in
                 systemRead(fd, buf.baseAddress! + used, buf.count - used)

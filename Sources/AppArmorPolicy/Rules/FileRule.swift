@@ -224,13 +224,15 @@ extension CheckSession {
         }
         // One mode: nothing can conflict.
         guard modeList.count > 1 else { return }
-        struct Seen: Hashable { let pattern: Int, mode: Int, priority: Int }
-        var seen = Set<Seen>()
+        // (pattern, mode, priority) packed in an Int: a set of a type of its own would cost a
+        // run-time conformance lookup, more than the whole loop for most profiles.
+        var seen = Set<Int>()
         var keep: [(index: Int, pattern: Int, mode: Int, literal: Bool, priority: Int)] = []
         for (i, r) in rules.enumerated() {
             let p = cache.patternID(r.pattern)
             // The same rule reached twice (an abstraction included by two others) adds nothing.
-            guard seen.insert(Seen(pattern: p, mode: modes[i], priority: r.priority)).inserted else { continue }
+            let key = p << 24 | modes[i] << 16 | (r.priority + 0x8000) & 0xFFFF
+            guard seen.insert(key).inserted else { continue }
             keep.append((i, p, modes[i], r.literal, r.priority))
         }
         for a in 1..<keep.count {

@@ -194,9 +194,7 @@ enum PolicyFiles {
                 let prefix = path.hasSuffix("/") ? path : path + "/"
                 let isPolicyTree = PosixFiles.kind(prefix + "tunables") != .missing || PosixFiles.kind(prefix + "abstractions") != .missing
                 if isPolicyTree {
-                    for name in (PosixFiles.names(in: path) ?? []).sorted() where !isSkippable(name) {
-                        if PosixFiles.kind(prefix + name) == .file { out.append(prefix + name) }
-                    }
+                    out += (PosixFiles.fileNames(in: path) ?? []).filter { !isSkippable($0) }.sorted().map { prefix + $0 }
                 } else {
                     out += filesBelow(prefix, relative: "").sorted().map { prefix + $0 }
                 }
@@ -209,12 +207,12 @@ enum PolicyFiles {
     /// leftovers left out.
     static func filesBelow(_ prefix: String, relative: String) -> [String] {
         var out: [String] = []
-        for name in PosixFiles.names(in: prefix + relative) ?? [] where !name.hasPrefix(".") {
+        for (name, kind) in PosixFiles.entries(in: prefix + relative) ?? [] where !name.hasPrefix(".") {
             let rel = relative + name
             // Folders are walked, not symbolic links to them (which could loop).
-            if PosixFiles.kind(prefix + rel, followLinks: false) == .directory {
+            if (kind ?? PosixFiles.kind(prefix + rel, followLinks: false)) == .directory {
                 out += filesBelow(prefix, relative: rel + "/")
-            } else if PosixFiles.kind(prefix + rel) == .file, !isSkippable(name) {
+            } else if (kind ?? PosixFiles.kind(prefix + rel)) == .file, !isSkippable(name) {
                 out.append(rel)
             }
         }

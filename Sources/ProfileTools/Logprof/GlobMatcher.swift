@@ -16,6 +16,14 @@ struct GlobMatcher {
     private let fallback: AAREMatcher?
 
     init?(_ pattern: String) {
+        // Most rule paths are plain text: one variant of bytes, no parse.
+        if !pattern.utf8.contains(where: Self.isSpecial) {
+            let bytes = Array(pattern.utf8)
+            variants = [bytes.map { .byte($0) }]
+            tails = [bytes]
+            fallback = nil
+            return
+        }
         guard let p = try? AAREPattern(pattern) else { return nil }
         if let v = Self.flatten(p.root), v.count <= 64 {
             variants = v
@@ -80,6 +88,27 @@ struct GlobMatcher {
         return i == n
     }
 
+    /// The bytes AARE gives a meaning to.
+    static func isSpecial(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"),
+             UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\\"): true
+        default: false
+        }
+    }
+
+    /// The token of a node that is a single one.
+    static func token(_ node: AARENode) -> Token? {
+        switch node {
+        case .byte(let b): .byte(b)
+        case .set(let s): .set(s)
+        case .anyButSlash: .anyButSlash
+        case .star: .star
+        case .doubleStar: .doubleStar
+        case .sequence, .alternation: nil
+        }
+    }
+
     /// Every flat token list the pattern stands for; nil beyond 64.
     static func flatten(_ node: AARENode) -> [[Token]]? {
         switch node {
@@ -91,6 +120,10 @@ struct GlobMatcher {
         case .sequence(let items):
             var acc: [[Token]] = [[]]
             for item in items {
+                if let t = token(item) {
+                    for k in acc.indices { acc[k].append(t) }
+                    continue
+                }
                 guard let sub = flatten(item) else { return nil }
                 if sub.count == 1 {
                     for k in acc.indices { acc[k] += sub[0] }

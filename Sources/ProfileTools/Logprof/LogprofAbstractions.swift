@@ -57,11 +57,12 @@ extension LogprofPolicy {
     }
 
     /// The rule sets of an abstraction's files (made on first use), every variable expanded:
-    /// for non-file suggestions, and for what an accepted include then allows.
+    /// for non-file suggestions, and for what an accepted include then allows (each profile
+    /// that includes a file asks its set, which remembers the answers).
     func abstractionSets(_ a: Abstraction) -> [CoverageSet] {
         a.files.map { file in
             if let s = abstractionSetCache[file] { return s }
-            let s = CoverageSet(matchers: matchers, memoize: false)
+            let s = CoverageSet(matchers: matchers)
             s.add(abstractionRules[file] ?? [], text: abstractionRuleText)
             abstractionSetCache[file] = s
             return s

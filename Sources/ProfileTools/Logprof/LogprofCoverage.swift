@@ -186,19 +186,6 @@ final class CoverageSet {
         files.append(e)
     }
 
-    /// Adds every rule of another set (abstractions an accepted include brings in).
-    func merge(_ o: CoverageSet) {
-        memo.removeAll()
-        index.append(o.index, offset: files.count)
-        files += o.files
-        capabilities.formUnion(o.capabilities)
-        if o.allCapabilities { allCapabilities = true }
-        networks += o.networks
-        bareKinds.formUnion(o.bareKinds)
-        texts.formUnion(o.texts)
-        if o.everything { everything = true }
-    }
-
     /// Adds a rule text logprof proposed (not a file rule; those go through `addFile`).
     func addText(_ t: String) {
         texts.insert(Self.normalized(t))
@@ -246,7 +233,18 @@ final class CoverageSet {
     }
 
     /// Whether the request is already allowed or denied by these rules.
-    func isKnown(_ kind: EventKind) -> Bool {
+    func isKnown(_ kind: EventKind) -> Bool { isKnown(kind, proposal: Self.proposalText(kind)) }
+
+    /// The normalised text of the rule a request proposes, for requests other than files and
+    /// exec (worked out once when several sets are asked).
+    static func proposalText(_ kind: EventKind) -> String? {
+        switch kind {
+        case .file, .exec, .capability, .network, .changeHat: nil
+        default: RuleText.proposal(for: kind).map { normalized($0.line) }
+        }
+    }
+
+    private func isKnown(_ kind: EventKind, proposal: String?) -> Bool {
         if everything { return true }
         switch kind {
         case .file(let f):
@@ -266,14 +264,17 @@ final class CoverageSet {
             return false
         default:
             if let k = Self.syntaxKind(kind), bareKinds.contains(k) { return true }
-            guard let p = RuleText.proposal(for: kind) else { return false }
-            return texts.contains(Self.normalized(p.line))
+            guard let p = proposal else { return false }
+            return texts.contains(p)
         }
     }
 
     /// Whether several rule sets together know a request (file permissions add up).
     static func isKnown(_ kind: EventKind, in sets: [CoverageSet]) -> Bool {
-        guard case .file(let f) = kind, sets.count > 1 else { return sets.contains { $0.isKnown(kind) } }
+        guard case .file(let f) = kind, sets.count > 1 else {
+            let proposal = proposalText(kind)
+            return sets.contains { $0.isKnown(kind, proposal: proposal) }
+        }
         let want = Set(f.permissions.map(\.rawValue))
         var allow = Set<Character>(), deny = Set<Character>()
         // Permissions only add up: once the sets so far know the request, the rest cannot

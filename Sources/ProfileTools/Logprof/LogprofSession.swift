@@ -35,9 +35,9 @@ public final class LogprofSession {
     var skippedHats = Set<String>()
     /// Rules added in this session, per profile, for coverage.
     private var added: [String: CoverageSet] = [:]
-    /// The rules of the abstractions included in this session, per profile, in one set, and
-    /// the files they come from.
-    private var includedSets: [String: CoverageSet] = [:]
+    /// The rule sets of the abstraction files included in this session, per profile (shared
+    /// with every profile that includes them, not copied), and the files they come from.
+    private var includedSets: [String: [CoverageSet]] = [:]
     private var includedFiles: [String: Set<String>] = [:]
     /// Profiles changed (full names), in order.
     public private(set) var changedProfiles: [String] = []
@@ -93,7 +93,7 @@ public final class LogprofSession {
     func ruleSets(_ name: String) -> [CoverageSet] {
         var sets = [policy.rules(of: name)]
         if let a = added[name] { sets.append(a) }
-        if let i = includedSets[name] { sets.append(i) }
+        if let i = includedSets[name] { sets += i }
         return sets
     }
 
@@ -180,12 +180,10 @@ public final class LogprofSession {
             if deny { return nil }
             changes.append(LogprofChange(kind: .include, file: file, profile: name, text: inc, family: "include"))
             if let a = policy.loadAbstractions().first(where: { $0.name == inc }) {
-                let set = includedSets[name] ?? CoverageSet(matchers: policy.matchers)
-                includedSets[name] = set
                 // Files the profile's own rules already come from add nothing.
                 if includedFiles[name] == nil { includedFiles[name] = policy.includedFiles(of: name) }
                 for (file, s) in zip(a.files, policy.abstractionSets(a)) where includedFiles[name, default: []].insert(file).inserted {
-                    set.merge(s)
+                    includedSets[name, default: []].append(s)
                 }
             }
             return "Adding include <\(inc)> to profile \(name)."

@@ -38,15 +38,6 @@ struct PathIndex {
         for b in bytes where byFirstByte[Int(b)].last != id { byFirstByte[Int(b)].append(id) }
     }
 
-    /// Adds every entry of another index, its ids shifted by `offset` (at least this index's
-    /// count, so lists stay in increasing order).
-    mutating func append(_ o: PathIndex, offset: Int) {
-        prefixes += o.prefixes
-        general += o.general.map { $0 + offset }
-        for (k, ids) in o.buckets { buckets[k, default: []] += ids.map { $0 + offset } }
-        for b in 0..<256 where !o.byFirstByte[b].isEmpty { byFirstByte[b] += o.byFirstByte[b].map { $0 + offset } }
-    }
-
     /// The ids whose prefixes allow `path`, in increasing order.
     func candidates(_ path: [UInt8]) -> [Int] {
         var ids = general

@@ -12,17 +12,7 @@ extension LogprofPolicy {
     func loadAbstractions() -> [Abstraction] {
         if let a = abstractions { return a }
         let base = dir.hasSuffix("/") ? dir : dir + "/"
-        var names: [String] = []
-        if let e = FileManager.default.enumerator(atPath: base + "abstractions") {
-            while let rel = e.nextObject() as? String {
-                var isDir: ObjCBool = false
-                let full = base + "abstractions/" + rel
-                guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue,
-                      !PolicyFileCache.isSkippable((rel as NSString).lastPathComponent) else { continue }
-                names.append("abstractions/" + rel)
-            }
-        }
-        names = (names + customIncludes).sorted()
+        let names = (Self.files(below: base, "abstractions/") + customIncludes).sorted()
         let probe = "include <tunables/global>\nprofile logprof-abstraction-probe {\n"
             + names.map { "  include <\($0)>\n" }.joined() + "}\n"
         let report = abstractionChecker.check(path: base + ".logprof-abstraction-probe", bytes: Array(probe.utf8))
@@ -46,14 +36,30 @@ extension LogprofPolicy {
         var list: [Abstraction] = []
         for name in names {
             let file = base + name
-            guard let bytes = FileManager.default.contents(atPath: file) else { continue }
+            // The probe read every abstraction: its text comes from the checker's cache.
+            guard case .success(let parsed) = abstractionChecker.cache.load(file) else { continue }
             let closure = includeClosure(file)
             list.append(Abstraction(name: name, file: file, files: closure, groups: closure.map(group),
-                                    suggest: Self.suggestMetadata(String(decoding: bytes, as: UTF8.self))))
+                                    suggest: Self.suggestMetadata(String(decoding: parsed.source.bytes, as: UTF8.self))))
         }
         abstractions = list
         abstractionFiles = all
         return list
+    }
+
+    /// The regular files below `base + folder` (symbolic links to files followed, to folders
+    /// not), as paths relative to `base`; dot files and packaging leftovers left out.
+    static func files(below base: String, _ folder: String) -> [String] {
+        var out: [String] = []
+        for (name, kind) in PosixFiles.entries(in: base + folder) ?? [] where !name.hasPrefix(".") {
+            let rel = folder + name
+            if (kind ?? PosixFiles.kind(base + rel, followLinks: false)) == .directory {
+                out += files(below: base, rel + "/")
+            } else if (kind ?? PosixFiles.kind(base + rel)) == .file, !PolicyFileCache.isSkippable(name) {
+                out.append(rel)
+            }
+        }
+        return out
     }
 
     /// The rule sets of an abstraction's files (made on first use), every variable expanded:

@@ -71,33 +71,3 @@ private final class ReportBox: @unchecked Sendable {
     }
 }
 
-/// A thread started at once with pthread_create (a tenth of the start-up of Foundation's
-/// `Thread`), joined with `join()`.
-final class PosixThread: @unchecked Sendable {
-    private var thread = pthread_t()
-
-    init(_ body: @escaping @Sendable () -> Void) {
-        let box = Unmanaged.passRetained(Body(body)).toOpaque()
-        let rc = pthread_create(&thread, nil, { raw in
-            let body = Unmanaged<Body>.fromOpaque(raw!).takeRetainedValue()
-            body.run()
-            return nil
-        }, box)
-        if rc != 0 {
-            // No thread: run it here.
-            Unmanaged<Body>.fromOpaque(box).takeRetainedValue().run()
-            started = false
-        }
-    }
-
-    private var started = true
-
-    func join() {
-        if started { pthread_join(thread, nil) }
-    }
-
-    private final class Body {
-        let run: () -> Void
-        init(_ run: @escaping () -> Void) { self.run = run }
-    }
-}

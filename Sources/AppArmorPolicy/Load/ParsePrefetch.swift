@@ -82,9 +82,7 @@ public final class ParsePrefetch: @unchecked Sendable {
         self.searchPath = searchPath
         self.store = store
         self.window = window
-        let thread = Thread { [self] in run() }
-        thread.stackSize = 8 << 20
-        thread.start()
+        PosixThread { [self] in run() }.detach()
     }
 
     /// The checker has come to the `index`th file to check.

@@ -1,3 +1,4 @@
+import AppArmorPolicy
 import AuditLog
 import Foundation
 #if canImport(Glibc)
@@ -143,7 +144,7 @@ extension LogprofEventCollector {
         var fds: [Int32] = [0, 0]
         guard Glibc.pipe(&fds) == 0 else { return -1 }
         let wfd = fds[1]
-        let writer = Thread {
+        PosixThread {
             bytes.withUnsafeBytes { b in
                 var off = 0
                 while off < b.count {
@@ -153,8 +154,7 @@ extension LogprofEventCollector {
                 }
             }
             close(wfd)
-        }
-        writer.start()
+        }.detach()
         return fds[0]
     }
 }
@@ -163,19 +163,18 @@ extension LogprofEventCollector {
 private final class FullReaderCheck: @unchecked Sendable {
     private let buffer: UnsafeBufferPointer<UInt8>
     private var result = (full: false, lines: 0)
-    private let done = DispatchSemaphore(value: 0)
+    private var thread: PosixThread?
 
     init(_ buffer: UnsafeBufferPointer<UInt8>) {
         self.buffer = buffer
-        Thread { [self] in
+        thread = PosixThread { [self] in
             let full = LogprofEventCollector.needsFullReader(self.buffer)
             result = (full, full ? 0 : LogprofEventCollector.lineCount(self.buffer))
-            done.signal()
-        }.start()
+        }
     }
 
     func wait() -> (full: Bool, lines: Int) {
-        done.wait()
+        thread?.join()
         return result
     }
 }

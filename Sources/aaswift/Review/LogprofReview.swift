@@ -1,3 +1,4 @@
+import AppArmorPolicy
 import Foundation
 import ProfileTools
 
@@ -118,58 +119,45 @@ struct LogprofReview {
 /// Loads a profile folder on two threads (the profiles on one, the abstractions on the
 /// other); `wait()` hands the result over.
 final class PolicyLoading: @unchecked Sendable {
-    private let profilesDone = DispatchSemaphore(value: 0)
-    private let abstractionsDone = DispatchSemaphore(value: 0)
-    private let namesReady = DispatchSemaphore(value: 0)
+    private let itemsReady = DispatchSemaphore(value: 0)
     private var names: [String] = []
     private let policy: LogprofPolicy
+    private var threads: [PosixThread] = []
 
     init(dir: String, customIncludes: [String], abstractions: Bool) {
         policy = LogprofPolicy(dir: dir, customIncludes: customIncludes, loadProfiles: false)
         // The profiles' rule sets are made on their thread too, once the log has named them.
-        let profiles = Thread { [self] in
+        threads.append(PosixThread { [self] in
             policy.loadProfiles()
-            namesReady.wait()
+            itemsReady.wait()
             policy.prepareCoverage(for: names)
-            profilesDone.signal()
-        }
-        let abstractionsThread = Thread { [self] in
-            if abstractions { policy.preloadAbstractions() }
-            abstractionsDone.signal()
-        }
-        for t in [profiles, abstractionsThread] {
-            t.stackSize = 8 << 20
-            t.start()
-        }
+        })
+        if abstractions { threads.append(PosixThread { [self] in policy.preloadAbstractions() }) }
     }
 
     /// The profiles (and hats) the log names; call once, before `wait()`.
     func prepareCoverage(for fullNames: [String]) {
         names = fullNames
-        namesReady.signal()
+        itemsReady.signal()
     }
 
     func wait() -> LogprofPolicy {
-        profilesDone.wait()
-        abstractionsDone.wait()
+        threads.forEach { $0.join() }
         return policy
     }
 }
 
 /// A value made on a thread of its own.
 final class Background<T>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
     private var value: T?
+    private var thread: PosixThread?
 
     init(_ make: @escaping @Sendable () -> T) {
-        Thread { [self] in
-            value = make()
-            done.signal()
-        }.start()
+        thread = PosixThread { [self] in value = make() }
     }
 
     func wait() -> T {
-        done.wait()
+        thread?.join()
         return value!
     }
 }

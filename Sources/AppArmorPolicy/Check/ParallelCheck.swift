@@ -43,8 +43,8 @@ extension PolicyChecker {
 
     /// Below this many files per processor, one checker (with a prefetching thread) is faster
     /// than several, which each build the memos of the shared abstractions again. Measured on
-    /// Debian's /etc/apparmor.d (27 profiles) on two processors: two checkers 6.8 ms, one with
-    /// a prefetching thread 7.4 ms, one alone 7.5 ms (median whole-process times).
+    /// Debian's /etc/apparmor.d (27 profiles) on two processors, whole processes: two checkers
+    /// 6.0 ms, one with a prefetching thread 7.4 ms, one alone 7.5 ms.
     static let filesPerChecker = 8
 }
 

@@ -40,7 +40,7 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "A kernel feature ABI file (as in parser/tst/features_files).")
     var features: String?
 
-    @Option(name: .long, help: "Files checked at once (default: the number of processors).")
+    @Option(name: .long, help: "Files checked at once (default: the number of processors; 1: a single thread).")
     var jobs: Int?
 
     @Option(name: .long, help: "Report format: text, tsv or json.")

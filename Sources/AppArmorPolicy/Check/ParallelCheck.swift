@@ -7,7 +7,7 @@ extension PolicyChecker {
     /// (a few dozen files: one checker keeps the memos of the abstractions they share), or
     /// several checkers, each with its own memos, take the next file in turn, sharing the
     /// parse trees. The first checker is this one, so a caller that keeps it keeps its caches.
-    public func checkAll(_ paths: [String], workers: Int = ProcessInfo.processInfo.activeProcessorCount) -> [CheckReport] {
+    public func checkAll(_ paths: [String], workers: Int = Processors.available) -> [CheckReport] {
         let n = max(1, min(workers, paths.count / Self.filesPerChecker, 8))
         guard n > 1 else {
             guard workers > 1, paths.count > 1 else { return paths.map { check(path: $0) } }

@@ -2,9 +2,10 @@ import AppArmorSyntax
 import Foundation
 
 /// Parsed policy files shared by the threads of one run: the first thread that wants a file
-/// reads and parses it (`claim` says so, `publish` hands the result over); a thread that wants
-/// a file another is parsing waits for it. Parse trees are immutable, so any thread may walk
-/// them once published. Each thread's `PolicyFileCache` keeps its own memos.
+/// reads and parses it (`claim` says so, `publish` hands the result over). A thread that wants
+/// a file another is still parsing parses it too rather than wait (two checkers starting
+/// together want the same abstractions first). Parse trees are immutable, so any thread may
+/// walk them once published. Each thread's `PolicyFileCache` keeps its own memos.
 public final class SharedParses: @unchecked Sendable {
     private enum State {
         case parsing
@@ -15,39 +16,35 @@ public final class SharedParses: @unchecked Sendable {
     enum Claim {
         /// Parsed already (nil: the file cannot be read).
         case ready(ParseResult?)
-        /// The caller parses it, then calls `publish`.
+        /// The caller parses it, then calls `publish` (or `parse` does both).
         case yours
-        /// Another thread is parsing it (only from `claim(_:wait: false)`).
+        /// Another thread is parsing it.
         case busy
     }
 
-    private let condition = NSCondition()
+    private let lock = NSLock()
     private var states: [String: State] = [:]
 
     public init() {}
 
-    func claim(_ path: String, wait: Bool = true) -> Claim {
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            switch states[path] {
-            case nil:
-                states[path] = .parsing
-                return .yours
-            case .done(let r):
-                return .ready(r)
-            case .parsing:
-                guard wait else { return .busy }
-                condition.wait()
-            }
+    func claim(_ path: String) -> Claim {
+        lock.lock()
+        defer { lock.unlock() }
+        switch states[path] {
+        case nil:
+            states[path] = .parsing
+            return .yours
+        case .done(let r):
+            return .ready(r)
+        case .parsing:
+            return .busy
         }
     }
 
     func publish(_ path: String, _ r: ParseResult?) {
-        condition.lock()
+        lock.lock()
         states[path] = .done(r)
-        condition.broadcast()
-        condition.unlock()
+        lock.unlock()
     }
 
     /// Reads and parses a file this thread claimed, and publishes it.
@@ -124,7 +121,7 @@ public final class ParsePrefetch: @unchecked Sendable {
             while let path = stack.popLast() {
                 guard seen.insert(path).inserted, !isCancelled else { continue }
                 let parsed: ParseResult?
-                switch store.claim(path, wait: false) {
+                switch store.claim(path) {
                 case .busy: continue
                 case .ready(let r): parsed = r
                 case .yours: parsed = store.parse(path)

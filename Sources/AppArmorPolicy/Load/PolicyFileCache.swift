@@ -159,9 +159,8 @@ public final class PolicyFileCache {
         if let f = failed[path] { return .failure(PolicyLoadError(message: f)) }
         let result: ParseResult?
         if let shared {
-            // A file another thread is parsing is parsed here too rather than waited for:
-            // two checkers starting together want the same abstractions first.
-            switch shared.claim(path, wait: false) {
+            // A file another thread is parsing is parsed here too (see `SharedParses`).
+            switch shared.claim(path) {
             case .ready(let r): result = r
             case .yours: result = shared.parse(path)
             case .busy: result = PosixFiles.read(path).map { Parser.parse(path: path, bytes: $0) }

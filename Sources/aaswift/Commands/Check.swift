@@ -116,7 +116,7 @@ struct CheckRun: Equatable {
         var stdout = ""
         // Files on disk are checked on several threads, then reported in order.
         let onDisk = syntaxOnly ? [] : files.filter { $0 != "-" }
-        let reports = Dictionary(zip(onDisk, checker.checkAll(onDisk, workers: jobs ?? ProcessInfo.processInfo.activeProcessorCount)),
+        let reports = Dictionary(zip(onDisk, checker.checkAll(onDisk, workers: jobs ?? Processors.available)),
                                  uniquingKeysWith: { a, _ in a })
         for file in files {
             let diags: [PolicyDiagnostic]

@@ -17,7 +17,7 @@ run() { # name tree
   # Both must load the tree without error for the comparison to mean anything.
   "$bin" check --base "$tree" "$tree" > /dev/null 2>&1 || echo "  ($name: aaswift reports errors)"
   /usr/bin/python3 "$here/python_load_policy.py" "$tree" > /dev/null 2> "$tmp/py.err" || { echo "  ($name: python fails: $(tail -1 "$tmp/py.err" | cut -c1-120))"; return; }
-  hyperfine -N -w 3 -r 20 --export-json "$tmp/h.json" \
+  hyperfine -N -w 5 -r 40 --export-json "$tmp/h.json" \
     "$bin check --base $tree $tree" "/usr/bin/python3 $here/python_load_policy.py $tree" > /dev/null 2>&1
   read -r ours py < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(r[0]["mean"], r[1]["mean"])' "$tmp/h.json")
   printf '%-22s %6d %10.1fms %10.1fms %7.1fx\n' "$name" "$n" "$(echo "$ours * 1000" | bc -l)" "$(echo "$py * 1000" | bc -l)" "$(echo "$py / $ours" | bc -l)"

@@ -90,4 +90,28 @@ final class IncludeTests: XCTestCase {
             XCTAssertGreaterThan(c.cache.filesRead, files.count, "includes were read for \(tree)")
         }
     }
+
+    /// checkAll on several threads (checkers on stretches of the list, sharing parse trees)
+    /// gives every file the report one checker gives it, in the order of the list: on a real
+    /// tree, and on in-tree simple_tests whose expected results differ.
+    func testSeveralCheckersReportWhatOneDoes() throws {
+        let tree = Fixtures.conformance("profiles-apparmor.d").path
+        let simple = Fixtures.files(under: Fixtures.conformance("parser-simple_tests"), suffix: ".sd").prefix(300).map(\.path)
+        let runs: [(files: [String], search: IncludeSearchPath, failures: Bool)] = [
+            (PolicyFileCache.folderFiles(tree), IncludeSearchPath(base: tree), false),
+            (Array(simple), IncludeSearchPath(includeDirs: [Fixtures.conformance("parser-simple_tests").path], base: tree), true),
+        ]
+        for (files, search, failures) in runs {
+            XCTAssertGreaterThan(files.count, 40)
+            func summary(_ r: CheckReport) -> String {
+                r.path + ": " + r.diagnostics.map(\.oneLine).joined(separator: " | ") + " / " + r.policy.profiles.map(\.name).joined(separator: ",")
+            }
+            let one = PolicyChecker(options: CheckOptions(searchPath: search)).checkAll(files, workers: 1).map(summary)
+            for workers in [2, 3] {
+                let many = PolicyChecker(options: CheckOptions(searchPath: search)).checkAll(files, workers: workers).map(summary)
+                XCTAssertEqual(many, one, "\(workers) checkers")
+            }
+            XCTAssertEqual(one.contains { $0.contains("error") }, failures)
+        }
+    }
 }

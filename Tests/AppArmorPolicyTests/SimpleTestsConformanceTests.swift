@@ -43,9 +43,9 @@ final class SimpleTestsConformanceTests: XCTestCase {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: scratch.appendingPathComponent("simple_tests"), withDestinationURL: corpus)
         let old = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(scratch.path)
+        _ = FileManager.default.changeCurrentDirectoryPath(scratch.path)
         defer {
-            FileManager.default.changeCurrentDirectoryPath(old)
+            _ = FileManager.default.changeCurrentDirectoryPath(old)
             try? FileManager.default.removeItem(at: scratch.deletingLastPathComponent())
         }
         var bad = Set<String>()

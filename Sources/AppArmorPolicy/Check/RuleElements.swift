@@ -163,7 +163,7 @@ struct RuleScope {
                 let inner = RuleElement.from(.node(l), in: result)
                 guard case .list(let items, _) = inner else { continue }
                 for item in items {
-                    guard case .condition(var k, let o, let vs, let il, let n) = item else {
+                    guard case .condition(var k, let o, let vs, _, let n) = item else {
                         error(.unexpectedElement, "unexpected '\(result.text(l))' in peer", item.range)
                         ok = false
                         continue

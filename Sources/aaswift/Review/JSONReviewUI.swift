@@ -81,7 +81,7 @@ final class JSONReviewUI: ReviewUI {
 
     func showChanges(_ diff: String) {
         let path = NSTemporaryDirectory() + "aaswift-logprof-\(getpid()).diff"
-        FileManager.default.createFile(atPath: path, contents: Data(diff.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(diff.utf8))
         send([("dialog", .s("changes")), ("header", .s("View Changes")), ("filename", .s(path))])
         _ = reply("changes")
         try? FileManager.default.removeItem(atPath: path)

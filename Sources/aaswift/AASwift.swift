@@ -48,10 +48,17 @@ struct AASwift: ParsableCommand {
                     if let run = CheckRun.quick(rest), (try? run.validate()) != nil { try run.run(); return }
                 case "logprof":
                     if let run = LogprofRun.quick(rest), (try? run.validate()) != nil { try run.run(); return }
+                case "status":
+                    if let run = StatusRun.quick(rest), (try? run.validate()) != nil { try run.run(); return }
                 default: break
                 }
             } catch {
-                finish(error, for: name == "check" ? CheckCommand.self : LogprofCommand.self, name: name)
+                let type: any ParsableCommand.Type = switch name {
+                case "check": CheckCommand.self
+                case "logprof": LogprofCommand.self
+                default: StatusCommand.self
+                }
+                finish(error, for: type, name: name)
             }
         }
         // Fast path: a subcommand named first is parsed on its own, so the argument parser does
@@ -80,6 +87,9 @@ struct AASwift: ParsableCommand {
 
     /// Usage errors exit 2; everything else as the argument parser decides.
     static func finish(_ error: Error, for type: any ParsableCommand.Type, name: String? = nil) -> Never {
+        // A command's own exit status (aa-status's codes...): no message, and none of the
+        // argument parser's help machinery, which reflects over the whole command.
+        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
         let code = type.exitCode(for: error)
         if code == .validationFailure {
             let message = name.map { "Error: \(error)\n  See 'aaswift \($0) --help' for more information." }

@@ -62,4 +62,21 @@ final class QuickArgumentsTests: XCTestCase {
         let k = try XCTUnwrap(CheckRun.quick([]))
         XCTAssertThrowsError(try k.validate())
     }
+
+    func testStatusReadsWhatTheArgumentParserReads() throws {
+        let lines: [[String]] = [
+            [], ["--enabled"], ["--json"], ["--pretty-json", "--show", "profiles"], ["-v", "--profiled"],
+            ["--count", "--filter.mode=enforce", "--filter.profiles", "^/usr", "--filter.pid", "1", "--filter.exe", "man"],
+            ["-q", "--complaining", "--root", "/tmp/x"], ["--special-unconfined", "--verbose"], ["--process-mixed"],
+            ["--kill"], ["--prompt"], ["--enforced", "--show=processes"],
+        ]
+        for args in lines {
+            let quick = try XCTUnwrap(StatusRun.quick(args), "\(args)")
+            XCTAssertEqual(quick, try StatusCommand.parse(args).options, "\(args)")
+        }
+        for args in [["--help"], ["-vq"], ["--show"], ["extra"], ["--json=1"], ["--bogus"]] {
+            XCTAssertNil(StatusRun.quick(args), "\(args)")
+        }
+        XCTAssertThrowsError(try XCTUnwrap(StatusRun.quick(["--profiled", "--kill"])).validate())
+    }
 }

@@ -59,6 +59,60 @@ struct StatusCommand: ParsableCommand {
     @Option(name: .customLong("root"), help: .hidden)
     var root: String?
 
+    /// What the command line asks for, as a plain value (the argument parser's property
+    /// wrappers are not touched again).
+    var options: StatusRun {
+        StatusRun(enabled: enabled, profiled: profiled, enforced: enforced, complaining: complaining, kill: kill, prompt: prompt, specialUnconfined: specialUnconfined, processMixed: processMixed, json: json, prettyJson: prettyJson, verbose: verbose, quiet: quiet, count: count,
+                  show: show, filterMode: filterMode, filterProfiles: filterProfiles, filterPid: filterPid, filterExe: filterExe, root: root)
+    }
+
+    func validate() throws { try options.validate() }
+
+    func run() throws { try options.run() }
+}
+
+/// `aaswift status` once its command line is read: by the argument parser (`StatusCommand`)
+/// or, for the plain forms, by `quick` without it (scripts call it often; the argument
+/// parser's reflection would double its time).
+struct StatusRun: Equatable {
+    var enabled = false
+    var profiled = false
+    var enforced = false
+    var complaining = false
+    var kill = false
+    var prompt = false
+    var specialUnconfined = false
+    var processMixed = false
+    var json = false
+    var prettyJson = false
+    var verbose = false
+    var quiet = false
+    var count = false
+    var show: String = "all"
+    var filterMode: String = ".*"
+    var filterProfiles: String = ".*"
+    var filterPid: String = ".*"
+    var filterExe: String = ".*"
+    var root: String?
+
+    /// The command line read without the argument parser's reflection (see `QuickArguments`),
+    /// or nil when the argument parser must read it.
+    static func quick(_ arguments: [String]) -> StatusRun? {
+        guard let a = QuickArguments(arguments, [
+            .flag("enabled", "--enabled"), .flag("profiled", "--profiled"), .flag("enforced", "--enforced"),
+            .flag("complaining", "--complaining"), .flag("kill", "--kill"), .flag("prompt", "--prompt"),
+            .flag("specialUnconfined", "--special-unconfined"), .flag("processMixed", "--process-mixed"),
+            .flag("json", "--json"), .flag("prettyJson", "--pretty-json"), .flag("verbose", "--verbose", "-v"),
+            .flag("quiet", "--quiet", "-q"), .flag("count", "--count"), .option("show", "--show"),
+            .option("filterMode", "--filter.mode"), .option("filterProfiles", "--filter.profiles"),
+            .option("filterPid", "--filter.pid"), .option("filterExe", "--filter.exe"), .option("root", "--root"),
+        ]), a.positionals.isEmpty else { return nil }
+        return StatusRun(enabled: a.flag("enabled"), profiled: a.flag("profiled"), enforced: a.flag("enforced"), complaining: a.flag("complaining"), kill: a.flag("kill"), prompt: a.flag("prompt"), specialUnconfined: a.flag("specialUnconfined"), processMixed: a.flag("processMixed"), json: a.flag("json"), prettyJson: a.flag("prettyJson"), verbose: a.flag("verbose"), quiet: a.flag("quiet"), count: a.flag("count"),
+                         show: a.value("show") ?? "all", filterMode: a.value("filterMode") ?? ".*",
+                         filterProfiles: a.value("filterProfiles") ?? ".*", filterPid: a.value("filterPid") ?? ".*",
+                         filterExe: a.value("filterExe") ?? ".*", root: a.value("root"))
+    }
+
     func validate() throws {
         let legacy = [profiled, enforced, complaining, kill, prompt, specialUnconfined, processMixed].filter { $0 }
         if legacy.count > 1 {

@@ -23,11 +23,6 @@ public enum PosixFiles {
         return st.st_mode & S_IFMT == S_IFDIR ? .directory : .file
     }
 
-    /// The names in a folder (without `.` and `..`), unsorted; nil when it cannot be read.
-    public static func names(in dir: String) -> [String]? {
-        entries(in: dir)?.map(\.name)
-    }
-
     /// The entries of a folder (without `.` and `..`), unsorted, each with what it is when the
     /// folder listing says so without a `stat` (regular files and folders; nil for symbolic
     /// links and file systems that do not tell). Nil when the folder cannot be read.

@@ -3,31 +3,18 @@ import Foundation
 
 extension PolicyChecker {
     /// Checks many files; the reports come back in the order of `paths`. With several
-    /// processors, either a second thread reads and parses the files ahead of this checker
-    /// (under 16 files), or several checkers, each with its own memos, share the parse trees
-    /// and split the files: each starts on a stretch of neighbouring files (which often
-    /// include the same abstractions), then takes files left in the others'. The first
-    /// checker is this one, so a caller that keeps it keeps its caches.
+    /// processors, several checkers, each with its own memos, share the parse trees and split
+    /// the files: each starts on a stretch of neighbouring files (which often include the same
+    /// abstractions), then takes files left in the others'. The first checker is this one, so
+    /// a caller that keeps it keeps its caches.
     public func checkAll(_ paths: [String], workers: Int = Processors.available) -> [CheckReport] {
         let n = max(1, min(workers, paths.count / Self.filesPerChecker, 8))
-        guard n > 1 else {
-            guard workers > 1, paths.count > 1 else { return paths.map { check(path: $0) } }
-            let prefetch = ParsePrefetch(paths: paths, searchPath: options.searchPath)
-            cache.shared = prefetch.store
-            defer {
-                prefetch.cancel()
-                cache.shared = nil
-            }
-            return paths.indices.map { i in
-                prefetch.checkerReached(i)
-                return check(path: paths[i])
-            }
-        }
+        guard n > 1 else { return paths.map { check(path: $0) } }
         let box = ReportBox(count: paths.count, workers: n)
         let options = self.options
         let store = SharedParses()
         // The other checkers start first (on threads of their own: a thread pool's first
-        // thread comes later), then this thread checks too; each takes the next file in turn.
+        // thread comes later), then this thread checks too.
         let others = (1..<n).map { w in
             PosixThread {
                 let c = PolicyChecker(options: options)
@@ -42,12 +29,12 @@ extension PolicyChecker {
         return box.reports.map { $0! }
     }
 
-    /// Below this many files per processor, one checker (with a prefetching thread) is faster
-    /// than several, which each build the memos of the shared abstractions again. Measured on
-    /// Debian's /etc/apparmor.d (27 profiles) on two processors, whole processes: two checkers
-    /// on stretches 5.8 ms (taking the next file in turn, 6.6 ms), one with a prefetching
-    /// thread 7.4 ms, one alone 7.5 ms.
-    static let filesPerChecker = 8
+    /// Below this many files per processor, one checker is as fast as several (which each
+    /// build the memos of the shared abstractions again). Measured on two processors, whole
+    /// processes: Debian's /etc/apparmor.d (27 profiles), two checkers on stretches 5.8 ms
+    /// (taking the next file in turn 6.6 ms), one 7.5 ms; 10 of its profiles, two 5.2 ms, one
+    /// 5.8 ms; 4 profiles, 4.8 ms either way.
+    static let filesPerChecker = 2
 }
 
 private final class ReportBox: @unchecked Sendable {

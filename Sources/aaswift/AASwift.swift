@@ -37,28 +37,16 @@ struct AASwift: ParsableCommand {
     /// command documents.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        // Fastest path: the commands whose start-up is measured read their plain options
-        // without the argument parser (QuickArguments); anything else, or a command line that
-        // does not validate, goes on to the argument parser, which reports it.
-        if let name = arguments.first {
-            let rest = Array(arguments.dropFirst())
+        // Fastest path: a few commands read their plain options without the argument parser
+        // (QuickArguments); anything else, or a command line that does not validate, goes on
+        // to the argument parser, which reports it.
+        if let name = arguments.first, let type = quickCommand(name),
+           let command = type.quick(Array(arguments.dropFirst())), (try? command.validate()) != nil {
             do {
-                switch name {
-                case "check":
-                    if let run = CheckRun.quick(rest), (try? run.validate()) != nil { try run.run(); return }
-                case "logprof":
-                    if let run = LogprofRun.quick(rest), (try? run.validate()) != nil { try run.run(); return }
-                case "status":
-                    if let run = StatusRun.quick(rest), (try? run.validate()) != nil { try run.run(); return }
-                default: break
-                }
+                try command.run()
+                return
             } catch {
-                let type: any ParsableCommand.Type = switch name {
-                case "check": CheckCommand.self
-                case "logprof": LogprofCommand.self
-                default: StatusCommand.self
-                }
-                finish(error, for: type, name: name)
+                finish(error, for: type.command, name: name)
             }
         }
         // Fast path: a subcommand named first is parsed on its own, so the argument parser does
@@ -82,6 +70,17 @@ struct AASwift: ParsableCommand {
             try command.run()
         } catch {
             finish(error, for: AASwift.self)
+        }
+    }
+
+    /// The commands read without the argument parser: those run most (scripts call `status`)
+    /// or measured whole-process against upstream (`check`, `logprof`).
+    static func quickCommand(_ name: String) -> (any QuickCommand.Type)? {
+        switch name {
+        case "check": CheckRun.self
+        case "logprof": LogprofRun.self
+        case "status": StatusRun.self
+        default: nil
         }
     }
 

@@ -1,3 +1,5 @@
+import ArgumentParser
+
 /// A reflection-free reading of the command line for the commands whose whole-process time is
 /// measured against upstream (`check`, `logprof`). swift-argument-parser works out a command's
 /// options by reflecting over its properties, about 1.5 ms of a 10 ms run; this reads the plain
@@ -74,4 +76,13 @@ struct QuickArguments {
     func flag(_ key: String) -> Bool { flags.contains(key) }
     func value(_ key: String) -> String? { values[key]?.last }
     func list(_ key: String) -> [String] { values[key] ?? [] }
+}
+
+/// A command's options as a plain value, read by `quick` without the argument parser (nil:
+/// leave the command line to the argument parser, `command`, which reports its errors).
+protocol QuickCommand {
+    static var command: any ParsableCommand.Type { get }
+    static func quick(_ arguments: [String]) -> Self?
+    func validate() throws
+    func run() throws
 }

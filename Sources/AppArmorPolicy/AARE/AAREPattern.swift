@@ -113,6 +113,18 @@ public struct AAREPattern: Sendable, Equatable {
         do { _ = try p.parseAll(); return nil } catch { return error }
     }
 
+    /// Whether a text holds no byte AARE gives a meaning to (`*?[]{}\\`): it matches itself
+    /// alone, and needs no parsing.
+    public static func isPlainText(_ text: String) -> Bool {
+        !text.utf8.contains { b in
+            switch b {
+            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"),
+                 UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\\"): true
+            default: false
+            }
+        }
+    }
+
     /// Whether a valid pattern text has no wildcard (`*`, `?`, `[...]`) outside escapes: the
     /// same answer as `isLiteral` of the parsed pattern, without parsing.
     static func isLiteralText(_ text: String) -> Bool {

@@ -41,6 +41,26 @@ public enum PosixFiles {
         return out
     }
 
+    /// The regular files below a folder, as paths relative to it (symbolic links to files
+    /// followed): folders are walked, not symbolic links to folders (which could loop); names
+    /// starting with `.` are left out with everything below them, and files `skip` refuses.
+    public static func files(below root: String, skipping skip: (String) -> Bool) -> [String] {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        func walk(_ relative: String) -> [String] {
+            var out: [String] = []
+            for (name, kind) in entries(in: prefix + relative) ?? [] where !name.hasPrefix(".") {
+                let rel = relative + name
+                if (kind ?? self.kind(prefix + rel, followLinks: false)) == .directory {
+                    out += walk(rel + "/")
+                } else if (kind ?? self.kind(prefix + rel)) == .file, !skip(name) {
+                    out.append(rel)
+                }
+            }
+            return out
+        }
+        return walk("")
+    }
+
     /// The regular files of a folder (symbolic links followed), by name.
     public static func fileNames(in dir: String) -> [String]? {
         let prefix = dir.hasSuffix("/") ? dir : dir + "/"

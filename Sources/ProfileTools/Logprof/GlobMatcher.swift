@@ -17,7 +17,7 @@ struct GlobMatcher {
 
     init?(_ pattern: String) {
         // Most rule paths are plain text: one variant of bytes, no parse.
-        if !pattern.utf8.contains(where: Self.isSpecial) {
+        if AAREPattern.isPlainText(pattern) {
             let bytes = Array(pattern.utf8)
             variants = [bytes.map { .byte($0) }]
             tails = [bytes]
@@ -86,15 +86,6 @@ struct GlobMatcher {
             i += 1
         }
         return i == n
-    }
-
-    /// The bytes AARE gives a meaning to.
-    static func isSpecial(_ b: UInt8) -> Bool {
-        switch b {
-        case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"),
-             UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\\"): true
-        default: false
-        }
     }
 
     /// The token of a node that is a single one.

@@ -12,7 +12,8 @@ extension LogprofPolicy {
     func loadAbstractions() -> [Abstraction] {
         if let a = abstractions { return a }
         let base = dir.hasSuffix("/") ? dir : dir + "/"
-        let names = (Self.files(below: base, "abstractions/") + customIncludes).sorted()
+        let names = (PosixFiles.files(below: base + "abstractions", skipping: PolicyFileCache.isSkippable)
+            .map { "abstractions/" + $0 } + customIncludes).sorted()
         let probe = "include <tunables/global>\nprofile logprof-abstraction-probe {\n"
             + names.map { "  include <\($0)>\n" }.joined() + "}\n"
         let report = abstractionChecker.check(path: base + ".logprof-abstraction-probe", bytes: Array(probe.utf8))
@@ -45,21 +46,6 @@ extension LogprofPolicy {
         abstractions = list
         abstractionFiles = all
         return list
-    }
-
-    /// The regular files below `base + folder` (symbolic links to files followed, to folders
-    /// not), as paths relative to `base`; dot files and packaging leftovers left out.
-    static func files(below base: String, _ folder: String) -> [String] {
-        var out: [String] = []
-        for (name, kind) in PosixFiles.entries(in: base + folder) ?? [] where !name.hasPrefix(".") {
-            let rel = folder + name
-            if (kind ?? PosixFiles.kind(base + rel, followLinks: false)) == .directory {
-                out += files(below: base, rel + "/")
-            } else if (kind ?? PosixFiles.kind(base + rel)) == .file, !PolicyFileCache.isSkippable(name) {
-                out.append(rel)
-            }
-        }
-        return out
     }
 
     /// The rule sets of an abstraction's files (made on first use), every variable expanded:

@@ -66,7 +66,9 @@ struct CheckCommand: ParsableCommand {
 
 /// `aaswift check` once its command line is read: by the argument parser (`CheckCommand`) or,
 /// for the plain forms, by `quick` without it.
-struct CheckRun: Equatable {
+struct CheckRun: QuickCommand, Equatable {
+    static var command: any ParsableCommand.Type { CheckCommand.self }
+
     var syntaxOnly = false
     var includeDirs: [String] = []
     var base: String?
@@ -174,7 +176,6 @@ struct CheckRun: Equatable {
     }
 }
 
-
 /// Turns the paths given on the command line into the list of files to check.
 enum PolicyFiles {
     static func isSkippable(_ name: String) -> Bool {
@@ -196,24 +197,8 @@ enum PolicyFiles {
                 if isPolicyTree {
                     out += (PosixFiles.fileNames(in: path) ?? []).filter { !isSkippable($0) }.sorted().map { prefix + $0 }
                 } else {
-                    out += filesBelow(prefix, relative: "").sorted().map { prefix + $0 }
+                    out += PosixFiles.files(below: path, skipping: isSkippable).sorted().map { prefix + $0 }
                 }
-            }
-        }
-        return out
-    }
-
-    /// Every file below a folder (paths relative to it), dot files and folders and packaging
-    /// leftovers left out.
-    static func filesBelow(_ prefix: String, relative: String) -> [String] {
-        var out: [String] = []
-        for (name, kind) in PosixFiles.entries(in: prefix + relative) ?? [] where !name.hasPrefix(".") {
-            let rel = relative + name
-            // Folders are walked, not symbolic links to them (which could loop).
-            if (kind ?? PosixFiles.kind(prefix + rel, followLinks: false)) == .directory {
-                out += filesBelow(prefix, relative: rel + "/")
-            } else if (kind ?? PosixFiles.kind(prefix + rel)) == .file, !isSkippable(name) {
-                out.append(rel)
             }
         }
         return out

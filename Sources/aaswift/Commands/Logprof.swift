@@ -60,7 +60,9 @@ struct LogprofCommand: ParsableCommand {
 
 /// `aaswift logprof` once its command line is read: by the argument parser (`LogprofCommand`)
 /// or, for the plain forms, by `quick` without it.
-struct LogprofRun: Equatable {
+struct LogprofRun: QuickCommand, Equatable {
+    static var command: any ParsableCommand.Type { LogprofCommand.self }
+
     var dir: String?
     var file: String?
     var journal = false

@@ -74,7 +74,9 @@ struct StatusCommand: ParsableCommand {
 /// `aaswift status` once its command line is read: by the argument parser (`StatusCommand`)
 /// or, for the plain forms, by `quick` without it (scripts call it often; the argument
 /// parser's reflection would double its time).
-struct StatusRun: Equatable {
+struct StatusRun: QuickCommand, Equatable {
+    static var command: any ParsableCommand.Type { StatusCommand.self }
+
     var enabled = false
     var profiled = false
     var enforced = false

@@ -91,45 +91,16 @@ public struct ApparmorParser: PolicyLoader {
 
     public func run(_ action: PolicyLoadAction, files: [String], includeDirs: [String], base: String?) throws -> PolicyLoadResult {
         let args = extraArguments + Self.arguments(action, files: files, includeDirs: includeDirs, base: base)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = args
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let result: Subprocess.Result
         do {
-            try process.run()
+            result = try Subprocess.run(program, args)
         } catch {
             throw NotRunnable(program: program, reason: "\(error.localizedDescription)")
         }
-        // Drain stderr on another thread so neither pipe can fill up and block the child.
-        let errData = PipeDrain(err.fileHandleForReading)
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errBytes = errData.wait()
-        process.waitUntilExit()
         return PolicyLoadResult(
-            arguments: args, status: process.terminationStatus,
-            standardOutput: String(decoding: outData, as: UTF8.self),
-            standardError: String(decoding: errBytes, as: UTF8.self))
-    }
-}
-
-/// Reads a pipe to its end on a background thread.
-private final class PipeDrain: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            data = handle.readDataToEndOfFile()
-            done.signal()
-        }
-    }
-
-    func wait() -> Data {
-        done.wait()
-        return data
+            arguments: args, status: result.status,
+            standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
+            standardError: String(decoding: result.standardError, as: UTF8.self))
     }
 }
 

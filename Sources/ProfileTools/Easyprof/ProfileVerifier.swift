@@ -1,4 +1,5 @@
 import Foundation
+import SystemAppArmor
 
 /// What a verifier said about a generated profile.
 public struct ProfileVerification: Sendable, Equatable {
@@ -77,23 +78,15 @@ public struct ApparmorParserVerifier: ProfileVerifier {
         var args = ["-Q", "-T", "-K", "-b", context.base]
         if let inc = context.include { args += ["-I", inc] }
         args.append(tmp.path)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: parserPath)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        p.standardInput = FileHandle.nullDevice
+        let result: Subprocess.Result
         do {
-            try p.run()
+            result = try Subprocess.run(parserPath, args, mergingOutput: true)
         } catch {
             return ProfileVerification(accepted: false, checker: name, diagnostics: "could not run \(parserPath): \(error)")
         }
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: out, as: UTF8.self).replacingOccurrences(of: tmp.path, with: "<generated profile>")
+        let text = String(decoding: result.standardOutput, as: UTF8.self).replacingOccurrences(of: tmp.path, with: "<generated profile>")
         return ProfileVerification(
-            accepted: p.terminationStatus == 0, checker: "\(name) (\(parserPath))", diagnostics: text)
+            accepted: result.status == 0, checker: "\(name) (\(parserPath))", diagnostics: text)
     }
 }
 

@@ -89,7 +89,7 @@ PY
 now() { date +%s.%N; }
 best() { # command... -> best wall time in seconds over RUNS runs (stdout of the last run in $tmp/out)
   local b="" s e d
-  for _ in $(seq "${RUNS:-3}"); do
+  for _ in $(seq "${RUNS:-5}"); do
     s=$(now); "$@" > "$tmp/out"; e=$(now)
     d=$(awk -v a="$s" -v b="$e" 'BEGIN { print b - a }')
     if [ -z "$b" ] || awk -v d="$d" -v b="$b" 'BEGIN { exit !(d < b) }'; then b=$d; fi
@@ -100,7 +100,7 @@ theirs_t=$(best $py "$tmp/drive.py" "$tmp/theirs" "$tmp/audit.log"); theirs=$(ca
 ours_t=$(best "$bin" logprof --allow-all --dry-run --no-reload -d "$tmp/ours" -f "$tmp/audit.log")
 ours=$(grep -c '^Adding ' "$tmp/out" || true)
 lines=$(wc -l < "$tmp/audit.log")
-printf '%-46s %12s %12s %8s\n' "logprof, $lines-line audit.log (best of ${RUNS:-3})" "aa-logprof" "aaswift" "ratio"
+printf '%-46s %12s %12s %8s\n' "logprof, $lines-line audit.log (best of ${RUNS:-5})" "aa-logprof" "aaswift" "ratio"
 awk -v a="$theirs_t" -v b="$ours_t" -v qa="$theirs" -v qb="$ours" 'BEGIN {
   printf "%-46s %11.3fs %11.3fs %7.1fx\n", "total wall time", a, b, a / b
   printf "%-46s %12d %12d\n", "rules asked about and allowed", qa, qb }'

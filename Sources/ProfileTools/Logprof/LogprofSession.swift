@@ -21,11 +21,18 @@ public final class LogprofSession {
     /// Offer `@{PROC}`, `@{HOME}`, `@{pid}`... variants of the paths (off in the JSON
     /// protocol, whose consumers expect upstream's exact options).
     public var tunableOptions = true
+    /// Leave DENIED requests (refused by enforce-mode profiles) alone: `--allow-all` without
+    /// `--allow-denied`.
+    public var skipDenied = false
+    /// Requests skipped by `skipDenied`.
+    public private(set) var deniedSkipped = 0
     public private(set) var changes: [LogprofChange] = []
     /// Counts for the end-of-run message.
     public private(set) var alreadyAllowed = 0
     public private(set) var unknownProfiles = Set<String>()
     public private(set) var asked = 0
+    /// Requests whose rule the target's parser cannot read, skipped.
+    public private(set) var unsupported = 0
 
     private let items: [LogprofItem]
     private var position = 0
@@ -56,6 +63,10 @@ public final class LogprofSession {
         while position < items.count {
             let item = items[position]
             position += 1
+            if skipDenied && item.mode == .denied {
+                deniedSkipped += 1
+                continue
+            }
             guard policy.hasProfile(item.profile) else {
                 unknownProfiles.insert(item.profile)
                 continue
@@ -72,6 +83,11 @@ public final class LogprofSession {
                 alreadyAllowed += 1
                 continue
             }
+            if Self.needsProposal(item.kind), RuleText.proposal(for: item.kind, target: policy.target(of: item.profile)) == nil {
+                // A rule the installed apparmor_parser cannot read (userns on 3.0...).
+                unsupported += 1
+                continue
+            }
             asked += 1
             switch item.kind {
             case .exec(let path, _):
@@ -83,6 +99,13 @@ public final class LogprofSession {
             }
         }
         return nil
+    }
+
+    static func needsProposal(_ k: EventKind) -> Bool {
+        switch k {
+        case .file, .exec, .changeHat: false
+        default: true
+        }
     }
 
     func isKnown(_ item: LogprofItem) -> Bool {
@@ -106,11 +129,13 @@ public final class LogprofSession {
     func ruleQuestion(_ item: LogprofItem) -> RuleQuestion {
         let includes = noAbstraction ? [] : policy.suggestions(for: item.kind, profile: item.fullName)
         guard case .file(let f) = item.kind else {
-            let text = RuleText.proposal(for: item.kind)?.text ?? ""
+            let text = RuleText.proposal(for: item.kind, target: policy.target(of: item.profile))?.text ?? ""
             var sev: Severity? = nil
             if case .capability(let c) = item.kind { sev = severityDB.rank(capability: c) }
+            // The rule itself is the narrowest option: it is the default, the abstractions
+            // that also allow it come before it as upstream lists them.
             return RuleQuestion(item: item, includes: includes, paths: [], perms: "", oldPerms: nil, ruleText: text,
-                                owner: false, canOwner: false, audit: false, selected: 0, severity: sev, rawPath: nil)
+                                owner: false, canOwner: false, audit: false, selected: includes.count, severity: sev, rawPath: nil)
         }
         let raw = ProfileQuoting.path(f.path)
         var want = Set(f.permissions.map(\.rawValue))

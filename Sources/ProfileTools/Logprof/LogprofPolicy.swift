@@ -72,6 +72,28 @@ public final class LogprofPolicy {
     public lazy var targets = RuleTargets(profileDir: dir)
     private var fileTargets: [String: RuleTarget] = [:]
 
+    private var usedVariables: [String: Set<String>] = [:]
+
+    /// The variables a profile's file writes (`@{name}`), for proposals that read like it.
+    public func variablesUsed(by profile: String) -> Set<String> {
+        guard let file = file(of: profile.components(separatedBy: "//")[0]) else { return [] }
+        if let u = usedVariables[file] { return u }
+        var out = Set<String>()
+        if case .success(let r) = checker.cache.load(file) {
+            let b = r.source.bytes
+            var i = 0
+            while i + 2 < b.count {
+                if b[i] == UInt8(ascii: "@"), b[i + 1] == UInt8(ascii: "{"), let end = b[(i + 2)...].firstIndex(of: UInt8(ascii: "}")) {
+                    out.insert(String(decoding: b[(i + 2)..<end], as: UTF8.self))
+                    i = end
+                }
+                i += 1
+            }
+        }
+        usedVariables[file] = out
+        return out
+    }
+
     /// The rule target of a profile: its file's `abi` statement, else the system's ABI.
     public func target(of profile: String) -> RuleTarget {
         guard let file = file(of: profile.components(separatedBy: "//")[0]) else { return targets.target(abi: nil) }

@@ -31,6 +31,8 @@ public final class LogprofSession {
     public private(set) var alreadyAllowed = 0
     public private(set) var unknownProfiles = Set<String>()
     public private(set) var asked = 0
+    /// Requests of a learning child (`parent//null-/path`) that no child profile took.
+    public private(set) var childlessRecords = 0
     /// Requests whose rule the target's parser cannot read, skipped.
     public private(set) var unsupported = 0
 
@@ -73,6 +75,11 @@ public final class LogprofSession {
             }
             if let hat = item.hat, !policy.hasProfile(item.fullName), !addedHats.contains(item.fullName) {
                 if skippedHats.contains(item.fullName) { continue }
+                if hat.hasPrefix("/") {
+                    // A learning child (`null-/path`) with no (C)hild answer: nothing to add to.
+                    childlessRecords += 1
+                    continue
+                }
                 if case .changeHat = item.kind {} else {
                     asked += 1
                     position -= 1   // the request itself is asked once the hat is settled
@@ -151,7 +158,10 @@ public final class LogprofSession {
         var paths = Set([raw]).union(patterns.filter { $0 != "/{**,}" })
         paths.formUnion(globs.common(raw))
         for g in userGlobs { if let m = policy.matchers.matcher(g), m.matches(f.path) { paths.insert(g) } }
-        if tunableOptions { paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, variables: policy.variables(of: item.profile)) }) }
+        if tunableOptions {
+            let (vars, used) = (policy.variables(of: item.profile), policy.variablesUsed(by: item.profile))
+            paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, variables: vars, used: used) })
+        }
         let perms = Self.permString(want)
         let sev = severityDB.rank(path: String(decoding: f.path, as: UTF8.self), modes: perms)
         return RuleQuestion(item: item, includes: includes, paths: LogprofGlobs.ordered(paths, raw: raw), perms: perms,
@@ -204,13 +214,7 @@ public final class LogprofSession {
         if let inc = q.include(at: q.selected) {
             if deny { return nil }
             changes.append(LogprofChange(kind: .include, file: file, profile: name, text: inc, family: "include"))
-            if let a = policy.loadAbstractions().first(where: { $0.name == inc }) {
-                // Files the profile's own rules already come from add nothing.
-                if includedFiles[name] == nil { includedFiles[name] = policy.includedFiles(of: name) }
-                for (file, s) in zip(a.files, policy.abstractionSets(a)) where includedFiles[name, default: []].insert(file).inserted {
-                    includedSets[name, default: []].append(s)
-                }
-            }
+            noteInclude(inc, in: name)
             return "Adding include <\(inc)> to profile \(name)."
         }
         var text = q.options[q.selected]
@@ -230,6 +234,16 @@ public final class LogprofSession {
         }
         changes.append(LogprofChange(kind: .rule, file: file, profile: name, text: text, family: family))
         return "Adding \(text) to profile \(name)."
+    }
+
+    /// What an include added in this session allows counts for the profile's later requests.
+    func noteInclude(_ inc: String, in name: String) {
+        guard let a = policy.loadAbstractions().first(where: { $0.name == inc }) else { return }
+        // Files the profile's own rules already come from add nothing.
+        if includedFiles[name] == nil { includedFiles[name] = policy.includedFiles(of: name) }
+        for (file, s) in zip(a.files, policy.abstractionSets(a)) where includedFiles[name, default: []].insert(file).inserted {
+            includedSets[name, default: []].append(s)
+        }
     }
 
     /// Records a change made by an exec or hat answer.

@@ -74,6 +74,7 @@ public enum LogprofApply {
         var newHats: [String: [String]] = [:]   // "profile//hat" -> rule lines
         var hatOrder: [String] = []
         var childProfiles = Set<String>()          // keys of newHats that are `profile NAME {` children
+        var newFlags: [String: [String]] = [:]     // their header flags
         for c in changes {
             if c.family == "hat" || c.family == "child" {
                 let parent = c.profile
@@ -81,6 +82,7 @@ public enum LogprofApply {
                 let key = parent + "//" + hat
                 if newHats[key] == nil { newHats[key] = []; hatOrder.append(key) }
                 if c.family == "child" { childProfiles.insert(key) }
+                if let f = c.flags, !f.isEmpty { newFlags[key] = f }
                 continue
             }
             if newHats[c.profile] != nil {
@@ -103,7 +105,8 @@ public enum LogprofApply {
             let ind = itemIndent(p, in: r)
             let rules = newHats[key]!.map { ind + "  " + $0 }.joined(separator: "\n")
             let name = parts.last!
-            let header = childProfiles.contains(key) ? "profile \(ProfileQuoting.path(Array(name.utf8)))" : "^\(name)"
+            let header = (childProfiles.contains(key) ? "profile \(ProfileQuoting.path(Array(name.utf8)))" : "^\(name)")
+                + (newFlags[key].map { " flags=(" + $0.joined(separator: ", ") + ")" } ?? "")
             let text = header + " {" + (rules.isEmpty ? "" : "\n" + rules) + "\n" + ind + "}"
             do { try file.addRule(PrintedRule(kind: .hat, text: text), to: p) } catch { throw LogprofApplyError.edit("\(error)") }
         }

@@ -1,4 +1,4 @@
-import Foundation
+import Foundation  // Process, Pipe, Bundle: test support only, never linked into the aaswift binary
 
 /// Locations that tests share: the project root, upstream's conformance corpora (read in place,
 /// never copied), and the built `aaswift` binary.

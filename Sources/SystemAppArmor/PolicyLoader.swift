@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Synchronization
 
 /// What one run of the policy loader reported.
 public struct PolicyLoadResult: Sendable, Equatable {
@@ -95,7 +96,7 @@ public struct ApparmorParser: PolicyLoader {
         do {
             result = try Subprocess.run(program, args)
         } catch {
-            throw NotRunnable(program: program, reason: "\(error.localizedDescription)")
+            throw NotRunnable(program: program, reason: "\(error)")
         }
         return PolicyLoadResult(
             arguments: args, status: result.status,
@@ -113,8 +114,7 @@ public final class RecordingPolicyLoader: PolicyLoader, @unchecked Sendable {
         public var base: String?
     }
 
-    private let lock = NSLock()
-    private var recorded: [Call] = []
+    private let recorded = Mutex<[Call]>([])
     private let answer: @Sendable (Call) -> PolicyLoadResult
 
     /// `answer` decides each call's result; by default every call succeeds.
@@ -125,16 +125,12 @@ public final class RecordingPolicyLoader: PolicyLoader, @unchecked Sendable {
     }
 
     public var calls: [Call] {
-        lock.lock()
-        defer { lock.unlock() }
-        return recorded
+        recorded.withLock { $0 }
     }
 
     public func run(_ action: PolicyLoadAction, files: [String], includeDirs: [String], base: String?) throws -> PolicyLoadResult {
         let call = Call(action: action, files: files, includeDirs: includeDirs, base: base)
-        lock.lock()
-        recorded.append(call)
-        lock.unlock()
+        recorded.withLock { $0.append(call) }
         return answer(call)
     }
 }

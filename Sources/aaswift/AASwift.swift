@@ -1,5 +1,8 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The root command: `aaswift <subcommand>`. Each subcommand lives in its own file under Commands/.
 @main
@@ -88,13 +91,13 @@ struct AASwift: ParsableCommand {
     static func finish(_ error: Error, for type: any ParsableCommand.Type, name: String? = nil) -> Never {
         // A command's own exit status (aa-status's codes...): no message, and none of the
         // argument parser's help machinery, which reflects over the whole command.
-        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+        if let code = error as? ExitCode { Glibc.exit(code.rawValue) }
         let code = type.exitCode(for: error)
         if code == .validationFailure {
             let message = name.map { "Error: \(error)\n  See 'aaswift \($0) --help' for more information." }
                 ?? AASwift.fullMessage(for: error)
-            FileHandle.standardError.write(Data((message.isEmpty ? "" : message + "\n").utf8))
-            Foundation.exit(2)
+            StandardStream.standardError.write(Data((message.isEmpty ? "" : message + "\n").utf8))
+            Glibc.exit(2)
         }
         type.exit(withError: error)
     }

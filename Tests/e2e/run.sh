@@ -12,8 +12,8 @@ start=$(date +%s)
 
 if [ -z "$bin" ]; then
   echo "e2e: building aaswift (release, fully static, as make release)"
-  (cd "$root" && swift build -c release --static-swift-stdlib -Xswiftc -static-executable --product aaswift) >&2 || { echo "0 passed, 1 failed"; exit 1; }
-  bin=$(cd "$root" && swift build -c release --static-swift-stdlib -Xswiftc -static-executable --show-bin-path)/aaswift
+  (cd "$root" && swift build -c release --static-swift-stdlib -Xswiftc -static-executable -Xlinker --strip-all --product aaswift) >&2 || { echo "0 passed, 1 failed"; exit 1; }
+  bin=$(cd "$root" && swift build -c release --static-swift-stdlib -Xswiftc -static-executable -Xlinker --strip-all --show-bin-path)/aaswift
 fi
 mkdir -p "$work/inject"
 cp "$bin" "$work/inject/aaswift"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import AppArmorSyntax
 
 /// A profile being loaded: its header values, rules and children so far.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One template or policy group: its name, where it was found, and its text.
 public struct EasyprofSourceFile: Sendable, Equatable {
@@ -84,8 +84,8 @@ public struct EasyprofStore: Sendable, Equatable {
     }
 
     static func load(name: String, path: String, kind: EasyprofFileKind) throws -> EasyprofSourceFile {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        var isDir = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir {
             throw EasyprofError("\(kind.singular) '\(path)' is a directory, not a file")
         }
         return EasyprofSourceFile(name: EasyprofText.basename(path), path: path, contents: try EasyprofText.readText(path))
@@ -98,8 +98,8 @@ public struct EasyprofStore: Sendable, Equatable {
         else { return [] }
         let paths = names.filter { !$0.hasPrefix(".") }.map { dir == "/" ? "/" + $0 : dir + "/" + $0 }
         return EasyprofText.pythonSorted(paths).filter { p in
-            var isDir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: p, isDirectory: &isDir) && !isDir.boolValue
+            var isDir = false
+            return FileManager.default.fileExists(atPath: p, isDirectory: &isDir) && !isDir
         }
     }
 }
@@ -184,9 +184,9 @@ public enum EasyprofStoreResolver {
         var dirs: [EasyprofFileKind: String] = [:]
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             for kind in [EasyprofFileKind.templates, .policygroups] where line.hasPrefix(kind.configKey + "=\"") {
-                let value = line.trimmingCharacters(in: .whitespaces)
+                let value = line.trimmed()
                     .split(separator: "=", maxSplits: 2, omittingEmptySubsequences: false)[1]
-                dirs[kind] = value.trimmingCharacters(in: CharacterSet(charactersIn: "[\"']"))
+                dirs[kind] = value.trimmed(where: { "[\"'".contains($0) })
             }
         }
         for kind in [EasyprofFileKind.templates, .policygroups] {
@@ -202,7 +202,7 @@ public enum EasyprofStoreResolver {
     }
 
     static func isDirectory(_ path: String) -> Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+        var isDir = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir
     }
 }

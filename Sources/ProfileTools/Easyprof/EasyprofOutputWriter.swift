@@ -1,10 +1,14 @@
-import Foundation
+import FoundationEssentials
+import SystemAppArmor
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `--output-directory`: one file per profile, named after the profile name or binary with
 /// `/` turned into `.`; an existing file is never replaced.
 enum EasyprofOutputWriter {
     static func fileName(for key: String) -> String {
-        String(key.drop { $0 == "/" }).replacingOccurrences(of: "/", with: ".")
+        String(key.drop { $0 == "/" }).replacing("/", with: ".")
     }
 
     static func write(_ profiles: [(name: String, text: String)], to dir: String) throws -> [String] {
@@ -17,12 +21,12 @@ enum EasyprofOutputWriter {
         if Set(targets).count != targets.count {
             throw EasyprofError("two profiles would be written to the same file in '\(dir)'")
         }
-        var isDir: ObjCBool = false
+        var isDir = false
         if !fm.fileExists(atPath: dir, isDirectory: &isDir) {
             if mkdir(dir, 0o755) != 0 {
                 throw EasyprofError("Could not create '\(dir)': \(String(cString: strerror(errno)))")
             }
-        } else if !isDir.boolValue {
+        } else if !isDir {
             throw EasyprofError("'\(dir)' is not a directory")
         }
         var written: [String] = []
@@ -31,7 +35,7 @@ enum EasyprofOutputWriter {
             do {
                 try Data(profile.text.utf8).write(to: URL(fileURLWithPath: tmp), options: .withoutOverwriting)
             } catch {
-                throw EasyprofError("Could not write '\(target)': \(EasyprofText.describe(error))")
+                throw EasyprofError("Could not write '\(target)': \(describeError(error))")
             }
             // link() refuses to replace an existing file, so a file that appeared meanwhile survives.
             let rc = link(tmp, target)

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One `easyprof` invocation: everything the command line said.
 public struct EasyprofRequest: Sendable {
@@ -254,10 +257,10 @@ public struct EasyprofSession: Sendable {
             }
             if !outcome.accepted {
                 let numbered = EasyprofText.splitLines(policy).enumerated()
-                    .map { String(format: "%4d  ", $0.offset + 1) + $0.element }.joined(separator: "\n")
+                    .map { String(repeating: " ", count: max(0, 4 - String($0.offset + 1).count)) + "\($0.offset + 1)  " + $0.element }.joined(separator: "\n")
                 throw EasyprofError(
                     "Invalid policy: \(outcome.checker) rejected the generated profile",
-                    details: outcome.diagnostics.trimmingCharacters(in: .newlines)
+                    details: outcome.diagnostics.trimmed(where: \.isNewline)
                         + "\n\nThe generated profile:\n" + numbered)
             }
         }

@@ -1,5 +1,8 @@
-import Foundation
+import FoundationEssentials
 import SystemAppArmor
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a verifier said about a generated profile.
 public struct ProfileVerification: Sendable, Equatable {
@@ -84,7 +87,7 @@ public struct ApparmorParserVerifier: ProfileVerifier {
         } catch {
             return ProfileVerification(accepted: false, checker: name, diagnostics: "could not run \(parserPath): \(error)")
         }
-        let text = String(decoding: result.standardOutput, as: UTF8.self).replacingOccurrences(of: tmp.path, with: "<generated profile>")
+        let text = String(decoding: result.standardOutput, as: UTF8.self).replacing(tmp.path, with: "<generated profile>")
         return ProfileVerification(
             accepted: result.status == 0, checker: "\(name) (\(parserPath))", diagnostics: text)
     }

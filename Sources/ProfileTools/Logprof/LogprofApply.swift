@@ -1,7 +1,8 @@
 import AppArmorEdit
 import AuditLog
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
 
 /// One file a plan changes: its bytes before and after.
 public struct PlannedFile: Sendable {
@@ -60,7 +61,7 @@ public enum LogprofApply {
         if let dir = outputDir {
             out = out.map { f in
                 var g = f
-                g.path = (dir as NSString).appendingPathComponent((f.path as NSString).lastPathComponent)
+                g.path = PathNames.appending(dir, PathNames.lastComponent(f.path))
                 return g
             }
         }
@@ -114,8 +115,8 @@ public enum LogprofApply {
 
     /// `--local`: the rules go to `local/<name>` next to the profile file.
     static func localFiles(_ path: String, _ changes: [LogprofChange]) throws -> [PlannedFile] {
-        let dir = (path as NSString).deletingLastPathComponent
-        let base = (path as NSString).lastPathComponent
+        let dir = PathNames.parent(path)
+        let base = PathNames.lastComponent(path)
         let localPath = dir + "/local/" + base
         let old = FileManager.default.contents(atPath: localPath).map(Array.init) ?? []
         var text = String(decoding: old, as: UTF8.self)

@@ -1,5 +1,5 @@
 import AppArmorPolicy
-import Foundation
+import FoundationEssentials
 
 /// Variants of a path written with the tunables a profile loads: `/proc/` as `@{PROC}/`, a
 /// process id folder as `@{pid}`, a home folder as `@{HOME}/`, a multiarch triplet as
@@ -24,7 +24,7 @@ public enum TunableSubstitution {
         }
         if has("run"), s.hasPrefix("/run/") { s = "@{run}/" + s.dropFirst("/run/".count) }
         if has("sys"), s.hasPrefix("/sys/") { s = "@{sys}/" + s.dropFirst("/sys/".count) }
-        if has("multiarch"), let r = s.range(of: "-linux-gnu") {
+        if has("multiarch"), let r = s.firstRange(of: "-linux-gnu") {
             // the component holding `-linux-gnu` (x86_64-linux-gnu, arm-linux-gnueabihf...)
             let start = s[..<r.lowerBound].lastIndex(of: "/").map { s.index(after: $0) }
             let end = s[r.upperBound...].firstIndex(of: "/")

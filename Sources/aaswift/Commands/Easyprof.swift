@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
 
 struct EasyprofCommand: ParsableCommand {
@@ -190,11 +190,11 @@ struct EasyprofCommand: ParsableCommand {
         if debug {
             for v in result.verifications { Self.stderr("debug: verified by \(v.checker)\n") }
         }
-        FileHandle.standardOutput.write(Data(result.output.utf8))
+        StandardStream.standardOutput.write(Data(result.output.utf8))
         for f in result.written { Self.stderr("wrote \(f)\n") }
     }
 
     static func stderr(_ s: String) {
-        FileHandle.standardError.write(Data(s.utf8))
+        StandardStream.standardError.write(Data(s.utf8))
     }
 }

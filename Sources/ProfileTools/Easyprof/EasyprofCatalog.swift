@@ -113,14 +113,18 @@ extension EasyprofSourceFile {
 }
 
 /// Decides the stores from the options, in this order: an explicit folder (`--templates-dir`,
-/// `--policy-groups-dir`), the folder of an absolute `--template`, the config file (`-c`), the
-/// installed defaults, the built-in defaults. `--policy-vendor`/`--policy-version` then select
+/// `--policy-groups-dir`), the folder of an absolute `--template`, the config file (`-c`, else
+/// /etc/apparmor/easyprof.conf when its folders exist, as aa-easyprof reads it), the installed
+/// defaults, the built-in defaults. `--policy-vendor`/`--policy-version` then select
 /// `<folder>/<vendor>/<version>`.
 public enum EasyprofStoreResolver {
     public static func resolve(
         search: EasyprofSearchOptions, profile: EasyprofProfileOptions, cwd: String
     ) throws -> (templates: EasyprofStore, policyGroups: EasyprofStore) {
-        let config = try search.configFile.map { try readConfig($0, cwd: cwd) } ?? [:]
+        var config = try search.configFile.map { try readConfig($0, cwd: cwd) } ?? [:]
+        if search.configFile == nil, let system = search.systemConfigFile, let found = try? readConfig(system, cwd: cwd) {
+            config = found
+        }
 
         func primary(_ kind: EasyprofFileKind, explicit: String?) throws -> EasyprofStore.Primary {
             if let explicit {

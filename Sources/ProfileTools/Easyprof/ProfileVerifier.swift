@@ -51,16 +51,7 @@ public struct ApparmorParserVerifier: ProfileVerifier {
         self.parserPath = path ?? Self.locate()
     }
 
-    static func locate() -> String? {
-        let fm = FileManager.default
-        if fm.isExecutableFile(atPath: "/sbin/apparmor_parser") { return "/sbin/apparmor_parser" }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
-        for dir in path.split(separator: ":") + ["/usr/sbin", "/sbin"] {
-            let candidate = "\(dir)/apparmor_parser"
-            if fm.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
+    static func locate() -> String? { ApparmorParser.installed() }
 
     public func verify(_ profile: String, context: ProfileVerificationContext) -> ProfileVerification {
         let name = "apparmor_parser"

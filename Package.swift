@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "AuditLog"),
         // glibc's GNU extensions (affinity, memmem) that Swift's Glibc module does not export.
         .target(name: "CGlibcExtras"),
+        // The git commit and libapparmor version of the build (`aaswift --version`).
+        .target(name: "CBuildInfo"),
         // libapparmor, for the kernel interface and as a test oracle.
         .systemLibrary(
             name: "CAppArmor",
@@ -39,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "aaswift",
             dependencies: [
-                "AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor", "ProfileTools",
+                "AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor", "ProfileTools", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -72,6 +72,25 @@ extension PolicyLoader {
 public struct ApparmorParser: PolicyLoader {
     public static let defaultPath = "/sbin/apparmor_parser"
 
+    /// The apparmor_parser of this system: /sbin/apparmor_parser, else the first on `$PATH`
+    /// (then /usr/sbin, /sbin); nil when there is none.
+    public static func installed() -> String? {
+        let fm = FileManager.default
+        if fm.isExecutableFile(atPath: defaultPath) { return defaultPath }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
+        for dir in path.split(separator: ":") + ["/usr/sbin", "/sbin"] {
+            let candidate = "\(dir)/apparmor_parser"
+            if fm.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// The first line of `apparmor_parser --version` ("AppArmor parser version 3.0.8").
+    public static func versionLine(of program: String) -> String? {
+        guard let r = try? Subprocess.run(program, ["--version"], mergingOutput: true), r.status == 0 else { return nil }
+        return String(decoding: r.standardOutput, as: UTF8.self).split(separator: "\n").first.map(String.init)
+    }
+
     /// The program; `$APPARMOR_PARSER` or /sbin/apparmor_parser unless given.
     public let program: String
     /// Extra arguments placed before the action's (e.g. `--config-file`).

@@ -40,4 +40,6 @@ for scenario in "$here"/scenarios/*.sh; do
 done
 echo "e2e wall time: $(( $(date +%s) - start )) s"
 echo "$passed passed, $failed failed"
+# A run in which no scenario ran (E2E_ONLY matching nothing) proves nothing: it fails.
+if [ $((passed + failed)) -eq 0 ]; then echo "no scenario ran${E2E_ONLY:+ (E2E_ONLY=$E2E_ONLY matches none)}" >&2; exit 1; fi
 [ "$failed" -eq 0 ]

@@ -1,5 +1,5 @@
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// A question about an exec request: how the program runs (inherit, child, profile, named,
 /// unconfined), with the `ix` fallback toggle.

@@ -172,8 +172,8 @@ public final class LogprofSession {
         paths.formUnion(globs.common(raw))
         for g in userGlobs { if let m = policy.matchers.matcher(g), m.matches(f.path) { paths.insert(g) } }
         if tunableOptions {
-            let (vars, used) = (policy.variables(of: item.profile), policy.variablesUsed(by: item.profile))
-            paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, variables: vars, used: used) })
+            let folders = policy.folders(of: item.profile)
+            paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, folders: folders) })
         }
         let perms = Self.permString(want)
         let sev = severityDB.rank(path: String(decoding: f.path, as: UTF8.self), modes: perms)

@@ -1,35 +1,8 @@
+import AppArmorSyntax
+
 // Which rule construct needs which apparmor_parser version and which kernel feature: the one
 // table the rule writers (logprof, genprof, autodep, apply, decode-log) consult, so that every
 // rule they propose is one the user's own parser reads and the policy's ABI enforces.
-
-/// An apparmor_parser version (`AppArmor parser version 3.0.8` -> 3.0.8).
-public struct ParserVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var parts: [Int]
-
-    public init(_ parts: [Int]) { self.parts = parts }
-
-    /// From `X.Y[.Z...]`, or from `apparmor_parser --version` output (its first `version X.Y.Z`);
-    /// suffixes such as `~alpha1` or `-1ubuntu2` are ignored.
-    public init?(_ text: String) {
-        var s = Substring(text)
-        if let r = text.range(of: "version ") { s = text[r.upperBound...] }
-        s = s.drop { $0 == " " }
-        let word = s.prefix { $0.isNumber || $0 == "." }
-        let numbers = word.split(separator: ".").compactMap { Int($0) }
-        guard !numbers.isEmpty else { return nil }
-        parts = numbers
-    }
-
-    public var description: String { parts.map(String.init).joined(separator: ".") }
-
-    public static func < (a: Self, b: Self) -> Bool {
-        for i in 0..<max(a.parts.count, b.parts.count) {
-            let x = i < a.parts.count ? a.parts[i] : 0, y = i < b.parts.count ? b.parts[i] : 0
-            if x != y { return x < y }
-        }
-        return false
-    }
-}
 
 /// A piece of rule syntax whose support differs between parsers or kernels.
 public enum RuleConstruct: String, Sendable, CaseIterable {
@@ -73,12 +46,12 @@ public struct RuleTarget: Sendable, Equatable {
     /// ABI) with `af_inet` under `network_v8` or `network_v9`: without it apparmor_parser 4
     /// only warns and downgrades the rule, and 3.0 rejects it ("unexpected TOK_ID").
     public static let requirements: [RuleConstruct: ConstructRequirement] = [
-        .networkAccessList: ConstructRequirement(parser: ParserVersion([4, 0]), featuresAnyOf: ["network_v8/af_inet", "network_v9/af_inet"]),
-        .networkAddress: ConstructRequirement(parser: ParserVersion([4, 0]), featuresAnyOf: ["network_v8/af_inet", "network_v9/af_inet"]),
-        .userns: ConstructRequirement(parser: ParserVersion([4, 0]), featuresAnyOf: ["namespaces/userns_create"]),
-        .mqueue: ConstructRequirement(parser: ParserVersion([4, 0]), featuresAnyOf: ["ipc/posix_mqueue"]),
-        .ioUring: ConstructRequirement(parser: ParserVersion([4, 0]), featuresAnyOf: ["io_uring"]),
-        .abi40: ConstructRequirement(parser: ParserVersion([4, 0]), featuresAnyOf: []),
+        .networkAccessList: ConstructRequirement(parser: .v4_0, featuresAnyOf: ["network_v8/af_inet", "network_v9/af_inet"]),
+        .networkAddress: ConstructRequirement(parser: .v4_0, featuresAnyOf: ["network_v8/af_inet", "network_v9/af_inet"]),
+        .userns: ConstructRequirement(parser: .v4_0, featuresAnyOf: ["namespaces/userns_create"]),
+        .mqueue: ConstructRequirement(parser: .v4_0, featuresAnyOf: ["ipc/posix_mqueue"]),
+        .ioUring: ConstructRequirement(parser: .v4_0, featuresAnyOf: ["io_uring"]),
+        .abi40: ConstructRequirement(parser: .v4_0, featuresAnyOf: []),
     ]
 
     /// Whether rules of this target may use the construct.

@@ -1,3 +1,4 @@
+import AppArmorSyntax
 import AppArmorEdit
 import AuditLog
 import Foundation
@@ -38,7 +39,7 @@ public struct AutodepProfile: Sendable, Equatable {
         func version(_ n: String) -> [Int]? {
             let parts = n.split(separator: ".")
             guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else { return nil }
-            if let parser, parser < ParserVersion([a, b]) { return nil }
+            if let parser, parser < ParserVersion(a, b) { return nil }
             return [a, b]
         }
         let best = names.compactMap { n in version(n).map { (n, $0) } }.max { $0.1.lexicographicallyPrecedes($1.1) }

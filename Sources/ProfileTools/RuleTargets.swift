@@ -19,7 +19,7 @@ public struct RuleTargetOptions: Sendable, Equatable {
 
     /// Why an override cannot be used, or nil.
     public func problem() -> String? {
-        if let v = parserVersion, ParserVersion(v) == nil { return "--parser-version: '\(v)' is not a version such as 3.0.8" }
+        if let v = parserVersion, ParserVersion(parsing: v) == nil { return "--parser-version: '\(v)' is not a version such as 3.0.8" }
         for (flag, f) in [("--abi", abiFile), ("--features-file", featuresFile)] {
             if let f, !FileManager.default.isReadableFile(atPath: f) { return "\(flag): cannot read \(f)" }
         }
@@ -56,9 +56,8 @@ public final class RuleTargets {
     public var parser: ParserVersion? {
         if !parserDone {
             parserDone = true
-            if let v = options.parserVersion { parserValue = ParserVersion(v) } else {
-                let out = try? Subprocess.run(parserProgram, ["--version"], mergingOutput: true)
-                parserValue = out.flatMap { $0.status == 0 ? ParserVersion(String(decoding: $0.standardOutput, as: UTF8.self)) : nil }
+            if let v = options.parserVersion { parserValue = ParserVersion(parsing: v) } else {
+                parserValue = ApparmorParser(program: parserProgram).versionLine().flatMap { ParserVersion(parsing: $0) }
             }
         }
         return parserValue

@@ -215,7 +215,7 @@ final class LogprofEngineTests: XCTestCase {
         s.answer(r, deny: false)
         let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: s.changes))
         let text = String(decoding: planned[0].new, as: UTF8.self)
-        XCTAssertEqual(text, "include <tunables/global>\nprofile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/helper Px,\n  /usr/bin/tool mrix,\n  ^EDIT {\n    /etc/b r,\n  }\n}\n")
+        XCTAssertEqual(text, "include <tunables/global>\nprofile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/helper Px,\n  /usr/bin/tool mrix,\n\n  ^EDIT {\n    /etc/b r,\n\n  }\n}\n")
         XCTAssertEqual(planned[1].path, dir + "/usr.bin.tool")
         XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).contains("profile tool /usr/bin/tool flags=(complain) {"), "a Px target is autodep'd in complain mode")
     }
@@ -239,7 +239,7 @@ final class LogprofEngineTests: XCTestCase {
         XCTAssertNotNil(s.createProfile(for: "/usr/bin/other"))
         let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: s.changes))
         XCTAssertEqual(String(decoding: planned[0].new, as: UTF8.self),
-                       "profile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/kid cx,\n  /usr/bin/other Px,\n  profile /usr/bin/kid {\n    include <abstractions/base>\n    /usr/bin/kid mr,\n  }\n}\n")
+                       "profile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/kid cx,\n  /usr/bin/other Px,\n\n  profile /usr/bin/kid {\n    include <abstractions/base>\n\n    /usr/bin/kid mr,\n\n  }\n}\n")
         XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).hasPrefix("abi <abi/3.0>,"))
         XCTAssertEqual(AutodepProfile.abi(in: dir + "/nowhere"), "abi/4.0")
     }
@@ -256,7 +256,7 @@ final class LogprofEngineTests: XCTestCase {
         let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: changes))
         XCTAssertEqual(planned.count, 1)
         XCTAssertEqual(String(decoding: planned[0].new, as: UTF8.self),
-                       "include <tunables/global>\n\nprofile app /usr/bin/app {\n  include <abstractions/base>\n  include <abstractions/extra>\n\n  /etc/a r,\n  /etc/b r,\n  capability chown,\n  # keep me\n}\n")
+                       "include <tunables/global>\n\nprofile app /usr/bin/app {\n  include <abstractions/base>\n  include <abstractions/extra>\n\n  capability chown,\n\n  /etc/a r,\n  /etc/b r,\n  # keep me\n}\n")
         let local = try LogprofApply.plan(LogprofPlan(profileDir: dir, local: true, changes: Array(changes.prefix(1))))
         XCTAssertEqual(local.map(\.path), [dir + "/local/usr.bin.app", file])
         XCTAssertEqual(String(decoding: local[0].new, as: UTF8.self), "/etc/b r,\n")

@@ -12,12 +12,9 @@ struct RuleTargetFlags: ParsableArguments {
     @Option(name: .customLong("features-file"), help: ArgumentHelp(
         "Like --abi: the kernel features FILE (as apparmor_parser's --features-file).", valueName: "FILE"))
     var featuresFile: String?
-    @Option(name: .customLong("parser-version"), help: ArgumentHelp(
-        "Write rules the apparmor_parser of this version reads (default: ask the installed one). With 3.0, network events become 'network DOMAIN TYPE,'.",
-        valueName: "X.Y.Z"))
-    var parserVersion: String?
+    @OptionGroup var version: ParserVersionFlag
 
-    var options: RuleTargetOptions { RuleTargetOptions(abiFile: abi, featuresFile: featuresFile, parserVersion: parserVersion) }
+    var options: RuleTargetOptions { RuleTargetOptions(abiFile: abi, featuresFile: featuresFile, parserVersion: version.parserVersion) }
 
     func validate() throws {
         if let p = options.problem() { throw ValidationError(p) }

@@ -74,6 +74,17 @@ public final class LogprofPolicy {
 
     private var usedVariables: [String: Set<String>] = [:]
 
+    private var tunableFolders: [String: TunableSubstitution.Folders] = [:]
+
+    /// The folder tunables a profile's proposals may use (compiled once per top profile).
+    func folders(of profile: String) -> TunableSubstitution.Folders {
+        let top = profile.components(separatedBy: "//")[0]
+        if let f = tunableFolders[top] { return f }
+        let f = TunableSubstitution.Folders(variables: variables(of: top), used: variablesUsed(by: top))
+        tunableFolders[top] = f
+        return f
+    }
+
     /// The variables a profile's file writes (`@{name}`), for proposals that read like it.
     public func variablesUsed(by profile: String) -> Set<String> {
         guard let file = file(of: profile.components(separatedBy: "//")[0]) else { return [] }

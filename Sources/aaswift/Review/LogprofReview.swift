@@ -57,6 +57,12 @@ struct LogprofReview {
         session.skipDenied = skipDenied
         let driver = ReviewDriver(session: session, ui: ui)
         if driver.askAll() == .aborted { return }
+        if session.deniedSkipped > 0 {
+            ui.info("Left \(session.deniedSkipped) request(s) that enforce-mode profiles denied (--allow-denied allows them).")
+        }
+        if session.unsupported > 0 {
+            ui.info("Skipped \(session.unsupported) request(s) whose rules the installed apparmor_parser cannot read (see --parser-version).")
+        }
         if session.changes.isEmpty {
             ui.info(Self.nothingMessage(collector.stats, session, source: source.description, dir: profileDir))
             return

@@ -3,7 +3,8 @@ import AppArmorSyntax
 /// Where a new rule goes in a block, and the line that carries it, placed the way a careful
 /// person would place it by hand:
 /// - a file rule goes in path order when the block's file rules are sorted, else after the
-///   file rule whose path shares the longest prefix with it;
+///   file rule sharing the most leading folders with it (at least one), else after the last
+///   file rule;
 /// - any other rule goes after the last rule of its kind;
 /// - the first rule of its kind goes after the rules of the kinds printed before it
 ///   (`CanonicalPrinter.familyOrder`: includes, capability, network, ... file), else before
@@ -25,31 +26,41 @@ public enum RuleInsertion {
     public static func edits(adding rules: [PrintedRule], to profile: ProfileSyntax, in r: ParseResult) -> [TextEdit]? {
         guard let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return nil }
         let items = BlockSyntax.items(block)
-        var places: [(offset: Int, blank: Bool, rules: [PrintedRule])] = []
+        var places: [(offset: Int, rules: [(rule: PrintedRule, blank: Bool)])] = []
         for rule in rules {
             let (offset, blank) = place(rule, items: items, close: close, in: r)
             if let i = places.firstIndex(where: { $0.offset == offset }) {
-                places[i].rules.append(rule)
-                places[i].blank = places[i].blank || blank
+                places[i].rules.append((rule, blank))
             } else {
-                places.append((offset, blank, [rule]))
+                places.append((offset, [(rule, blank)]))
             }
         }
-        var out: [TextEdit] = []
-        for p in places {
-            var group = p.rules
+        func text(_ group: [PrintedRule]) -> String {
+            var group = group
             if group.allSatisfy({ $0.kind == .fileRule }) {
                 let keyed = group.map { ($0, RulePath.ofRuleText($0.text) ?? []) }
                 group = keyed.enumerated().sorted { a, b in
                     a.element.1 == b.element.1 ? a.offset < b.offset : a.element.1.lexicographicallyPrecedes(b.element.1)
                 }.map(\.element.0)
             }
-            let text = group.map { rule -> String in
+            return group.map { rule -> String in
                 let indent = indentation(for: items, kind: rule.kind, profile: profile, in: r)
                 let lines = rule.text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : indent + $0 }
                 return lines.joined(separator: "\n") + "\n"
             }.joined()
-            guard let e = lines(text, at: p.offset, blankBefore: p.blank, profile, in: r) else { return nil }
+        }
+        var out: [TextEdit] = []
+        for p in places {
+            // Rules joining the group at this place first, then each new group (one kind) in
+            // printed order, a blank line before it when it asks for one.
+            var body = text(p.rules.filter { !$0.blank }.map(\.rule))
+            let newGroups = Dictionary(grouping: p.rules.filter(\.blank).map(\.rule), by: \.kind)
+            var blankFirst = false
+            for kind in newGroups.keys.sorted(by: { familyRank($0) < familyRank($1) }) {
+                if body.isEmpty { blankFirst = true } else { body += "\n" }
+                body += text(newGroups[kind]!)
+            }
+            guard let e = lines(body, at: p.offset, blankBefore: blankFirst, profile, in: r) else { return nil }
             out.append(e)
         }
         return out
@@ -136,7 +147,7 @@ public enum RuleInsertion {
     }
 
     /// A file rule among the block's file rules: in path order when they are sorted, else
-    /// after the one whose path shares the longest prefix with it (the last of equals).
+    /// after the one in the same folder, or the nearest folder.
     static func filePlace(_ ruleText: String, among rules: [SyntaxNode], in r: ParseResult) -> Int? {
         guard let path = RulePath.ofRuleText(ruleText) else { return nil }
         let paths = rules.map { RulePath.of($0, in: r) }
@@ -147,14 +158,18 @@ public enum RuleInsertion {
             }
             return rules.last!.fullRange.upperBound
         }
-        var best: Int?
-        var bestLength = -1
+        // Unsorted: after the rule sharing the most leading path components (at least one;
+        // the last of equals), else after the last file rule.
+        func components(_ p: [UInt8]) -> [ArraySlice<UInt8>] { p.split(separator: UInt8(ascii: "/")) }
+        let mine = components(path)
+        var best = rules.count - 1
+        var bestShared = 0
         for (i, p) in paths.enumerated() {
             guard let p else { continue }
-            let n = zip(p, path).prefix { $0 == $1 }.count
-            if n >= bestLength { (best, bestLength) = (i, n) }
+            let shared = zip(components(p).dropLast(), mine.dropLast()).prefix { $0 == $1 }.count
+            if shared >= max(bestShared, 1) { (best, bestShared) = (i, shared) }
         }
-        return best.map { rules[$0].fullRange.upperBound }
+        return rules[best].fullRange.upperBound
     }
 
     /// The rank of a kind in the printed order: includes and variables first, then

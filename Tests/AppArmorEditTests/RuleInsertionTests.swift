@@ -66,7 +66,8 @@ final class RuleInsertionTests: XCTestCase {
                             CanonicalPrinter.network(domain: "inet", type: "stream"),
                             CanonicalPrinter.rule(.signalRule, ["signal", "send", "set=term"])], to: EditTest.profile(r, "/x"))
         }
-        XCTAssertEqual(out, "/x {\n  include <abstractions/base>\n\n  capability kill,\n  capability chown,\n  network inet stream,\n  signal send set=term,\n\n  /a r,\n\n  ^h {\n    /b r,\n  }\n}\n")
+        // Each new kind is a group of its own, in printed order, a blank line between groups.
+        XCTAssertEqual(out, "/x {\n  include <abstractions/base>\n\n  capability kill,\n  capability chown,\n\n  network inet stream,\n\n  signal send set=term,\n\n  /a r,\n\n  ^h {\n    /b r,\n  }\n}\n")
     }
 
     func testNewHatsAndChildrenGoAfterTheLastOneWithTheBlocksIndentation() throws {

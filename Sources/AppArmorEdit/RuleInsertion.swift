@@ -84,7 +84,7 @@ public enum RuleInsertion {
         let header = lineIndent(of: Int(profile.node.textRange.lowerBound), r.source.bytes)
         let step = indent.hasPrefix(header) && indent.count > header.count ? String(indent.dropFirst(header.count)) : CanonicalPrinter.indentStep
         let (offset, blank) = blockPlace(items, close: close, in: r)
-        return lines(CanonicalPrinter.profile(child, indent: indent, step: step), at: offset, blankBefore: blank, profile, in: r)
+        return lines(CanonicalPrinter.profile(child, indent: indent, step: step, blankBeforeClose: false), at: offset, blankBefore: blank, profile, in: r)
     }
 
     /// Inserts whole lines (indented, each ending with a line feed) at `offset`, a blank line

@@ -172,7 +172,7 @@ final class LogprofEngineTests: XCTestCase {
         s.answer(r, deny: false)
         let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: s.changes))
         let text = String(decoding: planned[0].new, as: UTF8.self)
-        XCTAssertEqual(text, "include <tunables/global>\nprofile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/helper Px,\n  /usr/bin/tool mrix,\n\n  ^EDIT {\n    /etc/b r,\n\n  }\n}\n")
+        XCTAssertEqual(text, "include <tunables/global>\nprofile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/helper Px,\n  /usr/bin/tool mrix,\n\n  ^EDIT {\n    /etc/b r,\n  }\n}\n")
         XCTAssertEqual(planned[1].path, dir + "/usr.bin.tool")
         XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).contains("profile tool /usr/bin/tool {"))
     }
@@ -196,7 +196,7 @@ final class LogprofEngineTests: XCTestCase {
         XCTAssertNotNil(s.createProfile(for: "/usr/bin/other"))
         let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: s.changes))
         XCTAssertEqual(String(decoding: planned[0].new, as: UTF8.self),
-                       "profile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/kid cx,\n  /usr/bin/other Px,\n\n  profile /usr/bin/kid {\n    include <abstractions/base>\n\n    /usr/bin/kid mr,\n\n  }\n}\n")
+                       "profile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/kid cx,\n  /usr/bin/other Px,\n\n  profile /usr/bin/kid {\n    include <abstractions/base>\n\n    /usr/bin/kid mr,\n  }\n}\n")
         XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).hasPrefix("abi <abi/3.0>,"))
         XCTAssertEqual(AutodepProfile.abi(in: dir + "/nowhere"), "abi/4.0")
     }

@@ -131,7 +131,7 @@ public enum LogprofApply {
             for name in profiles { try file.addRules(rules[name]!, to: findProfile(name, in: r)!) }
             for (parent, block) in sorted.blocks {
                 guard let p = findProfile(parent, in: r) else { throw LogprofApplyError.noProfile(parent, path) }
-                try file.addProfile(block, to: p)
+                try file.addProfile(inheritingFlags(block, from: p, in: r), to: p)
             }
             return try file.validatedResult().source.bytes
         } catch let e as LogprofApplyError { throw e } catch { throw LogprofApplyError.edit("\(error)") }
@@ -178,7 +178,9 @@ public enum LogprofApply {
         }
         for (parent, block) in sorted.blocks {
             let local = try localFile(of: parent)
-            locals[local]!.text += CanonicalPrinter.profile(block)
+            let p = findProfile(parent, in: r)!
+            locals[local]!.text += CanonicalPrinter.profile(inheritingFlags(block, from: p, in: r), indent: "", step: CanonicalPrinter.indentStep,
+                                                            blankBeforeClose: false)
         }
         var out = localOrder.map { PlannedFile(path: $0, old: locals[$0]!.old, new: Array(locals[$0]!.text.utf8)) }
         if file.hasChanges {
@@ -187,6 +189,19 @@ public enum LogprofApply {
             } catch { throw LogprofApplyError.edit("\(error)") }
         }
         return out
+    }
+
+    /// A new hat or child without flags of its own takes its parent's, as upstream's
+    /// `ask_addhat` does: a hat of a complain-mode profile learns in complain mode too.
+    static func inheritingFlags(_ block: NewProfile, from parent: ProfileSyntax, in r: ParseResult) -> NewProfile {
+        var b = block
+        if b.flags.isEmpty { b.flags = parent.flags(in: r) }
+        b.children = b.children.map { c in
+            var c = c
+            if c.flags.isEmpty { c.flags = b.flags }
+            return c
+        }
+        return b
     }
 
     /// The edit that adds an include after the profile's last include other than its local

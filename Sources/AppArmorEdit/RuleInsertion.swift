@@ -25,7 +25,16 @@ public enum RuleInsertion {
     /// blank line before it, not one per rule.
     public static func edits(adding rules: [PrintedRule], to profile: ProfileSyntax, in r: ParseResult) -> [TextEdit]? {
         guard let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return nil }
-        let items = BlockSyntax.items(block)
+        return edits(adding: rules, items: BlockSyntax.items(block), end: Int(close.leadingStart), profile: profile, in: r)
+    }
+
+    /// The same for the top level of a file (a `local/` include): rules go where they would go
+    /// in a block, the end of the file standing for the closing brace.
+    public static func edits(adding rules: [PrintedRule], toTopLevelOf r: ParseResult) -> [TextEdit]? {
+        edits(adding: rules, items: r.root.childNodes, end: r.source.bytes.count, profile: nil, in: r)
+    }
+
+    static func edits(adding rules: [PrintedRule], items: [SyntaxNode], end close: Int, profile: ProfileSyntax?, in r: ParseResult) -> [TextEdit]? {
         var places: [(offset: Int, rules: [(rule: PrintedRule, blank: Bool)])] = []
         for rule in rules {
             let (offset, blank) = place(rule, items: items, close: close, in: r)
@@ -36,13 +45,13 @@ public enum RuleInsertion {
             }
         }
         func text(_ group: [PrintedRule]) -> String {
-            var group = group
-            if group.allSatisfy({ $0.kind == .fileRule }) {
-                let keyed = group.map { ($0, RulePath.ofRuleText($0.text) ?? []) }
-                group = keyed.enumerated().sorted { a, b in
-                    a.element.1 == b.element.1 ? a.offset < b.offset : a.element.1.lexicographicallyPrecedes(b.element.1)
-                }.map(\.element.0)
-            }
+            // In printed order of kinds, file rules in path order; else as given.
+            let group = group.map { ($0, RulePath.ofRuleText($0.text) ?? []) }.enumerated().sorted { a, b in
+                let (x, y) = (a.element, b.element)
+                if familyRank(x.0.kind) != familyRank(y.0.kind) { return familyRank(x.0.kind) < familyRank(y.0.kind) }
+                if x.0.kind == .fileRule, x.1 != y.1 { return x.1.lexicographicallyPrecedes(y.1) }
+                return a.offset < b.offset
+            }.map(\.element.0)
             return group.map { rule -> String in
                 let indent = indentation(for: items, kind: rule.kind, profile: profile, in: r)
                 let lines = rule.text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : indent + $0 }
@@ -67,10 +76,10 @@ public enum RuleInsertion {
     }
 
     /// Where one rule goes, and whether it starts a new group that wants a blank line before it.
-    static func place(_ rule: PrintedRule, items: [SyntaxNode], close: Token, in r: ParseResult) -> (Int, Bool) {
+    static func place(_ rule: PrintedRule, items: [SyntaxNode], close: Int, in r: ParseResult) -> (Int, Bool) {
         if rule.kind == .hat || rule.kind == .profile { return blockPlace(items, close: close, in: r) }
         if rule.kind == .include, isLocalIncludeText(rule.text) {
-            return (Int(close.leadingStart), items.last.map { !isNested($0) } ?? false)
+            return (close, items.last.map { !isNested($0) } ?? false)
         }
         return rulePlace(rule.text, kind: rule.kind, items: items, close: close, in: r)
     }
@@ -79,9 +88,17 @@ public enum RuleInsertion {
     /// block's own indentation and indentation step, after the block's hats and children.
     public static func edit(adding child: NewProfile, to profile: ProfileSyntax, in r: ParseResult) -> TextEdit? {
         guard let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return nil }
-        let items = BlockSyntax.items(block)
+        return edit(adding: child, items: BlockSyntax.items(block), end: Int(close.leadingStart), profile: profile, in: r)
+    }
+
+    /// The same at the top level of a file (a `local/` include).
+    public static func edit(adding child: NewProfile, toTopLevelOf r: ParseResult) -> TextEdit? {
+        edit(adding: child, items: r.root.childNodes, end: r.source.bytes.count, profile: nil, in: r)
+    }
+
+    static func edit(adding child: NewProfile, items: [SyntaxNode], end close: Int, profile: ProfileSyntax?, in r: ParseResult) -> TextEdit? {
         let indent = indentation(for: items, kind: child.isHat ? .hat : .profile, profile: profile, in: r)
-        let header = lineIndent(of: Int(profile.node.textRange.lowerBound), r.source.bytes)
+        let header = profile.map { lineIndent(of: Int($0.node.textRange.lowerBound), r.source.bytes) } ?? ""
         let step = indent.hasPrefix(header) && indent.count > header.count ? String(indent.dropFirst(header.count)) : CanonicalPrinter.indentStep
         let (offset, blank) = blockPlace(items, close: close, in: r)
         return lines(CanonicalPrinter.profile(child, indent: indent, step: step, blankBeforeClose: false), at: offset, blankBefore: blank, profile, in: r)
@@ -89,12 +106,13 @@ public enum RuleInsertion {
 
     /// Inserts whole lines (indented, each ending with a line feed) at `offset`, a blank line
     /// before them when asked and none is there yet.
-    static func lines(_ text: String, at offset: Int, blankBefore: Bool, _ profile: ProfileSyntax, in r: ParseResult) -> TextEdit? {
+    static func lines(_ text: String, at offset: Int, blankBefore: Bool, _ profile: ProfileSyntax?, in r: ParseResult) -> TextEdit? {
         let bytes = r.source.bytes
-        guard let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return nil }
         if isLineStart(offset, bytes) {
-            return .insert((blankBefore && !followsBlankLine(offset, bytes) ? "\n" : "") + text, at: offset)
+            return .insert((blankBefore && offset > 0 && !followsBlankLine(offset, bytes) ? "\n" : "") + text, at: offset)
         }
+        // The end of a file without a final line feed.
+        guard let profile, let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return .insert("\n" + text, at: offset) }
         // One-line block (`{}`, `{ /x r, }`) or a rule sharing its line: open a new line, and
         // put what followed on the line back at the header's indentation.
         let header = lineIndent(of: Int(profile.node.textRange.lowerBound), bytes)
@@ -110,23 +128,23 @@ public enum RuleInsertion {
     /// A hat or child: after the last hat or child, else after the last rule (before a trailing
     /// local include), else before the closing brace; with a blank line before it unless it
     /// opens the block.
-    static func blockPlace(_ items: [SyntaxNode], close: Token, in r: ParseResult) -> (Int, Bool) {
+    static func blockPlace(_ items: [SyntaxNode], close: Int, in r: ParseResult) -> (Int, Bool) {
         if let last = items.last(where: isNested) { return (last.fullRange.upperBound, true) }
         if let last = items.last, isLocalInclude(last, in: r) {
             return (startAfterBlankLines(last, r.source.bytes), items.count > 1)
         }
-        return (Int(close.leadingStart), !items.isEmpty)
+        return (close, !items.isEmpty)
     }
 
     /// A rule: see the type's comment. A first rule of its kind placed between two groups
     /// of rules that a blank line separates gets a blank line before it too.
-    static func rulePlace(_ ruleText: String, kind: SyntaxKind, items: [SyntaxNode], close: Token, in r: ParseResult) -> (Int, Bool) {
+    static func rulePlace(_ ruleText: String, kind: SyntaxKind, items: [SyntaxNode], close: Int, in r: ParseResult) -> (Int, Bool) {
         let bytes = r.source.bytes
         // The rule section: the items before the first hat or child, less a local include
         // that ends it.
         var rules = Array(items.prefix { !isNested($0) })
         if let last = rules.last, isLocalInclude(last, in: r) { rules.removeLast() }
-        let end: Int = rules.count < items.count ? startAfterBlankLines(items[rules.count], bytes) : Int(close.leadingStart)
+        let end: Int = rules.count < items.count ? startAfterBlankLines(items[rules.count], bytes) : close
 
         let same = rules.filter { $0.kind == kind && !isLocalInclude($0, in: r) }
         if !same.isEmpty {
@@ -217,13 +235,14 @@ public enum RuleInsertion {
 
     /// The indentation of the same-kind sibling, else of the last sibling that starts a line,
     /// else the header's indentation plus one step (a tab when the header uses tabs).
-    static func indentation(for items: [SyntaxNode], kind: SyntaxKind, profile: ProfileSyntax, in r: ParseResult) -> String {
+    static func indentation(for items: [SyntaxNode], kind: SyntaxKind, profile: ProfileSyntax?, in r: ParseResult) -> String {
         let bytes = r.source.bytes
         let candidates = items.filter { $0.kind == kind }.reversed() + items.reversed()
         for item in candidates {
             guard let t = item.firstToken else { continue }
             if let ind = indentBefore(Int(t.textStart), within: t.leadingTrivia, bytes) { return ind }
         }
+        guard let profile else { return "" }
         let header = lineIndent(of: Int(profile.node.textRange.lowerBound), bytes)
         return header + (header.contains("\t") ? "\t" : "  ")
     }

@@ -142,7 +142,7 @@ public enum LogprofApply {
     static func localFiles(_ path: String, _ bytes: [UInt8], _ changes: [LogprofChange], profileDir: String) throws -> [PlannedFile] {
         let r = Parser.parse(path: path, bytes: bytes)
         var file = EditedFile(r)
-        var locals: [String: (old: [UInt8], text: String)] = [:]
+        var locals: [String: (old: [UInt8], rules: [PrintedRule], blocks: [NewProfile])] = [:]
         var localOrder: [String] = []
         var added = Set<String>()
         let base = (path as NSString).lastPathComponent
@@ -162,10 +162,7 @@ public enum LogprofApply {
             }
             let local = include!.hasPrefix("/") ? include! : (profileDir as NSString).appendingPathComponent(include!)
             if locals[local] == nil {
-                let old = FileManager.default.contents(atPath: local).map(Array.init) ?? []
-                var text = String(decoding: old, as: UTF8.self)
-                if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
-                locals[local] = (old, text)
+                locals[local] = (FileManager.default.contents(atPath: local).map(Array.init) ?? [], [], [])
                 localOrder.append(local)
             }
             return local
@@ -174,20 +171,29 @@ public enum LogprofApply {
         let sorted = Sorted(changes)
         for c in sorted.existing {
             let local = try localFile(of: c.profile)
-            locals[local]!.text += (c.kind == .include ? "include <\(c.text)>" : c.text) + "\n"
+            locals[local]!.rules.append(c.kind == .include ? PrintedRule(kind: .include, text: "include <\(c.text)>")
+                                                             : PrintedRule(kind: syntaxKind(c.family), text: c.text))
         }
         for (parent, block) in sorted.blocks {
             let local = try localFile(of: parent)
-            let p = findProfile(parent, in: r)!
-            locals[local]!.text += CanonicalPrinter.profile(inheritingFlags(block, from: p, in: r), indent: "", step: CanonicalPrinter.indentStep,
-                                                            blankBeforeClose: false)
+            locals[local]!.blocks.append(inheritingFlags(block, from: findProfile(parent, in: r)!, in: r))
         }
-        var out = localOrder.map { PlannedFile(path: $0, old: locals[$0]!.old, new: Array(locals[$0]!.text.utf8)) }
-        if file.hasChanges {
-            do {
+        var out: [PlannedFile] = []
+        do {
+            // Each local file is edited like a block: its rules grouped by kind, file rules in
+            // path order, new hats last.
+            for local in localOrder {
+                var bytes = locals[local]!.old
+                if let last = bytes.last, last != 0x0A { bytes.append(0x0A) }
+                var edited = EditedFile(path: local, bytes: bytes)
+                try edited.addTopLevelRules(locals[local]!.rules)
+                for block in locals[local]!.blocks { try edited.addTopLevelProfile(block) }
+                out.append(PlannedFile(path: local, old: locals[local]!.old, new: try edited.validatedResult().source.bytes))
+            }
+            if file.hasChanges {
                 out.append(PlannedFile(path: path, old: bytes, new: try file.validatedResult().source.bytes))
-            } catch { throw LogprofApplyError.edit("\(error)") }
-        }
+            }
+        } catch { throw LogprofApplyError.edit("\(error)") }
         return out
     }
 

@@ -29,6 +29,7 @@ struct AASwift: ParsableCommand {
             GenprofCommand.self,
             AutodepCommand.self,
             ApplyCommand.self,
+            CleanprofCommand.self,
         ]
     )
 

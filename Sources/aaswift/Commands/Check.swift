@@ -45,8 +45,7 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "A kernel feature ABI file (as in parser/tst/features_files).")
     var features: String?
 
-    @Option(name: .long, help: TargetVersion.help)
-    var parserVersion: String?
+    @OptionGroup var version: ParserVersionFlag
 
     @Option(name: .long, help: "Files checked at once (default: the number of processors; 1: a single thread).")
     var jobs: Int?
@@ -64,7 +63,7 @@ struct CheckCommand: ParsableCommand {
     /// wrappers are not touched again).
     var options: CheckRun {
         CheckRun(syntaxOnly: syntaxOnly, includeDirs: includeDirs, base: base, features: features, jobs: jobs,
-                 parserVersion: parserVersion, report: report, filesFrom: filesFrom, paths: paths)
+                 parserVersion: version.parserVersion, report: report, filesFrom: filesFrom, paths: paths)
     }
 
     func validate() throws { try options.validate() }
@@ -123,7 +122,7 @@ struct CheckRun: QuickCommand, Equatable {
         }
         let checker = PolicyChecker(options: CheckOptions(
             searchPath: IncludeSearchPath(includeDirs: includeDirs, base: base ?? "/etc/apparmor.d"), features: featureSet,
-            parserVersion: syntaxOnly ? nil : try TargetVersion.resolve(parserVersion)))
+            parserVersion: syntaxOnly ? nil : try ParserVersionFlag.resolve(parserVersion)))
         var anyFailed = false
         let color = Terminal.useColor(fd: 2)
         var stdout = ""

@@ -26,7 +26,8 @@ public struct ParserVersion: Sendable, Hashable, Comparable, CustomStringConvert
     public init?(parsing text: some StringProtocol) {
         var s = Substring(text)
         if let nl = s.firstIndex(of: "\n") { s = s[..<nl] }
-        if let r = s.range(of: "version ") { s = s[r.upperBound...] }
+        let marker = "version "
+        if let i = s.indices.first(where: { s[$0...].hasPrefix(marker) }) { s = s[s.index(i, offsetBy: marker.count)...] }
         s = s.drop(while: { $0 == " " || $0 == "v" })
         var parts: [Int] = []
         var digits = ""

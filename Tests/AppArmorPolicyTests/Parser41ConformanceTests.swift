@@ -1,5 +1,6 @@
 import AASwiftTestSupport
 import AppArmorPolicy
+import AppArmorSyntax
 import Foundation
 import XCTest
 

@@ -1,6 +1,7 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
+import SystemAppArmor
 #endif
 
 /// One line of input on the terminal, pre-filled and editable, as upstream's (N)ew offers it
@@ -132,22 +133,22 @@ struct LineEditor {
 /// text on its standard input and the terminal as its output, as `git` and `man` do.
 enum Pager {
     static func show(_ text: String) {
-        let env = ProcessInfo.processInfo.environment
-        let pager = env["PAGER"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? "less -R"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", pager]
-        let input = Pipe()
-        p.standardInput = input
-        do { try p.run() } catch {
-            FileHandle.standardOutput.write(Data(text.utf8))
+        let pager = getenv("PAGER").map { String(cString: $0) }.flatMap { $0.trimmed().isEmpty ? nil : $0 } ?? "less -R"
+        guard let (input, child) = try? Subprocess.writing("/bin/sh", ["-c", pager]) else {
+            StandardStream.standardOutput.write(Data(text.utf8))
             return
         }
         // The pager may quit before reading everything: a broken pipe is not an error here.
         let previous = signal(SIGPIPE, SIG_IGN)
         defer { signal(SIGPIPE, previous) }
-        try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
-        try? input.fileHandleForWriting.close()
-        p.waitUntilExit()
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            bytes = bytes.dropFirst(n)
+        }
+        close(input)
+        _ = child.wait()
     }
 }

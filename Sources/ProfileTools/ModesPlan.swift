@@ -2,11 +2,16 @@ import AppArmorEdit
 import AppArmorSyntax
 import Foundation
 
-/// The four mode commands.
+/// The mode commands.
 public enum ModeAction: Sendable, Equatable {
     case complain, enforce, disable
     /// Sets the `audit` flag, or clears it with `remove`.
     case audit(remove: Bool)
+    /// `mode NAME`: any of AppArmor 4's modes (`Self.allModes`), the others removed.
+    case mode(String)
+
+    /// Every profile mode flag of AppArmor 4 (enforce is the absence of the others).
+    public static let allModes = ["enforce", "complain", "kill", "unconfined", "prompt", "default_allow"]
 
     /// Mode flags that conflict with the mode being set.
     static let modeFlags = ["enforce", "kill", "unconfined", "prompt", "default_allow"]
@@ -16,6 +21,7 @@ public enum ModeAction: Sendable, Equatable {
         case .complain: ["complain"]
         case .audit(let remove): remove ? [] : ["audit"]
         case .enforce, .disable: []
+        case .mode(let m): m == "enforce" ? [] : [m]
         }
     }
 
@@ -25,11 +31,18 @@ public enum ModeAction: Sendable, Equatable {
         case .enforce: ["complain"] + Self.modeFlags
         case .audit(let remove): remove ? ["audit"] : []
         case .disable: []
+        case .mode(let m): Self.allModes.filter { $0 != m }
         }
     }
 
     /// Complain and enforce leave `unconfined` profiles alone unless forced.
-    var skipsUnconfined: Bool { self == .complain || self == .enforce }
+    var skipsUnconfined: Bool {
+        switch self {
+        case .complain, .enforce: true
+        case .mode(let m): m != "unconfined"
+        default: false
+        }
+    }
 
     public var message: String {
         switch self {
@@ -37,6 +50,7 @@ public enum ModeAction: Sendable, Equatable {
         case .enforce: "to enforce mode"
         case .audit(let remove): remove ? "to remove audit mode" : "to audit mode"
         case .disable: "to disabled"
+        case .mode(let m): "to \(m) mode"
         }
     }
 }
@@ -96,6 +110,8 @@ public enum ModePlanner {
             plan.removeLinks = [links.forceComplain, links.disable].filter(linkExists)
         case .disable:
             if !linkExists(links.disable) { plan.createLink = ModeLink(link: links.disable, destination: target.file) }
+        case .mode(let m):
+            plan.removeLinks = (m == "complain" ? [links.disable] : [links.forceComplain, links.disable]).filter(linkExists)
         case .audit:
             if linkExists(links.disable) { plan.warnings.append("\(target.label) is disabled (\(links.disable) exists)") }
         }

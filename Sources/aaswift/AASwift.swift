@@ -30,6 +30,15 @@ struct AASwift: ParsableCommand {
             AutodepCommand.self,
             ApplyCommand.self,
             CleanprofCommand.self,
+            ModeCommand.self,
+            EnabledCommand.self,
+            LoadCommand.self,
+            UnloadCommand.self,
+            ReplaceCommand.self,
+            FeaturesAbiCommand.self,
+            RemoveUnknownCommand.self,
+            ExecCommand.self,
+            UnconfinedCommand.self,
         ]
     )
 

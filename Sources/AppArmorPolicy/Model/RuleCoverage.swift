@@ -5,7 +5,14 @@ import AppArmorSyntax
 /// to find duplicate rules. When in doubt the answer is false.
 extension PolicyRule {
     public func covers(_ other: PolicyRule) -> Bool {
-        guard kind == other.kind, qualifiers.deny == other.qualifiers.deny else { return false }
+        guard qualifiers.deny == other.qualifiers.deny else { return false }
+        return decides(other)
+    }
+
+    /// Whether this rule decides a request (allows it, or refuses it when a `deny` rule): the
+    /// same test as `covers` without comparing allow/deny. `audit` never matters.
+    public func decides(_ other: PolicyRule) -> Bool {
+        guard kind == other.kind else { return false }
         if qualifiers.owner && !other.qualifiers.owner { return false }
         if qualifiers.other && !other.qualifiers.other { return false }
         switch (detail, other.detail) {

@@ -67,7 +67,9 @@ public struct LogprofEventCollector {
         let (p, h) = splitProfileName(e.profile)
         var name = String(decoding: p, as: UTF8.self)
         var hat = h.map { String(decoding: $0, as: UTF8.self) }
-        if let hh = hat, hh.hasPrefix("null-") { hat = nil; name = "null-complain-profile" }
+        // `parent//null-/usr/bin/kid`: the learning profile the kernel made for a child (Cx)
+        // the parent lacks; its records are the new child's questions.
+        if let hh = hat, hh.hasPrefix("null-") { hat = String(hh.dropFirst("null-".count)) }
         if name.hasPrefix("null-") { name = "null-complain-profile" }
         if case .file(var f) = e.kind {
             // `x` alone is an exec question; with other permissions it is dropped.

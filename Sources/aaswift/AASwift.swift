@@ -14,31 +14,25 @@ struct AASwift: ParsableCommand {
             with --dry-run.
             """,
         version: "0.1.0",
-        subcommands: [
-            ParseCommand.self,
-            CheckCommand.self,
-            ComplainCommand.self,
-            EnforceCommand.self,
-            AuditCommand.self,
-            DisableCommand.self,
-            StatusCommand.self,
-            EasyprofCommand.self,
-            DecodeLogCommand.self,
-            DecodeCommand.self,
-            LogprofCommand.self,
-            GenprofCommand.self,
-            AutodepCommand.self,
-            ApplyCommand.self,
-            CleanprofCommand.self,
-            ModeCommand.self,
-            EnabledCommand.self,
-            LoadCommand.self,
-            UnloadCommand.self,
-            ReplaceCommand.self,
-            FeaturesAbiCommand.self,
-            RemoveUnknownCommand.self,
-            ExecCommand.self,
-            UnconfinedCommand.self,
+        // `aaswift --help` lists them by what they are for.
+        groupedSubcommands: [
+            CommandGroup(name: "Profiling", subcommands: [
+                EasyprofCommand.self, GenprofCommand.self, LogprofCommand.self, AutodepCommand.self, ApplyCommand.self,
+            ]),
+            CommandGroup(name: "Modes", subcommands: [
+                ComplainCommand.self, EnforceCommand.self, AuditCommand.self, DisableCommand.self, ModeCommand.self,
+            ]),
+            CommandGroup(name: "Inspection", subcommands: [
+                StatusCommand.self, UnconfinedCommand.self, ParseCommand.self, CheckCommand.self,
+                DecodeLogCommand.self, DecodeCommand.self,
+            ]),
+            CommandGroup(name: "Maintenance", subcommands: [
+                CleanprofCommand.self, MergeprofCommand.self,
+            ]),
+            CommandGroup(name: "Kernel", subcommands: [
+                EnabledCommand.self, LoadCommand.self, UnloadCommand.self, ReplaceCommand.self,
+                RemoveUnknownCommand.self, FeaturesAbiCommand.self, ExecCommand.self,
+            ]),
         ]
     )
 

@@ -51,8 +51,16 @@ bench: release generated-tests
 demo: release
 	Examples/demo.sh $(BIN)
 
+# Upstream's tool names (Sources/aaswift/MultiCall.swift answers to each): links under
+# libexec/aaswift/aa-bin to put first on PATH; AA_NAMES=1 links them in bin/ too.
+AA_TOOLS := aa-audit aa-autodep aa-cleanprof aa-complain aa-decode aa-disable aa-easyprof \
+            aa-enabled aa-enforce aa-exec aa-features-abi aa-genprof aa-logprof aa-mergeprof \
+            aa-remove-unknown aa-status aa-unconfined
 install: release
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/aaswift
+	install -d $(DESTDIR)$(PREFIX)/libexec/aaswift/aa-bin
+	for t in $(AA_TOOLS); do ln -sf ../../../bin/aaswift $(DESTDIR)$(PREFIX)/libexec/aaswift/aa-bin/$$t; done
+	if [ "$(AA_NAMES)" = 1 ]; then for t in $(AA_TOOLS); do ln -sf aaswift $(DESTDIR)$(PREFIX)/bin/$$t; done; fi
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -d $(DESTDIR)$(DATADIR)/aaswift/easyprof/templates $(DESTDIR)$(DATADIR)/aaswift/easyprof/policygroups

@@ -40,7 +40,11 @@ struct AASwift: ParsableCommand {
     /// 2 a usage error (as upstream's tools and apparmor_parser use it), other codes as each
     /// command documents.
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        // Multi-call: run as `aa-logprof` (a link to this binary), it is `aaswift logprof`.
+        if let argv0 = CommandLine.arguments.first, let sub = MultiCall.subcommand(invokedAs: argv0) {
+            arguments.insert(sub, at: 0)
+        }
         // Fastest path: a few commands read their plain options without the argument parser
         // (QuickArguments); anything else, or a command line that does not validate, goes on
         // to the argument parser, which reports it.

@@ -3,12 +3,16 @@
  *   write:PATH   open PATH for writing (create) and write a line
  *   exec:PATH    run PATH (fork + execv, no arguments), wait for it
  *   attr         print /proc/self/attr/current (the confinement label)
+ *   listen:PORT  listen on TCP PORT (0.0.0.0), say so, then sleep until killed
  * Prints one line per action: "<action> ok" or "<action> denied (<errno text>)".
  * Exit status: the number of failed actions (0 = all worked). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,6 +56,15 @@ int main(int argc, char **argv) {
             if (fd >= 0) close(fd);
             if (n > 0) { buf[n] = 0; printf("label: %s", buf); if (buf[n - 1] != '\n') printf("\n"); }
             failed += report(a, n > 0);
+        } else if (strncmp(a, "listen:", 7) == 0) {
+            int fd = socket(AF_INET, SOCK_STREAM, 0);
+            struct sockaddr_in sa;
+            memset(&sa, 0, sizeof sa);
+            sa.sin_family = AF_INET;
+            sa.sin_port = htons((unsigned short)atoi(a + 7));
+            int ok = fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(fd, 1) == 0;
+            failed += report(a, ok);
+            if (ok) for (;;) pause();
         } else {
             fprintf(stderr, "unknown action %s\n", a);
             failed++;

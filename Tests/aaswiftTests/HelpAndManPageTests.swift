@@ -7,6 +7,8 @@ final class HelpAndManPageTests: XCTestCase {
     static let subcommands = [
         "parse", "check", "complain", "enforce", "audit", "disable", "status", "easyprof",
         "decode-log", "decode", "logprof", "genprof", "autodep", "apply",
+        "cleanprof", "mergeprof", "mode", "enabled", "load", "unload", "replace", "features-abi",
+        "remove-unknown", "exec", "unconfined",
     ]
 
     func testEverySubcommandHasHelpAndAManPage() throws {
@@ -22,6 +24,18 @@ final class HelpAndManPageTests: XCTestCase {
             XCTAssertTrue(text.hasPrefix(".TH AASWIFT-\(name.uppercased())"), page.path)
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: Fixtures.project("man/aaswift.1").path))
+    }
+
+    /// `aaswift --help` groups the commands by what they are for.
+    func testRootHelpGroupsTheCommands() throws {
+        let root = try Fixtures.aaswift(["--help"]).stdout
+        let groups = ["PROFILING SUBCOMMANDS:", "MODES SUBCOMMANDS:", "INSPECTION SUBCOMMANDS:", "MAINTENANCE SUBCOMMANDS:", "KERNEL SUBCOMMANDS:"]
+        let offsets = groups.map { root.range(of: $0)?.lowerBound }
+        XCTAssertFalse(offsets.contains(nil), root)
+        let kernel = root[root.range(of: "KERNEL SUBCOMMANDS:")!.upperBound...]
+        for name in ["enabled", "load", "unload", "replace", "remove-unknown", "features-abi", "exec"] {
+            XCTAssertTrue(kernel.contains("\n  \(name) "), name)
+        }
     }
 
     func testUnknownSubcommandIsAUsageError() throws {

@@ -41,6 +41,12 @@ struct ExecCommand: ParsableCommand {
 
     func run() throws {
         var argv = command
+        // The command is taken as it comes (`aaswift exec -p x ls -l` as aa-exec takes it), so
+        // help is asked for as its first word.
+        if argv.first == "-h" || argv.first == "--help" {
+            print(AASwift.helpMessage(for: ExecCommand.self))
+            return
+        }
         if argv.first == "--" { argv.removeFirst() }
         guard let program = argv.first else { throw ValidationError("give the command to run, after --") }
         let pid = getpid()

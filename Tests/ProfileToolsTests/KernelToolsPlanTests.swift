@@ -74,6 +74,7 @@ final class KernelToolsPlanTests: XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(atPath: other) }
         try """
             include <tunables/global>
+            @{srcvar} = /opt/src
             profile foo /usr/bin/foo {
               include <abstractions/base>
               include <abstractions/nameservice>
@@ -83,6 +84,10 @@ final class KernelToolsPlanTests: XCTestCase {
               /usr/share/locale/** r,
               audit /etc/foo r,
               /srv/foo/** r,
+              @{srcvar}/x r,
+              deny {
+                /srv/foo/secret r,
+              }
               ^hat {
                 /tmp/h r,
                 /tmp/h2 w,
@@ -95,6 +100,8 @@ final class KernelToolsPlanTests: XCTestCase {
         let plan = MergeprofPlanner.plan(files: [other], folder: dir)
         XCTAssertEqual(plan.errors, [])
         XCTAssertEqual(plan.unmatched, ["bar"])
+        XCTAssertEqual(plan.skipped.count, 1)
+        XCTAssertTrue(plan.skipped.first?.contains("@{srcvar}") == true)
         XCTAssertEqual(plan.proposals.map { "\($0.profile): \($0.rule.text)" }, [
             "foo: include <abstractions/nameservice>",
             "foo: capability net_bind_service,",

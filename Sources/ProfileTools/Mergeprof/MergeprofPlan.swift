@@ -21,6 +21,8 @@ public struct MergeProposal: Sendable, Equatable {
 public struct MergeprofPlan: Sendable {
     public var proposals: [MergeProposal] = []
     public var unmatched: [String] = []
+    /// Rules not offered, and why.
+    public var skipped: [String] = []
     public var errors: [String] = []
 }
 
@@ -53,35 +55,46 @@ public enum MergeprofPlanner {
                     plan.unmatched.append(p.name)
                     continue
                 }
-                propose(p, sr, into: ip, ir, name: p.name, plan: &plan)
+                propose(p, sr, into: ip, ir, name: p.name, variables: installed.policy.variables, plan: &plan)
             }
         }
         return plan
     }
 
     /// The proposals for one profile and, by name, its hats and children.
-    static func propose(_ p: Profile, _ sr: ParseResult, into ip: Profile, _ ir: ParseResult, name: String, plan: inout MergeprofPlan) {
+    static func propose(_ p: Profile, _ sr: ParseResult, into ip: Profile, _ ir: ParseResult, name: String,
+                        variables: VariableTable, plan: inout MergeprofPlan) {
         // Includes the installed block lacks.
         let have = Set(includes(of: ip.node, in: ir))
         for (inc, node) in includeNodes(of: p.node, in: sr) where !have.contains(inc) {
             plan.proposals.append(MergeProposal(profile: name, file: ir.source.path, rule: PrintedRule(kind: .include, text: inc),
                                                 origin: "\(sr.source.path):\(sr.source.location(of: node.textRange.lowerBound).line)"))
         }
-        let own = Set(BlockItems.rules(BlockItems.unconditional(ProfileSyntax(p.node)?.items ?? [])).map(ObjectIdentifier.init))
+        // Rules written directly in the block: one inside `deny { ... }` would lose its
+        // qualifiers if copied as written, so it is not offered.
+        let direct = BlockItems.unconditional(ProfileSyntax(p.node)?.items ?? [], openingQualifierBlocks: false)
+        let own = Set(BlockItems.rules(direct).map(ObjectIdentifier.init))
         var taken: [PolicyRule] = []
         for rule in p.rules where rule.file == sr.source.path && own.contains(ObjectIdentifier(rule.node)) {
             if ip.rules.contains(where: { CleanprofPlanner.cleanCovers($0, rule) }) { continue }
             if taken.contains(where: { CleanprofPlanner.cleanCovers($0, rule) }) { continue }
+            let text = sr.text(rule.node)
+            let origin = "\(sr.source.path):\(sr.source.location(of: rule.node.textRange.lowerBound).line)"
+            // A variable the installed file does not define would make it fail to load.
+            let builtins: Set<String> = ["profile_name", "exec_path", "attach_path"]
+            if let missing = VariableExpander.references(text).first(where: { !variables.isDefined($0) && !builtins.contains($0) }) {
+                plan.skipped.append("\(origin): \(text) (uses @{\(missing)}, which \(ir.source.path) does not define)")
+                continue
+            }
             taken.append(rule)
-            plan.proposals.append(MergeProposal(profile: name, file: ir.source.path, rule: PrintedRule(kind: rule.kind, text: sr.text(rule.node)),
-                                                origin: "\(sr.source.path):\(sr.source.location(of: rule.node.textRange.lowerBound).line)"))
+            plan.proposals.append(MergeProposal(profile: name, file: ir.source.path, rule: PrintedRule(kind: rule.kind, text: text), origin: origin))
         }
         for child in p.children {
             guard let ic = ip.children.first(where: { $0.name == child.name }) else {
                 plan.unmatched.append(name + "//" + child.name)
                 continue
             }
-            propose(child, sr, into: ic, ir, name: name + "//" + child.name, plan: &plan)
+            propose(child, sr, into: ic, ir, name: name + "//" + child.name, variables: variables, plan: &plan)
         }
     }
 

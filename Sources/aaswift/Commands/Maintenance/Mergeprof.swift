@@ -47,6 +47,7 @@ struct MergeprofCommand: ParsableCommand {
             FileHandle.standardError.write(Data((text + "\n").utf8))
         }
         for name in plan.unmatched { say("No installed profile named \(name) in \(dir); skipped (copy the file instead).") }
+        for s in plan.skipped { say("Not offered: \(s)") }
         var accepted: [MergeProposal] = []
         if dryRun || allowAll {
             accepted = plan.proposals

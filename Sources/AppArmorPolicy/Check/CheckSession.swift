@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import AppArmorSyntax
 
 /// A profile being loaded: its header values, rules and children so far.
@@ -186,7 +186,8 @@ public final class CheckSession {
         if let t = check.badName {
             report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r)
         } else if abiVersion == nil, let t = node.childTokens.dropFirst().first, t.kind != .comma {
-            abiVersion = ParserVersion(abiName: r.value(t).trimmingCharacters(in: CharacterSet(charactersIn: "<>\" ")))
+            let trim: Set<Character> = ["<", ">", "\"", " "]
+            abiVersion = ParserVersion(abiName: String(r.value(t).drop { trim.contains($0) }.reversed().drop { trim.contains($0) }.reversed()))
         }
     }
 

@@ -1,7 +1,8 @@
 import AppArmorEdit
 import AuditLog
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
 
 /// One file a plan changes: its bytes before and after.
 public struct PlannedFile: Sendable {
@@ -64,7 +65,7 @@ public enum LogprofApply {
         if let dir = outputDir {
             out = out.map { f in
                 var g = f
-                g.path = (dir as NSString).appendingPathComponent((f.path as NSString).lastPathComponent)
+                g.path = PathNames.appending(dir, PathNames.lastComponent(f.path))
                 return g
             }
         }
@@ -145,7 +146,7 @@ public enum LogprofApply {
         var locals: [String: (old: [UInt8], text: String)] = [:]
         var localOrder: [String] = []
         var added = Set<String>()
-        let base = (path as NSString).lastPathComponent
+        let base = PathNames.lastComponent(path)
 
         /// The local file a block includes, adding the include to a top-level profile.
         func localFile(of name: String) throws -> String {
@@ -160,7 +161,7 @@ public enum LogprofApply {
                     }
                 }
             }
-            let local = include!.hasPrefix("/") ? include! : (profileDir as NSString).appendingPathComponent(include!)
+            let local = include!.hasPrefix("/") ? include! : PathNames.appending(profileDir, include!)
             if locals[local] == nil {
                 let old = FileManager.default.contents(atPath: local).map(Array.init) ?? []
                 var text = String(decoding: old, as: UTF8.self)

@@ -1,5 +1,5 @@
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// A question about an exec request: how the program runs (inherit, child, profile, named,
 /// unconfined), with the `ix` fallback toggle.
@@ -103,6 +103,7 @@ extension LogprofSession {
         record(LogprofChange(kind: .rule, file: file, profile: q.item.fullName, text: text, family: "file")) { set in
             set.addFile(pattern: q.target, perms: c == .inherit ? ["m", "r", "x"] : ["x"], owner: false, deny: c == .deny)
         }
+        if c == .inherit || q.fallbackInherit && c != .deny && c != .unconfined { inheritedChildren.insert(q.item.fullName + "//" + q.target) }
         var message = "Adding \(text) to profile \(q.item.fullName)."
         if c == .child || c == .childInherit, let child = createChildProfile(in: q.item.fullName, for: q.target, file: file) {
             message += "\n" + child

@@ -1,7 +1,11 @@
 import AppArmorEdit
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
+import AppArmorPolicy
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct GenprofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,7 +44,7 @@ struct GenprofCommand: ParsableCommand {
         if target == nil {
             do {
                 let p = try GenprofSetup.autodep(program: path, dir: profileDir, flags: ["complain"], target: ruleTarget.options)
-                ui.info("Writing profile for \(path) to \((profileDir as NSString).appendingPathComponent(p.fileName)).")
+                ui.info("Writing profile for \(path) to \(PathNames.appending(profileDir, p.fileName)).")
                 target = p.name
             } catch { throw LogprofFailure(message: "\(error)") }
         }
@@ -82,8 +86,12 @@ struct GenprofCommand: ParsableCommand {
     }
 
     static func journalTime() -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return f.string(from: Date())
+        // strftime, not DateFormatter (which needs ICU): local time, as journalctl --since reads it.
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let n = strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M:%S", &parts)
+        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

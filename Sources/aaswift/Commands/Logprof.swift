@@ -1,6 +1,9 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct LogprofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -117,9 +120,9 @@ struct LogprofRun: QuickCommand, Equatable {
         let profileDir = dir ?? config.profileDirs.first { FileManager.default.fileExists(atPath: $0) } ?? "/etc/apparmor.d"
         let ui: ReviewUI
         if json {
-            ui = JSONReviewUI(write: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }, readLine: { Swift.readLine() })
+            ui = JSONReviewUI(write: { StandardStream.standardOutput.write(Data(($0 + "\n").utf8)) }, readLine: { Swift.readLine() })
         } else if allowAll || (dryRun || planOut != nil) && isatty(0) == 0 {
-            ui = AllowAllUI(out: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
+            ui = AllowAllUI(out: { StandardStream.standardOutput.write(Data(($0 + "\n").utf8)) })
         } else {
             ui = TTYReviewUI()
         }

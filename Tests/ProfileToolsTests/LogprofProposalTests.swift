@@ -99,6 +99,22 @@ final class LogprofProposalTests: XCTestCase {
         XCTAssertEqual(s.alreadyAllowed, 5)
     }
 
+    /// Lines read in one load give the rules each gives alone; a line with an error is read
+    /// alone (and gives nothing) without spoiling the others.
+    func testBatchReadingOfRuleTexts() {
+        let lines = ["signal send set=term peer=unconfined,", "network inet stream", "ptrace bogus peer=x,", "capability chown,", "unix (connect) type=stream,"]
+        let batch = RuleTextReader()
+        batch.prefetch(lines)
+        for l in lines {
+            let alone = RuleTextReader().rules(l)
+            let got = batch.rules(l)
+            XCTAssertEqual(got.map(\.kind), alone.map(\.kind), l)
+            XCTAssertEqual(zip(got, alone).allSatisfy { $0.decides($1) && $1.decides($0) }, true, l)
+        }
+        XCTAssertTrue(batch.rules("ptrace bogus peer=x,").isEmpty)
+        XCTAssertEqual(batch.rules("network inet stream").count, 1)
+    }
+
     // MARK: abstractions
 
     /// As upstream: ssl_certs, then ssl_keys, then the path; never an abstraction that only

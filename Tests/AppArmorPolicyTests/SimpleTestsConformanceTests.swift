@@ -6,8 +6,9 @@ import XCTest
 
 /// Runs upstream's parser simple_tests (in-tree and, when unpacked, generated) through the
 /// checker and compares with each file's `#=EXRESULT`, as upstream's harness does: the corpus
-/// is the include path, and the current folder holds `simple_tests` (quoted relative includes
-/// such as "simple_tests/include_tests/..." are relative to it, as apparmor.d(5) says).
+/// is the include path, and the base folder holds `simple_tests` (quoted relative includes such
+/// as "simple_tests/include_tests/..." are relative to upstream's current folder, which the
+/// base stands for here).
 final class SimpleTestsConformanceTests: XCTestCase {
     struct Case { let corpus: String; let relative: String; let expected: String }
 

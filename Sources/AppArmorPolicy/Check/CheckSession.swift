@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import AppArmorSyntax
 
 /// A profile being loaded: its header values, rules and children so far.
@@ -204,7 +204,8 @@ public final class CheckSession {
 
     /// `<abi/4.0>`, `"abi/4.0"` or `abi/4.0` -> `abi/4.0`.
     static func abiName(_ t: Token, in r: ParseResult) -> String {
-        r.value(t).trimmingCharacters(in: CharacterSet(charactersIn: "<>\" \t"))
+        let trim: Set<Character> = ["<", ">", "\"", " ", "\t"]
+        return String(r.value(t).drop { trim.contains($0) }.reversed().drop { trim.contains($0) }.reversed())
     }
 
     static func badAbiName(_ node: SyntaxNode, in r: ParseResult) -> Token? {

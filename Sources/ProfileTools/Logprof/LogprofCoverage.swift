@@ -232,7 +232,11 @@ final class CoverageSet {
     static func request(_ kind: EventKind, reader: RuleTextReader) -> PolicyRule? {
         switch kind {
         case .file, .exec, .changeHat: nil
-        default: RuleText.proposal(for: kind).flatMap { reader.rules($0.line).first }
+        default:
+            // The finest form; when it does not load, the 3.0 form (fewer conditions, so a rule
+            // that decides it decides the request).
+            RuleText.proposal(for: kind).flatMap { reader.rules($0.line).first }
+                ?? RuleText.proposal(for: kind, target: RuleTarget(parser: .v3_0)).flatMap { reader.rules($0.line).first }
         }
     }
 

@@ -1,5 +1,5 @@
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// One request from the log after deduplication: the mode it was logged in, its profile (and
 /// hat or child), and what it asks. File requests on the same path and owner merge their
@@ -45,6 +45,8 @@ public struct LogprofEventCollector {
 
     public init() {}
 
+    static let nullPrefix = Array("null-".utf8)
+
     /// Reads every record of a source.
     public mutating func read(_ source: LineSource) {
         let reader = AuditLogReader(source: source, onlyAppArmor: true)
@@ -85,7 +87,9 @@ public struct LogprofEventCollector {
             items.append(item)
             return
         }
-        let item = LogprofItem(mode: e.mode, profile: name, hat: hat, kind: e.kind)
+        var kind = e.kind
+        if case .changeHat(let h) = kind, h.starts(with: Self.nullPrefix) { kind = .changeHat(hat: Array(h.dropFirst(Self.nullPrefix.count))) }
+        let item = LogprofItem(mode: e.mode, profile: name, hat: hat, kind: kind)
         if index[item] == nil {
             index[item] = items.count
             items.append(item)

@@ -1,6 +1,6 @@
 import AppArmorPolicy
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// The next thing to ask.
 public enum LogprofQuestion: Sendable {
@@ -41,6 +41,8 @@ public final class LogprofSession {
     private var userGlobs: [String] = []
     /// Hats added or refused in this session (`profile//hat`).
     var addedHats = Set<String>()
+    /// `profile//program` for the programs an answer made inherit (ix) the profile.
+    var inheritedChildren = Set<String>()
     var skippedHats = Set<String>()
     /// Rules added in this session, per profile, for coverage.
     private var added: [String: CoverageSet] = [:]
@@ -63,8 +65,13 @@ public final class LogprofSession {
     /// The next question, or nil when every request has been handled.
     public func next() -> LogprofQuestion? {
         while position < items.count {
-            let item = items[position]
+            var item = items[position]
             position += 1
+            if let hat = item.hat, hat.hasPrefix("/"), inheritedChildren.contains(item.fullName) {
+                // The program now inherits the profile (ix): what it did as a learning child
+                // is asked for the profile itself.
+                item.hat = nil
+            }
             if skipDenied && item.mode == .denied {
                 deniedSkipped += 1
                 continue
@@ -100,6 +107,12 @@ public final class LogprofSession {
             case .exec(let path, _):
                 return .exec(execQuestion(item, path: String(decoding: path, as: UTF8.self)))
             case .changeHat(let hat):
+                let full = item.profile + "//" + String(decoding: hat, as: UTF8.self)
+                if policy.hasProfile(full) || addedHats.contains(full) || skippedHats.contains(full) {
+                    asked -= 1
+                    alreadyAllowed += 1
+                    continue
+                }
                 return .hat(HatQuestion(item: item, hat: String(decoding: hat, as: UTF8.self), defaultHat: defaultHat(for: item.profile)))
             default:
                 return .rule(ruleQuestion(item))
@@ -128,7 +141,7 @@ public final class LogprofSession {
     }
 
     func defaultHat(for profile: String) -> String? {
-        config.defaultHats.first { profile.range(of: $0.pattern, options: .regularExpression) != nil }?.hat
+        config.defaultHats.first { PathRegex($0.pattern)?.matches(profile) ?? false }?.hat
     }
 
     // MARK: rule questions
@@ -159,8 +172,8 @@ public final class LogprofSession {
         paths.formUnion(globs.common(raw))
         for g in userGlobs { if let m = policy.matchers.matcher(g), m.matches(f.path) { paths.insert(g) } }
         if tunableOptions {
-            let (vars, used) = (policy.variables(of: item.profile), policy.variablesUsed(by: item.profile))
-            paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, variables: vars, used: used) })
+            let folders = policy.folders(of: item.profile)
+            paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, folders: folders) })
         }
         let perms = Self.permString(want)
         let sev = severityDB.rank(path: String(decoding: f.path, as: UTF8.self), modes: perms)

@@ -1,5 +1,5 @@
 import AppArmorPolicy
-import Foundation
+import FoundationEssentials
 
 /// Variants of a path written with the tunables a profile loads, so that a proposed rule reads
 /// like the profiles around it: the longest leading folder that a path tunable matches
@@ -20,16 +20,35 @@ public enum TunableSubstitution {
         "HOME", "etc_ro", "etc_rw", "libexec", "sbin", "bin", "lib", "PROC", "sys", "run",
     ]
 
+    /// The folder variables a profile may use, compiled once per profile file.
+    public struct Folders {
+        let variables: VariableTable
+        let matchers: [(name: String, matcher: GlobMatcher)]
+
+        public init(variables v: VariableTable, used: Set<String>? = nil) {
+            variables = v
+            let expander = VariableExpander(table: v)
+            matchers = folderVariables.compactMap { name in
+                guard v.values[name] != nil, used == nil || commonVariables.contains(name) || used!.contains(name),
+                      let pattern = try? expander.expandPattern("@{\(name)}"),
+                      let m = GlobMatcher(CoverageSet.singleSlashes(pattern + "/")) else { return nil }
+                return (name, m)
+            }
+        }
+    }
+
     public static func variants(_ path: String, variables v: VariableTable, used: Set<String>? = nil) -> [String] {
+        variants(path, folders: Folders(variables: v, used: used))
+    }
+
+    public static func variants(_ path: String, folders: Folders) -> [String] {
+        let v = folders.variables
         var s = path
         func has(_ name: String) -> Bool { v.values[name] != nil }
-        let expander = VariableExpander(table: v)
         // The longest leading folder some folder variable matches.
         var best: (name: String, length: Int)?
         let slashes = path.indices.filter { path[$0] == "/" }.dropFirst()
-        for name in folderVariables where has(name) && (used == nil || commonVariables.contains(name) || used!.contains(name)) {
-            guard let pattern = try? expander.expandPattern("@{\(name)}"),
-                  let m = GlobMatcher(CoverageSet.singleSlashes(pattern + "/")) else { continue }
+        for (name, m) in folders.matchers {
             for end in slashes.reversed() {
                 let prefix = path[...end]
                 let length = prefix.utf8.count
@@ -45,7 +64,7 @@ public enum TunableSubstitution {
             else if before == "user", has("uid") { parts[i] = "@{uid}" }
         }
         s = parts.joined(separator: "/")
-        if has("multiarch"), let r = s.range(of: "-linux-gnu") {
+        if has("multiarch"), let r = s.firstRange(of: "-linux-gnu") {
             // the component holding `-linux-gnu` (x86_64-linux-gnu, arm-linux-gnueabihf...)
             let start = s[..<r.lowerBound].lastIndex(of: "/").map { s.index(after: $0) }
             let end = s[r.upperBound...].firstIndex(of: "/")

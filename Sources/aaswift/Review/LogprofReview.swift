@@ -1,6 +1,8 @@
 import AppArmorPolicy
-import Foundation
+import Dispatch
+import FoundationEssentials
 import ProfileTools
+import SystemAppArmor
 
 /// One logprof pass over a log with a front end: read, ask, then save (or print the diff, or
 /// write the plan). Shared by `logprof` and `genprof`.
@@ -55,6 +57,12 @@ struct LogprofReview {
         session.skipDenied = skipDenied
         let driver = ReviewDriver(session: session, ui: ui)
         if driver.askAll() == .aborted { return }
+        if session.deniedSkipped > 0 {
+            ui.info("Left \(session.deniedSkipped) request(s) that enforce-mode profiles denied (--allow-denied allows them).")
+        }
+        if session.unsupported > 0 {
+            ui.info("Skipped \(session.unsupported) request(s) whose rules the installed apparmor_parser cannot read (see --parser-version).")
+        }
         if session.changes.isEmpty {
             ui.info(Self.nothingMessage(collector.stats, session, source: source.description, dir: profileDir))
             return
@@ -83,9 +91,9 @@ struct LogprofReview {
         if dryRun || planOut != nil {
             if let out = planOut {
                 let plan = LogprofPlan(profileDir: profileDir, local: local, changes: session.changes)
-                do { try plan.encoded().write(to: URL(fileURLWithPath: out)) } catch { throw LogprofFailure(message: "cannot write \(out): \(error.localizedDescription)") }
+                do { try plan.encoded().write(to: URL(fileURLWithPath: out)) } catch { throw LogprofFailure(message: "cannot write \(out): \(describeError(error))") }
             }
-            if dryRun { FileHandle.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8)) }
+            if dryRun { StandardStream.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8)) }
             return
         }
         while true {

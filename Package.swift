@@ -20,7 +20,7 @@ let package = Package(
         // Text patches on original bytes, canonical printer, unified diff, atomic write.
         .target(name: "AppArmorEdit", dependencies: ["AppArmorSyntax", "AppArmorPolicy"]),
         // Audit record reader and parser (audit.log, syslog, dmesg, journald), events to rules.
-        .target(name: "AuditLog"),
+        .target(name: "AuditLog", dependencies: ["AppArmorSyntax"]),
         // glibc's GNU extensions (affinity, memmem) that Swift's Glibc module does not export.
         .target(name: "CGlibcExtras"),
         // The git commit and libapparmor version of the build (`aaswift --version`).

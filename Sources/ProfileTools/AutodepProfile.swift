@@ -1,4 +1,7 @@
+import AppArmorSyntax
 import AppArmorEdit
+import AppArmorSyntax
+import AuditLog
 import FoundationEssentials
 import AppArmorPolicy
 
@@ -30,18 +33,21 @@ public struct AutodepProfile: Sendable, Equatable {
         text = CanonicalPrinter.file(abi: abi, profiles: [p])
     }
 
-    /// The newest `abi/N.M` file in a policy folder (`abi/4.0` where the folder has none), so
-    /// that a new profile loads with the apparmor_parser that ships with that policy (Debian 12's
-    /// 3.0.8 has no abi/4.0).
-    public static func abi(in dir: String) -> String? {
+    /// The newest `abi/N.M` file in a policy folder that the installed parser reads (`parser`
+    /// nil: any), `abi/4.0` where the folder has none, so that a new profile loads with the
+    /// apparmor_parser that ships with that policy (Debian 12's 3.0.8 has no abi/4.0).
+    public static func abi(in dir: String, parser: ParserVersion? = nil) -> String? {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: PathNames.appending(dir, "abi"))) ?? []
         func version(_ n: String) -> [Int]? {
             let parts = n.split(separator: ".")
             guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else { return nil }
+            if let parser, parser < ParserVersion(a, b) { return nil }
             return [a, b]
         }
         let best = names.compactMap { n in version(n).map { (n, $0) } }.max { $0.1.lexicographicallyPrecedes($1.1) }
-        return best.map { "abi/" + $0.0 } ?? (names.isEmpty ? "abi/4.0" : nil)
+        if let best { return "abi/" + best.0 }
+        guard names.isEmpty else { return nil }
+        return RuleTarget(parser: parser).allows(.abi40) ? "abi/4.0" : nil
     }
 
     /// The interpreter of a `#!` script (the program after `env`, found on PATH).
@@ -71,9 +77,10 @@ public struct AutodepProfile: Sendable, Equatable {
 }
 
 extension LogprofSession {
-    /// Queues a new profile for an exec target that has none (upstream's "create one?").
+    /// Queues a new profile for an exec target that has none (upstream's "create one?"), in
+    /// complain mode as upstream's autodep makes it: an enforce-mode stub would break the program.
     public func createProfile(for program: String) -> String? {
-        let p = AutodepProfile(program: program, abi: AutodepProfile.abi(in: policy.dir))
+        let p = AutodepProfile(program: program, flags: ["complain"], abi: AutodepProfile.abi(in: policy.dir, parser: policy.targets.parser))
         let file = policy.dir + "/" + p.fileName
         guard !FileManager.default.fileExists(atPath: file) else { return nil }
         record(LogprofChange(kind: .newProfile, file: file, profile: p.name, text: p.text, family: "profile")) { _ in }

@@ -37,8 +37,10 @@ public enum GenprofSetup {
 
     /// Writes a new profile for `program` into `dir` (refusing to overwrite), returning it.
     @discardableResult
-    public static func autodep(program: String, dir: String, flags: [String] = [], force: Bool = false) throws -> AutodepProfile {
-        let p = AutodepProfile(program: program, flags: flags, abi: AutodepProfile.abi(in: dir))
+    public static func autodep(program: String, dir: String, flags: [String] = [], force: Bool = false,
+                               target: RuleTargetOptions = RuleTargetOptions()) throws -> AutodepProfile {
+        let parser = RuleTargets(options: target, profileDir: dir).parser
+        let p = AutodepProfile(program: program, flags: flags, abi: AutodepProfile.abi(in: dir, parser: parser))
         let file = PathNames.appending(dir, p.fileName)
         if !force && FileManager.default.fileExists(atPath: file) { throw Failure.exists(file) }
         do { try AtomicWrite.write(p.text, to: file) } catch { throw Failure.write(file, "\(error)") }

@@ -1,4 +1,7 @@
 import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// What one run of the policy loader reported.
@@ -107,6 +110,15 @@ public struct ApparmorParser: PolicyLoader {
         public let program: String
         public let reason: String
         public var description: String { "cannot run \(program): \(reason)" }
+    }
+
+    /// The first line of `apparmor_parser --version` ("AppArmor parser version 4.1.0"), or nil
+    /// when the program is missing or says nothing.
+    public func versionLine() -> String? {
+        guard access(program, X_OK) == 0, let r = try? Subprocess.run(program, ["--version"], mergingOutput: true),
+              r.status == 0 else { return nil }
+        let text = String(decoding: r.standardOutput, as: UTF8.self)
+        return text.split(separator: "\n").first.map(String.init)
     }
 
     public func run(_ action: PolicyLoadAction, files: [String], includeDirs: [String], base: String?) throws -> PolicyLoadResult {

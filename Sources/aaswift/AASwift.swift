@@ -35,6 +35,7 @@ struct AASwift: ParsableCommand {
             GenprofCommand.self,
             AutodepCommand.self,
             ApplyCommand.self,
+            CleanprofCommand.self,
         ]
     )
 

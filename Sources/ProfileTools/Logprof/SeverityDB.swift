@@ -35,6 +35,7 @@ public struct SeverityDB: Sendable {
     }
 
     public init(text: String) {
+        var globIndex: [String: Int] = [:]
         for raw in text.split(separator: "\n") {
             // Lines that start and end with a visible ASCII character need no trimming.
             let line: String
@@ -53,7 +54,13 @@ public struct SeverityDB: Sendable {
                 } else {
                     let pieces = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
                     let k = pieces.firstIndex(where: { $0.contains("*") })!
-                    globs.append(GlobEntry(folder: Array(pieces[..<k]), matcher: GlobMatcher(pieces[k...].joined(separator: "/") + "**"), ranks: ranks))
+                    let entry = GlobEntry(folder: Array(pieces[..<k]), matcher: GlobMatcher(pieces[k...].joined(separator: "/") + "**"), ranks: ranks)
+                    // As upstream's severity.py: a later line for the same glob replaces the
+                    // earlier one (`/etc/shadow* 5 9 0` after `7 9 0` makes /etc/shadow 5).
+                    if let i = globIndex[path] { globs[i] = entry } else {
+                        globIndex[path] = globs.count
+                        globs.append(entry)
+                    }
                 }
             } else if line.hasPrefix("CAP_"), w.count == 2, let n = Int(w[1]) {
                 capabilities[w[0]] = n

@@ -16,11 +16,16 @@ struct ApplyCommand: ParsableCommand {
     var dryRun = false
     @Flag(name: .long, help: "Do not reload changed profiles.")
     var noReload = false
+    @OptionGroup var target: RuleTargetFlags
 
     func run() throws {
         guard let data = FileManager.default.contents(atPath: plan) else { throw LogprofFailure(message: "cannot read \(plan)") }
         let p: LogprofPlan
         do { p = try LogprofPlan.decode(data) } catch { throw LogprofFailure(message: "\(plan): not a logprof plan (\(describeError(error)))") }
+        let problems = RuleTargets(options: target.options, profileDir: p.profileDir).problems(in: p)
+        if !problems.isEmpty {
+            throw LogprofFailure(message: "the plan has rules this system cannot load:\n" + problems.joined(separator: "\n"))
+        }
         if let applied = Self.alreadyApplied(p) { throw LogprofFailure(message: "\(plan) looks applied already: \(applied)") }
         let files: [PlannedFile]
         do { files = try LogprofApply.plan(p) } catch { throw LogprofFailure(message: "\(error)") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuditLog
 import FoundationEssentials
+import ProfileTools
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,6 +27,10 @@ struct DecodeLogCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Read the journal by running 'journalctl -o json' (kernel and audit entries).")
     var journal = false
+
+    @OptionGroup var target: RuleTargetFlags
+    @Option(name: [.customShort("d"), .customLong("dir")], help: "With --format profile: the profile folder whose abi/ files --abi names (default: /etc/apparmor.d).")
+    var dir: String = "/etc/apparmor.d"
 
     @Argument(help: "The log file, or '-' for standard input.")
     var file: String?
@@ -71,7 +76,7 @@ struct DecodeLogCommand: ParsableCommand {
             }
             out.write(Array(summary.render().utf8))
         case .profile:
-            var builder = ProfileProposalBuilder()
+            var builder = ProfileProposalBuilder(target: RuleTargets(options: target.options, profileDir: dir).target(abi: nil))
             AuditLogReader(source: source, onlyAppArmor: true).forEachRecord { record, _ in
                 builder.add(record)
             }

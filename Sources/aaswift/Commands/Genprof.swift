@@ -26,6 +26,7 @@ struct GenprofCommand: ParsableCommand {
     var noReload = false
     @Option(name: .long, help: "The folder holding logprof.conf and severity.db.")
     var configdir: String = "/etc/apparmor"
+    @OptionGroup var ruleTarget: RuleTargetFlags
     @Argument(help: "The program to profile.")
     var program: String
 
@@ -42,7 +43,7 @@ struct GenprofCommand: ParsableCommand {
         var target = LogprofPolicy(dir: profileDir).profileName(forProgram: path)
         if target == nil {
             do {
-                let p = try GenprofSetup.autodep(program: path, dir: profileDir, flags: ["complain"])
+                let p = try GenprofSetup.autodep(program: path, dir: profileDir, flags: ["complain"], target: ruleTarget.options)
                 ui.info("Writing profile for \(path) to \(PathNames.appending(profileDir, p.fileName)).")
                 target = p.name
             } catch { throw LogprofFailure(message: "\(error)") }
@@ -63,7 +64,7 @@ struct GenprofCommand: ParsableCommand {
 
         For each AppArmor event, you will be given the opportunity to choose whether the access should be allowed or denied.
         """)
-        let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noReload: noReload)
+        let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noReload: noReload, target: ruleTarget.options)
         while true {
             let prompt = LogprofPrompt(title: nil, headers: [("Profiling", .text(path))], explanation: nil, options: [], selected: 0,
                                        commands: [.scan, .finish], defaultCommand: .scan)

@@ -11,6 +11,8 @@ shift
 if [ $# -gt 0 ]; then suites=("$@"); else suites=(bookworm trixie); fi
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 branch=$(git -C "$repo" rev-parse --abbrev-ref HEAD)
+# The repository itself (a worktree's .git is only a pointer into it).
+gitdir=$(cd "$repo" && realpath "$(git rev-parse --git-common-dir)")
 swift=${SWIFT_TOOLCHAIN:-/opt/swift}
 work=${FRESH_DIR:-/tmp/aaswift-fresh}
 [ "$(id -u)" = 0 ] || { echo "fresh-check needs root (mmdebstrap, chroot, mounts)" >&2; exit 1; }
@@ -52,7 +54,7 @@ for suite in "${suites[@]}"; do
   bind /dev "$root/dev"
   bind "$swift" "$root/opt/swift" ro
   bind "$shared" "$root/work/shared" ro
-  bind "$repo" "$root/mnt/repo" ro
+  bind "$gitdir" "$root/mnt/repo.git" ro
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   t1=$(date +%s)
   echo "== $suite: git clone, make demo, make test (log: $log)"
@@ -61,7 +63,7 @@ for suite in "${suites[@]}"; do
     CI=true bash -c "
       set -e
       git config --global --add safe.directory '*'
-      git clone -q --branch '$branch' /mnt/repo /work/aaswift
+      git clone -q --branch '$branch' /mnt/repo.git /work/aaswift
       cd /work/aaswift
       s=\$(date +%s); make demo; echo \"fresh-check: make demo \$((\$(date +%s) - s)) s\"
       s=\$(date +%s); make test; echo \"fresh-check: make test \$((\$(date +%s) - s)) s\"
@@ -69,7 +71,7 @@ for suite in "${suites[@]}"; do
   t2=$(date +%s)
   cleanup
   demo=$(sed -n 's/^fresh-check: make demo //p' "$log"); test=$(sed -n 's/^fresh-check: make test //p' "$log")
-  summary=$(grep -E "Executed [0-9]+ tests" "$log" | tail -1 | sed 's/^[[:space:]]*//')
+  summary=$(grep -E "Executed [0-9]+ tests" "$log" | tail -1 | sed 's/^[[:space:]]*//' || true)
   if [ "$status" -eq 0 ]; then verdict=passed; else verdict="FAILED (rc $status)"; tail -30 "$log"; fi
   result[$suite]="$verdict: root $((t1 - t0)) s, make demo ${demo:-?}, make test ${test:-?}; $summary"
   echo "== $suite: ${result[$suite]}"

@@ -27,7 +27,12 @@ fi
 root=$(mktemp -d "$base/root.XXXXXX")
 cleanup() {
   umount "$root/proc" 2>/dev/null || true
-  rm -rf "$root"
+  # Never delete through a mount.
+  if awk -v r="$root/" 'index($2, r) == 1 { f = 1 } END { exit !f }' /proc/mounts; then
+    echo "deb test: mounts remain under $root; left in place" >&2
+  else
+    rm -rf "$root"
+  fi
 }
 trap cleanup EXIT
 cp -a "$pristine/." "$root/"

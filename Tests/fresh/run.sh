@@ -2,7 +2,8 @@
 # make fresh-check: the README's two commands on fresh machines. For Debian 12 (bookworm) and
 # Debian 13 (trixie) it builds a minimal root with mmdebstrap (what a machine with Swift has:
 # the toolchain's run-time libraries, a C/C++ tool chain for linking, git and make), bind-mounts
-# this machine's Swift toolchain (/opt/swift) and ../shared, clones this repository's current
+# this machine's Swift toolchain (/opt/swift, with its package mirror /opt/swift-packages when
+# git uses one) and ../shared, clones this repository's current
 # branch inside the root, and runs `make demo` then `make test` there. Needs root; minutes.
 #   Tests/fresh/run.sh SHARED_DIR [SUITE...]
 set -euo pipefail
@@ -39,6 +40,10 @@ declare -A result
 for suite in "${suites[@]}"; do
   root=$work/$suite
   log=$work/$suite.log
+  # Never delete through a mount (a bind of /dev left by an interrupted run).
+  if awk -v r="$root/" 'index($2, r) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
+    echo "mounts remain under $root; unmount them first" >&2; exit 1
+  fi
   rm -rf "$root"; mkdir -p "$work"
   case $suite in
     bookworm) libs=libcurl4 ;;
@@ -52,10 +57,19 @@ for suite in "${suites[@]}"; do
     --include="$pkgs" "$suite" "$root" "deb $mirror $suite main" > "$log" 2>&1
   mount -t proc proc "$root/proc"; mounted+=("$root/proc")
   bind /dev "$root/dev"
+  bind /dev/pts "$root/dev/pts"
   bind "$swift" "$root/opt/swift" ro
   bind "$shared" "$root/work/shared" ro
   bind "$gitdir" "$root/mnt/repo.git" ro
   cp /etc/resolv.conf "$root/etc/resolv.conf"
+  # Where this machine reaches GitHub through a local mirror of Swift packages (git's
+  # url.<mirror>.insteadOf in /etc/gitconfig), the root does the same.
+  if [ -d /opt/swift-packages ] && [ -r /etc/gitconfig ]; then
+    bind /opt/swift-packages "$root/opt/swift-packages" ro
+    git config --file /etc/gitconfig --get-regexp '^url\..*\.insteadof$' | while read -r key value; do
+      git config --file "$root/etc/gitconfig" --add "$key" "$value"
+    done
+  fi
   t1=$(date +%s)
   echo "== $suite: git clone, make demo, make test (log: $log)"
   status=0
@@ -75,7 +89,9 @@ for suite in "${suites[@]}"; do
   if [ "$status" -eq 0 ]; then verdict=passed; else verdict="FAILED (rc $status)"; tail -30 "$log"; fi
   result[$suite]="$verdict: root $((t1 - t0)) s, make demo ${demo:-?}, make test ${test:-?}; $summary"
   echo "== $suite: ${result[$suite]}"
-  [ "$status" -eq 0 ] && [ -z "${FRESH_KEEP:-}" ] && rm -rf "$root"
+  if [ "$status" -eq 0 ] && [ -z "${FRESH_KEEP:-}" ] && ! awk -v r="$root/" 'index($2, r) == 1 { f = 1 } END { exit !f }' /proc/mounts; then
+    rm -rf "$root"
+  fi
 done
 echo "fresh-check summary:"
 failed=0

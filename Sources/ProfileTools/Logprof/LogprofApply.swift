@@ -77,7 +77,9 @@ public enum LogprofApply {
         for c in changes {
             if c.family == "hat" || c.family == "child" {
                 let parent = c.profile
-                let hat = c.family == "child" ? c.text : String(c.text.dropFirst().prefix { $0 != " " })
+                guard let hat = c.family == "child" ? c.text : hatName(c.text) else {
+                    throw LogprofApplyError.edit("not a hat: \(c.text)")
+                }
                 let key = parent + "//" + hat
                 if newHats[key] == nil { newHats[key] = []; hatOrder.append(key) }
                 if c.family == "child" { childProfiles.insert(key) }
@@ -103,7 +105,9 @@ public enum LogprofApply {
             let ind = itemIndent(p, in: r)
             let rules = newHats[key]!.map { ind + "  " + $0 }.joined(separator: "\n")
             let name = parts.last!
-            let header = childProfiles.contains(key) ? "profile \(ProfileQuoting.path(Array(name.utf8)))" : "^\(name)"
+            guard let header = hatHeader(name, child: childProfiles.contains(key)) else {
+                throw LogprofApplyError.edit("a hat or child named '\(name)' cannot be written")
+            }
             let text = header + " {" + (rules.isEmpty ? "" : "\n" + rules) + "\n" + ind + "}"
             do { try file.addRule(PrintedRule(kind: .hat, text: text), to: p) } catch { throw LogprofApplyError.edit("\(error)") }
         }
@@ -183,6 +187,25 @@ public enum LogprofApply {
         var end = start
         while end < b.count, b[end] == 0x20 || b[end] == 0x09 { end += 1 }
         return String(decoding: b[start..<end], as: UTF8.self) + "  "
+    }
+
+    /// The name of the hat a `^NAME {` change adds (NAME quoted as `QuotedString.name` writes it).
+    static func hatName(_ text: String) -> String? {
+        let r = Parser.parse(path: "<hat>", bytes: Array(text.utf8))
+        guard !r.hasErrors, r.profiles.count == 1, let p = r.profiles.first, p.node.kind == .hat || r.text(p.node).hasPrefix("^") else {
+            return nil
+        }
+        let name = p.name(in: r)
+        return name.hasPrefix("^") ? String(name.dropFirst()) : name
+    }
+
+    /// `^NAME` for a hat, `profile NAME [ATTACHMENT]` for a child; nil when the name cannot be
+    /// written (see `QuotedString.name`).
+    static func hatHeader(_ name: String, child: Bool) -> String? {
+        let bytes = Array(name.utf8)
+        if !child { return QuotedString.name(bytes).map { "^" + $0 } }
+        guard let h = ProfileWriter.headerName(bytes) else { return nil }
+        return h.hasPrefix("profile ") ? h : "profile " + h
     }
 
     static func syntaxKind(_ family: String) -> SyntaxKind {

@@ -240,7 +240,7 @@ final class CoverageSet {
     static func proposalText(_ kind: EventKind) -> String? {
         switch kind {
         case .file, .exec, .capability, .network, .changeHat: nil
-        default: RuleText.proposal(for: kind).map { normalized($0.line) }
+        default: RuleText.unchecked(for: kind).map { normalized($0.line) }
         }
     }
 

@@ -39,6 +39,10 @@ struct LogprofReview {
             loading.prepareCoverage(for: [])
             throw LogprofFailure(message: "\(error)")
         }
+        for r in collector.refused {
+            // A request that gives no valid rule is skipped and said so; the others go on.
+            FileHandle.standardError.write(Data("aaswift logprof: skipped a request of \(r.profile.debugDescription): \(r.reason)\n".utf8))
+        }
         let items = collector.ordered()
         loading.prepareCoverage(for: items.map(\.fullName))
         let (severity, globs) = tables.wait()

@@ -13,7 +13,7 @@ public enum QuotedString {
     static let aareSpecials: Set<UInt8> = Set("*?[]{}^\\".utf8)
 
     /// Bytes a token can hold without quotes (anything else is written quoted).
-    static func isBare(_ b: UInt8) -> Bool {
+    public static func isBare(_ b: UInt8) -> Bool {
         switch b {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
              UInt8(ascii: "0")...UInt8(ascii: "9"):

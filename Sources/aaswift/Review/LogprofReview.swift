@@ -1,3 +1,4 @@
+import AppArmorEdit
 import AppArmorPolicy
 import Foundation
 import ProfileTools
@@ -80,8 +81,10 @@ struct LogprofReview {
         }
         if dryRun || planOut != nil {
             if let out = planOut {
-                let plan = LogprofPlan(profileDir: profileDir, local: local, changes: session.changes)
-                do { try plan.encoded().write(to: URL(fileURLWithPath: out)) } catch { throw LogprofFailure(message: "cannot write \(out): \(error.localizedDescription)") }
+                // The plan names absolute paths and the digest of each file it changes, and is
+                // written like a profile (temporary file, flush, rename).
+                let plan = LogprofPlan.bound(profileDir: profileDir, local: local, changes: session.changes)
+                do { try AtomicWrite.write(Array(try plan.encoded()), to: out) } catch { throw LogprofFailure(message: "cannot write \(out): \(error)") }
             }
             if dryRun { FileHandle.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8)) }
             return
@@ -95,12 +98,12 @@ struct LogprofReview {
             let (cmd, sel) = ui.ask(prompt)
             switch cmd {
             case .save:
-                try write(session, ui: ui, files: planned())
+                try lockedWrite(session, ui: ui, planned)
                 return
             case .saveSelected:
                 guard sel >= 0 && sel < names.count else { continue }
                 session.keepOnly([names[sel]])
-                try write(session, ui: ui, files: planned())
+                try lockedWrite(session, ui: ui, planned)
                 return
             case .viewChanges, .viewClean:
                 ui.showChanges(try planned().map { $0.diff() }.joined())
@@ -112,6 +115,14 @@ struct LogprofReview {
             default: continue
             }
         }
+    }
+
+    /// Plans and writes holding the folder's lock: the edits are made on the bytes the files
+    /// have now (another run's rules stay), and a file changed after that is not overwritten.
+    func lockedWrite(_ session: LogprofSession, ui: ReviewUI, _ planned: () throws -> [PlannedFile]) throws {
+        do {
+            try FolderLock.withLock(outputDir ?? profileDir) { try write(session, ui: ui, files: planned()) }
+        } catch let e as FolderLock.Failure { throw LogprofFailure(message: "\(e)") }
     }
 
     func write(_ session: LogprofSession, ui: ReviewUI, files: [PlannedFile]) throws {

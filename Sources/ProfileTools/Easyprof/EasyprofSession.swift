@@ -58,6 +58,7 @@ public struct EasyprofSession: Sendable {
             if let b = p.binary { p.binary = try Self.resolveBinary(b, cwd: request.cwd) }
             profiles = [p]
         }
+        for p in profiles { try EasyprofValidation.checkControlCharacters(p) }
 
         var rendered: [(name: String, text: String)] = []
         for (index, var options) in profiles.enumerated() {

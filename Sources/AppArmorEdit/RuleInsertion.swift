@@ -1,42 +1,203 @@
 import AppArmorSyntax
 
-/// Where a new rule goes in a block, and the line that carries it. The rule goes after the
-/// last rule of its kind in the block, else before a trailing `include if exists <local/...>`,
-/// else before the closing brace; its indentation is copied from its siblings (tabs or spaces).
+/// Where a new rule goes in a block, and the line that carries it, placed the way a careful
+/// person would place it by hand:
+/// - a file rule goes in path order when the block's file rules are sorted, else after the
+///   file rule whose path shares the longest prefix with it;
+/// - any other rule goes after the last rule of its kind;
+/// - the first rule of its kind goes after the rules of the kinds printed before it
+///   (`CanonicalPrinter.familyOrder`: includes, capability, network, ... file), else before
+///   the rules printed after it; always in the block's rule section, before its hats and child
+///   profiles and before a trailing `include if exists <local/...>`;
+/// - a new hat or child profile goes after the block's last hat or child, else at the end of
+///   its rules, a blank line before it.
+/// The indentation is copied from the siblings (tabs or spaces).
 public enum RuleInsertion {
     /// The edit that adds `ruleText` (one rule, its comma included, no indentation or line
     /// end) of the given kind to the block of `profile`.
     public static func edit(adding ruleText: String, kind: SyntaxKind, to profile: ProfileSyntax, in r: ParseResult) -> TextEdit? {
+        edits(adding: [PrintedRule(kind: kind, text: ruleText)], to: profile, in: r)?.first
+    }
+
+    /// The edits that add several rules to one block: rules that land at the same place are
+    /// written together (file rules there in path order), so a new group of rules gets one
+    /// blank line before it, not one per rule.
+    public static func edits(adding rules: [PrintedRule], to profile: ProfileSyntax, in r: ParseResult) -> [TextEdit]? {
         guard let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return nil }
-        let bytes = r.source.bytes
         let items = BlockSyntax.items(block)
-        let indent = indentation(for: items, kind: kind, profile: profile, in: r)
-
-        let offset: Int
-        if let last = items.last(where: { $0.kind == kind }) {
-            offset = last.fullRange.upperBound
-        } else if let last = items.last, isLocalInclude(last, in: r) {
-            offset = last.fullRange.lowerBound
-        } else {
-            offset = Int(close.leadingStart)
+        var places: [(offset: Int, blank: Bool, rules: [PrintedRule])] = []
+        for rule in rules {
+            let (offset, blank) = place(rule, items: items, close: close, in: r)
+            if let i = places.firstIndex(where: { $0.offset == offset }) {
+                places[i].rules.append(rule)
+                places[i].blank = places[i].blank || blank
+            } else {
+                places.append((offset, blank, [rule]))
+            }
         }
+        var out: [TextEdit] = []
+        for p in places {
+            var group = p.rules
+            if group.allSatisfy({ $0.kind == .fileRule }) {
+                let keyed = group.map { ($0, RulePath.ofRuleText($0.text) ?? []) }
+                group = keyed.enumerated().sorted { a, b in
+                    a.element.1 == b.element.1 ? a.offset < b.offset : a.element.1.lexicographicallyPrecedes(b.element.1)
+                }.map(\.element.0)
+            }
+            let text = group.map { rule -> String in
+                let indent = indentation(for: items, kind: rule.kind, profile: profile, in: r)
+                let lines = rule.text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : indent + $0 }
+                return lines.joined(separator: "\n") + "\n"
+            }.joined()
+            guard let e = lines(text, at: p.offset, blankBefore: p.blank, profile, in: r) else { return nil }
+            out.append(e)
+        }
+        return out
+    }
 
+    /// Where one rule goes, and whether it starts a new group that wants a blank line before it.
+    static func place(_ rule: PrintedRule, items: [SyntaxNode], close: Token, in r: ParseResult) -> (Int, Bool) {
+        if rule.kind == .hat || rule.kind == .profile { return blockPlace(items, close: close, in: r) }
+        if rule.kind == .include, isLocalIncludeText(rule.text) {
+            return (Int(close.leadingStart), items.last.map { !isNested($0) } ?? false)
+        }
+        return rulePlace(rule.text, kind: rule.kind, items: items, close: close, in: r)
+    }
+
+    /// The edit that adds a new hat or child profile, printed by `CanonicalPrinter` with the
+    /// block's own indentation and indentation step, after the block's hats and children.
+    public static func edit(adding child: NewProfile, to profile: ProfileSyntax, in r: ParseResult) -> TextEdit? {
+        guard let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return nil }
+        let items = BlockSyntax.items(block)
+        let indent = indentation(for: items, kind: child.isHat ? .hat : .profile, profile: profile, in: r)
+        let header = lineIndent(of: Int(profile.node.textRange.lowerBound), r.source.bytes)
+        let step = indent.hasPrefix(header) && indent.count > header.count ? String(indent.dropFirst(header.count)) : CanonicalPrinter.indentStep
+        let (offset, blank) = blockPlace(items, close: close, in: r)
+        return lines(CanonicalPrinter.profile(child, indent: indent, step: step), at: offset, blankBefore: blank, profile, in: r)
+    }
+
+    /// Inserts whole lines (indented, each ending with a line feed) at `offset`, a blank line
+    /// before them when asked and none is there yet.
+    static func lines(_ text: String, at offset: Int, blankBefore: Bool, _ profile: ProfileSyntax, in r: ParseResult) -> TextEdit? {
+        let bytes = r.source.bytes
+        guard let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return nil }
         if isLineStart(offset, bytes) {
-            return .insert(indent + ruleText + "\n", at: offset)
+            return .insert((blankBefore && !followsBlankLine(offset, bytes) ? "\n" : "") + text, at: offset)
         }
         // One-line block (`{}`, `{ /x r, }`) or a rule sharing its line: open a new line, and
         // put what followed on the line back at the header's indentation.
         let header = lineIndent(of: Int(profile.node.textRange.lowerBound), bytes)
-        if offset == Int(close.leadingStart), let open = BlockSyntax.openBrace(block),
-           items.isEmpty, bytes[Int(open.textEnd)..<Int(close.textStart)].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-            return TextEdit(range: Int(open.textEnd)..<Int(close.textStart), text: "\n" + indent + ruleText + "\n" + header)
+        if offset == Int(close.leadingStart), let open = BlockSyntax.openBrace(block), BlockSyntax.items(block).isEmpty,
+           bytes[Int(open.textEnd)..<Int(close.textStart)].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            return TextEdit(range: Int(open.textEnd)..<Int(close.textStart), text: "\n" + text + header)
         }
-        return .insert("\n" + indent + ruleText + "\n" + header, at: offset)
+        return .insert("\n" + text + header, at: offset)
     }
+
+    // MARK: places
+
+    /// A hat or child: after the last hat or child, else after the last rule (before a trailing
+    /// local include), else before the closing brace; with a blank line before it unless it
+    /// opens the block.
+    static func blockPlace(_ items: [SyntaxNode], close: Token, in r: ParseResult) -> (Int, Bool) {
+        if let last = items.last(where: isNested) { return (last.fullRange.upperBound, true) }
+        if let last = items.last, isLocalInclude(last, in: r) {
+            return (startAfterBlankLines(last, r.source.bytes), items.count > 1)
+        }
+        return (Int(close.leadingStart), !items.isEmpty)
+    }
+
+    /// A rule: see the type's comment. A first rule of its kind placed between two groups
+    /// of rules that a blank line separates gets a blank line before it too.
+    static func rulePlace(_ ruleText: String, kind: SyntaxKind, items: [SyntaxNode], close: Token, in r: ParseResult) -> (Int, Bool) {
+        let bytes = r.source.bytes
+        // The rule section: the items before the first hat or child, less a local include
+        // that ends it.
+        var rules = Array(items.prefix { !isNested($0) })
+        if let last = rules.last, isLocalInclude(last, in: r) { rules.removeLast() }
+        let end: Int = rules.count < items.count ? startAfterBlankLines(items[rules.count], bytes) : Int(close.leadingStart)
+
+        let same = rules.filter { $0.kind == kind && !isLocalInclude($0, in: r) }
+        if !same.isEmpty {
+            if kind == .fileRule, let place = filePlace(ruleText, among: same, in: r) { return (place, false) }
+            return (same.last!.fullRange.upperBound, false)
+        }
+        let rank = familyRank(kind)
+        if let i = rules.lastIndex(where: { familyRank($0.kind) < rank && !isLocalInclude($0, in: r) }) {
+            let offset = rules[i].fullRange.upperBound
+            let between = i + 1 < rules.count && followsBlankLine(startAfterBlankLines(rules[i + 1], bytes), bytes)
+            return (offset, between)
+        }
+        if let after = rules.first(where: { familyRank($0.kind) > rank && !isLocalInclude($0, in: r) }) {
+            return (startAfterBlankLines(after, bytes), false)
+        }
+        if let last = rules.last { return (last.fullRange.upperBound, false) }
+        return (end, false)
+    }
+
+    /// A file rule among the block's file rules: in path order when they are sorted, else
+    /// after the one whose path shares the longest prefix with it (the last of equals).
+    static func filePlace(_ ruleText: String, among rules: [SyntaxNode], in r: ParseResult) -> Int? {
+        guard let path = RulePath.ofRuleText(ruleText) else { return nil }
+        let paths = rules.map { RulePath.of($0, in: r) }
+        let known = paths.compactMap { $0 }
+        if known.count >= 2, known.count == paths.count, zip(known, known.dropFirst()).allSatisfy({ !$1.lexicographicallyPrecedes($0) }) {
+            if let i = known.firstIndex(where: { path.lexicographicallyPrecedes($0) }) {
+                return startAfterBlankLines(rules[i], r.source.bytes)
+            }
+            return rules.last!.fullRange.upperBound
+        }
+        var best: Int?
+        var bestLength = -1
+        for (i, p) in paths.enumerated() {
+            guard let p else { continue }
+            let n = zip(p, path).prefix { $0 == $1 }.count
+            if n >= bestLength { (best, bestLength) = (i, n) }
+        }
+        return best.map { rules[$0].fullRange.upperBound }
+    }
+
+    /// The rank of a kind in the printed order: includes and variables first, then
+    /// `CanonicalPrinter.familyOrder`; kinds not in it with the file rules.
+    static func familyRank(_ kind: SyntaxKind) -> Int {
+        switch kind {
+        case .abi, .include, .variableAssignment, .booleanAssignment, .alias: return -1
+        default: return CanonicalPrinter.familyOrder.firstIndex(of: kind) ?? CanonicalPrinter.familyOrder.count
+        }
+    }
+
+    static func isNested(_ node: SyntaxNode) -> Bool { node.kind == .hat || node.kind == .profile }
 
     static func isLocalInclude(_ node: SyntaxNode, in r: ParseResult) -> Bool {
         guard let inc = IncludeSyntax(node) else { return false }
-        return inc.isIfExists(in: r) && inc.name(in: r).hasPrefix("local/")
+        return inc.name(in: r).hasPrefix("local/")
+    }
+
+    static func isLocalIncludeText(_ text: String) -> Bool {
+        text.contains("<local/") || text.contains("\"local/")
+    }
+
+    // MARK: lines
+
+    /// Where an item's lines start once the blank lines before it are skipped: a comment
+    /// above it stays with it.
+    static func startAfterBlankLines(_ node: SyntaxNode, _ bytes: [UInt8]) -> Int {
+        var start = node.fullRange.lowerBound
+        var i = start
+        let text = node.textRange.lowerBound
+        while i < text {
+            if bytes[i] == 0x0A { start = i + 1 } else if bytes[i] != 0x20 && bytes[i] != 0x09 { break }
+            i += 1
+        }
+        return start
+    }
+
+    /// Whether the line before the one starting at `offset` is blank.
+    static func followsBlankLine(_ offset: Int, _ bytes: [UInt8]) -> Bool {
+        guard offset >= 2, bytes[offset - 1] == 0x0A else { return false }
+        var i = offset - 2
+        while i >= 0, bytes[i] == 0x20 || bytes[i] == 0x09 { i -= 1 }
+        return i >= 0 && bytes[i] == 0x0A
     }
 
     /// The indentation of the same-kind sibling, else of the last sibling that starts a line,
@@ -71,5 +232,24 @@ public enum RuleInsertion {
 
     static func isLineStart(_ offset: Int, _ bytes: [UInt8]) -> Bool {
         offset == 0 || bytes[offset - 1] == 0x0A
+    }
+}
+
+/// The path of a file rule, as bytes with quotes removed: the key of path order.
+public enum RulePath {
+    public static func of(_ node: SyntaxNode, in r: ParseResult) -> [UInt8]? {
+        guard node.kind == .fileRule, let rule = RuleSyntax(node) else { return nil }
+        for t in rule.plainTokens {
+            let v = r.valueBytes(t)
+            if v.first == UInt8(ascii: "/") || v.first == UInt8(ascii: "@") { return v }
+        }
+        return nil
+    }
+
+    /// The path of one rule given as text (`owner /x r,`).
+    public static func ofRuleText(_ text: String) -> [UInt8]? {
+        let r = Parser.parse(path: "<rule>", bytes: Array(("profile x {\n" + text + "\n}\n").utf8))
+        guard let p = r.topLevelProfiles.first, let rule = p.items.first else { return nil }
+        return of(rule, in: r)
     }
 }

@@ -17,14 +17,14 @@ public struct ProposedRules: Sendable {
     public var isEmpty: Bool { rules.isEmpty && files.isEmpty }
 
     /// Adds the event's rule; the reason when the event gives no valid rule.
-    mutating func add(_ event: Event) -> RuleRefusal? {
+    mutating func add(_ event: Event, target: RuleTarget = .unrestricted) -> RuleRefusal? {
         if case .file(let f) = event.kind, !event.audit {
             let key = FileKey(path: f.path, owner: f.owner)
-            if files[key] == nil, case .refused(let why) = RuleText.outcome(for: event.kind) { return why }
+            if files[key] == nil, case .refused(let why) = RuleText.outcome(for: event.kind, target: target) { return why }
             files[key, default: []].formUnion(f.permissions)
             return nil
         }
-        switch RuleText.outcome(for: event.kind, audit: event.audit) {
+        switch RuleText.outcome(for: event.kind, audit: event.audit, target: target) {
         case .rule(let p): rules.insert(p)
         case .none: break
         case .refused(let why): return why
@@ -61,8 +61,10 @@ public struct ProfileProposalBuilder {
     /// Events left out because they give no valid rule (or name no writable profile or hat),
     /// with the reason, in log order.
     public private(set) var refused: [(profile: LogBytes, reason: RuleRefusal)] = []
+    /// The parser and policy ABI the rules must fit.
+    public var target: RuleTarget
 
-    public init() {}
+    public init(target: RuleTarget = .unrestricted) { self.target = target }
 
     public mutating func add(_ record: AuditRecord) {
         add(EventExtraction.extract(record))
@@ -93,9 +95,9 @@ public struct ProfileProposalBuilder {
         }
         let why: RuleRefusal?
         if let hat {
-            why = profiles[top]!.hats[hat]!.add(e)
+            why = profiles[top]!.hats[hat]!.add(e, target: target)
         } else {
-            why = profiles[top]!.rules.add(e)
+            why = profiles[top]!.rules.add(e, target: target)
         }
         if let why { refused.append((e.profile, why)) }
     }

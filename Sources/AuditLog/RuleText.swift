@@ -82,9 +82,11 @@ public enum RuleText {
     }
 
     /// The rule for an event, checked by the policy model.
-    public static func outcome(for kind: EventKind, audit: Bool = false) -> Outcome {
+    /// `target` decides the finer forms (see `RuleTarget.requirements`): on a 3.0 target a
+    /// network event is `network inet stream`; a rule the target's parser cannot read is `.none`.
+    public static func outcome(for kind: EventKind, audit: Bool = false, target: RuleTarget = .unrestricted) -> Outcome {
         let p: RuleProposal?
-        do { p = try bareProposal(for: kind) } catch { return .refused(error) }
+        do { p = try bareProposal(for: kind, target: target) } catch { return .refused(error) }
         guard var p else { return .none }
         if audit { p.text = "audit " + p.text }
         if let problem = RuleTextCheck.problem(p.line) { return .refused(RuleRefusal("\(p.line): \(problem)")) }
@@ -92,19 +94,19 @@ public enum RuleText {
     }
 
     /// The rule for an event; nil for change_hat and for an event refused (see `outcome`).
-    public static func proposal(for kind: EventKind, audit: Bool = false) -> RuleProposal? {
-        if case .rule(let p) = outcome(for: kind, audit: audit) { return p }
+    public static func proposal(for kind: EventKind, audit: Bool = false, target: RuleTarget = .unrestricted) -> RuleProposal? {
+        if case .rule(let p) = outcome(for: kind, audit: audit, target: target) { return p }
         return nil
     }
 
     /// The rule text without the policy check, for comparing a request with rules already
     /// known (never for writing: use `outcome` or `proposal`).
-    public static func unchecked(for kind: EventKind) -> RuleProposal? {
-        try? bareProposal(for: kind)
+    public static func unchecked(for kind: EventKind, target: RuleTarget = .unrestricted) -> RuleProposal? {
+        try? bareProposal(for: kind, target: target)
     }
 
     /// The rule text before the policy check; nil for change_hat.
-    static func bareProposal(for kind: EventKind) throws(RuleRefusal) -> RuleProposal? {
+    static func bareProposal(for kind: EventKind, target: RuleTarget) throws(RuleRefusal) -> RuleProposal? {
         switch kind {
         case .file(let f):
             let perms = String(f.permissions.sorted().map(\.rawValue))
@@ -115,6 +117,9 @@ public enum RuleText {
             return RuleProposal(section: .capability, text: "capability " + (try keyword(name, "capability")))
         case .network(let n):
             var parts = ["network"]
+            var n = n
+            if !target.allows(.networkAccessList) { n.access = [] }
+            if !target.allows(.networkAddress) { n.localAddr = nil; n.localPort = 0; n.peerAddr = nil; n.peerPort = 0 }
             if !n.access.isEmpty { parts.append(try accessList(n.access, parens: true)) }
             if let f = n.family { parts.append(try keyword(f, "family")) }
             if let t = n.sockType { parts.append(try keyword(t, "type")) }
@@ -181,12 +186,15 @@ public enum RuleText {
         case .changeHat:
             return nil
         case .userns(let access):
+            guard target.parserReads(.userns) else { return nil }
             return RuleProposal(section: .userns, text: "userns " + (try accessList(access, parens: false)))
         case .mqueue(let access, let type, let name):
+            guard target.parserReads(.mqueue) else { return nil }
             var parts = ["mqueue", try accessList(access, parens: false), "type=" + (try keyword(type, "type"))]
             if let n = name { parts.append(literal(n)) }
             return RuleProposal(section: .mqueue, text: parts.joined(separator: " "))
         case .ioUring(let access, let label):
+            guard target.parserReads(.ioUring) else { return nil }
             var parts = ["io_uring", try accessList(access, parens: false)]
             if let l = label { parts.append("label=" + literal(l)) }
             return RuleProposal(section: .ioUring, text: parts.joined(separator: " "))

@@ -2,7 +2,10 @@ import AppArmorEdit
 import AppArmorPolicy
 import AppArmorSyntax
 import AuditLog
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why `apply` refuses a plan. Nothing is written when a plan is refused.
 public struct PlanRefusal: Error, Sendable, CustomStringConvertible {
@@ -16,7 +19,8 @@ public struct PlanRefusal: Error, Sendable, CustomStringConvertible {
 /// a hat or child header, a safe include name, or a new profile that parses. A plan can come
 /// from anyone (a shared file, a mail): anything else is refused.
 extension LogprofPlan {
-    /// The plan for `changes` made now: paths made absolute, each edited file's digest taken.
+    /// The plan for `changes` made now: paths made absolute, and the digest of every file it
+    /// writes (as `LogprofApply.plan` finds them now).
     public static func bound(profileDir: String, local: Bool, changes: [LogprofChange]) -> LogprofPlan {
         let dir = absolute(profileDir)
         let abs = changes.map { c -> LogprofChange in
@@ -25,23 +29,9 @@ extension LogprofPlan {
             return c
         }
         var plan = LogprofPlan(profileDir: dir, local: local, changes: abs)
-        plan.files = Dictionary(plan.editedFiles.map { ($0, digest($0)) }, uniquingKeysWith: { a, _ in a })
+        let written = ((try? LogprofApply.plan(plan)) ?? []).map(\.path) + abs.map(\.file)
+        plan.files = Dictionary(written.map { ($0, digest($0)) }, uniquingKeysWith: { a, _ in a })
         return plan
-    }
-
-    /// Every file the plan writes: the profile files, their `local/` files with `local`, and
-    /// the new profiles.
-    public var editedFiles: [String] {
-        var out: [String] = []
-        for c in changes where !out.contains(c.file) {
-            out.append(c.file)
-            if local && c.kind != .newProfile {
-                let dir = (c.file as NSString).deletingLastPathComponent
-                let localFile = dir + "/local/" + (c.file as NSString).lastPathComponent
-                if !out.contains(localFile) { out.append(localFile) }
-            }
-        }
-        return out
     }
 
     /// The SHA-256 of a file's bytes, or "absent".
@@ -51,8 +41,19 @@ extension LogprofPlan {
     }
 
     static func absolute(_ path: String) -> String {
-        let p = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return (p as NSString).standardizingPath
+        PathNames.standardized(path.hasPrefix("/") ? path : PathNames.appending(FileManager.default.currentDirectoryPath, path))
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    /// Whether `path`'s folder is `realDir` or below it (links resolved).
+    static func isInside(_ path: String, realDir: String) -> Bool {
+        guard let parent = realPath(PathNames.parent(path)) else { return false }
+        return parent == realDir || parent.hasPrefix(realDir + "/")
     }
 
     /// Checks everything but the digests (see `checkDigests`, done under the folder's lock).
@@ -63,21 +64,25 @@ extension LogprofPlan {
         guard profileDir.hasPrefix("/"), !Self.hasControl(profileDir), Self.absolute(profileDir) == profileDir else {
             throw PlanRefusal("profileDir '\(profileDir)' is not an absolute, normal path")
         }
-        guard let realDir = realpath(profileDir, nil).map({ p -> String in defer { free(p) }; return String(cString: p) }) else {
+        guard let realDir = Self.realPath(profileDir) else {
             throw PlanRefusal("profileDir '\(profileDir)' does not exist")
         }
         guard let files else { throw PlanRefusal("the plan names no file digests") }
-        for f in editedFiles where files[f] == nil { throw PlanRefusal("no digest for \(f)") }
+        for f in files.keys where !f.hasPrefix("/") || Self.absolute(f) != f || !Self.isInside(f, realDir: realDir) {
+            throw PlanRefusal("\(f) is outside the profile folder \(profileDir)")
+        }
+        for c in changes where files[c.file] == nil { throw PlanRefusal("no digest for \(c.file)") }
         for c in changes { try Self.check(c, dir: profileDir, realDir: realDir) }
     }
 
-    /// Refuses a plan whose files changed since it was made.
-    public func checkDigests() throws(PlanRefusal) {
-        for f in editedFiles {
-            let now = Self.digest(f)
-            if now != files?[f] {
-                throw PlanRefusal("\(f) changed since the plan was made (stale plan; make it again)")
-            }
+    /// Refuses a plan whose files changed since it was made, or that would write a file it
+    /// holds no digest for. `planned`: what `LogprofApply.plan` makes of it now.
+    public func checkDigests(_ planned: [PlannedFile]) throws(PlanRefusal) {
+        for (f, d) in files ?? [:] where Self.digest(f) != d {
+            throw PlanRefusal("\(f) changed since the plan was made (stale plan; make it again)")
+        }
+        for f in planned where files?[f.path] == nil {
+            throw PlanRefusal("the plan would write \(f.path), which it holds no digest for")
         }
     }
 
@@ -88,12 +93,13 @@ extension LogprofPlan {
         guard c.file.hasPrefix("/"), absolute(c.file) == c.file, !hasControl(c.file) else {
             throw PlanRefusal("\(what): file '\(c.file)' is not an absolute, normal path")
         }
-        let parent = (c.file as NSString).deletingLastPathComponent
-        let realParent = realpath(parent, nil).map { p -> String in defer { free(p) }; return String(cString: p) }
-        guard c.file.hasPrefix(dir + "/"), let realParent, realParent == realDir || realParent.hasPrefix(realDir + "/") else {
+        guard c.file.hasPrefix(dir + "/"), isInside(c.file, realDir: realDir) else {
             throw PlanRefusal("\(what): file '\(c.file)' is outside the profile folder \(dir)")
         }
         guard !c.profile.isEmpty, !hasControl(c.profile) else { throw PlanRefusal("\(what): bad profile name") }
+        for flag in c.flags ?? [] where QuotedString.keyword(Array(flag.utf8)) == nil {
+            throw PlanRefusal("\(what): bad profile flag \(flag.debugDescription)")
+        }
         switch c.kind {
         case .include:
             guard c.family == "include", safeIncludeName(c.text) else {

@@ -1,6 +1,9 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct LogprofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,13 +47,17 @@ struct LogprofCommand: ParsableCommand {
     var dryRun = false
     @Option(name: .long, help: "Write the accepted changes as a JSON plan instead of changing profiles.")
     var planOut: String?
+    @Flag(name: .long, help: "With --allow-all: also allow what enforce-mode profiles refused (DENIED records).")
+    var allowDenied = false
+    @OptionGroup var target: RuleTargetFlags
 
     /// What the command line asks for, as a plain value (the argument parser's property
     /// wrappers are not touched again).
     var options: LogprofRun {
         LogprofRun(dir: dir, file: file, journal: journal, since: since, boot: boot, mark: mark,
                    noAbstraction: noAbstraction, outputDir: outputDir, local: local, noReload: noReload,
-                   configdir: configdir, json: json, allowAll: allowAll, dryRun: dryRun, planOut: planOut)
+                   configdir: configdir, json: json, allowAll: allowAll, dryRun: dryRun, planOut: planOut,
+                   allowDenied: allowDenied, target: target.options)
     }
 
     func validate() throws { try options.validate() }
@@ -78,6 +85,8 @@ struct LogprofRun: QuickCommand, Equatable {
     var allowAll = false
     var dryRun = false
     var planOut: String?
+    var allowDenied = false
+    var target = RuleTargetOptions()
 
     /// The command line read without the argument parser's reflection (see `QuickArguments`),
     /// or nil when the argument parser must read it.
@@ -88,18 +97,22 @@ struct LogprofRun: QuickCommand, Equatable {
             .flag("noAbstraction", "--no-abstraction"), .option("outputDir", "-o", "--output-dir"),
             .flag("local", "--local"), .flag("noReload", "--no-reload"), .option("configdir", "--configdir"),
             .flag("json", "--json"), .flag("allowAll", "--allow-all"), .flag("dryRun", "--dry-run"),
-            .option("planOut", "--plan-out"),
+            .option("planOut", "--plan-out"), .flag("allowDenied", "--allow-denied"), .option("abi", "--abi"),
+            .option("featuresFile", "--features-file"), .option("parserVersion", "--parser-version"),
         ]), a.positionals.isEmpty else { return nil }
         return LogprofRun(dir: a.value("dir"), file: a.value("file"), journal: a.flag("journal"), since: a.value("since"),
                           boot: a.flag("boot"), mark: a.value("mark"), noAbstraction: a.flag("noAbstraction"),
                           outputDir: a.value("outputDir"), local: a.flag("local"), noReload: a.flag("noReload"),
                           configdir: a.value("configdir") ?? "/etc/apparmor", json: a.flag("json"),
-                          allowAll: a.flag("allowAll"), dryRun: a.flag("dryRun"), planOut: a.value("planOut"))
+                          allowAll: a.flag("allowAll"), dryRun: a.flag("dryRun"), planOut: a.value("planOut"),
+                          allowDenied: a.flag("allowDenied"),
+                          target: RuleTargetOptions(abiFile: a.value("abi"), featuresFile: a.value("featuresFile"), parserVersion: a.value("parserVersion")))
     }
 
     func validate() throws {
         if json && allowAll { throw ValidationError("--json and --allow-all cannot be used together") }
         if journal && file != nil { throw ValidationError("--journal and --file cannot be used together") }
+        if let p = target.problem() { throw ValidationError(p) }
     }
 
     func run() throws {
@@ -107,9 +120,9 @@ struct LogprofRun: QuickCommand, Equatable {
         let profileDir = dir ?? config.profileDirs.first { FileManager.default.fileExists(atPath: $0) } ?? "/etc/apparmor.d"
         let ui: ReviewUI
         if json {
-            ui = JSONReviewUI(write: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }, readLine: { Swift.readLine() })
+            ui = JSONReviewUI(write: { StandardStream.standardOutput.write(Data(($0 + "\n").utf8)) }, readLine: { Swift.readLine() })
         } else if allowAll || (dryRun || planOut != nil) && isatty(0) == 0 {
-            ui = AllowAllUI(out: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
+            ui = AllowAllUI(out: { StandardStream.standardOutput.write(Data(($0 + "\n").utf8)) })
         } else {
             ui = TTYReviewUI()
         }
@@ -120,7 +133,8 @@ struct LogprofRun: QuickCommand, Equatable {
 
         let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noAbstraction: noAbstraction,
                                    local: local, outputDir: outputDir, noReload: noReload, dryRun: dryRun, planOut: planOut,
-                                   tunableOptions: !json, endsProcess: true, showsSeverity: !(ui is AllowAllUI))
+                                   tunableOptions: !json, endsProcess: true, showsSeverity: !(ui is AllowAllUI),
+                                   target: target, skipDenied: allowAll && !allowDenied)
         try review.run(ui: ui, source: source, mark: mark)
     }
 }

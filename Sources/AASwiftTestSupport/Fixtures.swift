@@ -138,3 +138,31 @@ public enum Fixtures {
 private final class DataBox: @unchecked Sendable {
     var data = Data()
 }
+
+/// The Debian 13 root with AppArmor 4.1's tools (`../shared/trixie/make-root.sh`), for
+/// side-by-side runs: `$AASWIFT_TRIXIE_ROOT`, else /tmp/trixie-root.
+public enum TrixieRoot {
+    public static var path: String {
+        let env = ProcessInfo.processInfo.environment["AASWIFT_TRIXIE_ROOT"] ?? ""
+        return env.isEmpty ? "/tmp/trixie-root" : env
+    }
+
+    /// Whether a 4.1 tool can run: the root holds it and we may chroot (root).
+    public static func has(_ tool: String) -> Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: path + tool)
+    }
+
+    /// A fresh folder inside the root's /tmp (the same path inside and outside the chroot,
+    /// after the root prefix); removed by the caller.
+    public static func makeFolder() throws -> (outside: String, inside: String) {
+        let inside = "/tmp/aaswift-side-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path + inside, withIntermediateDirectories: true)
+        return (path + inside, inside)
+    }
+
+    /// Runs a 4.1 tool in the root.
+    @discardableResult
+    public static func run(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        try Fixtures.run(URL(fileURLWithPath: "/usr/sbin/chroot"), [path] + arguments, stdin: stdin)
+    }
+}

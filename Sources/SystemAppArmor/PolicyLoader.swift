@@ -25,6 +25,8 @@ public struct PolicyLoadResult: Sendable, Equatable {
 
 /// The three loader operations the tools need.
 public enum PolicyLoadAction: String, Sendable, Equatable {
+    /// `-a`: load; fails for a profile already loaded.
+    case add
     /// `-r`: load or replace.
     case replace
     /// `-R`: unload.
@@ -34,6 +36,7 @@ public enum PolicyLoadAction: String, Sendable, Equatable {
 
     var flags: [String] {
         switch self {
+        case .add: return ["-a"]
         case .replace: return ["-r"]
         case .remove: return ["-R"]
         case .check: return ["-Q", "-K"]

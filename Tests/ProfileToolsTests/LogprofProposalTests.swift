@@ -1,5 +1,6 @@
 import AASwiftTestSupport
 import AppArmorPolicy
+import AppArmorSyntax
 import AuditLog
 import Foundation
 @testable import ProfileTools
@@ -33,25 +34,25 @@ final class LogprofProposalTests: XCTestCase {
     // MARK: the table
 
     func testParserVersions() {
-        XCTAssertEqual(ParserVersion("AppArmor parser version 3.0.8\nCopyright (C) 1999-2008 Novell Inc."), ParserVersion([3, 0, 8]))
-        XCTAssertEqual(ParserVersion("4.1.0~beta1"), ParserVersion([4, 1, 0]))
-        XCTAssertNil(ParserVersion("no version here"))
-        XCTAssertLessThan(ParserVersion([3, 0, 8]), ParserVersion([4, 0]))
-        XCTAssertFalse(ParserVersion([4, 0, 0]) < ParserVersion([4, 0]))
+        XCTAssertEqual(ParserVersion(parsing: "AppArmor parser version 3.0.8\nCopyright (C) 1999-2008 Novell Inc."), ParserVersion(3, 0, 8))
+        XCTAssertEqual(ParserVersion(parsing: "4.1.0~beta1"), ParserVersion(4, 1, 0))
+        XCTAssertNil(ParserVersion(parsing: "no version here"))
+        XCTAssertLessThan(ParserVersion(3, 0, 8), .v4_0)
+        XCTAssertFalse(ParserVersion(4, 0, 0) < .v4_0)
     }
 
     func testNetworkFormsFollowParserAndABI() throws {
         let af = try FeatureSet(contentsOf: Fixtures.conformance("parser-features_files/features.af_inet").path).paths
         let abi40 = Set(["network_v8", "network_v8/af_mask", "network_v8/af_mask/inet6"])
         let cases: [(RuleTarget, String)] = [
-            (RuleTarget(parser: ParserVersion([3, 0, 8])), "network inet6 stream"),
-            (RuleTarget(parser: ParserVersion([3, 0, 8]), features: af), "network inet6 stream"),
-            (RuleTarget(parser: ParserVersion([4, 1]), features: abi40), "network inet6 stream"),
-            (RuleTarget(parser: ParserVersion([4, 1]), features: af), "network (connect) inet6 stream ip=::1 peer=(ip=::1 port=80)"),
+            (RuleTarget(parser: ParserVersion(3, 0, 8)), "network inet6 stream"),
+            (RuleTarget(parser: ParserVersion(3, 0, 8), features: af), "network inet6 stream"),
+            (RuleTarget(parser: .v4_1, features: abi40), "network inet6 stream"),
+            (RuleTarget(parser: .v4_1, features: af), "network (connect) inet6 stream ip=::1 peer=(ip=::1 port=80)"),
         ]
         for (t, want) in cases { XCTAssertEqual(RuleText.proposal(for: Self.connect, target: t)?.text, want) }
-        XCTAssertNil(RuleText.proposal(for: .userns(access: ["create"]), target: RuleTarget(parser: ParserVersion([3, 0, 8]))))
-        XCTAssertEqual(RuleText.proposal(for: .userns(access: ["create"]), target: RuleTarget(parser: ParserVersion([4, 1])))?.text, "userns create")
+        XCTAssertNil(RuleText.proposal(for: .userns(access: ["create"]), target: RuleTarget(parser: ParserVersion(3, 0, 8))))
+        XCTAssertEqual(RuleText.proposal(for: .userns(access: ["create"]), target: RuleTarget(parser: .v4_1))?.text, "userns create")
     }
 
     /// The ABI: the file's `abi` statement, else `--abi`/`--features-file`, else the system's.

@@ -208,7 +208,7 @@ public final class CheckSession {
         guard let a = AssignmentSyntax(node) else { return }
         let name = a.name(in: r)
         let op = r.text(a.operatorToken)
-        for t in a.valueTokens {
+        for t in a.valueTokens where !AssignmentSyntax.isContinuation(t, in: r) {
             if t.kind == .comma {
                 report(.variableBadValue, "a variable's values are separated by spaces, not ','", t.textRange, in: r)
                 return

@@ -134,7 +134,7 @@ public enum LogprofApply {
             for name in profiles { try file.addRules(rules[name]!, to: findProfile(name, in: r)!) }
             for (parent, block) in sorted.blocks {
                 guard let p = findProfile(parent, in: r) else { throw LogprofApplyError.noProfile(parent, path) }
-                try file.addProfile(block, to: p)
+                try file.addProfile(inheritingFlags(block, from: p, in: r), to: p)
             }
             return try file.validatedResult().source.bytes
         } catch let e as LogprofApplyError { throw e } catch { throw LogprofApplyError.edit("\(error)") }
@@ -145,7 +145,7 @@ public enum LogprofApply {
     static func localFiles(_ path: String, _ bytes: [UInt8], _ changes: [LogprofChange], profileDir: String) throws -> [PlannedFile] {
         let r = Parser.parse(path: path, bytes: bytes)
         var file = EditedFile(r)
-        var locals: [String: (old: [UInt8], text: String)] = [:]
+        var locals: [String: (old: [UInt8], rules: [PrintedRule], blocks: [NewProfile])] = [:]
         var localOrder: [String] = []
         var added = Set<String>()
         let base = PathNames.lastComponent(path)
@@ -165,10 +165,7 @@ public enum LogprofApply {
             }
             let local = include!.hasPrefix("/") ? include! : PathNames.appending(profileDir, include!)
             if locals[local] == nil {
-                let old = FileManager.default.contents(atPath: local).map(Array.init) ?? []
-                var text = String(decoding: old, as: UTF8.self)
-                if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
-                locals[local] = (old, text)
+                locals[local] = (FileManager.default.contents(atPath: local).map(Array.init) ?? [], [], [])
                 localOrder.append(local)
             }
             return local
@@ -177,19 +174,43 @@ public enum LogprofApply {
         let sorted = try Sorted(changes)
         for c in sorted.existing {
             let local = try localFile(of: c.profile)
-            locals[local]!.text += (c.kind == .include ? "include <\(c.text)>" : c.text) + "\n"
+            locals[local]!.rules.append(c.kind == .include ? PrintedRule(kind: .include, text: "include <\(c.text)>")
+                                                             : PrintedRule(kind: syntaxKind(c.family), text: c.text))
         }
         for (parent, block) in sorted.blocks {
             let local = try localFile(of: parent)
-            locals[local]!.text += CanonicalPrinter.profile(block)
+            locals[local]!.blocks.append(inheritingFlags(block, from: findProfile(parent, in: r)!, in: r))
         }
-        var out = localOrder.map { PlannedFile(path: $0, old: locals[$0]!.old, new: Array(locals[$0]!.text.utf8)) }
-        if file.hasChanges {
-            do {
+        var out: [PlannedFile] = []
+        do {
+            // Each local file is edited like a block: its rules grouped by kind, file rules in
+            // path order, new hats last.
+            for local in localOrder {
+                var bytes = locals[local]!.old
+                if let last = bytes.last, last != 0x0A { bytes.append(0x0A) }
+                var edited = EditedFile(path: local, bytes: bytes)
+                try edited.addTopLevelRules(locals[local]!.rules)
+                for block in locals[local]!.blocks { try edited.addTopLevelProfile(block) }
+                out.append(PlannedFile(path: local, old: locals[local]!.old, new: try edited.validatedResult().source.bytes))
+            }
+            if file.hasChanges {
                 out.append(PlannedFile(path: path, old: bytes, new: try file.validatedResult().source.bytes))
-            } catch { throw LogprofApplyError.edit("\(error)") }
-        }
+            }
+        } catch { throw LogprofApplyError.edit("\(error)") }
         return out
+    }
+
+    /// A new hat or child without flags of its own takes its parent's, as upstream's
+    /// `ask_addhat` does: a hat of a complain-mode profile learns in complain mode too.
+    static func inheritingFlags(_ block: NewProfile, from parent: ProfileSyntax, in r: ParseResult) -> NewProfile {
+        var b = block
+        if b.flags.isEmpty { b.flags = parent.flags(in: r) }
+        b.children = b.children.map { c in
+            var c = c
+            if c.flags.isEmpty { c.flags = b.flags }
+            return c
+        }
+        return b
     }
 
     /// The edit that adds an include after the profile's last include other than its local

@@ -22,6 +22,12 @@ struct GenprofCommand: ParsableCommand {
     var dir: String?
     @Option(name: [.customShort("f"), .customLong("file")], help: "The log file to watch.")
     var file: String?
+    @Flag(name: [.customShort("j"), .customLong("json")], help: "Speak upstream's JSON dialog (version 2.12) on stdin/stdout.")
+    var json = false
+    @Flag(name: .long, help: "Do not suggest abstractions.")
+    var noAbstraction = false
+    @Option(name: [.customShort("o"), .customLong("output-dir")], help: "Write changed profiles to this folder instead.")
+    var outputDir: String?
     @Flag(name: .long, help: "Do not reload changed profiles.")
     var noReload = false
     @Option(name: .long, help: "The folder holding logprof.conf and severity.db.")
@@ -38,7 +44,7 @@ struct GenprofCommand: ParsableCommand {
         let runner = ModeRunner(folder: profileDir, reloader: LoaderModeReloader())
         let options = ModeRunOptions(noReload: noReload)
         if !noReload && !LoaderModeReloader().isAppArmorEnabled { throw LogprofFailure(message: ModeRunner.notEnabledMessage) }
-        let ui = TTYReviewUI()
+        let ui: ReviewUI = json ? JSONReviewUI.standard() : TTYReviewUI()
 
         var target = LogprofPolicy(dir: profileDir).profileName(forProgram: path)
         if target == nil {
@@ -64,7 +70,8 @@ struct GenprofCommand: ParsableCommand {
 
         For each AppArmor event, you will be given the opportunity to choose whether the access should be allowed or denied.
         """)
-        let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noReload: noReload, target: ruleTarget.options)
+        let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noAbstraction: noAbstraction,
+                                   outputDir: outputDir, noReload: noReload, tunableOptions: !json, target: ruleTarget.options)
         while true {
             let prompt = LogprofPrompt(title: nil, headers: [("Profiling", .text(path))], explanation: nil, options: [], selected: 0,
                                        commands: [.scan, .finish], defaultCommand: .scan)

@@ -33,6 +33,11 @@ final class JSONReviewUI: ReviewUI {
         send([("dialog", .s("apparmor-json-version")), ("data", .s("2.12"))])
     }
 
+    /// The dialog on standard output and standard input.
+    static func standard() -> JSONReviewUI {
+        JSONReviewUI(write: { StandardStream.standardOutput.write(Data(($0 + "\n").utf8)) }, readLine: { Swift.readLine() })
+    }
+
     func send(_ o: [(String, Value)]) { write(Value.obj(o).text) }
 
     /// The next reply of the given dialog type; nil at the end of input or on a bad reply.
@@ -60,14 +65,18 @@ final class JSONReviewUI: ReviewUI {
             case .number(let n): (h.0, .n(n))
             }
         }
-        send([("dialog", .s("promptuser")), ("title", p.title.map(Value.s) ?? .null), ("headers", .obj(headers)),
-              ("explanation", p.explanation.map(Value.s) ?? .null), ("options", .list(p.options.map(Value.s))),
-              ("menu_items", .list(p.menuItems.map(Value.s))), ("default_key", .s(String(p.defaultCommand.key)))])
-        guard let r = reply("promptuser") else { return (.abort, p.selected) }
-        let key = r.responseKey?.lowercased() ?? ""
-        let selected = r.selected ?? p.selected
-        let cmd = p.commands.first { String($0.key) == key } ?? p.defaultCommand
-        return (cmd, selected)
+        // A key the prompt does not offer asks again, as upstream does; an empty one takes
+        // the default.
+        while true {
+            send([("dialog", .s("promptuser")), ("title", p.title.map(Value.s) ?? .null), ("headers", .obj(headers)),
+                  ("explanation", p.explanation.map(Value.s) ?? .null), ("options", p.options.isEmpty ? .null : .list(p.options.map(Value.s))),
+                  ("menu_items", .list(p.menuItems.map(Value.s))), ("default_key", .s(String(p.defaultCommand.key)))])
+            guard let r = reply("promptuser") else { return (.abort, p.selected) }
+            let selected = r.selected ?? p.selected
+            let key = r.responseKey ?? ""
+            if key.isEmpty { return (p.defaultCommand, selected) }
+            if let cmd = p.command(forKey: key) { return (cmd, selected) }
+        }
     }
 
     func yesNo(_ text: String, default yes: Bool) -> Bool {

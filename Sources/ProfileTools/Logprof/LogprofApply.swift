@@ -9,6 +9,8 @@ public struct PlannedFile: Sendable {
     public var path: String
     public var old: [UInt8]
     public var new: [UInt8]
+    /// Whether `path` is the file `old` was read from (false when written to an output folder).
+    public var overwrites = true
     public var isNew: Bool { old.isEmpty }
 
     public func diff() -> String {
@@ -66,6 +68,7 @@ public enum LogprofApply {
             out = out.map { f in
                 var g = f
                 g.path = PathNames.appending(dir, PathNames.lastComponent(f.path))
+                g.overwrites = false
                 return g
             }
         }

@@ -14,7 +14,7 @@ public enum LogprofWriter {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             }
             // The file must still hold the bytes the edit was made from.
-            let expected: AtomicWrite.Expected? = f.old.isEmpty ? nil : .contents(f.old)
+            let expected: AtomicWrite.Expected? = f.old.isEmpty || !f.overwrites ? nil : .contents(f.old)
             try AtomicWrite.write(f.new, to: f.path, options: AtomicWrite.Options(expected: expected))
         }
         guard reload, reloader.isAppArmorEnabled else { return }

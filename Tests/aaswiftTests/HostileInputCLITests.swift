@@ -26,6 +26,61 @@ final class HostileInputCLITests: XCTestCase {
 
     func contents(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
 
+    // MARK: crafted records
+
+    static let crafted = [
+        #"operation="change_profile" profile="/usr/bin/inj" name="x" name2="*" pid=1 comm="inj""#,
+        #"operation="signal" profile="/usr/bin/inj" pid=1 comm="inj" requested_mask="send" denied_mask="send" signal=kill peer="/usr/bin/inj//null-/tmp/x*""#,
+        #"operation="ptrace" profile="/usr/bin/inj" pid=1 comm="inj" requested_mask="read" denied_mask="read" peer="/usr/bin/inj//null-/tmp/{,**}""#,
+        #"operation="connect" class="net" profile="/usr/bin/inj" pid=1 comm="inj" family="unix" sock_type="stream" protocol=0 requested_mask="connect" denied_mask="connect" addr=none peer_addr="@*""#,
+        #"operation="capable" profile="/usr/bin/inj" pid=1 comm="inj" capability=12 capname="a*""#,
+        #"operation="create" profile="/usr/bin/inj" pid=1 comm="inj" family="a,b" sock_type="a,b" protocol=0 requested_mask="create" denied_mask="create""#,
+        #"operation="open" profile="/usr/bin/inj" name="/a!b}),x" pid=1 comm="inj" requested_mask="r" denied_mask="r" fsuid=0 ouid=0"#,
+        #"operation="open" profile="/usr/bin/inj" name="@{HOME}/inj" pid=1 comm="inj" requested_mask="r" denied_mask="r" fsuid=0 ouid=0"#,
+        #"operation="open" profile="/usr/bin/inj" name="rw:x" pid=1 comm="inj" requested_mask="r" denied_mask="r" fsuid=0 ouid=0"#,
+        #"operation="open" profile=2F7573722F62696E2F696E6A2F2F6120622223 name="/etc/x" pid=1 comm="inj" requested_mask="r" denied_mask="r" fsuid=0 ouid=0"#,
+    ]
+
+    static func craftedLog(_ mode: String) -> String {
+        crafted.enumerated().map { "type=AVC msg=audit(1700000000.\($0.offset):\($0.offset + 1)): apparmor=\"\(mode)\" " + $0.element + "\n" }.joined()
+    }
+
+    /// Both parsers load what decode-log and logprof write from crafted records, the unusable
+    /// records are reported, and no rule is a glob.
+    func testCraftedRecordsGiveLiteralRulesThatLoad() throws {
+        let dir = try tempDir()
+        let log = dir.appendingPathComponent("crafted.log")
+        try Data(Self.craftedLog("ALLOWED").utf8).write(to: log)
+        let d = try Fixtures.aaswift(["decode-log", "--format", "profile", log.path])
+        XCTAssertEqual(d.status, 0, d.stderr)
+        XCTAssertEqual(d.stderr.components(separatedBy: "skipped a record").count - 1, 4, d.stderr)
+        for rule in ["change_profile -> \"\\*\",", "signal send set=kill peer=\"/usr/bin/inj//null-/tmp/x\\*\",",
+                     "ptrace read peer=\"/usr/bin/inj//null-/tmp/\\{,\\*\\*\\}\",", "unix (connect) type=stream peer=(addr=\"@\\*\"),",
+                     "owner \"/a!b\\}),x\" r,", "^\"a b\\\"#\" {"] {
+            XCTAssertTrue(d.stdout.contains(rule), "\(rule) not in\n\(d.stdout)")
+        }
+        let out = dir.appendingPathComponent("decoded.profile")
+        try Data(d.stdout.utf8).write(to: out)
+        for parser in [Fixtures.localParser, Fixtures.trixieParser].compactMap({ $0 }) {
+            let r = try Fixtures.run(parser, ["-Q", "-K", out.path])
+            XCTAssertEqual(r.status, 0, "\(parser.path): \(r.stderr)")
+        }
+        // logprof --allow-all on the same records: the good rules are written, the others skipped.
+        let profiles = dir.appendingPathComponent("profiles")
+        let file = profiles.appendingPathComponent("usr.bin.inj")
+        try Data("/usr/bin/inj {\n  /etc/ld.so.cache r,\n}\n".utf8).write(to: file)
+        let l = try Fixtures.aaswift(["logprof", "--allow-all", "--no-reload", "-d", profiles.path, "-f", log.path])
+        XCTAssertEqual(l.status, 0, l.stderr)
+        XCTAssertEqual(l.stderr.components(separatedBy: "skipped a request").count - 1, 4, l.stderr)
+        let text = try contents(file)
+        XCTAssertTrue(text.contains("change_profile -> \"\\*\","), text)
+        XCTAssertFalse(text.contains("-> *,") || text.contains("x*,") || text.contains("{,**}"), text)
+        for parser in [Fixtures.localParser, Fixtures.trixieParser].compactMap({ $0 }) {
+            let r = try Fixtures.run(parser, ["-Q", "-K", file.path])
+            XCTAssertEqual(r.status, 0, "\(parser.path): \(r.stderr)")
+        }
+    }
+
     // MARK: plans
 
     func testTamperedPlansAreRefusedAndNothingIsWritten() throws {

@@ -241,8 +241,10 @@ public enum LogprofApply {
 
     /// The name of the hat a `^NAME {` change adds (NAME quoted as `QuotedString.name` writes it).
     static func hatName(_ text: String) -> String? {
-        let r = Parser.parse(path: "<hat>", bytes: Array(text.utf8))
-        guard !r.hasErrors, r.profiles.count == 1, let p = r.profiles.first, r.text(p.node).hasPrefix("^") else { return nil }
+        let r = Parser.parse(path: "<hat>", bytes: Array(("profile parent {\n" + text + "\n}\n").utf8))
+        guard !r.hasErrors, r.root.childNodes.count == 1, let parent = ProfileSyntax(r.root.childNodes[0]),
+              parent.items.count == 1, parent.children.count == 1,
+              let p = parent.children.first, r.text(p.node).hasPrefix("^") else { return nil }
         let name = p.name(in: r)
         return name.hasPrefix("^") ? String(name.dropFirst()) : name
     }

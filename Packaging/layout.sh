@@ -51,7 +51,8 @@ install)
   done
   # Completions from the binary itself (ArgumentParser), so they always match its options.
   install -d "$DESTDIR$BASH_DIR" "$DESTDIR$ZSH_DIR" "$DESTDIR$FISH_DIR"
-  "$bin" --generate-completion-script bash > "$DESTDIR$BASH_DIR/aaswift"
+  # bash-completion sources the file: no #! line (lintian's bash-completion-with-hashbang).
+  "$bin" --generate-completion-script bash | sed '1{/^#!/d}' > "$DESTDIR$BASH_DIR/aaswift"
   "$bin" --generate-completion-script zsh > "$DESTDIR$ZSH_DIR/_aaswift"
   "$bin" --generate-completion-script fish > "$DESTDIR$FISH_DIR/aaswift.fish"
   chmod 0644 "$DESTDIR$BASH_DIR/aaswift" "$DESTDIR$ZSH_DIR/_aaswift" "$DESTDIR$FISH_DIR/aaswift.fish"

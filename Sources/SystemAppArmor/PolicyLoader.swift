@@ -91,12 +91,6 @@ public struct ApparmorParser: PolicyLoader {
         return nil
     }
 
-    /// The first line of `apparmor_parser --version` ("AppArmor parser version 3.0.8").
-    public static func versionLine(of program: String) -> String? {
-        guard let r = try? Subprocess.run(program, ["--version"], mergingOutput: true), r.status == 0 else { return nil }
-        return String(decoding: r.standardOutput, as: UTF8.self).split(separator: "\n").first.map(String.init)
-    }
-
     /// The program; `$APPARMOR_PARSER` or /sbin/apparmor_parser unless given.
     public let program: String
     /// Extra arguments placed before the action's (e.g. `--config-file`).

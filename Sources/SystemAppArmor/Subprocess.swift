@@ -62,8 +62,8 @@ public enum Subprocess {
         return (out.read, child)
     }
 
-    /// A started child that reads what the caller writes to `input` (a pipe; close it at the
-    /// end, then `wait()`); its standard output and error are the caller's (a pager).
+    /// A started child that reads its standard input from `input` (a pipe the caller writes,
+    /// then closes), with this process's standard output and error (a pager).
     public static func writing(_ program: String, _ arguments: [String]) throws -> (input: Int32, child: Running) {
         let pipe = try Pipe()
         let child = try Running(program, arguments, standardInput: pipe.read, standardOutput: 1, standardError: 2)
@@ -71,8 +71,8 @@ public enum Subprocess {
         return (pipe.write, child)
     }
 
-    /// A child started with posix_spawn. Standard input is /dev/null unless given; a nil output
-    /// goes to /dev/null too.
+    /// A child started with posix_spawn. Standard input is /dev/null unless given; a nil
+    /// output goes to /dev/null too.
     public struct Running: Sendable {
         public let pid: pid_t
 

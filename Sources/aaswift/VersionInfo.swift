@@ -12,7 +12,7 @@ enum VersionInfo {
         lines.append("commit: \(String(cString: aaswift_build_commit()))")
         lines.append("libapparmor: \(String(cString: aaswift_build_libapparmor())) (built with)")
         if let parser = ApparmorParser.installed() {
-            lines.append("apparmor_parser: \(parser) (\(ApparmorParser.versionLine(of: parser) ?? "version unknown"))")
+            lines.append("apparmor_parser: \(parser) (\(ApparmorParser(program: parser).versionLine() ?? "version unknown"))")
         } else {
             lines.append("apparmor_parser: not found")
         }

@@ -64,25 +64,29 @@ final class KernelToolsCLITests: XCTestCase {
         let help = try Fixtures.run(URL(fileURLWithPath: dir + "/aa-status"), ["--help"])
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.stdout.contains("USAGE: aaswift status"), help.stdout)
-        XCTAssertNil(MultiCall.subcommand(invokedAs: "/usr/bin/aaswift"))
-        XCTAssertNil(MultiCall.subcommand(invokedAs: "aa-teardown"))
-        XCTAssertEqual(MultiCall.subcommand(invokedAs: "/x/libexec/aaswift/aa-bin/aa-logprof"), "logprof")
+        XCTAssertNil(UpstreamNames.subcommand(invokedAs: "/usr/bin/aaswift"))
+        XCTAssertNil(UpstreamNames.subcommand(invokedAs: "aa-teardown"))
+        XCTAssertEqual(UpstreamNames.subcommand(invokedAs: "/x/libexec/aaswift/aa-bin/aa-cleanprof"), "cleanprof")
     }
 
-    /// The Makefile's AA_TOOLS (the links `make install` makes) are the names the binary answers to.
-    func testMakefileLinksEveryMultiCallName() throws {
-        let makefile = try String(contentsOf: Fixtures.project("Makefile"), encoding: .utf8)
-        guard let start = makefile.range(of: "AA_TOOLS := ") else { return XCTFail("no AA_TOOLS in the Makefile") }
-        var text = ""
-        for line in makefile[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false) {
-            text += line.replacingOccurrences(of: "\\", with: " ") + " "
-            if !line.hasSuffix("\\") { break }
+    /// The links `make install` makes (Packaging/layout.sh's UPSTREAM_NAMES) are the names the
+    /// binary answers to, each a subcommand; AA_NAMES=1 puts them in bin/ too, and uninstall
+    /// takes those away again.
+    func testInstallLinksEveryUpstreamName() throws {
+        let layout = try String(contentsOf: Fixtures.project("Packaging/layout.sh"), encoding: .utf8)
+        guard let line = layout.split(separator: "\n").first(where: { $0.hasPrefix("UPSTREAM_NAMES=") }) else {
+            return XCTFail("no UPSTREAM_NAMES in layout.sh")
         }
-        let tools = text.split(separator: " ").map(String.init)
-        XCTAssertEqual(tools, MultiCall.names.map(\.tool))
-        for (_, sub) in MultiCall.names {
+        let names = line.dropFirst("UPSTREAM_NAMES=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\"")).split(separator: " ")
+        XCTAssertEqual(Set(names.map { String($0.dropFirst(3)) }), UpstreamNames.subcommands)
+        for sub in UpstreamNames.subcommands {
             XCTAssertTrue(AASwift.configuration.subcommands.contains { $0.configuration.commandName == sub }, sub)
         }
+        let listed = try Fixtures.run(URL(fileURLWithPath: "/bin/sh"), [Fixtures.project("Packaging/layout.sh").path, "files"],
+                                      environment: ["PREFIX": "/opt/x", "AA_NAMES": "1", "PATH": "/usr/bin:/bin"])
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        XCTAssertTrue(listed.stdout.contains("/opt/x/libexec/aaswift/aa-bin/aa-unconfined\n"), listed.stdout)
+        XCTAssertTrue(listed.stdout.contains("/opt/x/bin/aa-cleanprof\n"), listed.stdout)
     }
 
     func testEnabledOnThisMachineAndUsage() throws {

@@ -1,5 +1,8 @@
 import AppArmorPolicy
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import SystemAppArmor
 
 /// aa-remove-unknown: the loaded profiles no file of the policy folder defines.

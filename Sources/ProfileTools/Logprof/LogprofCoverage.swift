@@ -6,7 +6,9 @@ import AuditLog
 /// id once, with its literal prefixes (for `PathIndex`); its matcher is compiled on first use.
 final class MatcherCache {
     /// Reads rule texts into typed rules for the sets that use this cache.
-    let reader = RuleTextReader()
+    let reader: RuleTextReader
+
+    init(reader: RuleTextReader = RuleTextReader()) { self.reader = reader }
     private var cache: [String: GlobMatcher?] = [:]
     private var ids: [String: Int] = [:]
     private(set) var patterns: [String] = []

@@ -61,6 +61,8 @@ public final class LogprofSession {
         self.severityDB = severity
         self.globs = globs ?? LogprofGlobs(config: config)
         self.items = items
+        // The typed rules of every non-file request, read in one load.
+        policy.ruleReader.prefetch(items.compactMap { Self.needsProposal($0.kind) ? RuleText.proposal(for: $0.kind)?.line : nil })
     }
 
     /// The next question, or nil when every request has been handled.

@@ -1,7 +1,7 @@
 import AppArmorEdit
 import AppArmorPolicy
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
 
 /// One rule or include of another profile file that the installed profile of the same name
 /// lacks.

@@ -1,8 +1,8 @@
 import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
-import SystemAppArmor
 #endif
+import SystemAppArmor
 
 /// One line of input on the terminal, pre-filled and editable, as upstream's (N)ew offers it
 /// through readline: typing inserts at the cursor; Left/Right, Home/End (and Ctrl-A/Ctrl-E)
@@ -133,22 +133,19 @@ struct LineEditor {
 /// text on its standard input and the terminal as its output, as `git` and `man` do.
 enum Pager {
     static func show(_ text: String) {
-        let pager = getenv("PAGER").map { String(cString: $0) }.flatMap { $0.trimmed().isEmpty ? nil : $0 } ?? "less -R"
-        guard let (input, child) = try? Subprocess.writing("/bin/sh", ["-c", pager]) else {
+        let env = ProcessInfo.processInfo.environment
+        let pager = env["PAGER"].flatMap { $0.trimmed().isEmpty ? nil : $0 } ?? "less -R"
+        guard let started = try? Subprocess.writing("/bin/sh", ["-c", pager]) else {
             StandardStream.standardOutput.write(Data(text.utf8))
             return
         }
         // The pager may quit before reading everything: a broken pipe is not an error here.
         let previous = signal(SIGPIPE, SIG_IGN)
         defer { signal(SIGPIPE, previous) }
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes = bytes.dropFirst(n)
-        }
-        close(input)
-        _ = child.wait()
+        var out = OutputBuffer(fd: started.input)
+        out.write(text)
+        out.flush()
+        close(started.input)
+        _ = started.child.wait()
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import SystemAppArmor
 
 struct EnabledCommand: ParsableCommand {

@@ -1,5 +1,8 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import SystemAppArmor
 
 struct ExecCommand: ParsableCommand {
@@ -50,7 +53,7 @@ struct ExecCommand: ParsableCommand {
         if argv.first == "--" { argv.removeFirst() }
         guard let program = argv.first else { throw ValidationError("give the command to run, after --") }
         let pid = getpid()
-        func say(_ s: String) { FileHandle.standardError.write(Data("[\(pid)] \(s)\n".utf8)) }
+        func say(_ s: String) { StandardStream.standardError.write(Data("[\(pid)] \(s)\n".utf8)) }
         if profile != nil || namespace != nil {
             var name = profile ?? ""
             let stack = name.hasPrefix("&")
@@ -75,7 +78,7 @@ struct ExecCommand: ParsableCommand {
                 case EINVAL: message = "AppArmor interface not available"
                 default: message = "\(failure)"
                 }
-                FileHandle.standardError.write(Data("aaswift exec: ERROR: \(message)\n".utf8))
+                StandardStream.standardError.write(Data("aaswift exec: ERROR: \(message)\n".utf8))
                 throw ExitCode(1)
             }
         }
@@ -83,7 +86,7 @@ struct ExecCommand: ParsableCommand {
         let cArgs = argv.map { strdup($0) } + [nil]
         execvp(program, cArgs)
         let e = SystemErrno(errno)
-        FileHandle.standardError.write(Data("aaswift exec: ERROR: Failed to execute \"\(program)\": \(e)\n".utf8))
+        StandardStream.standardError.write(Data("aaswift exec: ERROR: Failed to execute \"\(program)\": \(e)\n".utf8))
         throw ExitCode(1)
     }
 }

@@ -1,6 +1,6 @@
 import AppArmorEdit
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import SystemAppArmor
 
 struct FeaturesAbiCommand: ParsableCommand {
@@ -61,7 +61,7 @@ struct FeaturesAbiCommand: ParsableCommand {
         if let write {
             try AtomicWrite.write(bytes, to: write)
         } else {
-            FileHandle.standardOutput.write(Data(bytes))
+            StandardStream.standardOutput.write(Data(bytes))
         }
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
 import SystemAppArmor
 
@@ -24,7 +24,7 @@ struct LoadCommandOptions: ParsableArguments {
             switch resolver.resolve(arg) {
             case .success(let t): if !files.contains(t.file) { files.append(t.file) }
             case .failure(let e):
-                FileHandle.standardError.write(Data("aaswift: \(e)\n".utf8))
+                StandardStream.standardError.write(Data("aaswift: \(e)\n".utf8))
                 failed = true
             }
         }
@@ -37,12 +37,12 @@ struct LoadCommandOptions: ParsableArguments {
             return
         }
         guard AppArmorKernel().isEnabled else {
-            FileHandle.standardError.write(Data("aaswift: AppArmor is not enabled on this system; nothing was loaded.\n".utf8))
+            StandardStream.standardError.write(Data("aaswift: AppArmor is not enabled on this system; nothing was loaded.\n".utf8))
             throw ExitCode(1)
         }
         let r = try parser.run(action, files: files, includeDirs: [dir], base: dir)
-        FileHandle.standardOutput.write(Data(r.standardOutput.utf8))
-        FileHandle.standardError.write(Data(r.standardError.utf8))
+        StandardStream.standardOutput.write(Data(r.standardOutput.utf8))
+        StandardStream.standardError.write(Data(r.standardError.utf8))
         if !r.succeeded { throw ExitCode(r.status) }
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
 import SystemAppArmor
 
@@ -36,7 +36,7 @@ struct RemoveUnknownCommand: ParsableCommand {
         switch kernel.loadedProfiles() {
         case .success(let l): loaded = l
         case .failure:
-            FileHandle.standardError.write(Data("ERROR: Unable to read apparmorfs profiles file\n".utf8))
+            StandardStream.standardError.write(Data("ERROR: Unable to read apparmorfs profiles file\n".utf8))
             throw ExitCode(1)
         }
         let orphans = RemoveUnknown.orphans(loaded: loaded, known: RemoveUnknown.knownNames(folder: dir), keep: keep)
@@ -50,7 +50,7 @@ struct RemoveUnknownCommand: ParsableCommand {
                                "would_remove": .array(dryRun ? orphans.map(JSON.string) : []),
                                "errors": .array(failures.map(JSON.string))]))
         }
-        for f in failures { FileHandle.standardError.write(Data("aaswift: cannot remove \(f)\n".utf8)) }
+        for f in failures { StandardStream.standardError.write(Data("aaswift: cannot remove \(f)\n".utf8)) }
         if !failures.isEmpty { throw ExitCode(1) }
     }
 }

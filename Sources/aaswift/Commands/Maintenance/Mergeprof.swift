@@ -1,6 +1,6 @@
 import AppArmorEdit
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
 
 struct MergeprofCommand: ParsableCommand {
@@ -41,10 +41,10 @@ struct MergeprofCommand: ParsableCommand {
 
     func run() throws {
         let plan = MergeprofPlanner.plan(files: files, folder: dir)
-        for e in plan.errors { FileHandle.standardError.write(Data("aaswift mergeprof: \(e)\n".utf8)) }
+        for e in plan.errors { StandardStream.standardError.write(Data("aaswift mergeprof: \(e)\n".utf8)) }
         if !plan.errors.isEmpty { throw ExitCode(1) }
         let say: (String) -> Void = { text in
-            FileHandle.standardError.write(Data((text + "\n").utf8))
+            StandardStream.standardError.write(Data((text + "\n").utf8))
         }
         for name in plan.unmatched { say("No installed profile named \(name) in \(dir); skipped (copy the file instead).") }
         for s in plan.skipped { say("Not offered: \(s)") }
@@ -53,7 +53,7 @@ struct MergeprofCommand: ParsableCommand {
             accepted = plan.proposals
         } else {
             let ui: ReviewUI = json
-                ? JSONReviewUI(write: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }, readLine: { Swift.readLine() })
+                ? JSONReviewUI(write: { StandardStream.standardOutput.write(Data(($0 + "\n").utf8)) }, readLine: { Swift.readLine() })
                 : TTYReviewUI()
             for p in plan.proposals where ui.yesNo("Profile: \(p.profile)\nFrom: \(p.origin)\nAdd: \(p.rule.text)", default: true) {
                 accepted.append(p)
@@ -61,7 +61,7 @@ struct MergeprofCommand: ParsableCommand {
         }
         let edited = try MergeprofPlanner.edits(for: accepted)
         if dryRun {
-            for e in edited { FileHandle.standardOutput.write(Data(try e.diff().utf8)) }
+            for e in edited { StandardStream.standardOutput.write(Data(try e.diff().utf8)) }
             return
         }
         let reloader = LoaderModeReloader()

@@ -20,7 +20,13 @@ let package = Package(
         // Text patches on original bytes, canonical printer, unified diff, atomic write.
         .target(name: "AppArmorEdit", dependencies: ["AppArmorSyntax", "AppArmorPolicy"]),
         // Audit record reader and parser (audit.log, syslog, dmesg, journald), events to rules.
-        .target(name: "AuditLog"),
+        .target(name: "AuditLog", dependencies: ["CAudit"]),
+        // libaudit: the kernel's audit netlink socket, for live records.
+        .systemLibrary(
+            name: "CAudit",
+            pkgConfig: "audit",
+            providers: [.apt(["libaudit-dev"])]
+        ),
         // libapparmor, for the kernel interface and as a test oracle.
         .systemLibrary(
             name: "CAppArmor",

@@ -29,6 +29,8 @@ struct AASwift: ParsableCommand {
             GenprofCommand.self,
             AutodepCommand.self,
             ApplyCommand.self,
+            NotifyCommand.self,
+            LogCommand.self,
         ]
     )
 

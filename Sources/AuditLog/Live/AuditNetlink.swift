@@ -95,8 +95,13 @@ public enum AuditNetlinkError: Error, CustomStringConvertible, Equatable {
     }
 }
 
+/// What hands out audit datagrams: the socket, or recorded ones in tests.
+protocol AuditDatagramReading: AnyObject {
+    func read(timeoutMilliseconds: Int32) -> AuditNetlinkSocket.Read
+}
+
 /// The audit netlink socket, joined to the read-only multicast group.
-public final class AuditNetlinkSocket {
+public final class AuditNetlinkSocket: AuditDatagramReading {
     public enum Read: Equatable {
         case datagram([UInt8])
         /// ENOBUFS: the socket's receive buffer overflowed and the kernel dropped records.

@@ -83,16 +83,18 @@ func readChunk(_ fd: Int32, into splitter: inout LineSplitter) -> Int {
 /// missed, from the gap in serial numbers; records the kernel itself dropped (its backlog
 /// overflowed) are reported from its lost counter when that can be read.
 final class NetlinkStream: RecordStream {
-    private let socket: AuditNetlinkSocket
+    private let socket: AuditDatagramReading
+    private let kernelLostCounter: () -> Int?
     private var queue: [AuditNetlinkMessage] = []
     private var lastSerial: Int?
     private var overrun = false
     private var kernelLost: Int?
     private var idleTicks = 0
 
-    init(socket: AuditNetlinkSocket) {
+    init(socket: AuditDatagramReading, kernelLostCounter: @escaping () -> Int? = { AuditKernelStatus.current()?.lost }) {
         self.socket = socket
-        kernelLost = AuditKernelStatus.current()?.lost
+        self.kernelLostCounter = kernelLostCounter
+        kernelLost = kernelLostCounter()
     }
 
     func next(timeoutMilliseconds: Int32) -> AuditSourceItem {
@@ -129,7 +131,7 @@ final class NetlinkStream: RecordStream {
     /// Once the stream goes quiet, whether the kernel's lost counter moved.
     private func checkKernelLost() -> AuditSourceItem? {
         idleTicks += 1
-        guard idleTicks == 1, let before = kernelLost, let now = AuditKernelStatus.current()?.lost else { return nil }
+        guard idleTicks == 1, let before = kernelLost, let now = kernelLostCounter() else { return nil }
         kernelLost = now
         guard now > before else { return nil }
         return .lost(count: now - before, reason: "the kernel's audit backlog overflowed")

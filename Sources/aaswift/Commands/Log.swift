@@ -133,10 +133,9 @@ enum NetlinkCapture {
     static func run(path: String, count: Int) throws {
         let socket: AuditNetlinkSocket
         do { socket = try AuditNetlinkSocket() } catch { throw CLIError("\(error)") }
-        guard let out = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            return FileHandle(forWritingAtPath: path)
-        }() else { throw CLIError("cannot write \(path)") }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
+            throw CLIError("cannot write \(path)")
+        }
         var written = 0
         while written < count {
             guard case .datagram(let d) = socket.read(timeoutMilliseconds: -1) else { continue }

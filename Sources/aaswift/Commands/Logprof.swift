@@ -44,13 +44,18 @@ struct LogprofCommand: ParsableCommand {
     var dryRun = false
     @Option(name: .long, help: "Write the accepted changes as a JSON plan instead of changing profiles.")
     var planOut: String?
+    @Flag(name: .long, help: "Keep reading new records as they arrive (see --source) and review each burst.")
+    var follow = false
+    @Option(name: .long, help: ArgumentHelp("With --follow: " + ArgumentHelpText.source, valueName: "SOURCE"))
+    var source: String?
 
     /// What the command line asks for, as a plain value (the argument parser's property
     /// wrappers are not touched again).
     var options: LogprofRun {
         LogprofRun(dir: dir, file: file, journal: journal, since: since, boot: boot, mark: mark,
                    noAbstraction: noAbstraction, outputDir: outputDir, local: local, noReload: noReload,
-                   configdir: configdir, json: json, allowAll: allowAll, dryRun: dryRun, planOut: planOut)
+                   configdir: configdir, json: json, allowAll: allowAll, dryRun: dryRun, planOut: planOut,
+                   follow: follow, source: source)
     }
 
     func validate() throws { try options.validate() }
@@ -78,6 +83,8 @@ struct LogprofRun: QuickCommand, Equatable {
     var allowAll = false
     var dryRun = false
     var planOut: String?
+    var follow = false
+    var source: String?
 
     /// The command line read without the argument parser's reflection (see `QuickArguments`),
     /// or nil when the argument parser must read it.
@@ -100,6 +107,8 @@ struct LogprofRun: QuickCommand, Equatable {
     func validate() throws {
         if json && allowAll { throw ValidationError("--json and --allow-all cannot be used together") }
         if journal && file != nil { throw ValidationError("--journal and --file cannot be used together") }
+        if follow && (journal || file != nil || mark != nil) { throw ValidationError("--follow reads live records: not with --file, --journal or --logmark") }
+        if source != nil && !follow { throw ValidationError("--source needs --follow") }
     }
 
     func run() throws {
@@ -113,14 +122,19 @@ struct LogprofRun: QuickCommand, Equatable {
         } else {
             ui = TTYReviewUI()
         }
+        let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noAbstraction: noAbstraction,
+                                   local: local, outputDir: outputDir, noReload: noReload, dryRun: dryRun, planOut: planOut,
+                                   tunableOptions: !json, endsProcess: true, showsSeverity: !(ui is AllowAllUI))
+        if follow {
+            var live = review
+            live.endsProcess = false
+            return try LogprofFollow.run(self, review: live, ui: ui)
+        }
         let source: LogprofSource
         do {
             if journal { source = .journal(since: since, boot: boot) } else if file == "-" { source = .standardInput } else if let f = file { source = .file(f) } else { source = try LogprofSources.defaultSource(config: config) }
         } catch { throw LogprofFailure(message: "\(error)") }
 
-        let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noAbstraction: noAbstraction,
-                                   local: local, outputDir: outputDir, noReload: noReload, dryRun: dryRun, planOut: planOut,
-                                   tunableOptions: !json, endsProcess: true, showsSeverity: !(ui is AllowAllUI))
         try review.run(ui: ui, source: source, mark: mark)
     }
 }

@@ -6,7 +6,7 @@ import XCTest
 final class HelpAndManPageTests: XCTestCase {
     static let subcommands = [
         "parse", "check", "complain", "enforce", "audit", "disable", "status", "easyprof",
-        "decode-log", "decode", "logprof", "genprof", "autodep", "apply",
+        "decode-log", "decode", "logprof", "genprof", "autodep", "apply", "notify", "log",
     ]
 
     func testEverySubcommandHasHelpAndAManPage() throws {

@@ -15,7 +15,7 @@ exec 3> /tmp/gp.in
 wait_for() { i=0; while [ "$(grep -c -F "$1" /tmp/gp.out)" -lt "${2:-1}" ] && [ $i -lt 300 ]; do usleep 100000; i=$((i+1)); done; [ $i -lt 300 ]; }
 check "genprof collects from the netlink socket" wait_for "reading the kernel's audit netlink socket"
 wait_for "(S)can system log"
-check "genprof put the profile in complain mode" test "$(mode_of $P)" = complain
+check "genprof put the profile in complain mode" test "$(mode_of gp)" = complain
 check "the program runs in complain mode" $P read:/etc/e2e-gp-data
 usleep 300000
 printf s >&3
@@ -37,6 +37,6 @@ wait $gp
 cat /tmp/gp.out
 cat /etc/apparmor.d/opt.e2e.gp
 check "the rule for the read is in the profile" grep -q "/etc/e2e-gp-data r," /etc/apparmor.d/opt.e2e.gp
-check "the kernel has it in enforce mode" test "$(mode_of $P)" = enforce
+check "the kernel has it in enforce mode" test "$(mode_of gp)" = enforce
 check "the program runs cleanly under the enforced profile" $P read:/etc/e2e-gp-data
 finish

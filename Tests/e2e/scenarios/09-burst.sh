@@ -11,7 +11,8 @@ aaswift notify -p --json -v > /tmp/burst.json 2> /tmp/burst.err &
 np=$!
 i=0; while ! grep -q "reading" /tmp/burst.err && [ $i -lt 100 ]; do usleep 100000; i=$((i+1)); done
 i=0; while [ $i -lt 10000 ]; do echo read:/etc/e2e-burst; i=$((i+1)); done > /tmp/args
-xargs $P < /tmp/args > /dev/null
+# In batches of 100: the program exits with its failure count, and xargs stops at 255.
+xargs -n 100 $P < /tmp/args > /dev/null
 # Until the count stays the same for 2 s (60 s at most).
 last=-1; i=0
 while [ $i -lt 60 ]; do

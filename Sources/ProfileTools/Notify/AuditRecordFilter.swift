@@ -15,8 +15,8 @@ public struct AuditRecordFilter: Sendable {
     public var since: Int?
     /// Whether profile load, replace and remove records (`operation="profile_..."`) are kept.
     public var keepsStatus = true
-    /// notify.conf's `filter.KEY` regular expressions (extended syntax, matched anywhere, as
-    /// upstream's re.match anchors them at the start: we anchor too).
+    /// notify.conf's `filter.KEY` regular expressions (extended syntax, anchored at the start
+    /// as upstream's re.match is).
     public private(set) var patterns: [(key: String, regex: PosixRegex)] = []
 
     public init() {}
@@ -26,7 +26,7 @@ public struct AuditRecordFilter: Sendable {
     /// Adds a `filter.KEY` pattern; false when KEY is unknown or the pattern does not compile.
     public mutating func addPattern(key: String, pattern: String) -> Bool {
         guard Self.patternKeys.contains(key), !pattern.isEmpty else { return false }
-        guard let r = PosixRegex("^(" + pattern + ")") else { return false }
+        guard let r = PosixRegex("^(" + pattern + ")", extended: true) else { return false }
         patterns.append((key, r))
         return true
     }

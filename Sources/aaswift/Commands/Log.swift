@@ -29,7 +29,7 @@ struct LogCommand: ParsableCommand {
     var allowed = false
     @Option(name: .customLong("operation"), help: "Only records of this operation (open, exec, capable...; repeatable).")
     var operations: [String] = []
-    @Option(name: .long, help: ArgumentHelp("Records from this time on: 'YYYY-MM-DD[ HH:MM[:SS]]', '@EPOCH', or '-N' with s, m, h or d ('-2h').", valueName: "TIME"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Records from this time on: 'YYYY-MM-DD[ HH:MM[:SS]]', '@EPOCH', or '-N' with s, m, h or d ('-2h').", valueName: "TIME"))
     var since: String?
     @Flag(name: [.customShort("b"), .customLong("boot")], help: "Records of the current boot only.")
     var boot = false

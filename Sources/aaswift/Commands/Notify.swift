@@ -78,7 +78,7 @@ struct NotifyCommand: ParsableCommand {
             LiveRecords.warn("warning: notify.conf: filter.\(key): unknown key or bad pattern '\(pattern)'")
         }
         let nameRegex = try name.map { n -> PosixRegex in
-            guard let m = PosixRegex(n) else { throw ValidationError("--name: not a valid regular expression: \(n)") }
+            guard let m = PosixRegex(n, extended: true) else { throw ValidationError("--name: not a valid regular expression: \(n)") }
             return m
         }
         var out = OutputBuffer(fd: 1)

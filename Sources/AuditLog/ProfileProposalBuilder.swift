@@ -14,10 +14,10 @@ public struct ProposedRules: Sendable {
 
     public var isEmpty: Bool { rules.isEmpty && files.isEmpty }
 
-    mutating func add(_ event: Event) {
+    mutating func add(_ event: Event, target: RuleTarget = .unrestricted) {
         if case .file(let f) = event.kind, !event.audit {
             files[FileKey(path: f.path, owner: f.owner), default: []].formUnion(f.permissions)
-        } else if let p = RuleText.proposal(for: event.kind, audit: event.audit) {
+        } else if let p = RuleText.proposal(for: event.kind, audit: event.audit, target: target) {
             rules.insert(p)
         }
     }
@@ -47,8 +47,10 @@ public struct ProposedProfile: Sendable {
 
 public struct ProfileProposalBuilder {
     public private(set) var profiles: [LogBytes: ProposedProfile] = [:]
+    /// The parser and policy ABI the rules must fit.
+    public var target: RuleTarget
 
-    public init() {}
+    public init(target: RuleTarget = .unrestricted) { self.target = target }
 
     public mutating func add(_ record: AuditRecord) {
         add(EventExtraction.extract(record))
@@ -67,9 +69,9 @@ public struct ProfileProposalBuilder {
             return
         }
         if let hat {
-            profiles[top]!.hats[hat]!.add(e)
+            profiles[top]!.hats[hat]!.add(e, target: target)
         } else {
-            profiles[top]!.rules.add(e)
+            profiles[top]!.rules.add(e, target: target)
         }
     }
 

@@ -40,14 +40,16 @@ public enum RuleText {
         "create", "bind", "listen", "shutdown", "getattr", "setattr", "getopt", "setopt",
     ]
 
-    /// The rule for an event (nil for change_hat, which adds a hat rather than a rule).
-    public static func proposal(for kind: EventKind, audit: Bool = false) -> RuleProposal? {
-        guard var p = bareProposal(for: kind) else { return nil }
+    /// The rule for an event (nil for change_hat, which adds a hat rather than a rule, and for
+    /// a rule the target's parser cannot read). `target` decides the finer forms (see
+    /// `RuleTarget.requirements`): on a 3.0 target a network event is `network inet stream`.
+    public static func proposal(for kind: EventKind, audit: Bool = false, target: RuleTarget = .unrestricted) -> RuleProposal? {
+        guard var p = bareProposal(for: kind, target: target) else { return nil }
         if audit { p.text = "audit " + p.text }
         return p
     }
 
-    static func bareProposal(for kind: EventKind) -> RuleProposal? {
+    static func bareProposal(for kind: EventKind, target: RuleTarget) -> RuleProposal? {
         switch kind {
         case .file(let f):
             let perms = String(f.permissions.sorted().map(\.rawValue))
@@ -58,6 +60,9 @@ public enum RuleText {
             return RuleProposal(section: .capability, text: "capability " + name)
         case .network(let n):
             var parts = ["network"]
+            var n = n
+            if !target.allows(.networkAccessList) { n.access = [] }
+            if !target.allows(.networkAddress) { n.localAddr = nil; n.localPort = 0; n.peerAddr = nil; n.peerPort = 0 }
             if !n.access.isEmpty { parts.append(accessList(n.access, parens: true)) }
             if let f = n.family { parts.append(ProfileQuoting.name(f)) }
             if let t = n.sockType { parts.append(ProfileQuoting.name(t)) }
@@ -122,12 +127,15 @@ public enum RuleText {
         case .changeHat:
             return nil
         case .userns(let access):
+            guard target.parserReads(.userns) else { return nil }
             return RuleProposal(section: .userns, text: "userns " + accessList(access, parens: false))
         case .mqueue(let access, let type, let name):
+            guard target.parserReads(.mqueue) else { return nil }
             var parts = ["mqueue", accessList(access, parens: false), "type=" + type]
             if let n = name { parts.append(ProfileQuoting.path(n)) }
             return RuleProposal(section: .mqueue, text: parts.joined(separator: " "))
         case .ioUring(let access, let label):
+            guard target.parserReads(.ioUring) else { return nil }
             var parts = ["io_uring", accessList(access, parens: false)]
             if let l = label { parts.append("label=" + ProfileQuoting.name(l)) }
             return RuleProposal(section: .ioUring, text: parts.joined(separator: " "))

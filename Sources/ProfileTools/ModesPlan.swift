@@ -1,6 +1,10 @@
 import AppArmorEdit
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The four mode commands.
 public enum ModeAction: Sendable, Equatable {
@@ -122,7 +126,7 @@ public enum ModePlanner {
 
     /// `DIR/disable/REL` and `DIR/force-complain/REL` for a file at `DIR/REL`.
     static func links(for file: String, folder: String) -> (disable: String, forceComplain: String) {
-        let rel = file.hasPrefix(folder + "/") ? String(file.dropFirst(folder.count + 1)) : (file as NSString).lastPathComponent
+        let rel = file.hasPrefix(folder + "/") ? String(file.dropFirst(folder.count + 1)) : PathNames.lastComponent(file)
         return (folder + "/disable/" + rel, folder + "/force-complain/" + rel)
     }
 

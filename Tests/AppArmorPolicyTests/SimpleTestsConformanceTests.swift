@@ -5,8 +5,9 @@ import XCTest
 
 /// Runs upstream's parser simple_tests (in-tree and, when unpacked, generated) through the
 /// checker and compares with each file's `#=EXRESULT`, as upstream's harness does: the corpus
-/// is the include path, and the current folder holds `simple_tests` (quoted relative includes
-/// such as "simple_tests/include_tests/..." are relative to it, as apparmor.d(5) says).
+/// is the include path, and the base folder holds `simple_tests` (quoted relative includes such
+/// as "simple_tests/include_tests/..." are relative to upstream's current folder, which the
+/// base stands for here).
 final class SimpleTestsConformanceTests: XCTestCase {
     struct Case { let corpus: String; let relative: String; let expected: String }
 
@@ -42,17 +43,15 @@ final class SimpleTestsConformanceTests: XCTestCase {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("aaswift-st-\(UUID().uuidString)/tst")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: scratch.appendingPathComponent("simple_tests"), withDestinationURL: corpus)
-        let old = FileManager.default.currentDirectoryPath
-        _ = FileManager.default.changeCurrentDirectoryPath(scratch.path)
-        defer {
-            _ = FileManager.default.changeCurrentDirectoryPath(old)
-            try? FileManager.default.removeItem(at: scratch.deletingLastPathComponent())
-        }
+        defer { try? FileManager.default.removeItem(at: scratch.deletingLastPathComponent()) }
         var bad = Set<String>()
         var checker = PolicyChecker()
         for (i, (url, c)) in cases.enumerated() {
             if i % 2000 == 0 {
-                checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(includeDirs: [corpus.path], base: corpus.path)))
+                // The scratch folder as the base stands for upstream's current folder: a quoted
+                // relative include ("simple_tests/...") is looked up there (the process's own
+                // working directory is never changed: tests run in parallel).
+                checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(includeDirs: [corpus.path], base: scratch.path)))
             }
             let got = checker.check(path: url.path).passed ? "PASS" : "FAIL"
             if got != c.expected { bad.insert("\(c.corpus)\t\(c.relative)") }

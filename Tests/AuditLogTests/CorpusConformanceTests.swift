@@ -75,7 +75,12 @@ final class CorpusConformanceTests: XCTestCase {
             XCTAssertEqual(out.stdout, try String(contentsOf: input.deletingPathExtension().appendingPathExtension("out"), encoding: .utf8), name)
         }
         let profileInput = Self.corpus.appendingPathComponent("testcase_network_send_receive.in")
-        let out = try Fixtures.aaswift(["decode-log", "--format", "profile", profileInput.path])
+        // Upstream's expected profile uses AppArmor 4's network form: a 4.x parser and an ABI with
+        // fine-grained inet mediation; Debian 12's 3.0.8 gets the form it loads.
+        let features = Fixtures.conformance("parser-features_files/features.af_inet").path
+        let out = try Fixtures.aaswift(["decode-log", "--format", "profile", "--parser-version", "4.1", "--features-file", features, profileInput.path])
         XCTAssertEqual(out.stdout, try String(contentsOf: profileInput.deletingPathExtension().appendingPathExtension("profile"), encoding: .utf8))
+        let old = try Fixtures.aaswift(["decode-log", "--format", "profile", "--parser-version", "3.0.8", profileInput.path])
+        XCTAssertTrue(old.stdout.contains("    network inet stream,\n"), old.stdout)
     }
 }

@@ -12,8 +12,8 @@ start=$(date +%s)
 
 if [ -z "$bin" ]; then
   echo "e2e: building aaswift (release, fully static, as make release)"
-  (cd "$root" && swift build -c release --static-swift-stdlib -Xswiftc -static-executable --product aaswift) >&2 || { echo "0 passed, 1 failed"; exit 1; }
-  bin=$(cd "$root" && swift build -c release --static-swift-stdlib -Xswiftc -static-executable --show-bin-path)/aaswift
+  (cd "$root" && swift build -c release --static-swift-stdlib -Xswiftc -static-executable -Xlinker --strip-all --product aaswift) >&2 || { echo "0 passed, 1 failed"; exit 1; }
+  bin=$(cd "$root" && swift build -c release --static-swift-stdlib -Xswiftc -static-executable -Xlinker --strip-all --show-bin-path)/aaswift
 fi
 mkdir -p "$work/inject"
 cp "$bin" "$work/inject/aaswift"
@@ -40,4 +40,6 @@ for scenario in "$here"/scenarios/*.sh; do
 done
 echo "e2e wall time: $(( $(date +%s) - start )) s"
 echo "$passed passed, $failed failed"
+# A run in which no scenario ran (E2E_ONLY matching nothing) proves nothing: it fails.
+if [ $((passed + failed)) -eq 0 ]; then echo "no scenario ran${E2E_ONLY:+ (E2E_ONLY=$E2E_ONLY matches none)}" >&2; exit 1; fi
 [ "$failed" -eq 0 ]

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import AppArmorSyntax
 
 /// A profile being loaded: its header values, rules and children so far.
@@ -54,9 +54,18 @@ public final class CheckSession {
     @exclusivity(unchecked) var topNames: [String: Range<Int>] = [:]
     @exclusivity(unchecked) private var syntaxReported: Set<String> = []
 
-    init(cache: PolicyFileCache, features: FeatureSet?) {
+    /// The version given by the caller; when nil, the first `abi` statement read decides.
+    let givenVersion: ParserVersion?
+    @exclusivity(unchecked) var abiVersion: ParserVersion?
+    /// The parser version whose semantics apply.
+    var version: ParserVersion { givenVersion ?? abiVersion ?? .latest }
+    /// How a message names the version it judges by, e.g. "apparmor_parser 3.0.8".
+    var versionName: String { "apparmor_parser \(version.shortDescription)" }
+
+    init(cache: PolicyFileCache, features: FeatureSet?, parserVersion: ParserVersion? = nil) {
         self.cache = cache
         self.features = features
+        self.givenVersion = parserVersion
     }
 
     func report(_ id: DiagnosticID, _ message: String, _ range: Range<Int>, in r: ParseResult, notes: [String] = [], severity: Severity = .error) {
@@ -174,7 +183,12 @@ public final class CheckSession {
             check = AbiCheck(node: node, badName: CheckSession.badAbiName(node, in: r))
             cache.abiChecks[id] = check
         }
-        if let t = check.badName { report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r) }
+        if let t = check.badName {
+            report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r)
+        } else if abiVersion == nil, let t = node.childTokens.dropFirst().first, t.kind != .comma {
+            let trim: Set<Character> = ["<", ">", "\"", " "]
+            abiVersion = ParserVersion(abiName: String(r.value(t).drop { trim.contains($0) }.reversed().drop { trim.contains($0) }.reversed()))
+        }
     }
 
     static func badAbiName(_ node: SyntaxNode, in r: ParseResult) -> Token? {

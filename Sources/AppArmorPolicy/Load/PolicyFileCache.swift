@@ -1,5 +1,5 @@
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
 
 /// Where include names are looked up: `<magic>` names over the search path (`-I DIR`...,
 /// then the base folder); quoted or bare relative names against the current directory (as
@@ -23,7 +23,7 @@ public struct IncludeSearchPath: Sendable {
         case .quoted, .unquoted:
             var out = [name, join(base, name)]
             if let includer {
-                let dir = (includer as NSString).deletingLastPathComponent
+                let dir = PathNames.parent(includer)
                 out.append(join(dir.isEmpty ? "." : dir, name))
             }
             return out

@@ -3,7 +3,8 @@
 // like `tail -F`; else the journal (`journalctl -o json -f`); else syslog's files or the kernel's
 // ring buffer. `--source` overrides the choice; `notes` says why each candidate was passed over.
 
-import Foundation
+import FoundationEssentials
+import SystemAppArmor
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -53,7 +54,7 @@ public struct AuditSourceEnvironment: Sendable {
     public var auditdRunning: @Sendable () -> Bool = {
         if let s = AuditKernelStatus.current() { return s.auditdPID > 0 }
         for f in ["/run/auditd.pid", "/var/run/auditd.pid"] {
-            if let t = try? String(contentsOfFile: f, encoding: .utf8), let pid = Int32(t.trimmingCharacters(in: .whitespacesAndNewlines)),
+            if let t = try? String(contentsOfFile: f, encoding: .utf8), let pid = Int32(t.trimmed { $0.isWhitespace }),
                kill(pid, 0) == 0 || errno == EPERM { return true }
         }
         return false

@@ -2,7 +2,8 @@
 // `tail -F`, a subprocess's output (journalctl), and the kernel's ring buffer (/dev/kmsg).
 // Each hands out one record line at a time and keeps at most one partial line in memory.
 
-import Foundation
+import FoundationEssentials
+import SystemAppArmor
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -202,27 +203,23 @@ final class FollowedFile: RecordStream {
 
 /// The lines a subprocess writes (`journalctl -o json -f`), converted by `convert`.
 final class ProcessStream: RecordStream {
-    private let process: Process
+    private let child: Subprocess.Running
     private let fd: Int32
-    private let pipe: Pipe
     private var splitter = LineSplitter()
     private let convert: ([UInt8]) -> [UInt8]?
     private var ended = false
 
     init(executable: String, arguments: [String], convert: @escaping ([UInt8]) -> [UInt8]?) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { throw AuditSourceError.unreadable(executable, "\(error.localizedDescription)") }
-        fd = pipe.fileHandleForReading.fileDescriptor
+        do { (fd, child) = try Subprocess.reading(executable, arguments, discardingStandardError: true) } catch {
+            throw AuditSourceError.unreadable(executable, describeError(error))
+        }
         self.convert = convert
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        close(fd)
+        if !ended { kill(child.pid, SIGTERM) }
+        _ = child.wait()
     }
 
     func next(timeoutMilliseconds: Int32) -> AuditSourceItem {
@@ -239,10 +236,7 @@ final class ProcessStream: RecordStream {
             let ready = poll(&p, 1, timeoutMilliseconds)
             if ready == 0 { return .idle }
             if ready < 0 { if errno == EINTR { return .idle }; ended = true; continue }
-            if readChunk(fd, into: &splitter) <= 0 {
-                ended = true
-                process.waitUntilExit()
-            }
+            if readChunk(fd, into: &splitter) <= 0 { ended = true }
         }
     }
 }

@@ -1,5 +1,8 @@
-import Foundation
+import FoundationEssentials
 import SystemAppArmor
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a verifier said about a generated profile.
 public struct ProfileVerification: Sendable, Equatable {
@@ -48,16 +51,7 @@ public struct ApparmorParserVerifier: ProfileVerifier {
         self.parserPath = path ?? Self.locate()
     }
 
-    static func locate() -> String? {
-        let fm = FileManager.default
-        if fm.isExecutableFile(atPath: "/sbin/apparmor_parser") { return "/sbin/apparmor_parser" }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
-        for dir in path.split(separator: ":") + ["/usr/sbin", "/sbin"] {
-            let candidate = "\(dir)/apparmor_parser"
-            if fm.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
+    static func locate() -> String? { ApparmorParser.installed() }
 
     public func verify(_ profile: String, context: ProfileVerificationContext) -> ProfileVerification {
         let name = "apparmor_parser"
@@ -84,7 +78,7 @@ public struct ApparmorParserVerifier: ProfileVerifier {
         } catch {
             return ProfileVerification(accepted: false, checker: name, diagnostics: "could not run \(parserPath): \(error)")
         }
-        let text = String(decoding: result.standardOutput, as: UTF8.self).replacingOccurrences(of: tmp.path, with: "<generated profile>")
+        let text = String(decoding: result.standardOutput, as: UTF8.self).replacing(tmp.path, with: "<generated profile>")
         return ProfileVerification(
             accepted: result.status == 0, checker: "\(name) (\(parserPath))", diagnostics: text)
     }

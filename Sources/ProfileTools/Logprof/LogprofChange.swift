@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One accepted change: a rule or include added to a profile, or a new profile file.
 public struct LogprofChange: Codable, Sendable, Equatable {
@@ -15,13 +15,16 @@ public struct LogprofChange: Codable, Sendable, Equatable {
     public var text: String
     /// The rule's keyword (`file`, `capability`, `network`...) for placement.
     public var family: String
+    /// A new hat or child: the flags of its header (`complain` inside a complain-mode parent).
+    public var flags: [String]?
 
-    public init(kind: Kind, file: String, profile: String, text: String, family: String) {
+    public init(kind: Kind, file: String, profile: String, text: String, family: String, flags: [String]? = nil) {
         self.kind = kind
         self.file = file
         self.profile = profile
         self.text = text
         self.family = family
+        self.flags = flags
     }
 }
 

@@ -1,5 +1,5 @@
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// One request from the log after deduplication: the mode it was logged in, its profile (and
 /// hat or child), and what it asks. File requests on the same path and owner merge their
@@ -45,6 +45,8 @@ public struct LogprofEventCollector {
 
     public init() {}
 
+    static let nullPrefix = Array("null-".utf8)
+
     /// Reads every record of a source.
     public mutating func read(_ source: LineSource) {
         let reader = AuditLogReader(source: source, onlyAppArmor: true)
@@ -67,7 +69,9 @@ public struct LogprofEventCollector {
         let (p, h) = splitProfileName(e.profile)
         var name = String(decoding: p, as: UTF8.self)
         var hat = h.map { String(decoding: $0, as: UTF8.self) }
-        if let hh = hat, hh.hasPrefix("null-") { hat = nil; name = "null-complain-profile" }
+        // `parent//null-/usr/bin/kid`: the learning profile the kernel made for a child (Cx)
+        // the parent lacks; its records are the new child's questions.
+        if let hh = hat, hh.hasPrefix("null-") { hat = String(hh.dropFirst("null-".count)) }
         if name.hasPrefix("null-") { name = "null-complain-profile" }
         if case .file(var f) = e.kind {
             // `x` alone is an exec question; with other permissions it is dropped.
@@ -83,7 +87,9 @@ public struct LogprofEventCollector {
             items.append(item)
             return
         }
-        let item = LogprofItem(mode: e.mode, profile: name, hat: hat, kind: e.kind)
+        var kind = e.kind
+        if case .changeHat(let h) = kind, h.starts(with: Self.nullPrefix) { kind = .changeHat(hat: Array(h.dropFirst(Self.nullPrefix.count))) }
+        let item = LogprofItem(mode: e.mode, profile: name, hat: hat, kind: kind)
         if index[item] == nil {
             index[item] = items.count
             items.append(item)

@@ -2,7 +2,10 @@
 // bytes on x86_64 and the other 64-bit Linux ABIs: type at 0, user at 44, seconds at 340), as
 // upstream's aa-notify reads it; the last USER_PROCESS record of the user wins.
 
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public enum LastLogin {
     static let recordSize = 384

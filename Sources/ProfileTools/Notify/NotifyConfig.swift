@@ -2,7 +2,11 @@
 // the user's (~/.apparmor/notify.conf, else $XDG_CONFIG_HOME/apparmor/notify.conf, else
 // ~/.config/apparmor/notify.conf), the user's keys winning. Shell syntax: KEY="value".
 
-import Foundation
+import FoundationEssentials
+import SystemAppArmor
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public struct NotifyConfig: Equatable, Sendable {
     public var values: [String: String] = [:]
@@ -39,10 +43,10 @@ public struct NotifyConfig: Equatable, Sendable {
     public static func parse(_ text: String) -> NotifyConfig {
         var c = NotifyConfig()
         for raw in text.split(whereSeparator: \.isNewline) {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmed()
             guard !line.isEmpty, !line.hasPrefix("#"), let eq = line.firstIndex(of: "=") else { continue }
-            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            let key = line[..<eq].trimmed()
+            var value = line[line.index(after: eq)...].trimmed()
             if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q {
                 value = String(value.dropFirst().dropLast())
             }

@@ -2,7 +2,10 @@
 // the source LiveRecords chooses, through logprof's ordinary file reading.
 
 import AuditLog
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import ProfileTools
 
 enum LiveCaptureSource {

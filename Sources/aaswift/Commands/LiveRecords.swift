@@ -3,7 +3,10 @@
 // read loop that parses AppArmor records as they come.
 
 import AuditLog
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 enum LiveRecords {
     /// Opens the requested source; under `verbose` says which one and why others were passed
@@ -53,7 +56,7 @@ enum LiveRecords {
     }
 
     static func warn(_ s: String) {
-        FileHandle.standardError.write(Data(("aaswift: " + s + "\n").utf8))
+        StandardStream.standardError.write(Data(("aaswift: " + s + "\n").utf8))
     }
 }
 

@@ -1,6 +1,9 @@
 import ArgumentParser
 import AuditLog
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import ProfileTools
 
 struct LogCommand: ParsableCommand {
@@ -97,7 +100,7 @@ struct LogCommand: ParsableCommand {
 /// `--since` values and the boot time.
 enum LogTime {
     static func parse(_ text: String, now: Int) -> Int? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmed()
         if t.hasPrefix("@") { return Int(t.dropFirst()) }
         if t.hasPrefix("-"), let unit = t.last, let n = Int(t.dropFirst().dropLast()), n >= 0 {
             switch unit {
@@ -108,21 +111,32 @@ enum LogTime {
             default: return nil
             }
         }
-        for format in ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"] {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone.current
-            f.dateFormat = format
-            if let d = f.date(from: t) { return Int(d.timeIntervalSince1970) }
-        }
-        return nil
+        // YYYY-MM-DD[ HH:MM[:SS]], local time.
+        let halves = t.split(separator: " ", omittingEmptySubsequences: true)
+        guard halves.count <= 2 else { return nil }
+        let date = halves[0].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        let clock = halves.count == 2 ? halves[1].split(separator: ":", omittingEmptySubsequences: false).map { Int($0) } : []
+        guard date.count == 3, halves[0].count == 10, (halves.count == 1 || (2...3).contains(clock.count)),
+              let y = date[0], let mo = date[1], let d = date[2], (1...12).contains(mo), (1...31).contains(d) else { return nil }
+        let hms = clock.compactMap { $0 }
+        guard hms.count == clock.count, hms.allSatisfy({ (0...59).contains($0) }), (hms.first ?? 0) < 24 else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(y - 1900)
+        parts.tm_mon = Int32(mo - 1)
+        parts.tm_mday = Int32(d)
+        parts.tm_hour = Int32(hms.count > 0 ? hms[0] : 0)
+        parts.tm_min = Int32(hms.count > 1 ? hms[1] : 0)
+        parts.tm_sec = Int32(hms.count > 2 ? hms[2] : 0)
+        parts.tm_isdst = -1
+        let epoch = mktime(&parts)
+        return epoch == -1 ? nil : Int(epoch)
     }
 
     /// The boot time, from /proc/stat's btime.
     static func bootTime() -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("btime ") {
-            return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
+            return Int(line.dropFirst(6).trimmed())
         }
         return nil
     }
@@ -133,16 +147,17 @@ enum NetlinkCapture {
     static func run(path: String, count: Int) throws {
         let socket: AuditNetlinkSocket
         do { socket = try AuditNetlinkSocket() } catch { throw CLIError("\(error)") }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
-            throw CLIError("cannot write \(path)")
-        }
+        let out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard out >= 0 else { throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { close(out) }
+        var file = OutputBuffer(fd: out)
         var written = 0
         while written < count {
             guard case .datagram(let d) = socket.read(timeoutMilliseconds: -1) else { continue }
             let n = UInt32(d.count)
-            out.write(Data([UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)] + d))
+            file.write([UInt8(n & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 24)] + d)
+            file.flush()
             written += 1
         }
-        try out.close()
     }
 }

@@ -1,6 +1,6 @@
 import AppArmorEdit
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
 
 /// The options the four mode commands share (aa-complain's command line).
@@ -37,10 +37,10 @@ struct ModeCommandOptions: ParsableArguments {
         let runner = ModeRunner(folder: dir, reloader: LoaderModeReloader())
         let report = runner.run(action, targets: targets, options: ModeRunOptions(noReload: noReload, dryRun: dryRun, force: force))
         // In a dry run stdout carries only the diff, so that it can go to patch(1).
-        let infoHandle = dryRun ? FileHandle.standardError : FileHandle.standardOutput
+        let infoHandle = dryRun ? StandardStream.standardError : StandardStream.standardOutput
         if !report.info.isEmpty { infoHandle.write(Data((report.info.joined(separator: "\n") + "\n").utf8)) }
-        if !report.diff.isEmpty { FileHandle.standardOutput.write(Data(report.diff.utf8)) }
-        for e in report.errors { FileHandle.standardError.write(Data("aaswift: \(e)\n".utf8)) }
+        if !report.diff.isEmpty { StandardStream.standardOutput.write(Data(report.diff.utf8)) }
+        for e in report.errors { StandardStream.standardError.write(Data("aaswift: \(e)\n".utf8)) }
         if !report.succeeded { throw ExitCode(1) }
     }
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import AuditLog
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import ProfileTools
 import SystemAppArmor
 

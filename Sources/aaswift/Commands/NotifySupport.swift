@@ -2,7 +2,10 @@
 // root for -u, and desktop notifications through notify-send (rate-limited by NotifyThrottle).
 
 import AuditLog
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import ProfileTools
 import SystemAppArmor
 
@@ -68,7 +71,6 @@ final class DesktopNotifier {
     private let config: NotifyConfig
     private let logHint: String?
     private var throttle = NotifyThrottle()
-    private var running: [Process] = []
 
     init(config: NotifyConfig, logHint: String?) {
         self.config = config
@@ -90,7 +92,6 @@ final class DesktopNotifier {
     }
 
     func tick(now: Double) {
-        running.removeAll { !$0.isRunning }
         guard available else { return }
         for burst in throttle.closed(now: now) {
             send(body: Self.markupEscaped(burst.message + "\n\nReview them: sudo aaswift logprof" + (logHint.map { " -f \($0)" } ?? "")))
@@ -115,16 +116,22 @@ final class DesktopNotifier {
 
     /// notify-send bodies are markup: the log's names must not add any.
     static func markupEscaped(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        var out = ""
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.append(c)
+            }
+        }
+        return out
     }
 
+    /// notify-send returns once the notification server took it (the rate limit keeps these
+    /// calls few).
     private func send(body: String) {
-        guard let notifySend, running.count < 16 else { return }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: notifySend)
-        p.arguments = ["-a", "AppArmor", "-i", "dialog-warning", "--", "AppArmor notification", body]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        if (try? p.run()) != nil { running.append(p) }
+        guard let notifySend else { return }
+        _ = try? Subprocess.run(notifySend, ["-a", "AppArmor", "-i", "dialog-warning", "--", "AppArmor notification", body])
     }
 }

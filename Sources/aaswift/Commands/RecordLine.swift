@@ -4,7 +4,10 @@
 // breaks) is written as \xNN: a crafted record cannot drive the terminal.
 
 import AuditLog
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 enum RecordLine {
     static func render(_ r: AuditRecord, color: Bool) -> String {
@@ -49,17 +52,22 @@ enum RecordLine {
         return String(cString: buf)
     }
 
+    static func hex(_ v: UInt32) -> String {
+        let digits = String(v, radix: 16)
+        return "\\x" + (digits.count < 2 ? "0" : "") + digits
+    }
+
     /// Printable UTF-8 kept; control characters, DEL, backslash-x lookalikes and invalid bytes as \xNN.
     static func display(_ bytes: LogBytes) -> String {
         var out = ""
         let s = String(decoding: bytes, as: UTF8.self)
         if Array(s.utf8) != bytes {
-            for b in bytes { out += b >= 0x20 && b < 0x7F ? String(UnicodeScalar(b)) : String(format: "\\x%02x", b) }
+            for b in bytes { out += b >= 0x20 && b < 0x7F ? String(UnicodeScalar(b)) : hex(UInt32(b)) }
             return out
         }
         for u in s.unicodeScalars {
             if u.value < 0x20 || u.value == 0x7F || (u.value >= 0x80 && u.value < 0xA0) {
-                out += String(format: "\\x%02x", u.value)
+                out += hex(u.value)
             } else {
                 out.unicodeScalars.append(u)
             }

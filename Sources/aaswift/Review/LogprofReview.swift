@@ -1,6 +1,8 @@
 import AppArmorPolicy
-import Foundation
+import Dispatch
+import FoundationEssentials
 import ProfileTools
+import SystemAppArmor
 
 /// One logprof pass over a log with a front end: read, ask, then save (or print the diff, or
 /// write the plan). Shared by `logprof` and `genprof`.
@@ -21,6 +23,10 @@ struct LogprofReview {
     /// Whether questions are shown (their Severity header): not with --allow-all, which then
     /// skips reading severity.db.
     var showsSeverity = true
+    /// The parser and policy ABI the rules must fit.
+    var target = RuleTargetOptions()
+    /// `--allow-all` without `--allow-denied`: DENIED records (enforce mode) are left alone.
+    var skipDenied = false
 
     /// `offset`: for a file source, the byte to start reading at.
     func run(ui: ReviewUI, source: LogprofSource, mark: String?, offset: Int = 0) throws {
@@ -43,12 +49,20 @@ struct LogprofReview {
         loading.prepareCoverage(for: items.map(\.fullName))
         let (severity, globs) = tables.wait()
         let policy = loading.wait()
+        policy.targets = RuleTargets(options: target, profileDir: profileDir)
         let session = LogprofSession(policy: policy, config: config, severity: severity, items: items, globs: globs)
         if endsProcess { _ = Unmanaged.passRetained(session) }
         session.noAbstraction = noAbstraction
         session.tunableOptions = tunableOptions
+        session.skipDenied = skipDenied
         let driver = ReviewDriver(session: session, ui: ui)
         if driver.askAll() == .aborted { return }
+        if session.deniedSkipped > 0 {
+            ui.info("Left \(session.deniedSkipped) request(s) that enforce-mode profiles denied (--allow-denied allows them).")
+        }
+        if session.unsupported > 0 {
+            ui.info("Skipped \(session.unsupported) request(s) whose rules the installed apparmor_parser cannot read (see --parser-version).")
+        }
         if session.changes.isEmpty {
             ui.info(Self.nothingMessage(collector.stats, session, source: source.description, dir: profileDir))
             return
@@ -77,9 +91,9 @@ struct LogprofReview {
         if dryRun || planOut != nil {
             if let out = planOut {
                 let plan = LogprofPlan(profileDir: profileDir, local: local, changes: session.changes)
-                do { try plan.encoded().write(to: URL(fileURLWithPath: out)) } catch { throw LogprofFailure(message: "cannot write \(out): \(error.localizedDescription)") }
+                do { try plan.encoded().write(to: URL(fileURLWithPath: out)) } catch { throw LogprofFailure(message: "cannot write \(out): \(describeError(error))") }
             }
-            if dryRun { FileHandle.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8)) }
+            if dryRun { StandardStream.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8)) }
             return
         }
         while true {

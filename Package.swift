@@ -16,11 +16,15 @@ let package = Package(
         // Lexer, lossless concrete syntax tree, parser, diagnostics. No I/O beyond reading bytes.
         .target(name: "AppArmorSyntax"),
         // Typed rules, includes, variables, conditionals, AARE matching, validation.
-        .target(name: "AppArmorPolicy", dependencies: ["AppArmorSyntax"]),
+        .target(name: "AppArmorPolicy", dependencies: ["AppArmorSyntax", "CGlibcExtras"]),
         // Text patches on original bytes, canonical printer, unified diff, atomic write.
         .target(name: "AppArmorEdit", dependencies: ["AppArmorSyntax", "AppArmorPolicy"]),
         // Audit record reader and parser (audit.log, syslog, dmesg, journald), events to rules.
         .target(name: "AuditLog", dependencies: ["AppArmorSyntax"]),
+        // glibc's GNU extensions (affinity, memmem) that Swift's Glibc module does not export.
+        .target(name: "CGlibcExtras"),
+        // The git commit and libapparmor version of the build (`aaswift --version`).
+        .target(name: "CBuildInfo"),
         // libapparmor, for the kernel interface and as a test oracle.
         .systemLibrary(
             name: "CAppArmor",
@@ -32,12 +36,12 @@ let package = Package(
         // easyprof, logprof/genprof/autodep engines, mode changes: no terminal I/O.
         .target(
             name: "ProfileTools",
-            dependencies: ["AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor"]
+            dependencies: ["AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor", "CGlibcExtras"]
         ),
         .executableTarget(
             name: "aaswift",
             dependencies: [
-                "AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor", "ProfileTools",
+                "AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor", "ProfileTools", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -109,8 +109,10 @@ public enum CanonicalPrinter {
     }
 
     /// The profile's lines, its header at `indent`, its items one `step` further (a file's own
-    /// indentation, tabs or spaces), each line ending with a line feed.
-    public static func profile(_ p: NewProfile, indent pad: String, step: String) -> String {
+    /// indentation, tabs or spaces), each line ending with a line feed. `blankBeforeClose`:
+    /// upstream's blank line after the last group too (new files); a block added to an
+    /// existing file closes right after its last rule, as people write them.
+    public static func profile(_ p: NewProfile, indent pad: String, step: String, blankBeforeClose: Bool = true) -> String {
         let inner = pad + step
         var groups: [[String]] = []
         if !p.includes.isEmpty { groups.append(p.includes.map { inner + "include <\($0)>" }) }
@@ -121,10 +123,11 @@ public enum CanonicalPrinter {
             groups.append(byKind[kind]!)
         }
         for child in p.children {
-            groups.append([String(profile(child, indent: inner, step: step).dropLast())])
+            groups.append([String(profile(child, indent: inner, step: step, blankBeforeClose: blankBeforeClose).dropLast())])
         }
         var out = pad + header(p) + "\n"
-        out += groups.map { $0.joined(separator: "\n") + "\n\n" }.joined()
+        out += groups.map { $0.joined(separator: "\n") + "\n" }.joined(separator: "\n")
+        if blankBeforeClose && !groups.isEmpty { out += "\n" }
         out += pad + "}\n"
         return out
     }

@@ -43,6 +43,16 @@ public struct EditedFile: Sendable {
         try add(contentsOf: edits)
     }
 
+    /// Adds rules at the top level of the file (a `local/` include), placed as in a block.
+    public mutating func addTopLevelRules(_ rules: [PrintedRule]) throws {
+        try add(contentsOf: RuleInsertion.edits(adding: rules, toTopLevelOf: original) ?? [])
+    }
+
+    /// Adds a hat or child profile at the top level of the file (a `local/` include).
+    public mutating func addTopLevelProfile(_ child: NewProfile) throws {
+        if let e = RuleInsertion.edit(adding: child, toTopLevelOf: original) { try add(e) }
+    }
+
     /// Adds a new hat or child profile, printed with the block's indentation, after the
     /// block's hats and children.
     public mutating func addProfile(_ child: NewProfile, to p: ProfileSyntax) throws {

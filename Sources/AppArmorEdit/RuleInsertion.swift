@@ -3,7 +3,8 @@ import AppArmorSyntax
 /// Where a new rule goes in a block, and the line that carries it, placed the way a careful
 /// person would place it by hand:
 /// - a file rule goes in path order when the block's file rules are sorted, else after the
-///   file rule whose path shares the longest prefix with it;
+///   file rule sharing the most leading folders with it (at least one), else after the last
+///   file rule;
 /// - any other rule goes after the last rule of its kind;
 /// - the first rule of its kind goes after the rules of the kinds printed before it
 ///   (`CanonicalPrinter.familyOrder`: includes, capability, network, ... file), else before
@@ -24,42 +25,61 @@ public enum RuleInsertion {
     /// blank line before it, not one per rule.
     public static func edits(adding rules: [PrintedRule], to profile: ProfileSyntax, in r: ParseResult) -> [TextEdit]? {
         guard let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return nil }
-        let items = BlockSyntax.items(block)
-        var places: [(offset: Int, blank: Bool, rules: [PrintedRule])] = []
+        return edits(adding: rules, items: BlockSyntax.items(block), end: Int(close.leadingStart), profile: profile, in: r)
+    }
+
+    /// The same for the top level of a file (a `local/` include): rules go where they would go
+    /// in a block, the end of the file standing for the closing brace.
+    public static func edits(adding rules: [PrintedRule], toTopLevelOf r: ParseResult) -> [TextEdit]? {
+        edits(adding: rules, items: r.root.childNodes, end: r.source.bytes.count, profile: nil, in: r)
+    }
+
+    static func edits(adding rules: [PrintedRule], items: [SyntaxNode], end close: Int, profile: ProfileSyntax?, in r: ParseResult) -> [TextEdit]? {
+        var places: [(offset: Int, rules: [(rule: PrintedRule, blank: Bool)])] = []
         for rule in rules {
             let (offset, blank) = place(rule, items: items, close: close, in: r)
             if let i = places.firstIndex(where: { $0.offset == offset }) {
-                places[i].rules.append(rule)
-                places[i].blank = places[i].blank || blank
+                places[i].rules.append((rule, blank))
             } else {
-                places.append((offset, blank, [rule]))
+                places.append((offset, [(rule, blank)]))
             }
         }
-        var out: [TextEdit] = []
-        for p in places {
-            var group = p.rules
-            if group.allSatisfy({ $0.kind == .fileRule }) {
-                let keyed = group.map { ($0, RulePath.ofRuleText($0.text) ?? []) }
-                group = keyed.enumerated().sorted { a, b in
-                    a.element.1 == b.element.1 ? a.offset < b.offset : a.element.1.lexicographicallyPrecedes(b.element.1)
-                }.map(\.element.0)
-            }
-            let text = group.map { rule -> String in
+        func text(_ group: [PrintedRule]) -> String {
+            // In printed order of kinds, file rules in path order; else as given.
+            let group = group.map { ($0, RulePath.ofRuleText($0.text) ?? []) }.enumerated().sorted { a, b in
+                let (x, y) = (a.element, b.element)
+                if familyRank(x.0.kind) != familyRank(y.0.kind) { return familyRank(x.0.kind) < familyRank(y.0.kind) }
+                if x.0.kind == .fileRule, x.1 != y.1 { return x.1.lexicographicallyPrecedes(y.1) }
+                return a.offset < b.offset
+            }.map(\.element.0)
+            return group.map { rule -> String in
                 let indent = indentation(for: items, kind: rule.kind, profile: profile, in: r)
                 let lines = rule.text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : indent + $0 }
                 return lines.joined(separator: "\n") + "\n"
             }.joined()
-            guard let e = lines(text, at: p.offset, blankBefore: p.blank, profile, in: r) else { return nil }
+        }
+        var out: [TextEdit] = []
+        for p in places {
+            // Rules joining the group at this place first, then each new group (one kind) in
+            // printed order, a blank line before it when it asks for one.
+            var body = text(p.rules.filter { !$0.blank }.map(\.rule))
+            let newGroups = Dictionary(grouping: p.rules.filter(\.blank).map(\.rule), by: \.kind)
+            var blankFirst = false
+            for kind in newGroups.keys.sorted(by: { familyRank($0) < familyRank($1) }) {
+                if body.isEmpty { blankFirst = true } else { body += "\n" }
+                body += text(newGroups[kind]!)
+            }
+            guard let e = lines(body, at: p.offset, blankBefore: blankFirst, profile, in: r) else { return nil }
             out.append(e)
         }
         return out
     }
 
     /// Where one rule goes, and whether it starts a new group that wants a blank line before it.
-    static func place(_ rule: PrintedRule, items: [SyntaxNode], close: Token, in r: ParseResult) -> (Int, Bool) {
+    static func place(_ rule: PrintedRule, items: [SyntaxNode], close: Int, in r: ParseResult) -> (Int, Bool) {
         if rule.kind == .hat || rule.kind == .profile { return blockPlace(items, close: close, in: r) }
         if rule.kind == .include, isLocalIncludeText(rule.text) {
-            return (Int(close.leadingStart), items.last.map { !isNested($0) } ?? false)
+            return (close, items.last.map { !isNested($0) } ?? false)
         }
         return rulePlace(rule.text, kind: rule.kind, items: items, close: close, in: r)
     }
@@ -68,22 +88,31 @@ public enum RuleInsertion {
     /// block's own indentation and indentation step, after the block's hats and children.
     public static func edit(adding child: NewProfile, to profile: ProfileSyntax, in r: ParseResult) -> TextEdit? {
         guard let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return nil }
-        let items = BlockSyntax.items(block)
+        return edit(adding: child, items: BlockSyntax.items(block), end: Int(close.leadingStart), profile: profile, in: r)
+    }
+
+    /// The same at the top level of a file (a `local/` include).
+    public static func edit(adding child: NewProfile, toTopLevelOf r: ParseResult) -> TextEdit? {
+        edit(adding: child, items: r.root.childNodes, end: r.source.bytes.count, profile: nil, in: r)
+    }
+
+    static func edit(adding child: NewProfile, items: [SyntaxNode], end close: Int, profile: ProfileSyntax?, in r: ParseResult) -> TextEdit? {
         let indent = indentation(for: items, kind: child.isHat ? .hat : .profile, profile: profile, in: r)
-        let header = lineIndent(of: Int(profile.node.textRange.lowerBound), r.source.bytes)
+        let header = profile.map { lineIndent(of: Int($0.node.textRange.lowerBound), r.source.bytes) } ?? ""
         let step = indent.hasPrefix(header) && indent.count > header.count ? String(indent.dropFirst(header.count)) : CanonicalPrinter.indentStep
         let (offset, blank) = blockPlace(items, close: close, in: r)
-        return lines(CanonicalPrinter.profile(child, indent: indent, step: step), at: offset, blankBefore: blank, profile, in: r)
+        return lines(CanonicalPrinter.profile(child, indent: indent, step: step, blankBeforeClose: false), at: offset, blankBefore: blank, profile, in: r)
     }
 
     /// Inserts whole lines (indented, each ending with a line feed) at `offset`, a blank line
     /// before them when asked and none is there yet.
-    static func lines(_ text: String, at offset: Int, blankBefore: Bool, _ profile: ProfileSyntax, in r: ParseResult) -> TextEdit? {
+    static func lines(_ text: String, at offset: Int, blankBefore: Bool, _ profile: ProfileSyntax?, in r: ParseResult) -> TextEdit? {
         let bytes = r.source.bytes
-        guard let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return nil }
         if isLineStart(offset, bytes) {
-            return .insert((blankBefore && !followsBlankLine(offset, bytes) ? "\n" : "") + text, at: offset)
+            return .insert((blankBefore && offset > 0 && !followsBlankLine(offset, bytes) ? "\n" : "") + text, at: offset)
         }
+        // The end of a file without a final line feed.
+        guard let profile, let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return .insert("\n" + text, at: offset) }
         // One-line block (`{}`, `{ /x r, }`) or a rule sharing its line: open a new line, and
         // put what followed on the line back at the header's indentation.
         let header = lineIndent(of: Int(profile.node.textRange.lowerBound), bytes)
@@ -99,23 +128,23 @@ public enum RuleInsertion {
     /// A hat or child: after the last hat or child, else after the last rule (before a trailing
     /// local include), else before the closing brace; with a blank line before it unless it
     /// opens the block.
-    static func blockPlace(_ items: [SyntaxNode], close: Token, in r: ParseResult) -> (Int, Bool) {
+    static func blockPlace(_ items: [SyntaxNode], close: Int, in r: ParseResult) -> (Int, Bool) {
         if let last = items.last(where: isNested) { return (last.fullRange.upperBound, true) }
         if let last = items.last, isLocalInclude(last, in: r) {
             return (startAfterBlankLines(last, r.source.bytes), items.count > 1)
         }
-        return (Int(close.leadingStart), !items.isEmpty)
+        return (close, !items.isEmpty)
     }
 
     /// A rule: see the type's comment. A first rule of its kind placed between two groups
     /// of rules that a blank line separates gets a blank line before it too.
-    static func rulePlace(_ ruleText: String, kind: SyntaxKind, items: [SyntaxNode], close: Token, in r: ParseResult) -> (Int, Bool) {
+    static func rulePlace(_ ruleText: String, kind: SyntaxKind, items: [SyntaxNode], close: Int, in r: ParseResult) -> (Int, Bool) {
         let bytes = r.source.bytes
         // The rule section: the items before the first hat or child, less a local include
         // that ends it.
         var rules = Array(items.prefix { !isNested($0) })
         if let last = rules.last, isLocalInclude(last, in: r) { rules.removeLast() }
-        let end: Int = rules.count < items.count ? startAfterBlankLines(items[rules.count], bytes) : Int(close.leadingStart)
+        let end: Int = rules.count < items.count ? startAfterBlankLines(items[rules.count], bytes) : close
 
         let same = rules.filter { $0.kind == kind && !isLocalInclude($0, in: r) }
         if !same.isEmpty {
@@ -136,7 +165,7 @@ public enum RuleInsertion {
     }
 
     /// A file rule among the block's file rules: in path order when they are sorted, else
-    /// after the one whose path shares the longest prefix with it (the last of equals).
+    /// after the one in the same folder, or the nearest folder.
     static func filePlace(_ ruleText: String, among rules: [SyntaxNode], in r: ParseResult) -> Int? {
         guard let path = RulePath.ofRuleText(ruleText) else { return nil }
         let paths = rules.map { RulePath.of($0, in: r) }
@@ -147,14 +176,18 @@ public enum RuleInsertion {
             }
             return rules.last!.fullRange.upperBound
         }
-        var best: Int?
-        var bestLength = -1
+        // Unsorted: after the rule sharing the most leading path components (at least one;
+        // the last of equals), else after the last file rule.
+        func components(_ p: [UInt8]) -> [ArraySlice<UInt8>] { p.split(separator: UInt8(ascii: "/")) }
+        let mine = components(path)
+        var best = rules.count - 1
+        var bestShared = 0
         for (i, p) in paths.enumerated() {
             guard let p else { continue }
-            let n = zip(p, path).prefix { $0 == $1 }.count
-            if n >= bestLength { (best, bestLength) = (i, n) }
+            let shared = zip(components(p).dropLast(), mine.dropLast()).prefix { $0 == $1 }.count
+            if shared >= max(bestShared, 1) { (best, bestShared) = (i, shared) }
         }
-        return best.map { rules[$0].fullRange.upperBound }
+        return rules[best].fullRange.upperBound
     }
 
     /// The rank of a kind in the printed order: includes and variables first, then
@@ -202,13 +235,14 @@ public enum RuleInsertion {
 
     /// The indentation of the same-kind sibling, else of the last sibling that starts a line,
     /// else the header's indentation plus one step (a tab when the header uses tabs).
-    static func indentation(for items: [SyntaxNode], kind: SyntaxKind, profile: ProfileSyntax, in r: ParseResult) -> String {
+    static func indentation(for items: [SyntaxNode], kind: SyntaxKind, profile: ProfileSyntax?, in r: ParseResult) -> String {
         let bytes = r.source.bytes
         let candidates = items.filter { $0.kind == kind }.reversed() + items.reversed()
         for item in candidates {
             guard let t = item.firstToken else { continue }
             if let ind = indentBefore(Int(t.textStart), within: t.leadingTrivia, bytes) { return ind }
         }
+        guard let profile else { return "" }
         let header = lineIndent(of: Int(profile.node.textRange.lowerBound), bytes)
         return header + (header.contains("\t") ? "\t" : "  ")
     }

@@ -56,7 +56,8 @@ public enum ProfileQuoting {
                     braceDepth -= 1
                 }
                 out.append(c)
-            case UInt8(ascii: " "), UInt8(ascii: "#"), UInt8(ascii: "="):
+            case UInt8(ascii: " "), UInt8(ascii: "#"), UInt8(ascii: "="), UInt8(ascii: "!"):
+                // (`!` is no word character for apparmor_parser's lexer: quoted, it is a plain byte.)
                 needsQuotes = true
                 out.append(c)
             case UInt8(ascii: ","):

@@ -1,7 +1,9 @@
 import AppArmorSyntax
 import AppArmorEdit
+import AppArmorSyntax
 import AuditLog
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
 
 /// A new, minimal profile for a program, as `autodep` writes it: `profile NAME /path`, the
 /// base abstraction, the program itself `mr`; for a script, its interpreter (`ix`) and the
@@ -16,9 +18,9 @@ public struct AutodepProfile: Sendable, Equatable {
     /// Builds the profile; `flags` such as `complain`.
     public init(program: String, flags: [String] = [], abi: String? = "abi/4.0") {
         self.program = program
-        let base = (program as NSString).lastPathComponent
+        let base = PathNames.lastComponent(program)
         name = base
-        fileName = String(program.drop(while: { $0 == "/" })).replacingOccurrences(of: "/", with: ".")
+        fileName = String(program.drop(while: { $0 == "/" })).replacing("/", with: ".")
         var includes = ["abstractions/base"]
         var rules = [CanonicalPrinter.file(program, permissions: "mr")]
         interpreter = Self.interpreter(of: program)
@@ -35,7 +37,7 @@ public struct AutodepProfile: Sendable, Equatable {
     /// nil: any), `abi/4.0` where the folder has none, so that a new profile loads with the
     /// apparmor_parser that ships with that policy (Debian 12's 3.0.8 has no abi/4.0).
     public static func abi(in dir: String, parser: ParserVersion? = nil) -> String? {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: (dir as NSString).appendingPathComponent("abi"))) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: PathNames.appending(dir, "abi"))) ?? []
         func version(_ n: String) -> [Int]? {
             let parts = n.split(separator: ".")
             guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else { return nil }
@@ -50,14 +52,12 @@ public struct AutodepProfile: Sendable, Equatable {
 
     /// The interpreter of a `#!` script (the program after `env`, found on PATH).
     public static func interpreter(of path: String) -> String? {
-        guard let h = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? h.close() }
-        let head = h.readData(ofLength: 256)
+        guard let head = PosixFiles.readPrefix(path, upTo: 256) else { return nil }
         guard head.starts(with: Array("#!".utf8)) else { return nil }
         let line = String(decoding: head.dropFirst(2).prefix { $0 != 0x0A }, as: UTF8.self)
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard var interp = words.first else { return nil }
-        if (interp as NSString).lastPathComponent == "env", words.count > 1 {
+        if PathNames.lastComponent(interp) == "env", words.count > 1 {
             let prog = words[1]
             let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
             interp = path.split(separator: ":").map { $0 + "/" + prog }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/" + prog
@@ -66,7 +66,7 @@ public struct AutodepProfile: Sendable, Equatable {
     }
 
     static func abstraction(forInterpreter i: String) -> String? {
-        let n = (i as NSString).lastPathComponent
+        let n = PathNames.lastComponent(i)
         if ["bash", "sh", "dash", "zsh", "ksh"].contains(n) { return "abstractions/bash" }
         if n.hasPrefix("python") { return "abstractions/python" }
         if n.hasPrefix("perl") { return "abstractions/perl" }

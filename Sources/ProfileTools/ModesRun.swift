@@ -1,5 +1,6 @@
 import AppArmorEdit
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
 
 public struct ModeRunOptions: Sendable {
     public var noReload = false
@@ -83,7 +84,7 @@ public struct ModeRunner: Sendable {
         let fm = FileManager.default
         for link in plan.removeLinks { try fm.removeItem(atPath: link) }
         if let l = plan.createLink {
-            try fm.createDirectory(atPath: (l.link as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(atPath: PathNames.parent(l.link), withIntermediateDirectories: true)
             try fm.createSymbolicLink(atPath: l.link, withDestinationPath: l.destination)
         }
         guard !options.noReload else { return }

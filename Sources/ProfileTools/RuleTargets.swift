@@ -1,7 +1,7 @@
 import AppArmorPolicy
 import AppArmorSyntax
 import AuditLog
-import Foundation
+import FoundationEssentials
 import SystemAppArmor
 
 /// The command-line overrides of the rule target: `--abi FILE`, `--features-file FILE`,
@@ -89,7 +89,7 @@ public final class RuleTargets {
     public func target(file bytes: [UInt8]) -> RuleTarget { target(abi: Self.abiName(bytes)) }
 
     func resolveABI(_ name: String) -> String? {
-        let candidates = name.hasPrefix("/") ? [name] : [(profileDir as NSString).appendingPathComponent(name), "/etc/apparmor.d/" + name]
+        let candidates = name.hasPrefix("/") ? [name] : [PathNames.appending(profileDir, name), "/etc/apparmor.d/" + name]
         return candidates.first { FileManager.default.isReadableFile(atPath: $0) }
     }
 
@@ -109,7 +109,7 @@ public final class RuleTargets {
         let close: Character = text[open] == "<" ? ">" : "\""
         let rest = text[text.index(after: open)...]
         guard let end = rest.firstIndex(of: close) else { return nil }
-        return rest[..<end].trimmingCharacters(in: .whitespaces)
+        return rest[..<end].trimmed()
     }
 
     /// `/sys/kernel/security/apparmor/features` as feature paths: folders and files by their
@@ -138,10 +138,10 @@ public final class RuleTargets {
     static func parserConfFeatures(root: SystemRoot) -> String? {
         guard let text = root.readText("/etc/apparmor/parser.conf") else { return nil }
         for line in text.split(separator: "\n") {
-            let t = line.trimmingCharacters(in: .whitespaces)
+            let t = line.trimmed()
             for key in ["policy-features", "features-file"] {
                 for prefix in [key + "=", "--" + key + "="] where t.hasPrefix(prefix) {
-                    let v = t.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
+                    let v = t.dropFirst(prefix.count).trimmed()
                     if !v.isEmpty { return v }
                 }
             }

@@ -66,17 +66,18 @@ final class RuleInsertionTests: XCTestCase {
                             CanonicalPrinter.network(domain: "inet", type: "stream"),
                             CanonicalPrinter.rule(.signalRule, ["signal", "send", "set=term"])], to: EditTest.profile(r, "/x"))
         }
-        XCTAssertEqual(out, "/x {\n  include <abstractions/base>\n\n  capability kill,\n  capability chown,\n  network inet stream,\n  signal send set=term,\n\n  /a r,\n\n  ^h {\n    /b r,\n  }\n}\n")
+        // Each new kind is a group of its own, in printed order, a blank line between groups.
+        XCTAssertEqual(out, "/x {\n  include <abstractions/base>\n\n  capability kill,\n  capability chown,\n\n  network inet stream,\n\n  signal send set=term,\n\n  /a r,\n\n  ^h {\n    /b r,\n  }\n}\n")
     }
 
     func testNewHatsAndChildrenGoAfterTheLastOneWithTheBlocksIndentation() throws {
         let text = "/x {\n\t/a r,\n\n\t^h {\n\t\t/b r,\n\t}\n\n\tinclude if exists <local/x>\n}\n"
         let hat = NewProfile(name: "new", isHat: true, rules: [CanonicalPrinter.file("/c", permissions: "w")])
         let out = try EditTest.apply(text) { r, f in try f.addProfile(hat, to: EditTest.profile(r, "/x")) }
-        XCTAssertEqual(out, "/x {\n\t/a r,\n\n\t^h {\n\t\t/b r,\n\t}\n\n\t^new {\n\t\t/c w,\n\n\t}\n\n\tinclude if exists <local/x>\n}\n")
+        XCTAssertEqual(out, "/x {\n\t/a r,\n\n\t^h {\n\t\t/b r,\n\t}\n\n\t^new {\n\t\t/c w,\n\t}\n\n\tinclude if exists <local/x>\n}\n")
         let child = NewProfile(name: "/usr/bin/kid", isChild: true, includes: ["abstractions/base"])
         let noHats = "profile x {\n  /a r,\n}\n"
         XCTAssertEqual(try EditTest.apply(noHats) { r, f in try f.addProfile(child, to: EditTest.profile(r, "x")) },
-                       "profile x {\n  /a r,\n\n  profile /usr/bin/kid {\n    include <abstractions/base>\n\n  }\n}\n")
+                       "profile x {\n  /a r,\n\n  profile /usr/bin/kid {\n    include <abstractions/base>\n  }\n}\n")
     }
 }

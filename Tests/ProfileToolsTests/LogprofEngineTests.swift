@@ -198,24 +198,27 @@ final class LogprofEngineTests: XCTestCase {
         let s = session(dir, items)
         guard case .exec(let withProfile) = s.next() else { return XCTFail("expected an exec question") }
         XCTAssertEqual(withProfile.defaultCommand, .profile)
-        XCTAssertEqual(withProfile.prompt().menuItems.first, "In(h)erit")
+        XCTAssertEqual(withProfile.prompt().menuItems, ["(I)nherit", "(C)hild", "[(P)rofile]", "(N)amed", "(U)nconfined", "(X) ix On", "(D)eny", "Abo(r)t", "I(g)nore", "(F)inish"],
+                       "upstream 3.0's exec menu, plus Ignore on an unused key")
+        XCTAssertEqual(withProfile.prompt().command(forKey: "h"), .inherit, "4.x's In(h)erit key")
+        XCTAssertEqual(withProfile.prompt().command(forKey: "I"), .inherit)
         XCTAssertTrue(withProfile.prompt().menuItems.contains("[(P)rofile]"))
         XCTAssertEqual(s.answerExec(withProfile, .profile, safe: true), "Adding /usr/bin/helper Px, to profile app.")
         guard case .exec(var noProfile) = s.next() else { return XCTFail("expected an exec question") }
         XCTAssertEqual(noProfile.defaultCommand, .inherit)
         noProfile.fallbackInherit = true
-        XCTAssertTrue(noProfile.commands.contains(.profileInherit) && noProfile.commands.contains(.ixOff))
+        XCTAssertEqual(noProfile.commands, [.inherit, .profileInherit, .childInherit, .namedInherit, .ixOff, .unconfined, .deny, .abort, .ignoreExec, .finish])
         XCTAssertEqual(s.answerExec(noProfile, .inherit), "Adding /usr/bin/tool mrix, to profile app.")
         XCTAssertEqual(s.createProfile(for: "/usr/bin/tool"), "Creating a profile for /usr/bin/tool in \(dir)/usr.bin.tool.")
         guard case .hat(let hat) = s.next() else { return XCTFail("expected a hat question") }
         XCTAssertEqual(hat.hat, "EDIT")
         XCTAssertEqual(s.addHat(hat), "Adding hat EDIT to profile app.")
         guard case .rule(let r) = s.next() else { return XCTFail("the hat's rule is asked next") }
-        XCTAssertEqual(r.defaultCommand, .allow, "complain-mode requests default to Allow")
+        XCTAssertEqual(r.defaultCommand, .deny, "upstream defaults rule prompts to Deny, complain mode too")
         s.answer(r, deny: false)
         let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: s.changes))
         let text = String(decoding: planned[0].new, as: UTF8.self)
-        XCTAssertEqual(text, "include <tunables/global>\nprofile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/helper Px,\n  /usr/bin/tool mrix,\n\n  ^EDIT {\n    /etc/b r,\n\n  }\n}\n")
+        XCTAssertEqual(text, "include <tunables/global>\nprofile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/helper Px,\n  /usr/bin/tool mrix,\n\n  ^EDIT {\n    /etc/b r,\n  }\n}\n")
         XCTAssertEqual(planned[1].path, dir + "/usr.bin.tool")
         XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).contains("profile tool /usr/bin/tool flags=(complain) {"), "a Px target is autodep'd in complain mode")
     }
@@ -239,7 +242,7 @@ final class LogprofEngineTests: XCTestCase {
         XCTAssertNotNil(s.createProfile(for: "/usr/bin/other"))
         let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: s.changes))
         XCTAssertEqual(String(decoding: planned[0].new, as: UTF8.self),
-                       "profile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/kid cx,\n  /usr/bin/other Px,\n\n  profile /usr/bin/kid {\n    include <abstractions/base>\n\n    /usr/bin/kid mr,\n\n  }\n}\n")
+                       "profile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/kid cx,\n  /usr/bin/other Px,\n\n  profile /usr/bin/kid {\n    include <abstractions/base>\n\n    /usr/bin/kid mr,\n  }\n}\n")
         XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).hasPrefix("abi <abi/3.0>,"))
         XCTAssertEqual(AutodepProfile.abi(in: dir + "/nowhere"), "abi/4.0")
     }

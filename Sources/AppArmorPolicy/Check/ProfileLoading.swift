@@ -16,6 +16,12 @@ extension CheckSession {
         }
         if keyword == "hat" { isHat = true }
         guard let nameTok = plain.first else { return }
+        if parent != nil, keyword == nil, !isHat {
+            // apparmor_parser: "syntax error, unexpected TOK_OPEN" (a child profile needs the
+            // keyword; only the top level takes a bare path before '{').
+            report(.misplaced, "a child profile needs the 'profile' keyword: 'profile \(r.text(nameTok)) {'", nameTok.textRange, in: r)
+            return
+        }
         let expander = VariableExpander(table: variables)
         var raw = r.value(nameTok)
         if isHat, keyword == nil, raw.hasPrefix("^") { raw.removeFirst() }

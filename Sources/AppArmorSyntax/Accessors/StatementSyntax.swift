@@ -220,12 +220,18 @@ public struct AssignmentSyntax: Sendable {
 
     public var nameToken: Token { node.childTokens[0] }
     public var operatorToken: Token { node.childTokens[1] }
+    /// The values as written, with any line continuation `\` (see `isContinuation`).
     public var valueTokens: [Token] { Array(node.childTokens.dropFirst(2)) }
 
     /// `@{HOME}` -> `HOME`; `$b` -> `b`.
     public func name(in r: ParseResult) -> String { VariableName.strip(r.text(nameToken)) }
     public func values(in r: ParseResult) -> [String] {
-        valueTokens.filter { $0.kind != .comma }.map { r.value($0) }
+        valueTokens.filter { $0.kind != .comma && !Self.isContinuation($0, in: r) }.map { r.value($0) }
+    }
+
+    /// A lone `\` at the end of a line: the values go on on the next line.
+    public static func isContinuation(_ t: Token, in r: ParseResult) -> Bool {
+        t.kind == .word && t.textRange.count == 1 && r.source.bytes[Int(t.textStart)] == UInt8(ascii: "\\")
     }
 }
 

@@ -1,7 +1,7 @@
 import AppArmorEdit
 import AppArmorPolicy
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
 
 /// One statement cleanprof removes, and why.
 public struct CleanprofRemoval: Sendable, Equatable {
@@ -157,7 +157,7 @@ public enum CleanprofPlanner {
     /// `abstractions/base` for `/etc/apparmor.d/abstractions/base`.
     static func includeName(_ path: String) -> String {
         for marker in ["/abstractions/", "/tunables/", "/local/"] {
-            if let range = path.range(of: marker, options: .backwards) {
+            if let range = path.ranges(of: marker).last {
                 return String(marker.dropFirst()) + path[range.upperBound...]
             }
         }

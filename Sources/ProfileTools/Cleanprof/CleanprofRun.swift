@@ -1,5 +1,5 @@
 import AppArmorEdit
-import Foundation
+import FoundationEssentials
 
 public struct CleanprofOptions: Sendable {
     public var noReload = false

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The checks aa-easyprof applies to names, paths and variables, with the same outcomes.
 public enum EasyprofValidation {
@@ -110,7 +113,7 @@ public enum EasyprofValidation {
     /// Python's `float()` on a string: surrounding whitespace, underscores between digits,
     /// `inf`/`nan` spellings.
     static func pythonFloat(_ raw: String) -> Double? {
-        let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = raw.trimmed(where: \.isWhitespace)
         if s.isEmpty { return nil }
         let lower = s.lowercased()
         let body = lower.hasPrefix("+") || lower.hasPrefix("-") ? String(lower.dropFirst()) : lower
@@ -119,6 +122,6 @@ public enum EasyprofValidation {
         }
         let allowed = Set("0123456789.e+-_")
         guard lower.allSatisfy({ allowed.contains($0) }) else { return nil }
-        return Double(lower.replacingOccurrences(of: "_", with: ""))
+        return Double(lower.replacing("_", with: ""))
     }
 }

@@ -1,7 +1,8 @@
 import AppArmorEdit
 import AuditLog
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
 
 /// One file a plan changes: its bytes before and after.
 public struct PlannedFile: Sendable {
@@ -64,7 +65,7 @@ public enum LogprofApply {
         if let dir = outputDir {
             out = out.map { f in
                 var g = f
-                g.path = (dir as NSString).appendingPathComponent((f.path as NSString).lastPathComponent)
+                g.path = PathNames.appending(dir, PathNames.lastComponent(f.path))
                 return g
             }
         }
@@ -131,7 +132,7 @@ public enum LogprofApply {
             for name in profiles { try file.addRules(rules[name]!, to: findProfile(name, in: r)!) }
             for (parent, block) in sorted.blocks {
                 guard let p = findProfile(parent, in: r) else { throw LogprofApplyError.noProfile(parent, path) }
-                try file.addProfile(block, to: p)
+                try file.addProfile(inheritingFlags(block, from: p, in: r), to: p)
             }
             return try file.validatedResult().source.bytes
         } catch let e as LogprofApplyError { throw e } catch { throw LogprofApplyError.edit("\(error)") }
@@ -142,10 +143,10 @@ public enum LogprofApply {
     static func localFiles(_ path: String, _ bytes: [UInt8], _ changes: [LogprofChange], profileDir: String) throws -> [PlannedFile] {
         let r = Parser.parse(path: path, bytes: bytes)
         var file = EditedFile(r)
-        var locals: [String: (old: [UInt8], text: String)] = [:]
+        var locals: [String: (old: [UInt8], rules: [PrintedRule], blocks: [NewProfile])] = [:]
         var localOrder: [String] = []
         var added = Set<String>()
-        let base = (path as NSString).lastPathComponent
+        let base = PathNames.lastComponent(path)
 
         /// The local file a block includes, adding the include to a top-level profile.
         func localFile(of name: String) throws -> String {
@@ -160,12 +161,9 @@ public enum LogprofApply {
                     }
                 }
             }
-            let local = include!.hasPrefix("/") ? include! : (profileDir as NSString).appendingPathComponent(include!)
+            let local = include!.hasPrefix("/") ? include! : PathNames.appending(profileDir, include!)
             if locals[local] == nil {
-                let old = FileManager.default.contents(atPath: local).map(Array.init) ?? []
-                var text = String(decoding: old, as: UTF8.self)
-                if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
-                locals[local] = (old, text)
+                locals[local] = (FileManager.default.contents(atPath: local).map(Array.init) ?? [], [], [])
                 localOrder.append(local)
             }
             return local
@@ -174,19 +172,43 @@ public enum LogprofApply {
         let sorted = Sorted(changes)
         for c in sorted.existing {
             let local = try localFile(of: c.profile)
-            locals[local]!.text += (c.kind == .include ? "include <\(c.text)>" : c.text) + "\n"
+            locals[local]!.rules.append(c.kind == .include ? PrintedRule(kind: .include, text: "include <\(c.text)>")
+                                                             : PrintedRule(kind: syntaxKind(c.family), text: c.text))
         }
         for (parent, block) in sorted.blocks {
             let local = try localFile(of: parent)
-            locals[local]!.text += CanonicalPrinter.profile(block)
+            locals[local]!.blocks.append(inheritingFlags(block, from: findProfile(parent, in: r)!, in: r))
         }
-        var out = localOrder.map { PlannedFile(path: $0, old: locals[$0]!.old, new: Array(locals[$0]!.text.utf8)) }
-        if file.hasChanges {
-            do {
+        var out: [PlannedFile] = []
+        do {
+            // Each local file is edited like a block: its rules grouped by kind, file rules in
+            // path order, new hats last.
+            for local in localOrder {
+                var bytes = locals[local]!.old
+                if let last = bytes.last, last != 0x0A { bytes.append(0x0A) }
+                var edited = EditedFile(path: local, bytes: bytes)
+                try edited.addTopLevelRules(locals[local]!.rules)
+                for block in locals[local]!.blocks { try edited.addTopLevelProfile(block) }
+                out.append(PlannedFile(path: local, old: locals[local]!.old, new: try edited.validatedResult().source.bytes))
+            }
+            if file.hasChanges {
                 out.append(PlannedFile(path: path, old: bytes, new: try file.validatedResult().source.bytes))
-            } catch { throw LogprofApplyError.edit("\(error)") }
-        }
+            }
+        } catch { throw LogprofApplyError.edit("\(error)") }
         return out
+    }
+
+    /// A new hat or child without flags of its own takes its parent's, as upstream's
+    /// `ask_addhat` does: a hat of a complain-mode profile learns in complain mode too.
+    static func inheritingFlags(_ block: NewProfile, from parent: ProfileSyntax, in r: ParseResult) -> NewProfile {
+        var b = block
+        if b.flags.isEmpty { b.flags = parent.flags(in: r) }
+        b.children = b.children.map { c in
+            var c = c
+            if c.flags.isEmpty { c.flags = b.flags }
+            return c
+        }
+        return b
     }
 
     /// The edit that adds an include after the profile's last include other than its local

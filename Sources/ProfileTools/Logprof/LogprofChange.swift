@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One accepted change: a rule or include added to a profile, or a new profile file.
 public struct LogprofChange: Codable, Sendable, Equatable {

@@ -1,5 +1,5 @@
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// One request from the log after deduplication: the mode it was logged in, its profile (and
 /// hat or child), and what it asks. File requests on the same path and owner merge their

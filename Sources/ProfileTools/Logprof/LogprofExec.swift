@@ -1,5 +1,5 @@
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// A question about an exec request: how the program runs (inherit, child, profile, named,
 /// unconfined), with the `ix` fallback toggle.
@@ -12,18 +12,31 @@ public struct ExecQuestion: Sendable {
     public let targetHasProfile: Bool
     public let severity: Severity
 
+    /// Upstream's `build_x_functions`: with the ix fallback on, the inheriting transitions
+    /// (only when inherit is offered) and (X) ix Off before (U)nconfined; else Inherit, Child,
+    /// Profile, Named, Unconfined, then (X) ix On when a transition can fall back. A hat gets no
+    /// Child. Then Deny, Abort, Ignore (not in 3.0's exec prompt: an unused key), Finish.
     public var commands: [LogprofMenuCommand] {
+        let l = letters.filter { $0 != "c" || item.hat == nil }
         var c: [LogprofMenuCommand] = []
-        if letters.contains("i") { c.append(.inherit) }
-        if letters.contains("c") && item.hat == nil { c.append(fallbackInherit ? .childInherit : .child) }
-        if letters.contains("p") { c.append(fallbackInherit ? .profileInherit : .profile) }
-        if letters.contains("n") { c.append(fallbackInherit ? .namedInherit : .named) }
-        if letters.contains("u") { c.append(.unconfined) }
-        c.append(fallbackInherit ? .ixOff : .ixOn)
-        return c + [.deny, .abort, .ignore, .finish]
+        if fallbackInherit {
+            if l.contains("i") {
+                c.append(.inherit)
+                let fallbacks = [("p", LogprofMenuCommand.profileInherit), ("c", .childInherit), ("n", .namedInherit)].filter { l.contains($0.0) }
+                c += fallbacks.map(\.1)
+                if !fallbacks.isEmpty { c.append(.ixOff) }
+            }
+            if l.contains("u") { c.append(.unconfined) }
+        } else {
+            for (letter, cmd) in [("i", LogprofMenuCommand.inherit), ("c", .child), ("p", .profile), ("n", .named), ("u", .unconfined)] where l.contains(letter) {
+                c.append(cmd)
+            }
+            if l.contains(where: { "cpn".contains($0) }) { c.append(.ixOn) }
+        }
+        return c + [.deny, .abort, .ignoreExec, .finish]
     }
 
-    /// (P)rofile when the target has a profile, else In(h)erit, (C)hild, (N)amed, (D)eny.
+    /// (P)rofile when the target has a profile, else (I)nherit, (C)hild, (N)amed, (D)eny.
     public var defaultCommand: LogprofMenuCommand {
         let c = commands
         for k: LogprofMenuCommand in (targetHasProfile ? [.profile, .profileInherit] : []) + [.inherit, .child, .childInherit, .named, .namedInherit] where c.contains(k) {
@@ -33,7 +46,7 @@ public struct ExecQuestion: Sendable {
     }
 
     public func prompt() -> LogprofPrompt {
-        var h: [(String, HeaderValue)] = [("Profile", .text(item.fullName)), ("Execute", .text(target))]
+        var h: [(String, HeaderValue)] = [("Profile", .text(item.promptName)), ("Execute", .text(target))]
         switch severity {
         case .rank(let n): h.append(("Severity", .number(n)))
         case .unknown: h.append(("Severity", .text("unknown")))
@@ -61,7 +74,9 @@ public struct HatQuestion: Sendable {
         var h: [(String, HeaderValue)] = [("Profile", .text(item.profile))]
         if let d = defaultHat { h.append(("Default Hat", .text(d))) }
         h.append(("Requested Hat", .text(hat)))
-        return LogprofPrompt(title: nil, headers: h, explanation: nil, options: [], selected: 0, commands: commands, defaultCommand: .deny)
+        // Upstream: Add for a complain-mode request, else Deny.
+        return LogprofPrompt(title: nil, headers: h, explanation: nil, options: [], selected: 0, commands: commands,
+                             defaultCommand: item.mode == .allowed ? .addHat : .deny)
     }
 }
 

@@ -1,7 +1,7 @@
 import AppArmorPolicy
 import AppArmorSyntax
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// The profile folder as logprof sees it: every profile by name with the file that holds it,
 /// rule sets for coverage, and the abstractions that could be suggested. Files the policy
@@ -223,7 +223,7 @@ public final class LogprofPolicy {
         var ranked: [(name: String, specific: Int, size: Int)] = []
         for a in list where !have.contains(a.file) {
             if let s = a.suggest {
-                guard s.contains(where: { fullName.range(of: $0, options: .regularExpression) != nil }) else { continue }
+                guard s.contains(where: { PathRegex($0)?.matches(fullName) ?? false }) else { continue }
             }
             var specific = 0
             if case .file = kind, abstractionFiles != nil {
@@ -306,7 +306,7 @@ public final class LogprofPolicy {
         guard bytes.withUTF8({ LogprofEventCollector.find($0, suggestKey) }) != nil else { return nil }
         var result: [String]? = nil
         for line in text.split(separator: "\n") {
-            let t = line.trimmingCharacters(in: .whitespaces)
+            let t = line.trimmed()
             guard t.hasPrefix("#") else { continue }
             let body = t.drop(while: { $0 == "#" || $0 == " " })
             guard body.hasPrefix("LOGPROF-SUGGEST:") else { continue }

@@ -1,6 +1,6 @@
 import AppArmorPolicy
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// The next thing to ask.
 public enum LogprofQuestion: Sendable {
@@ -143,7 +143,7 @@ public final class LogprofSession {
     }
 
     func defaultHat(for profile: String) -> String? {
-        config.defaultHats.first { profile.range(of: $0.pattern, options: .regularExpression) != nil }?.hat
+        config.defaultHats.first { PathRegex($0.pattern)?.matches(profile) ?? false }?.hat
     }
 
     // MARK: rule questions

@@ -1,5 +1,5 @@
 import AppArmorPolicy
-import Foundation
+import FoundationEssentials
 
 /// A severity rank: 0-10, or unknown.
 public enum Severity: Sendable, Equatable, CustomStringConvertible {
@@ -42,7 +42,7 @@ public struct SeverityDB: Sendable {
             if let f = raw.utf8.first, let l = raw.utf8.last, f > 0x20, f < 0x7F, l > 0x20, l < 0x7F {
                 line = String(raw)
             } else {
-                line = raw.trimmingCharacters(in: .whitespaces)
+                line = raw.trimmed()
             }
             if line.isEmpty || line.hasPrefix("#") { continue }
             let w = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)

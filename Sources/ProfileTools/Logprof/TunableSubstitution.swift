@@ -1,5 +1,5 @@
 import AppArmorPolicy
-import Foundation
+import FoundationEssentials
 
 /// Variants of a path written with the tunables a profile loads, so that a proposed rule reads
 /// like the profiles around it: the longest leading folder that a path tunable matches
@@ -64,7 +64,7 @@ public enum TunableSubstitution {
             else if before == "user", has("uid") { parts[i] = "@{uid}" }
         }
         s = parts.joined(separator: "/")
-        if has("multiarch"), let r = s.range(of: "-linux-gnu") {
+        if has("multiarch"), let r = s.firstRange(of: "-linux-gnu") {
             // the component holding `-linux-gnu` (x86_64-linux-gnu, arm-linux-gnueabihf...)
             let start = s[..<r.lowerBound].lastIndex(of: "/").map { s.index(after: $0) }
             let end = s[r.upperBound...].firstIndex(of: "/")

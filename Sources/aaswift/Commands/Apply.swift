@@ -1,6 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
+import SystemAppArmor
 
 struct ApplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +21,7 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         guard let data = FileManager.default.contents(atPath: plan) else { throw LogprofFailure(message: "cannot read \(plan)") }
         let p: LogprofPlan
-        do { p = try LogprofPlan.decode(data) } catch { throw LogprofFailure(message: "\(plan): not a logprof plan (\(error.localizedDescription))") }
+        do { p = try LogprofPlan.decode(data) } catch { throw LogprofFailure(message: "\(plan): not a logprof plan (\(describeError(error)))") }
         let problems = RuleTargets(options: target.options, profileDir: p.profileDir).problems(in: p)
         if !problems.isEmpty {
             throw LogprofFailure(message: "the plan has rules this system cannot load:\n" + problems.joined(separator: "\n"))
@@ -29,7 +30,7 @@ struct ApplyCommand: ParsableCommand {
         let files: [PlannedFile]
         do { files = try LogprofApply.plan(p) } catch { throw LogprofFailure(message: "\(error)") }
         if dryRun {
-            FileHandle.standardOutput.write(Data(files.map { $0.diff() }.joined().utf8))
+            StandardStream.standardOutput.write(Data(files.map { $0.diff() }.joined().utf8))
             return
         }
         do {
@@ -43,7 +44,7 @@ struct ApplyCommand: ParsableCommand {
         var first: String?
         for c in p.changes where c.kind == .rule {
             guard let text = try? String(contentsOfFile: c.file, encoding: .utf8) else { return nil }
-            let lines = Set(text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+            let lines = Set(text.split(separator: "\n").map { $0.trimmed() })
             guard lines.contains(c.text) else { return nil }
             first = first ?? c.text
         }

@@ -1,7 +1,8 @@
 import AppArmorEdit
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
+import AppArmorPolicy
 
 struct AutodepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,9 +48,9 @@ struct AutodepCommand: ParsableCommand {
                     continue
                 }
                 let p = try GenprofSetup.autodep(program: path, dir: dir, flags: flags, force: force, target: target.options)
-                print("Writing profile for \(path) to \((dir as NSString).appendingPathComponent(p.fileName)).")
+                print("Writing profile for \(path) to \(PathNames.appending(dir, p.fileName)).")
             } catch {
-                FileHandle.standardError.write(Data("aaswift autodep: \(error)\n".utf8))
+                StandardStream.standardError.write(Data("aaswift autodep: \(error)\n".utf8))
                 failed = true
             }
         }

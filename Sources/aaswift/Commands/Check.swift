@@ -1,7 +1,11 @@
 import AppArmorPolicy
 import AppArmorSyntax
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import SystemAppArmor
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -138,9 +142,9 @@ struct CheckRun: QuickCommand, Equatable {
                     bytes = try readInput(file)
                 } catch {
                     anyFailed = true
-                    let msg = "\(file): error: \(error.localizedDescription)"
+                    let msg = "\(file): error: \(describeError(error))"
                     switch report {
-                    case .text: FileHandle.standardError.write(Data("aaswift: \(msg)\n".utf8))
+                    case .text: StandardStream.standardError.write(Data("aaswift: \(msg)\n".utf8))
                     case .tsv: stdout += "\(file)\tFAIL\t\(msg)\n"
                     case .json: stdout += JSON.object(["path": .string(file), "result": .string("FAIL"), "diagnostics": .array([.string(msg)])]) + "\n"
                     }
@@ -156,7 +160,7 @@ struct CheckRun: QuickCommand, Equatable {
             switch report {
             case .text:
                 for d in diags {
-                    FileHandle.standardError.write(Data(d.rendered(color: color).utf8))
+                    StandardStream.standardError.write(Data(d.rendered(color: color).utf8))
                 }
             case .tsv:
                 let first = diags.first(where: \.isError).map { $0.oneLine } ?? ""
@@ -175,14 +179,14 @@ struct CheckRun: QuickCommand, Equatable {
                 stdout += JSON.object(["path": .string(file), "result": .string(failed ? "FAIL" : "PASS"), "diagnostics": .array(list)]) + "\n"
             }
             if stdout.utf8.count > 1 << 16 {
-                FileHandle.standardOutput.write(Data(stdout.utf8))
+                StandardStream.standardOutput.write(Data(stdout.utf8))
                 stdout = ""
             }
         }
-        FileHandle.standardOutput.write(Data(stdout.utf8))
+        StandardStream.standardOutput.write(Data(stdout.utf8))
         // Everything is written: exit now rather than free the loaded policy piece by piece
         // (a sixth of a whole check of /etc/apparmor.d).
-        Foundation.exit(anyFailed ? 1 : 0)
+        Glibc.exit(anyFailed ? 1 : 0)
     }
 }
 

@@ -1,10 +1,11 @@
 import ArgumentParser
 import AuditLog
-import Foundation
+import FoundationEssentials
 import ProfileTools
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemAppArmor
 
 struct DecodeLogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,17 +43,12 @@ struct DecodeLogCommand: ParsableCommand {
 
     func run() throws {
         let source: LineSource
-        var journalctl: Process? = nil
+        var journalctl: Subprocess.Running? = nil
         let file = self.file ?? "journal"
         if journal {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
-            p.arguments = ["-o", "json", "--no-pager", "_TRANSPORT=kernel", "+", "_TRANSPORT=audit"]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            try p.run()
-            journalctl = p
-            source = LineSource(fd: pipe.fileHandleForReading.fileDescriptor)
+            let started = try Subprocess.reading("/usr/bin/journalctl", ["-o", "json", "--no-pager", "_TRANSPORT=kernel", "+", "_TRANSPORT=audit"])
+            journalctl = started.child
+            source = LineSource(fd: started.output)
         } else if file == "-" {
             source = LineSource(fd: 0)
         } else {
@@ -87,7 +83,7 @@ struct DecodeLogCommand: ParsableCommand {
             out.write(builder.renderProfiles())
         }
         out.flush()
-        journalctl?.waitUntilExit()
+        _ = journalctl?.wait()
     }
 }
 

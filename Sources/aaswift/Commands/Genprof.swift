@@ -1,7 +1,11 @@
 import AppArmorEdit
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
+import AppArmorPolicy
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct GenprofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,6 +22,12 @@ struct GenprofCommand: ParsableCommand {
     var dir: String?
     @Option(name: [.customShort("f"), .customLong("file")], help: "The log file to watch.")
     var file: String?
+    @Flag(name: [.customShort("j"), .customLong("json")], help: "Speak upstream's JSON dialog (version 2.12) on stdin/stdout.")
+    var json = false
+    @Flag(name: .long, help: "Do not suggest abstractions.")
+    var noAbstraction = false
+    @Option(name: [.customShort("o"), .customLong("output-dir")], help: "Write changed profiles to this folder instead.")
+    var outputDir: String?
     @Flag(name: .long, help: "Do not reload changed profiles.")
     var noReload = false
     @Option(name: .long, help: "The folder holding logprof.conf and severity.db.")
@@ -34,13 +44,13 @@ struct GenprofCommand: ParsableCommand {
         let runner = ModeRunner(folder: profileDir, reloader: LoaderModeReloader())
         let options = ModeRunOptions(noReload: noReload)
         if !noReload && !LoaderModeReloader().isAppArmorEnabled { throw LogprofFailure(message: ModeRunner.notEnabledMessage) }
-        let ui = TTYReviewUI()
+        let ui: ReviewUI = json ? JSONReviewUI.standard() : TTYReviewUI()
 
         var target = LogprofPolicy(dir: profileDir).profileName(forProgram: path)
         if target == nil {
             do {
                 let p = try GenprofSetup.autodep(program: path, dir: profileDir, flags: ["complain"], target: ruleTarget.options)
-                ui.info("Writing profile for \(path) to \((profileDir as NSString).appendingPathComponent(p.fileName)).")
+                ui.info("Writing profile for \(path) to \(PathNames.appending(profileDir, p.fileName)).")
                 target = p.name
             } catch { throw LogprofFailure(message: "\(error)") }
         }
@@ -60,7 +70,8 @@ struct GenprofCommand: ParsableCommand {
 
         For each AppArmor event, you will be given the opportunity to choose whether the access should be allowed or denied.
         """)
-        let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noReload: noReload, target: ruleTarget.options)
+        let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noAbstraction: noAbstraction,
+                                   outputDir: outputDir, noReload: noReload, tunableOptions: !json, target: ruleTarget.options)
         while true {
             let prompt = LogprofPrompt(title: nil, headers: [("Profiling", .text(path))], explanation: nil, options: [], selected: 0,
                                        commands: [.scan, .finish], defaultCommand: .scan)
@@ -82,8 +93,12 @@ struct GenprofCommand: ParsableCommand {
     }
 
     static func journalTime() -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return f.string(from: Date())
+        // strftime, not DateFormatter (which needs ICU): local time, as journalctl --since reads it.
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let n = strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M:%S", &parts)
+        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct LogprofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +27,7 @@ struct LogprofCommand: ParsableCommand {
     var since: String?
     @Flag(name: .long, help: "With --journal: records of the current boot only.")
     var boot = false
-    @Option(name: [.customShort("m"), .customLong("logmark")], help: ArgumentHelp("Start after the first line containing MARK.", valueName: "MARK"))
+    @Option(name: [.customShort("m"), .customLong("mark"), .customLong("logmark")], help: ArgumentHelp("Start after the first line containing MARK.", valueName: "MARK"))
     var mark: String?
     @Flag(name: .long, help: "Do not suggest abstractions.")
     var noAbstraction = false
@@ -36,9 +39,9 @@ struct LogprofCommand: ParsableCommand {
     var noReload = false
     @Option(name: .long, help: "The folder holding logprof.conf and severity.db.")
     var configdir: String = "/etc/apparmor"
-    @Flag(name: .long, help: "Speak upstream's JSON dialog (version 2.12) on stdin/stdout.")
+    @Flag(name: [.customShort("j"), .customLong("json")], help: "Speak upstream's JSON dialog (version 2.12) on stdin/stdout.")
     var json = false
-    @Flag(name: .long, help: "Answer every question with its first choice (allow, inherit, save).")
+    @Flag(name: [.customShort("a"), .customLong("allow-all")], help: "Answer every question with its first choice (allow, inherit, save).")
     var allowAll = false
     @Flag(name: .long, help: "Print the unified diff of all changes instead of writing them.")
     var dryRun = false
@@ -90,10 +93,10 @@ struct LogprofRun: QuickCommand, Equatable {
     static func quick(_ arguments: [String]) -> LogprofRun? {
         guard let a = QuickArguments(arguments, [
             .option("dir", "-d", "--dir"), .option("file", "-f", "--file"), .flag("journal", "--journal"),
-            .option("since", "--since"), .flag("boot", "--boot"), .option("mark", "-m", "--logmark"),
+            .option("since", "--since"), .flag("boot", "--boot"), .option("mark", "-m", "--mark", "--logmark"),
             .flag("noAbstraction", "--no-abstraction"), .option("outputDir", "-o", "--output-dir"),
             .flag("local", "--local"), .flag("noReload", "--no-reload"), .option("configdir", "--configdir"),
-            .flag("json", "--json"), .flag("allowAll", "--allow-all"), .flag("dryRun", "--dry-run"),
+            .flag("json", "-j", "--json"), .flag("allowAll", "-a", "--allow-all"), .flag("dryRun", "--dry-run"),
             .option("planOut", "--plan-out"), .flag("allowDenied", "--allow-denied"), .option("abi", "--abi"),
             .option("featuresFile", "--features-file"), .option("parserVersion", "--parser-version"),
         ]), a.positionals.isEmpty else { return nil }
@@ -117,9 +120,9 @@ struct LogprofRun: QuickCommand, Equatable {
         let profileDir = dir ?? config.profileDirs.first { FileManager.default.fileExists(atPath: $0) } ?? "/etc/apparmor.d"
         let ui: ReviewUI
         if json {
-            ui = JSONReviewUI(write: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }, readLine: { Swift.readLine() })
+            ui = JSONReviewUI.standard()
         } else if allowAll || (dryRun || planOut != nil) && isatty(0) == 0 {
-            ui = AllowAllUI(out: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
+            ui = AllowAllUI(out: { StandardStream.standardOutput.write(Data(($0 + "\n").utf8)) })
         } else {
             ui = TTYReviewUI()
         }

@@ -1,6 +1,8 @@
 import AppArmorPolicy
-import Foundation
+import Dispatch
+import FoundationEssentials
 import ProfileTools
+import SystemAppArmor
 
 /// One logprof pass over a log with a front end: read, ask, then save (or print the diff, or
 /// write the plan). Shared by `logprof` and `genprof`.
@@ -89,9 +91,9 @@ struct LogprofReview {
         if dryRun || planOut != nil {
             if let out = planOut {
                 let plan = LogprofPlan(profileDir: profileDir, local: local, changes: session.changes)
-                do { try plan.encoded().write(to: URL(fileURLWithPath: out)) } catch { throw LogprofFailure(message: "cannot write \(out): \(error.localizedDescription)") }
+                do { try plan.encoded().write(to: URL(fileURLWithPath: out)) } catch { throw LogprofFailure(message: "cannot write \(out): \(describeError(error))") }
             }
-            if dryRun { FileHandle.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8)) }
+            if dryRun { StandardStream.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8)) }
             return
         }
         while true {

@@ -12,7 +12,7 @@ protocol ReviewUI: AnyObject {
     func showChanges(_ diff: String)
 }
 
-/// --allow-all: takes (P)rofile (when the target has one), In(h)erit, (A)llow or (S)ave,
+/// --allow-all: takes (P)rofile (when the target has one), (I)nherit, (A)llow or (S)ave,
 /// whichever the prompt offers first; answers no to yes/no questions.
 final class AllowAllUI: ReviewUI {
     var out: (String) -> Void

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
 
 struct CleanprofCommand: ParsableCommand {
@@ -55,7 +55,7 @@ struct CleanprofCommand: ParsableCommand {
         if json {
             print(Self.json(report))
         } else if dryRun {
-            for plan in changed { FileHandle.standardOutput.write(Data(((try? plan.edited.diff()) ?? "").utf8)) }
+            for plan in changed { StandardStream.standardOutput.write(Data(((try? plan.edited.diff()) ?? "").utf8)) }
         } else if !silent {
             for plan in changed {
                 print("\(plan.file):")
@@ -74,15 +74,15 @@ struct CleanprofCommand: ParsableCommand {
         } else if changed.isEmpty, !json, !dryRun, report.succeeded {
             print("Nothing to clean.")
         }
-        for e in report.errors { FileHandle.standardError.write(Data("aaswift cleanprof: \(e)\n".utf8)) }
+        for e in report.errors { StandardStream.standardError.write(Data("aaswift cleanprof: \(e)\n".utf8)) }
         if !report.succeeded { throw ExitCode(1) }
     }
 
     /// Asks on the terminal (or reads a line of standard input): `y`/`s` saves.
     static func confirm() -> Bool {
-        FileHandle.standardError.write(Data("Save changes? [y/N] ".utf8))
+        StandardStream.standardError.write(Data("Save changes? [y/N] ".utf8))
         guard let line = readLine() else { return false }
-        return ["y", "yes", "s", "save"].contains(line.trimmingCharacters(in: .whitespaces).lowercased())
+        return ["y", "yes", "s", "save"].contains(line.trimmed().lowercased())
     }
 
     static func json(_ report: CleanprofReport) -> String {

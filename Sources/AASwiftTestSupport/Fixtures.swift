@@ -59,6 +59,22 @@ public enum Fixtures {
         return out.sorted { $0.path < $1.path }
     }
 
+    /// The installed apparmor_parser (3.0.8 on Debian 12), when present.
+    public static var localParser: URL? {
+        ["/sbin/apparmor_parser", "/usr/sbin/apparmor_parser"].map(URL.init(fileURLWithPath:))
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    /// AppArmor 4.1's apparmor_parser through `../shared/trixie/parser.sh` and the Debian 13 root
+    /// at `$ROOT` (default /tmp/trixie-root), when both are there (the script needs root).
+    public static var trixieParser: URL? {
+        let script = projectRoot.deletingLastPathComponent().appendingPathComponent("shared/trixie/parser.sh")
+        let root = ProcessInfo.processInfo.environment["ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp/trixie-root"
+        guard FileManager.default.isExecutableFile(atPath: script.path), getuid() == 0,
+              FileManager.default.isExecutableFile(atPath: root + "/usr/sbin/apparmor_parser") else { return nil }
+        return script
+    }
+
     /// The `aaswift` executable built next to the test bundle.
     public static var aaswiftBinary: URL {
         if let env = ProcessInfo.processInfo.environment["AASWIFT_BIN"], !env.isEmpty {

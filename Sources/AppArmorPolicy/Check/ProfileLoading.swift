@@ -52,7 +52,7 @@ extension CheckSession {
                 report(.profileName, "empty namespace or profile name in '\(raw)'", nameTok.textRange, in: r)
                 return
             }
-        } else if keyword == nil, !isHat, !name.hasPrefix("/") {
+        } else if keyword == nil, !isHat, !name.utf8.starts(with: "/".utf8) {
             report(.profileName, "a profile without the 'profile' keyword must be named by an absolute path: '\(raw)'", nameTok.textRange, in: r)
             return
         }
@@ -75,7 +75,7 @@ extension CheckSession {
             do {
                 let p = try expander.expandPattern(r.value(t))
                 let all = (try? expander.expandAll(r.value(t))) ?? [p]
-                guard all.allSatisfy({ $0.hasPrefix("/") }) || p.hasPrefix("{/") && all.count == 1 else {
+                guard all.allSatisfy({ $0.utf8.starts(with: "/".utf8) }) || p.utf8.starts(with: "{/".utf8) && all.count == 1 else {
                     report(.profileHeader, "an attachment must be an absolute path: '\(r.text(t))'", t.textRange, in: r)
                     return
                 }
@@ -88,7 +88,7 @@ extension CheckSession {
                 report(.variableUndefined, e.description, t.textRange, in: r)
                 return
             }
-        } else if !isHat, namespace == nil, keyword == nil || name.hasPrefix("/") {
+        } else if !isHat, namespace == nil, keyword == nil || name.utf8.starts(with: "/".utf8) {
             attachment = name
         }
         guard let (flags, xattrs) = headerConditions(ps, in: r, isHat: isHat, identities: plusCount) else { return }
@@ -166,7 +166,7 @@ extension CheckSession {
                 } else if key == "identities" {
                     identityLists += 1
                     let vals = ConditionSyntax(n)?.values(in: r) ?? []
-                    if vals.isEmpty || identityLists > identities || vals.contains(where: { $0.contains(" ") && !$0.hasPrefix("/") || $0.isEmpty }) {
+                    if vals.isEmpty || identityLists > identities || vals.contains(where: { $0.contains(" ") && !$0.utf8.starts(with: "/".utf8) || $0.isEmpty }) {
                         report(.profileHeader, vals.isEmpty ? "empty identity list" : "an identity list follows '+'", n.textRange, in: r)
                         return nil
                     }

@@ -36,7 +36,15 @@ public struct ProfileSyntax: Sendable {
         return out
     }
 
-    public func nameToken(in r: ParseResult) -> Token? { plainTokens(in: r).first }
+    public func nameToken(in r: ParseResult) -> Token? {
+        let tokens = plainTokens(in: r)
+        // `^"a b"`: the caret is a token of its own before the quoted name.
+        if isHat, tokens.count >= 2, r.text(tokens[0]) == "^", tokens[1].kind == .string,
+           tokens[0].textRange.upperBound == tokens[1].textRange.lowerBound {
+            return tokens[1]
+        }
+        return tokens.first
+    }
 
     /// The profile name: for a bare `^hat` without its `^`.
     public func name(in r: ParseResult) -> String {

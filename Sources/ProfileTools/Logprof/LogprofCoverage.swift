@@ -237,8 +237,8 @@ final class CoverageSet {
         default:
             // The finest form; when it does not load, the 3.0 form (fewer conditions, so a rule
             // that decides it decides the request).
-            RuleText.proposal(for: kind).flatMap { reader.rules($0.line).first }
-                ?? RuleText.proposal(for: kind, target: RuleTarget(parser: .v3_0)).flatMap { reader.rules($0.line).first }
+            RuleText.unchecked(for: kind).flatMap { reader.rules($0.line).first }
+                ?? RuleText.unchecked(for: kind, target: RuleTarget(parser: .v3_0)).flatMap { reader.rules($0.line).first }
         }
     }
 

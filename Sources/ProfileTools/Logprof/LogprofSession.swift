@@ -1,4 +1,5 @@
 import AppArmorPolicy
+import AppArmorSyntax
 import AuditLog
 import FoundationEssentials
 
@@ -159,7 +160,7 @@ public final class LogprofSession {
             return RuleQuestion(item: item, includes: includes, paths: [], perms: "", oldPerms: nil, ruleText: text,
                                 owner: false, canOwner: false, audit: false, selected: includes.count, severity: sev, rawPath: nil)
         }
-        let raw = ProfileQuoting.path(f.path)
+        let raw = QuotedString.literal(f.path)
         var want = Set(f.permissions.map(\.rawValue))
         var nonOwner = Set<Character>()
         var patterns: [String] = []

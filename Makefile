@@ -93,10 +93,11 @@ demo: deps release
 deb: release
 	Packaging/build-deb.sh $(BIN) $(VERSION) .build/deb
 
+# AA_NAMES=1 links the aa-* names in bin/ too (else only in libexec/aaswift/aa-bin).
 # The binary, man pages, completions, easyprof's data and the aa-* links (Packaging/layout.sh
 # lists them); uninstall removes exactly those.
 install: release
-	PREFIX=$(PREFIX) DATADIR=$(DATADIR) DESTDIR=$(DESTDIR) Packaging/layout.sh install $(BIN)
+	PREFIX=$(PREFIX) DATADIR=$(DATADIR) DESTDIR=$(DESTDIR) AA_NAMES=$(AA_NAMES) Packaging/layout.sh install $(BIN)
 
 uninstall:
 	PREFIX=$(PREFIX) DATADIR=$(DATADIR) DESTDIR=$(DESTDIR) Packaging/layout.sh uninstall

@@ -20,7 +20,9 @@ let package = Package(
         // Text patches on original bytes, canonical printer, unified diff, atomic write.
         .target(name: "AppArmorEdit", dependencies: ["AppArmorSyntax", "AppArmorPolicy"]),
         // Audit record reader and parser (audit.log, syslog, dmesg, journald), events to rules.
-        .target(name: "AuditLog", dependencies: ["AppArmorSyntax", "CAudit", "SystemAppArmor"]),
+        // Proposed rules are written through AppArmorSyntax's quoting and checked by the policy
+        // model; live records come through libaudit (CAudit) and SystemAppArmor's subprocesses.
+        .target(name: "AuditLog", dependencies: ["AppArmorSyntax", "AppArmorPolicy", "CAudit", "SystemAppArmor"]),
         // libaudit: the kernel's audit netlink socket, for live records.
         .systemLibrary(
             name: "CAudit",
@@ -56,7 +58,7 @@ let package = Package(
         .testTarget(name: "AppArmorSyntaxTests", dependencies: ["AppArmorSyntax", "AASwiftTestSupport"]),
         .testTarget(name: "AppArmorPolicyTests", dependencies: ["AppArmorPolicy", "AASwiftTestSupport"]),
         .testTarget(name: "AppArmorEditTests", dependencies: ["AppArmorEdit", "AASwiftTestSupport"]),
-        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "CAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "AppArmorSyntax", "AppArmorPolicy", "CAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SystemAppArmorTests", dependencies: ["SystemAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ProfileToolsTests", dependencies: ["ProfileTools", "AASwiftTestSupport"]),
         .testTarget(name: "aaswiftTests", dependencies: ["aaswift", "AASwiftTestSupport"], exclude: ["run-upstream-status.sh", "Fixtures"]),

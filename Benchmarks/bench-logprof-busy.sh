@@ -4,7 +4,7 @@
 # absent from the folder, tens of thousands of distinct names), against a copy of Debian's
 # /etc/apparmor.d.
 # Timed on each side:
-#   aaswift  `logprof --allow-all --dry-run`: the whole job (read, decide, propose every rule).
+#   aaswift  `logprof --allow-all --allow-denied --dry-run` (most records are DENIED): the whole job (read, decide, propose every rule).
 #   upstream aa-logprof --json (AppArmor-running check bypassed): from start until it sends its
 #            FIRST rule prompt (it has read the log and the profiles by then); it is then killed.
 # Median of RUNS runs (default 5) with min and max, and peak memory (max RSS) beside it.
@@ -52,9 +52,9 @@ theirs_runs=()
 for _ in $(seq "$runs"); do theirs_runs+=("$($py "$tmp/first-prompt.py" "$tmp/theirs" "$tmp/busy.log")"); done
 theirs=$(printf '%s\n' "${theirs_runs[@]}" | sort -n | awk '{ t[NR] = $1; if ($2 > m) m = $2 }
   END { printf "%.4f %.4f %.4f %.1f", t[int((NR + 1) / 2)], t[1], t[NR], m }')
-ours=$($py "$here/measure.py" --runs "$runs" -- "$bin" logprof --allow-all --dry-run --no-reload -d "$tmp/ours" -f "$tmp/busy.log")
-ours_1m=$($py "$here/measure.py" --runs 3 -- "$bin" logprof --allow-all --dry-run --no-reload -d "$tmp/ours" -f "$tmp/busy-1m.log")
-MEASURE_OUT=$tmp/proposed $bin logprof --allow-all --dry-run --no-reload -d "$tmp/ours" -f "$tmp/busy.log" > "$tmp/proposed" || true
+ours=$($py "$here/measure.py" --runs "$runs" -- "$bin" logprof --allow-all --allow-denied --dry-run --no-reload -d "$tmp/ours" -f "$tmp/busy.log")
+ours_1m=$($py "$here/measure.py" --runs 3 -- "$bin" logprof --allow-all --allow-denied --dry-run --no-reload -d "$tmp/ours" -f "$tmp/busy-1m.log")
+MEASURE_OUT=$tmp/proposed $bin logprof --allow-all --allow-denied --dry-run --no-reload -d "$tmp/ours" -f "$tmp/busy.log" > "$tmp/proposed" || true
 
 printf '%-52s %24s %8s %9s\n' "logprof, busy-host log (median of $runs; min-max)" "wall time" "ratio" "max RSS"
 row() { # label "median min max rss" [base-median]

@@ -5,14 +5,16 @@
 #   layout.sh uninstall         removes exactly those files (and the folders left empty)
 # Environment: PREFIX (/usr/local), DATADIR (/usr/share: the binary looks for easyprof's
 # templates in /usr/share/aaswift/easyprof), DESTDIR (staging root), GZIP_MAN=1 to compress
-# the man pages (as Debian packages must).
+# the man pages (as Debian packages must), AA_NAMES=1 to link the aa-* names in bin/ too.
 set -eu
 cd "$(dirname "$0")/.."
 PREFIX=${PREFIX:-/usr/local}
 DATADIR=${DATADIR:-/usr/share}
 DESTDIR=${DESTDIR:-}
-# The aa-* names of the upstream tools aaswift implements (argv[0] selects the subcommand).
-AA_NAMES="aa-audit aa-autodep aa-complain aa-decode aa-disable aa-easyprof aa-enforce aa-genprof aa-logprof aa-notify aa-status"
+# The aa-* names of the upstream tools aaswift implements (argv[0] selects the subcommand;
+# UpstreamNames in Sources/aaswift/VersionInfo.swift must list the same).
+UPSTREAM_NAMES="aa-audit aa-autodep aa-cleanprof aa-complain aa-decode aa-disable aa-easyprof aa-enabled aa-enforce aa-exec aa-features-abi aa-genprof aa-logprof aa-mergeprof aa-notify aa-remove-unknown aa-status aa-unconfined"
+AA_NAMES=${AA_NAMES:-0}
 BIN_DIR=$PREFIX/bin
 MAN_DIR=$PREFIX/share/man/man8
 BASH_DIR=$PREFIX/share/bash-completion/completions
@@ -31,7 +33,8 @@ files() { # every installed path (files and links), one a line
   for f in Resources/easyprof/templates/* Resources/easyprof/policygroups/*; do
     echo "$DATA/easyprof/$(basename "$(dirname "$f")")/$(basename "$f")"
   done
-  for n in $AA_NAMES; do echo "$AA_BIN/$n"; done
+  for n in $UPSTREAM_NAMES; do echo "$AA_BIN/$n"; done
+  if [ "$AA_NAMES" = 1 ]; then for n in $UPSTREAM_NAMES; do echo "$BIN_DIR/$n"; done; fi
 }
 
 case "${1:-}" in
@@ -48,7 +51,8 @@ install)
   done
   # Completions from the binary itself (ArgumentParser), so they always match its options.
   install -d "$DESTDIR$BASH_DIR" "$DESTDIR$ZSH_DIR" "$DESTDIR$FISH_DIR"
-  "$bin" --generate-completion-script bash > "$DESTDIR$BASH_DIR/aaswift"
+  # bash-completion sources the file: no #! line (lintian's bash-completion-with-hashbang).
+  "$bin" --generate-completion-script bash | sed '1{/^#!/d}' > "$DESTDIR$BASH_DIR/aaswift"
   "$bin" --generate-completion-script zsh > "$DESTDIR$ZSH_DIR/_aaswift"
   "$bin" --generate-completion-script fish > "$DESTDIR$FISH_DIR/aaswift.fish"
   chmod 0644 "$DESTDIR$BASH_DIR/aaswift" "$DESTDIR$ZSH_DIR/_aaswift" "$DESTDIR$FISH_DIR/aaswift.fish"
@@ -59,10 +63,16 @@ install)
   # The upstream names, as relative links (the tree can move as a whole).
   install -d "$DESTDIR$AA_BIN"
   rel=$(realpath -m --relative-to="$AA_BIN" "$BIN_DIR/aaswift")
-  for n in $AA_NAMES; do ln -sfn "$rel" "$DESTDIR$AA_BIN/$n"; done
+  for n in $UPSTREAM_NAMES; do ln -sfn "$rel" "$DESTDIR$AA_BIN/$n"; done
+  # AA_NAMES=1: the names in bin/ too, beside aaswift (they shadow upstream's on PATH).
+  if [ "$AA_NAMES" = 1 ]; then for n in $UPSTREAM_NAMES; do ln -sfn aaswift "$DESTDIR$BIN_DIR/$n"; done; fi
   ;;
 uninstall)
   files | while read -r f; do rm -f "$DESTDIR$f"; done
+  # The bin/ links of an AA_NAMES=1 install, whatever AA_NAMES says now (only links to aaswift).
+  for n in $UPSTREAM_NAMES; do
+    [ "$(readlink "$DESTDIR$BIN_DIR/$n" 2>/dev/null)" = aaswift ] && rm -f "$DESTDIR$BIN_DIR/$n"
+  done
   for d in "$AA_BIN" "$PREFIX/libexec/aaswift" "$DATA/easyprof/templates" "$DATA/easyprof/policygroups" "$DATA/easyprof" "$DATA"; do
     rmdir "$DESTDIR$d" 2>/dev/null || true
   done

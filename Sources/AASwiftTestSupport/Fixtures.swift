@@ -59,6 +59,22 @@ public enum Fixtures {
         return out.sorted { $0.path < $1.path }
     }
 
+    /// The installed apparmor_parser (3.0.8 on Debian 12), when present.
+    public static var localParser: URL? {
+        ["/sbin/apparmor_parser", "/usr/sbin/apparmor_parser"].map(URL.init(fileURLWithPath:))
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    /// AppArmor 4.1's apparmor_parser through `../shared/trixie/parser.sh` and the Debian 13 root
+    /// at `$ROOT` (default /tmp/trixie-root), when both are there (the script needs root).
+    public static var trixieParser: URL? {
+        let script = projectRoot.deletingLastPathComponent().appendingPathComponent("shared/trixie/parser.sh")
+        let root = ProcessInfo.processInfo.environment["ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp/trixie-root"
+        guard FileManager.default.isExecutableFile(atPath: script.path), getuid() == 0,
+              FileManager.default.isExecutableFile(atPath: root + "/usr/sbin/apparmor_parser") else { return nil }
+        return script
+    }
+
     /// The `aaswift` executable built next to the test bundle.
     public static var aaswiftBinary: URL {
         if let env = ProcessInfo.processInfo.environment["AASWIFT_BIN"], !env.isEmpty {
@@ -121,4 +137,32 @@ public enum Fixtures {
 
 private final class DataBox: @unchecked Sendable {
     var data = Data()
+}
+
+/// The Debian 13 root with AppArmor 4.1's tools (`../shared/trixie/make-root.sh`), for
+/// side-by-side runs: `$AASWIFT_TRIXIE_ROOT`, else /tmp/trixie-root.
+public enum TrixieRoot {
+    public static var path: String {
+        let env = ProcessInfo.processInfo.environment["AASWIFT_TRIXIE_ROOT"] ?? ""
+        return env.isEmpty ? "/tmp/trixie-root" : env
+    }
+
+    /// Whether a 4.1 tool can run: the root holds it and we may chroot (root).
+    public static func has(_ tool: String) -> Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: path + tool)
+    }
+
+    /// A fresh folder inside the root's /tmp (the same path inside and outside the chroot,
+    /// after the root prefix); removed by the caller.
+    public static func makeFolder() throws -> (outside: String, inside: String) {
+        let inside = "/tmp/aaswift-side-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path + inside, withIntermediateDirectories: true)
+        return (path + inside, inside)
+    }
+
+    /// Runs a 4.1 tool in the root.
+    @discardableResult
+    public static func run(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        try Fixtures.run(URL(fileURLWithPath: "/usr/sbin/chroot"), [path] + arguments, stdin: stdin)
+    }
 }

@@ -6,11 +6,16 @@ import AppArmorPolicy
 import Glibc
 #endif
 
-/// The four mode commands.
+/// The mode commands.
 public enum ModeAction: Sendable, Equatable {
     case complain, enforce, disable
     /// Sets the `audit` flag, or clears it with `remove`.
     case audit(remove: Bool)
+    /// `mode NAME`: any of AppArmor 4's modes (`Self.allModes`), the others removed.
+    case mode(String)
+
+    /// Every profile mode flag of AppArmor 4 (enforce is the absence of the others).
+    public static let allModes = ["enforce", "complain", "kill", "unconfined", "prompt", "default_allow"]
 
     /// Mode flags that conflict with the mode being set.
     static let modeFlags = ["enforce", "kill", "unconfined", "prompt", "default_allow"]
@@ -20,6 +25,7 @@ public enum ModeAction: Sendable, Equatable {
         case .complain: ["complain"]
         case .audit(let remove): remove ? [] : ["audit"]
         case .enforce, .disable: []
+        case .mode(let m): m == "enforce" ? [] : [m]
         }
     }
 
@@ -29,11 +35,18 @@ public enum ModeAction: Sendable, Equatable {
         case .enforce: ["complain"] + Self.modeFlags
         case .audit(let remove): remove ? ["audit"] : []
         case .disable: []
+        case .mode(let m): Self.allModes.filter { $0 != m }
         }
     }
 
     /// Complain and enforce leave `unconfined` profiles alone unless forced.
-    var skipsUnconfined: Bool { self == .complain || self == .enforce }
+    var skipsUnconfined: Bool {
+        switch self {
+        case .complain, .enforce: true
+        case .mode(let m): m != "unconfined"
+        default: false
+        }
+    }
 
     public var message: String {
         switch self {
@@ -41,6 +54,7 @@ public enum ModeAction: Sendable, Equatable {
         case .enforce: "to enforce mode"
         case .audit(let remove): remove ? "to remove audit mode" : "to audit mode"
         case .disable: "to disabled"
+        case .mode(let m): "to \(m) mode"
         }
     }
 }
@@ -100,6 +114,8 @@ public enum ModePlanner {
             plan.removeLinks = [links.forceComplain, links.disable].filter(linkExists)
         case .disable:
             if !linkExists(links.disable) { plan.createLink = ModeLink(link: links.disable, destination: target.file) }
+        case .mode(let m):
+            plan.removeLinks = (m == "complain" ? [links.disable] : [links.forceComplain, links.disable]).filter(linkExists)
         case .audit:
             if linkExists(links.disable) { plan.warnings.append("\(target.label) is disabled (\(links.disable) exists)") }
         }

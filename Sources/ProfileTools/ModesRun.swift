@@ -49,6 +49,10 @@ public struct ModeRunner: Sendable {
             report.errors.append(Self.notEnabledMessage)
             return report
         }
+        // Edits are made and written holding the folder's lock (another aaswift run waits);
+        // a folder that cannot hold the lock file (read-only) gets its errors from the writes.
+        let lock = options.dryRun ? nil : try? FolderLock(folder: folder)
+        defer { withExtendedLifetime(lock) {} }
         let resolver = ModeTargetResolver(folder: folder)
         for arg in targets {
             switch resolver.resolve(arg) {

@@ -112,8 +112,18 @@ public struct ModeTargetResolver: Sendable {
         return suffixes.contains { name.hasSuffix($0) }
     }
 
-    /// The file holding a top-level profile of this name.
+    /// The file holding a top-level profile of this name; for `parent//child` (a hat or
+    /// child profile), the file of `parent`, with the child alone chosen.
     public func byName(_ name: String) -> ModeTarget? {
+        if let hit = topLevel(name) { return hit }
+        guard let sep = name.firstRange(of: "//"), let parent = topLevel(String(name[..<sep.lowerBound])) else { return nil }
+        guard let data = FileManager.default.contents(atPath: parent.file) else { return nil }
+        let r = Parser.parse(path: parent.file, bytes: Array(data))
+        guard !ModePlanner.selectedProfiles(in: r, name: name).isEmpty else { return nil }
+        return ModeTarget(file: parent.file, profileName: name, label: name)
+    }
+
+    func topLevel(_ name: String) -> ModeTarget? {
         let needle = Array(name.utf8)
         for file in profileFiles() {
             guard let data = FileManager.default.contents(atPath: file), Self.contains(Array(data), needle) else { continue }

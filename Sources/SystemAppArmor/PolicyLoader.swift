@@ -25,6 +25,8 @@ public struct PolicyLoadResult: Sendable, Equatable {
 
 /// The three loader operations the tools need.
 public enum PolicyLoadAction: String, Sendable, Equatable {
+    /// `-a`: load; fails for a profile already loaded.
+    case add
     /// `-r`: load or replace.
     case replace
     /// `-R`: unload.
@@ -34,6 +36,7 @@ public enum PolicyLoadAction: String, Sendable, Equatable {
 
     var flags: [String] {
         switch self {
+        case .add: return ["-a"]
         case .replace: return ["-r"]
         case .remove: return ["-R"]
         case .check: return ["-Q", "-K"]
@@ -86,12 +89,6 @@ public struct ApparmorParser: PolicyLoader {
             if fm.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
-    }
-
-    /// The first line of `apparmor_parser --version` ("AppArmor parser version 3.0.8").
-    public static func versionLine(of program: String) -> String? {
-        guard let r = try? Subprocess.run(program, ["--version"], mergingOutput: true), r.status == 0 else { return nil }
-        return String(decoding: r.standardOutput, as: UTF8.self).split(separator: "\n").first.map(String.init)
     }
 
     /// The program; `$APPARMOR_PARSER` or /sbin/apparmor_parser unless given.

@@ -62,16 +62,29 @@ public enum Subprocess {
         return (out.read, child)
     }
 
-    /// A child started with posix_spawn. Standard input is /dev/null; a nil output goes to
-    /// /dev/null too.
+    /// A started child that reads its standard input from `input` (a pipe the caller writes,
+    /// then closes), with this process's standard output and error (a pager).
+    public static func writing(_ program: String, _ arguments: [String]) throws -> (input: Int32, child: Running) {
+        let pipe = try Pipe()
+        let child = try Running(program, arguments, standardInput: pipe.read, standardOutput: 1, standardError: 2)
+        close(pipe.read)
+        return (pipe.write, child)
+    }
+
+    /// A child started with posix_spawn. Standard input is /dev/null unless given; a nil
+    /// output goes to /dev/null too.
     public struct Running: Sendable {
         public let pid: pid_t
 
-        init(_ program: String, _ arguments: [String], standardOutput: Int32?, standardError: Int32?) throws {
+        init(_ program: String, _ arguments: [String], standardInput: Int32? = nil, standardOutput: Int32?, standardError: Int32?) throws {
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            if let standardInput {
+                posix_spawn_file_actions_adddup2(&actions, standardInput, 0)
+            } else {
+                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            }
             for (fd, target) in [(standardOutput, Int32(1)), (standardError, Int32(2))] {
                 if let fd {
                     if fd != target { posix_spawn_file_actions_adddup2(&actions, fd, target) }

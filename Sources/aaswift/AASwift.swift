@@ -14,30 +14,33 @@ struct AASwift: ParsableCommand {
             The usual loop: generate a first profile (easyprof), load it in complain mode \
             (complain), run the program, turn the kernel's audit records into rules (logprof), \
             then enforce (enforce). Every command that writes without asking (complain, \
-            enforce, audit, disable, logprof, autodep, apply, easyprof --output-directory) \
+            enforce, audit, disable, mode, cleanprof, mergeprof, logprof, autodep, apply, \
+            easyprof --output-directory) \
             shows what it would write, as a unified diff, with --dry-run; genprof asks before \
             each change instead. Invoked by an upstream name (aa-logprof, aa-complain, ... as linked \
             in /usr/libexec/aaswift/aa-bin), aaswift runs that subcommand.
             """,
         version: VersionInfo.number,
-        subcommands: [
-            ParseCommand.self,
-            CheckCommand.self,
-            ComplainCommand.self,
-            EnforceCommand.self,
-            AuditCommand.self,
-            DisableCommand.self,
-            StatusCommand.self,
-            EasyprofCommand.self,
-            DecodeLogCommand.self,
-            DecodeCommand.self,
-            LogprofCommand.self,
-            GenprofCommand.self,
-            AutodepCommand.self,
-            ApplyCommand.self,
-            CleanprofCommand.self,
-            NotifyCommand.self,
-            LogCommand.self,
+        // `aaswift --help` lists them by what they are for.
+        groupedSubcommands: [
+            CommandGroup(name: "Profiling", subcommands: [
+                EasyprofCommand.self, GenprofCommand.self, LogprofCommand.self, AutodepCommand.self, ApplyCommand.self,
+                NotifyCommand.self,
+            ]),
+            CommandGroup(name: "Modes", subcommands: [
+                ComplainCommand.self, EnforceCommand.self, AuditCommand.self, DisableCommand.self, ModeCommand.self,
+            ]),
+            CommandGroup(name: "Inspection", subcommands: [
+                StatusCommand.self, UnconfinedCommand.self, ParseCommand.self, CheckCommand.self,
+                LogCommand.self, DecodeLogCommand.self, DecodeCommand.self,
+            ]),
+            CommandGroup(name: "Maintenance", subcommands: [
+                CleanprofCommand.self, MergeprofCommand.self,
+            ]),
+            CommandGroup(name: "Kernel", subcommands: [
+                EnabledCommand.self, LoadCommand.self, UnloadCommand.self, ReplaceCommand.self,
+                RemoveUnknownCommand.self, FeaturesAbiCommand.self, ExecCommand.self,
+            ]),
         ]
     )
 

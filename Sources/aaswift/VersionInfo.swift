@@ -12,7 +12,7 @@ enum VersionInfo {
         lines.append("commit: \(String(cString: aaswift_build_commit()))")
         lines.append("libapparmor: \(String(cString: aaswift_build_libapparmor())) (built with)")
         if let parser = ApparmorParser.installed() {
-            lines.append("apparmor_parser: \(parser) (\(ApparmorParser.versionLine(of: parser) ?? "version unknown"))")
+            lines.append("apparmor_parser: \(parser) (\(ApparmorParser(program: parser).versionLine() ?? "version unknown"))")
         } else {
             lines.append("apparmor_parser: not found")
         }
@@ -23,8 +23,10 @@ enum VersionInfo {
 /// The names of the upstream tools aaswift answers to when invoked by them (the links in
 /// /usr/libexec/aaswift/aa-bin): `aa-logprof ARGS` runs `aaswift logprof ARGS`.
 enum UpstreamNames {
+    /// Packaging/layout.sh's UPSTREAM_NAMES links each of them (a test checks both agree).
     static let subcommands: Set<String> = [
-        "audit", "autodep", "complain", "decode", "disable", "easyprof", "enforce", "genprof", "logprof", "notify", "status",
+        "audit", "autodep", "cleanprof", "complain", "decode", "disable", "easyprof", "enabled", "enforce", "exec",
+        "features-abi", "genprof", "logprof", "mergeprof", "notify", "remove-unknown", "status", "unconfined",
     ]
 
     /// The subcommand for the name the program was invoked by (argv[0]), if it is an aa-* name.

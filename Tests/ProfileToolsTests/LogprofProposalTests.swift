@@ -37,8 +37,8 @@ final class LogprofProposalTests: XCTestCase {
         XCTAssertEqual(ParserVersion(parsing: "AppArmor parser version 3.0.8\nCopyright (C) 1999-2008 Novell Inc."), ParserVersion(3, 0, 8))
         XCTAssertEqual(ParserVersion(parsing: "4.1.0~beta1"), ParserVersion(4, 1, 0))
         XCTAssertNil(ParserVersion(parsing: "no version here"))
-        XCTAssertLessThan(ParserVersion(3, 0, 8), .v4_0)
-        XCTAssertFalse(ParserVersion(4, 0, 0) < .v4_0)
+        XCTAssertLessThan(ParserVersion(3, 0, 8), ParserVersion(4, 0))
+        XCTAssertFalse(ParserVersion(4, 0, 0) < ParserVersion(4, 0))
     }
 
     func testNetworkFormsFollowParserAndABI() throws {
@@ -47,12 +47,12 @@ final class LogprofProposalTests: XCTestCase {
         let cases: [(RuleTarget, String)] = [
             (RuleTarget(parser: ParserVersion(3, 0, 8)), "network inet6 stream"),
             (RuleTarget(parser: ParserVersion(3, 0, 8), features: af), "network inet6 stream"),
-            (RuleTarget(parser: .v4_1, features: abi40), "network inet6 stream"),
-            (RuleTarget(parser: .v4_1, features: af), "network (connect) inet6 stream ip=::1 peer=(ip=::1 port=80)"),
+            (RuleTarget(parser: ParserVersion(4, 1), features: abi40), "network inet6 stream"),
+            (RuleTarget(parser: ParserVersion(4, 1), features: af), "network (connect) inet6 stream ip=::1 peer=(ip=::1 port=80)"),
         ]
         for (t, want) in cases { XCTAssertEqual(RuleText.proposal(for: Self.connect, target: t)?.text, want) }
         XCTAssertNil(RuleText.proposal(for: .userns(access: ["create"]), target: RuleTarget(parser: ParserVersion(3, 0, 8))))
-        XCTAssertEqual(RuleText.proposal(for: .userns(access: ["create"]), target: RuleTarget(parser: .v4_1))?.text, "userns create")
+        XCTAssertEqual(RuleText.proposal(for: .userns(access: ["create"]), target: RuleTarget(parser: ParserVersion(4, 1)))?.text, "userns create")
     }
 
     /// The ABI: the file's `abi` statement, else `--abi`/`--features-file`, else the system's.
@@ -99,6 +99,22 @@ final class LogprofProposalTests: XCTestCase {
         XCTAssertEqual(s.alreadyAllowed, 5)
     }
 
+    /// Lines read in one load give the rules each gives alone; a line with an error is read
+    /// alone (and gives nothing) without spoiling the others.
+    func testBatchReadingOfRuleTexts() {
+        let lines = ["signal send set=term peer=unconfined,", "network inet stream", "ptrace bogus peer=x,", "capability chown,", "unix (connect) type=stream,"]
+        let batch = RuleTextReader()
+        batch.prefetch(lines)
+        for l in lines {
+            let alone = RuleTextReader().rules(l)
+            let got = batch.rules(l)
+            XCTAssertEqual(got.map(\.kind), alone.map(\.kind), l)
+            XCTAssertEqual(zip(got, alone).allSatisfy { $0.decides($1) && $1.decides($0) }, true, l)
+        }
+        XCTAssertTrue(batch.rules("ptrace bogus peer=x,").isEmpty)
+        XCTAssertEqual(batch.rules("network inet stream").count, 1)
+    }
+
     // MARK: abstractions
 
     /// As upstream: ssl_certs, then ssl_keys, then the path; never an abstraction that only
@@ -139,6 +155,6 @@ final class LogprofProposalTests: XCTestCase {
         XCTAssertNil(s.next())
         let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: s.changes))
         XCTAssertEqual(String(decoding: planned[0].new, as: UTF8.self),
-                       "profile app /usr/bin/app flags=(complain) {\n  /etc/a r,\n  /usr/bin/kid cx,\n  profile /usr/bin/kid flags=(complain) {\n    include <abstractions/base>\n    /usr/bin/kid mr,\n    /etc/kid.conf r,\n  }\n}\n")
+                       "profile app /usr/bin/app flags=(complain) {\n  /etc/a r,\n  /usr/bin/kid cx,\n\n  profile /usr/bin/kid flags=(complain) {\n    include <abstractions/base>\n\n    /usr/bin/kid mr,\n    /etc/kid.conf r,\n  }\n}\n")
     }
 }

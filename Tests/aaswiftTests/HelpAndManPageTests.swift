@@ -6,7 +6,9 @@ import XCTest
 final class HelpAndManPageTests: XCTestCase {
     static let subcommands = [
         "parse", "check", "complain", "enforce", "audit", "disable", "status", "easyprof",
-        "decode-log", "decode", "logprof", "genprof", "autodep", "apply", "notify", "log",
+        "decode-log", "decode", "logprof", "genprof", "autodep", "apply",
+        "cleanprof", "mergeprof", "mode", "enabled", "load", "unload", "replace", "features-abi",
+        "remove-unknown", "exec", "unconfined", "notify", "log",
     ]
 
     func testEverySubcommandHasHelpAndAManPage() throws {
@@ -23,6 +25,18 @@ final class HelpAndManPageTests: XCTestCase {
             // Section 8, as upstream's admin tools (aa-logprof(8)).
             XCTAssertTrue(text.hasPrefix(".TH AASWIFT-\(name.uppercased()) 8 "), page.path)
             XCTAssertTrue(index.contains(".BR aaswift\\-\(name.replacingOccurrences(of: "-", with: "\\-")) (8)"), "aaswift(8) lists \(name)")
+        }
+    }
+
+    /// `aaswift --help` groups the commands by what they are for.
+    func testRootHelpGroupsTheCommands() throws {
+        let root = try Fixtures.aaswift(["--help"]).stdout
+        let groups = ["PROFILING SUBCOMMANDS:", "MODES SUBCOMMANDS:", "INSPECTION SUBCOMMANDS:", "MAINTENANCE SUBCOMMANDS:", "KERNEL SUBCOMMANDS:"]
+        let offsets = groups.map { root.range(of: $0)?.lowerBound }
+        XCTAssertFalse(offsets.contains(nil), root)
+        let kernel = root[root.range(of: "KERNEL SUBCOMMANDS:")!.upperBound...]
+        for name in ["enabled", "load", "unload", "replace", "remove-unknown", "features-abi", "exec"] {
+            XCTAssertTrue(kernel.contains("\n  \(name) "), name)
         }
     }
 

@@ -27,7 +27,12 @@ fi
 root=$(mktemp -d "$base/root.XXXXXX")
 cleanup() {
   umount "$root/proc" 2>/dev/null || true
-  rm -rf "$root"
+  # Never delete through a mount.
+  if awk -v r="$root/" 'index($2, r) == 1 { f = 1 } END { exit !f }' /proc/mounts; then
+    echo "deb test: mounts remain under $root; left in place" >&2
+  else
+    rm -rf "$root"
+  fi
 }
 trap cleanup EXIT
 cp -a "$pristine/." "$root/"
@@ -44,7 +49,19 @@ before=$(cd "$root" && find . -xdev \( -path ./proc -o -path ./tmp -o -path ./va
 step "dpkg -i" in_root dpkg -i /tmp/aaswift.deb
 step "aaswift --version names the version and the root's apparmor_parser" \
   sh -c "out=\$(chroot '$root' aaswift --version) && echo \"\$out\" && echo \"\$out\" | grep -q '^aaswift ' && echo \"\$out\" | grep -q 'apparmor_parser: .*version 4\\.'"
-step "aaswift check /etc/apparmor.d (the root's own policy, AppArmor 4.1 syntax)" in_root aaswift check /etc/apparmor.d
+# The root's own policy (AppArmor 4.1 syntax): no error but the known disagreements with
+# apparmor_parser 4.1 (Tests/deb/check-known-disagreements.txt), each of which must still occur.
+check_policy() {
+  local out expected got
+  out=$(in_root aaswift check /etc/apparmor.d 2>&1) && return 0
+  expected=$(grep -v '^#' Tests/deb/check-known-disagreements.txt | cut -f1,2 | sort -u)
+  got=$(echo "$out" | sed -nE 's/^([^:]+):[0-9]+:[0-9]+: error: .*\[(AA[0-9]+)\]$/\1\t\2/p' | sort -u)
+  echo "$out"
+  if [ "$got" = "$expected" ]; then echo "(only the known disagreements)"; return 0; fi
+  echo "expected only:"; echo "$expected"
+  return 1
+}
+step "aaswift check /etc/apparmor.d (the root's own policy)" check_policy
 step "man aaswift-logprof" sh -c "chroot '$root' env MANPAGER=cat MANWIDTH=80 man aaswift-logprof | grep -q 'aaswift-logprof'"
 step "aa-decode link runs the decode subcommand" sh -c "chroot '$root' /usr/libexec/aaswift/aa-bin/aa-decode 414243 | grep -qx 'Decoded: ABC'"
 step "bash completion installed" test -s "$root/usr/share/bash-completion/completions/aaswift"

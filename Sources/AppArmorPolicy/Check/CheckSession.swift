@@ -180,15 +180,32 @@ public final class CheckSession {
         if let c = cache.abiChecks[id] {
             check = c
         } else {
-            check = AbiCheck(node: node, badName: CheckSession.badAbiName(node, in: r))
+            var c = AbiCheck(node: node, badName: CheckSession.badAbiName(node, in: r))
+            if c.badName == nil, let t = node.childTokens.dropFirst().first, t.kind != .comma {
+                let name = CheckSession.abiName(t, in: r)
+                let form: IncludeSyntax.Form = t.kind == .angleName ? .magic : t.kind == .string ? .quoted : .unquoted
+                // `<kernel>` and `<default>` name the running kernel's and the parser's ABI.
+                let special = form == .magic && (name == "kernel" || name == "default")
+                let found = special || cache.searchPath.candidates(for: name, form: form, from: r.source.path).contains { PosixFiles.kind($0) != .missing }
+                if !found { c.missing = name }
+            }
+            check = c
             cache.abiChecks[id] = check
         }
         if let t = check.badName {
             report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r)
-        } else if abiVersion == nil, let t = node.childTokens.dropFirst().first, t.kind != .comma {
-            let trim: Set<Character> = ["<", ">", "\"", " "]
-            abiVersion = ParserVersion(abiName: String(r.value(t).drop { trim.contains($0) }.reversed().drop { trim.contains($0) }.reversed()))
+        } else if let t = node.childTokens.dropFirst().first, t.kind != .comma {
+            if let name = check.missing {
+                report(.abiBad, "could not open the abi file '\(name)' (apparmor_parser refuses the policy)", t.textRange, in: r)
+            }
+            if abiVersion == nil { abiVersion = ParserVersion(abiName: CheckSession.abiName(t, in: r)) }
         }
+    }
+
+    /// `<abi/4.0>`, `"abi/4.0"` or `abi/4.0` -> `abi/4.0`.
+    static func abiName(_ t: Token, in r: ParseResult) -> String {
+        let trim: Set<Character> = ["<", ">", "\"", " ", "\t"]
+        return String(r.value(t).drop { trim.contains($0) }.reversed().drop { trim.contains($0) }.reversed())
     }
 
     static func badAbiName(_ node: SyntaxNode, in r: ParseResult) -> Token? {
@@ -208,7 +225,7 @@ public final class CheckSession {
         guard let a = AssignmentSyntax(node) else { return }
         let name = a.name(in: r)
         let op = r.text(a.operatorToken)
-        for t in a.valueTokens {
+        for t in a.valueTokens where !AssignmentSyntax.isContinuation(t, in: r) {
             if t.kind == .comma {
                 report(.variableBadValue, "a variable's values are separated by spaces, not ','", t.textRange, in: r)
                 return

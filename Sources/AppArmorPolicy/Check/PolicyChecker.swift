@@ -67,7 +67,9 @@ public final class PolicyChecker {
     func check(_ r: ParseResult) -> CheckReport {
         let session = CheckSession(cache: cache, features: options.features, parserVersion: options.parserVersion)
         session.adoptSyntax(r)
-        session.includeStack = [r.source.path]
+        // The file itself is not on the include chain: as for apparmor_parser, a file that
+        // includes itself is read once more, and only then is the cycle cut.
+        session.includeStack = []
         session.walk(r.root.childNodes, in: r, frame: nil, qualifiers: RuleQualifiers())
         let policy = LoadedPolicy(path: r.source.path, profiles: session.profiles, variables: session.variables,
                                   filesRead: session.filesRead)

@@ -8,10 +8,14 @@ import FoundationEssentials
 public struct IncludeSearchPath: Sendable {
     public var includeDirs: [String]
     public var base: String
+    /// The folder a relative quoted include name is first looked up in; nil: the process's
+    /// current folder (as apparmor_parser does).
+    public var currentDirectory: String?
 
-    public init(includeDirs: [String] = [], base: String = "/etc/apparmor.d") {
+    public init(includeDirs: [String] = [], base: String = "/etc/apparmor.d", currentDirectory: String? = nil) {
         self.includeDirs = includeDirs
         self.base = base
+        self.currentDirectory = currentDirectory
     }
 
     /// The candidate paths for an include name, in lookup order.
@@ -21,7 +25,7 @@ public struct IncludeSearchPath: Sendable {
         case .magic:
             return (includeDirs + [base]).map { join($0, name) }
         case .quoted, .unquoted:
-            var out = [name, join(base, name)]
+            var out = [currentDirectory.map { join($0, name) } ?? name, join(base, name)]
             if let includer {
                 let dir = PathNames.parent(includer)
                 out.append(join(dir.isEmpty ? "." : dir, name))

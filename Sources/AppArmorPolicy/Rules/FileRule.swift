@@ -60,7 +60,7 @@ struct ExecEntry {
 
 enum FileRuleReader {
     static func isPathLike(_ s: String) -> Bool {
-        s.hasPrefix("/") || s.hasPrefix("@{") || s.hasPrefix("{") || s.hasPrefix("*")
+        s.utf8.starts(with: "/".utf8) || s.utf8.starts(with: "@{".utf8) || s.utf8.starts(with: "{".utf8) || s.utf8.starts(with: "*".utf8)
     }
 
     /// Parses a permission string; nil (after reporting) when invalid.
@@ -153,7 +153,7 @@ enum FileRuleReader {
         }
         guard var perms = cachedPermissions(permText, scope, permTok.textRange) else { return nil }
         guard let path = scope.checkAARE(pathText, pathTok.textRange) else { return nil }
-        if !(path.hasPrefix("/") || path.hasPrefix("{") || path.hasPrefix("*")) {
+        if !(path.utf8.starts(with: "/".utf8) || path.utf8.starts(with: "{".utf8) || path.utf8.starts(with: "*".utf8)) {
             scope.error(.badAARE, "a file rule's path must be absolute: '\(pathText)'", pathTok.textRange)
             return nil
         }

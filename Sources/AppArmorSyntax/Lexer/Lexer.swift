@@ -111,6 +111,10 @@ public struct Lexer: Sendable {
     private func scanToken(at i: Int, mode: LexMode) -> (TokenKind, Int) {
         let b = bytes[i]
         let n = byte(i + 1)
+        if mode == .assignmentValue, b != UInt8(ascii: "\""), b != UInt8(ascii: ","), b >= 0x20, b != 0x7F {
+            // Variable values: every other character starts a word (`=`, `+=`, `}` too).
+            return (.word, scanWord(from: i, mode: mode))
+        }
         switch b {
         case UInt8(ascii: "{"):
             if i + 1 < count, !Lexer.isSpace(n), n != UInt8(ascii: "}"), n != UInt8(ascii: "#"),

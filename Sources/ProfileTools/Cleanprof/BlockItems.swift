@@ -3,13 +3,15 @@ import AppArmorSyntax
 /// The statements of a profile block as cleanprof sees them: those that hold whatever the
 /// conditionals evaluate to, and those written inside a conditional.
 enum BlockItems {
-    /// The block's statements outside conditionals, qualifier blocks opened (`audit { ... }`),
-    /// child profiles and hats left out.
-    static func unconditional(_ items: [SyntaxNode]) -> [SyntaxNode] {
+    /// The block's statements outside conditionals, qualifier blocks opened (`audit { ... }`)
+    /// unless `openingQualifierBlocks` is false (a rule's text there lacks the block's
+    /// qualifiers), child profiles and hats left out.
+    static func unconditional(_ items: [SyntaxNode], openingQualifierBlocks: Bool = true) -> [SyntaxNode] {
         var out: [SyntaxNode] = []
         for item in items {
             switch item.kind {
             case .qualifierBlock:
+                guard openingQualifierBlocks else { continue }
                 for b in item.childNodes(.block) { out += unconditional(BlockSyntax.items(b)) }
             case .conditional, .elseClause, .profile, .hat:
                 continue

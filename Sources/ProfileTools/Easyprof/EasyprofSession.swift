@@ -68,6 +68,7 @@ public struct EasyprofSession: Sendable {
             }
             profiles = [p]
         }
+        for p in profiles { try EasyprofValidation.checkControlCharacters(p) }
 
         var rendered: [(name: String, text: String)] = []
         for (index, var options) in profiles.enumerated() {

@@ -52,6 +52,24 @@ public enum EasyprofValidation {
         return nil
     }
 
+    /// Refuses a control character (a line break, a tab, ...) in any field: each field becomes
+    /// part of one line of the profile, and a line break would let it write lines of its own
+    /// (`read_path` of `"/srv/a r,\n  /etc/shadow rwk,\n  /srv/b"`). Upstream accepts them.
+    public static func checkControlCharacters(_ p: EasyprofProfileOptions) throws {
+        var fields: [(String, String?)] = [
+            ("binary", p.binary), ("binary", p.manifestBinary), ("profile name", p.profileName), ("name", p.name),
+            ("template", p.template), ("abstractions", p.abstractions), ("policy groups", p.policyGroups),
+            ("comment", p.comment), ("author", p.author), ("copyright", p.copyright),
+            ("policy vendor", p.policyVendor), ("policy version", p.policyVersionText),
+        ]
+        fields += p.templateVariables.map { ("template variable", $0) }
+        fields += p.readPaths.map { ("read path", $0) } + p.writePaths.map { ("write path", $0) }
+        for (field, value) in fields {
+            guard let value, value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0.value == 0x85 || $0.value == 0x2028 || $0.value == 0x2029 }) else { continue }
+            throw EasyprofError("the \(field) \(value.debugDescription) holds a control character (a line break, a tab...): each field must stay on its line")
+        }
+    }
+
     /// `^[a-zA-Z_0-9\-\.]+$`: vendors, policy groups, abstractions and template names.
     public static func isSafeName(_ s: String) -> Bool {
         !s.isEmpty && s.unicodeScalars.allSatisfy { c in

@@ -1,3 +1,4 @@
+import AppArmorSyntax
 import FoundationEssentials
 import SystemAppArmor
 #if canImport(Glibc)
@@ -86,7 +87,10 @@ public struct ApparmorParserVerifier: ProfileVerifier {
 
 /// The verifiers `easyprof` runs, in order; the first rejection wins.
 public enum EasyprofVerifiers {
+    /// aaswift's checker judges as the parser that verifies next does (its `--version`).
     public static func standard(parserPath: String?) -> [any ProfileVerifier] {
-        [PolicyCheckVerifier(), ApparmorParserVerifier(path: parserPath)]
+        let parser = ApparmorParserVerifier(path: parserPath)
+        let version = parser.parserPath.flatMap { ApparmorParser(program: $0).versionLine() }.flatMap { ParserVersion(parsing: $0) }
+        return [PolicyCheckVerifier(parserVersion: version), parser]
     }
 }

@@ -9,6 +9,8 @@ public struct PlannedFile: Sendable {
     public var path: String
     public var old: [UInt8]
     public var new: [UInt8]
+    /// Whether `path` is the file `old` was read from (false when written to an output folder).
+    public var overwrites = true
     public var isNew: Bool { old.isEmpty }
 
     public func diff() -> String {
@@ -66,6 +68,7 @@ public enum LogprofApply {
             out = out.map { f in
                 var g = f
                 g.path = PathNames.appending(dir, PathNames.lastComponent(f.path))
+                g.overwrites = false
                 return g
             }
         }
@@ -79,16 +82,18 @@ public enum LogprofApply {
         /// New blocks whose parent the file has: (parent full name, the block).
         var blocks: [(parent: String, block: NewProfile)] = []
 
-        init(_ changes: [LogprofChange]) {
+        init(_ changes: [LogprofChange]) throws {
             var new: [String: NewProfile] = [:]
             var keys: [String] = []
             for c in changes {
                 if c.family == "hat" || c.family == "child" {
                     let isHat = c.family == "hat"
-                    let name = isHat ? String(c.text.dropFirst().prefix { $0 != " " }) : c.text
+                    guard let name = isHat ? LogprofApply.hatName(c.text) : c.text,
+                          let token = LogprofApply.nameToken(name, isHat: isHat) else {
+                        throw LogprofApplyError.edit("a \(c.family) named \(c.text.debugDescription) cannot be written")
+                    }
                     let key = c.profile + "//" + name
                     if new[key] == nil {
-                        let token = isHat ? ProfileQuoting.name(Array(name.utf8)) : ProfileQuoting.path(Array(name.utf8))
                         new[key] = NewProfile(name: name, nameToken: token, flags: c.flags ?? [], isHat: isHat, isChild: !isHat)
                         keys.append(key)
                     }
@@ -114,7 +119,7 @@ public enum LogprofApply {
     static func edited(_ path: String, _ bytes: [UInt8], _ changes: [LogprofChange]) throws -> [UInt8] {
         var file = EditedFile(path: path, bytes: bytes)
         let r = file.original
-        let sorted = Sorted(changes)
+        let sorted = try Sorted(changes)
         do {
             // Includes first (they go after the block's includes, where a first capability
             // rule may go too), then each block's rules together.
@@ -169,7 +174,7 @@ public enum LogprofApply {
             return local
         }
 
-        let sorted = Sorted(changes)
+        let sorted = try Sorted(changes)
         for c in sorted.existing {
             let local = try localFile(of: c.profile)
             locals[local]!.rules.append(c.kind == .include ? PrintedRule(kind: .include, text: "include <\(c.text)>")
@@ -232,6 +237,25 @@ public enum LogprofApply {
             throw LogprofApplyError.edit("profile has no block")
         }
         return e
+    }
+
+    /// The name of the hat a `^NAME {` change adds (NAME quoted as `QuotedString.name` writes it).
+    static func hatName(_ text: String) -> String? {
+        let r = Parser.parse(path: "<hat>", bytes: Array(("profile parent {\n" + text + "\n}\n").utf8))
+        guard !r.hasErrors, r.root.childNodes.count == 1, let parent = ProfileSyntax(r.root.childNodes[0]),
+              parent.items.count == 1, parent.children.count == 1,
+              let p = parent.children.first, r.text(p.node).hasPrefix("^") else { return nil }
+        let name = p.name(in: r)
+        return name.hasPrefix("^") ? String(name.dropFirst()) : name
+    }
+
+    /// The header token of a new hat (`QuotedString.name`) or child (its name, and its path as
+    /// a literal attachment when the name holds AARE characters); nil when no token names it.
+    static func nameToken(_ name: String, isHat: Bool) -> String? {
+        let bytes = Array(name.utf8)
+        if isHat { return QuotedString.name(bytes) }
+        guard let h = ProfileWriter.headerName(bytes) else { return nil }
+        return h.hasPrefix("profile ") ? String(h.dropFirst("profile ".count)) : h
     }
 
     static func syntaxKind(_ family: String) -> SyntaxKind {

@@ -30,15 +30,21 @@ public struct LogprofChange: Codable, Sendable, Equatable {
 
 /// The reviewable output of a session: what `--plan-out` writes and `aaswift apply` reads.
 public struct LogprofPlan: Codable, Sendable, Equatable {
-    public var version = 1
+    /// The plan format this version reads and writes (2: absolute paths and file digests).
+    public static let currentVersion = 2
+    public var version = LogprofPlan.currentVersion
     public var profileDir: String
     public var local: Bool
     public var changes: [LogprofChange]
+    /// The SHA-256 of each file the plan edits, as it was when the plan was made ("absent"
+    /// for a file that did not exist): `apply` refuses a plan whose files changed since.
+    public var files: [String: String]?
 
-    public init(profileDir: String, local: Bool = false, changes: [LogprofChange]) {
+    public init(profileDir: String, local: Bool = false, changes: [LogprofChange], files: [String: String]? = nil) {
         self.profileDir = profileDir
         self.local = local
         self.changes = changes
+        self.files = files
     }
 
     public func encoded() throws -> Data {

@@ -6,7 +6,9 @@ import AuditLog
 /// id once, with its literal prefixes (for `PathIndex`); its matcher is compiled on first use.
 final class MatcherCache {
     /// Reads rule texts into typed rules for the sets that use this cache.
-    let reader = RuleTextReader()
+    let reader: RuleTextReader
+
+    init(reader: RuleTextReader = RuleTextReader()) { self.reader = reader }
     private var cache: [String: GlobMatcher?] = [:]
     private var ids: [String: Int] = [:]
     private(set) var patterns: [String] = []
@@ -235,8 +237,8 @@ final class CoverageSet {
         default:
             // The finest form; when it does not load, the 3.0 form (fewer conditions, so a rule
             // that decides it decides the request).
-            RuleText.proposal(for: kind).flatMap { reader.rules($0.line).first }
-                ?? RuleText.proposal(for: kind, target: RuleTarget(parser: .v3_0)).flatMap { reader.rules($0.line).first }
+            RuleText.unchecked(for: kind).flatMap { reader.rules($0.line).first }
+                ?? RuleText.unchecked(for: kind, target: RuleTarget(parser: .v3_0)).flatMap { reader.rules($0.line).first }
         }
     }
 

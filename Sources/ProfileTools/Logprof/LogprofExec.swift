@@ -1,3 +1,4 @@
+import AppArmorSyntax
 import AuditLog
 import FoundationEssentials
 
@@ -106,7 +107,7 @@ extension LogprofSession {
         }
         if safe, mode != "ix", mode != "x" { mode = mode.prefix(1).uppercased() + mode.dropFirst() }
         guard let file = policy.file(of: q.item.profile) else { return nil }
-        let path = ProfileQuoting.path(Array(q.target.utf8))
+        let path = QuotedString.literal(Array(q.target.utf8))
         var text: String
         if c == .deny {
             text = "deny \(path) x,"
@@ -134,7 +135,7 @@ extension LogprofSession {
         record(LogprofChange(kind: .rule, file: file, profile: parent, text: program, family: "child", flags: modeFlags(of: parent))) { _ in }
         record(LogprofChange(kind: .include, file: file, profile: full, text: "abstractions/base", family: "include")) { _ in }
         noteInclude("abstractions/base", in: full)
-        let rule = ProfileQuoting.path(Array(program.utf8)) + " mr,"
+        let rule = QuotedString.literal(Array(program.utf8)) + " mr,"
         record(LogprofChange(kind: .rule, file: file, profile: full, text: rule, family: "file")) { set in
             set.addFile(pattern: program, perms: ["m", "r"], owner: false, deny: false)
         }
@@ -159,9 +160,10 @@ extension LogprofSession {
     public func addHat(_ q: HatQuestion, name: String? = nil) -> String? {
         guard let file = policy.file(of: q.item.profile) else { return nil }
         let hat = name ?? q.hat
+        guard let token = QuotedString.name(Array(hat.utf8)) else { return nil }
         addedHats.insert(q.item.profile + "//" + hat)
         if hat != q.hat { skippedHats.insert(q.item.fullName) }
-        record(LogprofChange(kind: .rule, file: file, profile: q.item.profile, text: "^\(hat) {\n}", family: "hat",
+        record(LogprofChange(kind: .rule, file: file, profile: q.item.profile, text: "^\(token) {\n}", family: "hat",
                              flags: modeFlags(of: q.item.profile))) { _ in }
         return "Adding hat \(hat) to profile \(q.item.profile)."
     }

@@ -12,10 +12,13 @@ public final class LogprofPolicy {
     let checker: PolicyChecker
     /// The abstractions load with their own checker.
     let abstractionChecker: PolicyChecker
-    let matchers = MatcherCache()
+    /// One reader of rule texts for the whole run (requests, added rules, abstractions); used
+    /// only once loading is done, on the asking thread.
+    let ruleReader = RuleTextReader()
+    let matchers: MatcherCache
     /// The profiles' own rule sets compile their patterns apart, so that they can be made
     /// while the abstractions still load (`prepareCoverage`).
-    let profileMatchers = MatcherCache()
+    let profileMatchers: MatcherCache
     /// Top-level profile name to its file and loaded model.
     private(set) var profiles: [String: (file: String, profile: Profile, variables: VariableTable)] = [:]
     private var coverage: [String: CoverageSet] = [:]
@@ -45,6 +48,8 @@ public final class LogprofPolicy {
     public init(dir: String, customIncludes: [String] = [], loadProfiles: Bool = true) {
         self.dir = dir
         self.customIncludes = customIncludes
+        matchers = MatcherCache(reader: ruleReader)
+        profileMatchers = MatcherCache(reader: ruleReader)
         checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: dir)))
         abstractionChecker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: dir)))
         // The two load on two threads and read mostly the same abstractions: each file is

@@ -1,4 +1,5 @@
 import AppArmorPolicy
+import AppArmorSyntax
 import AuditLog
 import FoundationEssentials
 
@@ -60,6 +61,8 @@ public final class LogprofSession {
         self.severityDB = severity
         self.globs = globs ?? LogprofGlobs(config: config)
         self.items = items
+        // The typed rules of every non-file request, read in one load.
+        policy.ruleReader.prefetch(items.compactMap { Self.needsProposal($0.kind) ? RuleText.proposal(for: $0.kind)?.line : nil })
     }
 
     /// The next question, or nil when every request has been handled.
@@ -157,7 +160,7 @@ public final class LogprofSession {
             return RuleQuestion(item: item, includes: includes, paths: [], perms: "", oldPerms: nil, ruleText: text,
                                 owner: false, canOwner: false, audit: false, selected: includes.count, severity: sev, rawPath: nil)
         }
-        let raw = ProfileQuoting.path(f.path)
+        let raw = QuotedString.literal(f.path)
         var want = Set(f.permissions.map(\.rawValue))
         var nonOwner = Set<Character>()
         var patterns: [String] = []

@@ -3,7 +3,8 @@ import FoundationEssentials
 import AppArmorPolicy
 
 /// Writes planned files atomically (the edit engine checked each result parses) and reloads
-/// the profiles that changed with apparmor_parser when AppArmor is enabled.
+/// the profiles that changed with apparmor_parser when AppArmor is enabled. Callers hold the
+/// folder's `FolderLock` from planning to writing.
 public enum LogprofWriter {
     public static func write(_ files: [PlannedFile], reload: Bool, folder: String,
                              reloader: ModeReloader = LoaderModeReloader(), info: (String) -> Void) throws {
@@ -12,7 +13,9 @@ public enum LogprofWriter {
             if !FileManager.default.fileExists(atPath: dir) {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             }
-            try AtomicWrite.write(f.new, to: f.path)
+            // The file must still hold the bytes the edit was made from.
+            let expected: AtomicWrite.Expected? = f.old.isEmpty || !f.overwrites ? nil : .contents(f.old)
+            try AtomicWrite.write(f.new, to: f.path, options: AtomicWrite.Options(expected: expected))
         }
         guard reload, reloader.isAppArmorEnabled else { return }
         var done = Set<String>()

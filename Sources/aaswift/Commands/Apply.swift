@@ -1,3 +1,4 @@
+import AppArmorEdit
 import ArgumentParser
 import FoundationEssentials
 import ProfileTools
@@ -22,20 +23,31 @@ struct ApplyCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: plan) else { throw LogprofFailure(message: "cannot read \(plan)") }
         let p: LogprofPlan
         do { p = try LogprofPlan.decode(data) } catch { throw LogprofFailure(message: "\(plan): not a logprof plan (\(describeError(error)))") }
+        // A plan can come from anywhere: it must be bound to this folder's files as they are.
+        do { try p.checked() } catch { throw LogprofFailure(message: "\(plan): \(error)") }
         let problems = RuleTargets(options: target.options, profileDir: p.profileDir).problems(in: p)
         if !problems.isEmpty {
             throw LogprofFailure(message: "the plan has rules this system cannot load:\n" + problems.joined(separator: "\n"))
         }
         if let applied = Self.alreadyApplied(p) { throw LogprofFailure(message: "\(plan) looks applied already: \(applied)") }
-        let files: [PlannedFile]
-        do { files = try LogprofApply.plan(p) } catch { throw LogprofFailure(message: "\(error)") }
+        func planned() throws -> [PlannedFile] {
+            let files: [PlannedFile]
+            do { files = try LogprofApply.plan(p) } catch { throw LogprofFailure(message: "\(error)") }
+            do { try p.checkDigests(files) } catch { throw LogprofFailure(message: "\(plan): \(error)") }
+            return files
+        }
         if dryRun {
-            StandardStream.standardOutput.write(Data(files.map { $0.diff() }.joined().utf8))
+            StandardStream.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8))
             return
         }
+        let files: [PlannedFile]
         do {
-            try LogprofWriter.write(files, reload: !noReload, folder: p.profileDir) { print($0) }
-        } catch { throw LogprofFailure(message: "\(error)") }
+            files = try FolderLock.withLock(p.profileDir) {
+                let files = try planned()
+                do { try LogprofWriter.write(files, reload: !noReload, folder: p.profileDir) { print($0) } } catch { throw LogprofFailure(message: "\(error)") }
+                return files
+            }
+        } catch let e as FolderLock.Failure { throw LogprofFailure(message: "\(e)") }
         for f in files { print("Wrote \(f.path).") }
     }
 

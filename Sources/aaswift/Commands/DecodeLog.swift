@@ -77,8 +77,13 @@ struct DecodeLogCommand: ParsableCommand {
             out.write(Array(summary.render().utf8))
         case .profile:
             var builder = ProfileProposalBuilder(target: RuleTargets(options: target.options, profileDir: dir).target(abi: nil))
-            AuditLogReader(source: source, onlyAppArmor: true).forEachRecord { record, _ in
+            AuditLogReader(source: source, onlyAppArmor: true).forEachRecord { record, line in
+                let before = builder.refused.count
                 builder.add(record)
+                for r in builder.refused[before...] {
+                    // A record that gives no valid rule is left out, and said so; the rest goes on.
+                    StandardStream.standardError.write(Data("aaswift decode-log: \(label):\(line): skipped a record of \(String(decoding: r.profile, as: UTF8.self)): \(r.reason)\n".utf8))
+                }
             }
             out.write(builder.renderProfiles())
         }

@@ -1,7 +1,8 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemAppArmor
 
 /// One line of input on the terminal, pre-filled and editable, as upstream's (N)ew offers it
 /// through readline: typing inserts at the cursor; Left/Right, Home/End (and Ctrl-A/Ctrl-E)
@@ -133,21 +134,18 @@ struct LineEditor {
 enum Pager {
     static func show(_ text: String) {
         let env = ProcessInfo.processInfo.environment
-        let pager = env["PAGER"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? "less -R"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", pager]
-        let input = Pipe()
-        p.standardInput = input
-        do { try p.run() } catch {
-            FileHandle.standardOutput.write(Data(text.utf8))
+        let pager = env["PAGER"].flatMap { $0.trimmed().isEmpty ? nil : $0 } ?? "less -R"
+        guard let started = try? Subprocess.writing("/bin/sh", ["-c", pager]) else {
+            StandardStream.standardOutput.write(Data(text.utf8))
             return
         }
         // The pager may quit before reading everything: a broken pipe is not an error here.
         let previous = signal(SIGPIPE, SIG_IGN)
         defer { signal(SIGPIPE, previous) }
-        try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
-        try? input.fileHandleForWriting.close()
-        p.waitUntilExit()
+        var out = OutputBuffer(fd: started.input)
+        out.write(text)
+        out.flush()
+        close(started.input)
+        _ = started.child.wait()
     }
 }

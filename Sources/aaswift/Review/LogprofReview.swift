@@ -1,3 +1,4 @@
+import AppArmorEdit
 import AppArmorPolicy
 import Dispatch
 import FoundationEssentials
@@ -45,6 +46,10 @@ struct LogprofReview {
             loading.prepareCoverage(for: [])
             throw LogprofFailure(message: "\(error)")
         }
+        for r in collector.refused {
+            // A request that gives no valid rule is skipped and said so; the others go on.
+            StandardStream.standardError.write(Data("aaswift logprof: skipped a request of \(r.profile.debugDescription): \(r.reason)\n".utf8))
+        }
         let items = collector.ordered()
         loading.prepareCoverage(for: items.map(\.fullName))
         let (severity, globs) = tables.wait()
@@ -90,8 +95,10 @@ struct LogprofReview {
         }
         if dryRun || planOut != nil {
             if let out = planOut {
-                let plan = LogprofPlan(profileDir: profileDir, local: local, changes: session.changes)
-                do { try plan.encoded().write(to: URL(fileURLWithPath: out)) } catch { throw LogprofFailure(message: "cannot write \(out): \(describeError(error))") }
+                // The plan names absolute paths and the digest of each file it changes, and is
+                // written like a profile (temporary file, flush, rename).
+                let plan = LogprofPlan.bound(profileDir: profileDir, local: local, changes: session.changes)
+                do { try AtomicWrite.write(Array(try plan.encoded()), to: out) } catch { throw LogprofFailure(message: "cannot write \(out): \(error)") }
             }
             if dryRun { StandardStream.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8)) }
             return
@@ -105,12 +112,12 @@ struct LogprofReview {
             let (cmd, sel) = ui.ask(prompt)
             switch cmd {
             case .save:
-                try write(session, ui: ui, files: planned())
+                try lockedWrite(session, ui: ui, planned)
                 return
             case .saveSelected:
                 guard sel >= 0 && sel < names.count else { continue }
                 session.keepOnly([names[sel]])
-                try write(session, ui: ui, files: planned())
+                try lockedWrite(session, ui: ui, planned)
                 return
             case .viewChanges, .viewClean:
                 ui.showChanges(try planned().map { $0.diff() }.joined())
@@ -122,6 +129,14 @@ struct LogprofReview {
             default: continue
             }
         }
+    }
+
+    /// Plans and writes holding the folder's lock: the edits are made on the bytes the files
+    /// have now (another run's rules stay), and a file changed after that is not overwritten.
+    func lockedWrite(_ session: LogprofSession, ui: ReviewUI, _ planned: () throws -> [PlannedFile]) throws {
+        do {
+            try FolderLock.withLock(outputDir ?? profileDir) { try write(session, ui: ui, files: planned()) }
+        } catch let e as FolderLock.Failure { throw LogprofFailure(message: "\(e)") }
     }
 
     func write(_ session: LogprofSession, ui: ReviewUI, files: [PlannedFile]) throws {

@@ -1,3 +1,4 @@
+import AppArmorEdit
 import ArgumentParser
 import FoundationEssentials
 import ProfileTools
@@ -66,7 +67,10 @@ struct CleanprofCommand: ParsableCommand {
         // --json without --silent only reports, as --dry-run does.
         if !dryRun, !changed.isEmpty, silent || !json {
             if silent || Self.confirm() {
+                // Written holding the folder's lock; a file changed since it was read is refused.
+                let lock = try? FolderLock(folder: dir)
                 runner.apply(&report, options: CleanprofOptions(noReload: noReload))
+                withExtendedLifetime(lock) {}
                 if !json { for plan in changed where report.succeeded { print("Wrote \(plan.file) (\(plan.removals.count) removed).") } }
             } else {
                 print("Changes not saved.")

@@ -20,8 +20,15 @@ let package = Package(
         // Text patches on original bytes, canonical printer, unified diff, atomic write.
         .target(name: "AppArmorEdit", dependencies: ["AppArmorSyntax", "AppArmorPolicy"]),
         // Audit record reader and parser (audit.log, syslog, dmesg, journald), events to rules.
-        // Proposed rules are written through AppArmorSyntax's quoting and checked by the policy model.
-        .target(name: "AuditLog", dependencies: ["AppArmorSyntax", "AppArmorPolicy"]),
+        // Proposed rules are written through AppArmorSyntax's quoting and checked by the policy
+        // model; live records come through libaudit (CAudit) and SystemAppArmor's subprocesses.
+        .target(name: "AuditLog", dependencies: ["AppArmorSyntax", "AppArmorPolicy", "CAudit", "SystemAppArmor"]),
+        // libaudit: the kernel's audit netlink socket, for live records.
+        .systemLibrary(
+            name: "CAudit",
+            pkgConfig: "audit",
+            providers: [.apt(["libaudit-dev"])]
+        ),
         // glibc's GNU extensions (affinity, memmem) that Swift's Glibc module does not export.
         .target(name: "CGlibcExtras"),
         // The git commit and libapparmor version of the build (`aaswift --version`).

@@ -13,7 +13,7 @@ DATADIR=${DATADIR:-/usr/share}
 DESTDIR=${DESTDIR:-}
 # The aa-* names of the upstream tools aaswift implements (argv[0] selects the subcommand;
 # UpstreamNames in Sources/aaswift/VersionInfo.swift must list the same).
-UPSTREAM_NAMES="aa-audit aa-autodep aa-cleanprof aa-complain aa-decode aa-disable aa-easyprof aa-enabled aa-enforce aa-exec aa-features-abi aa-genprof aa-logprof aa-mergeprof aa-remove-unknown aa-status aa-unconfined"
+UPSTREAM_NAMES="aa-audit aa-autodep aa-cleanprof aa-complain aa-decode aa-disable aa-easyprof aa-enabled aa-enforce aa-exec aa-features-abi aa-genprof aa-logprof aa-mergeprof aa-notify aa-remove-unknown aa-status aa-unconfined"
 AA_NAMES=${AA_NAMES:-0}
 BIN_DIR=$PREFIX/bin
 MAN_DIR=$PREFIX/share/man/man8

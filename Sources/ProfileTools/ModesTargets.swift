@@ -116,7 +116,7 @@ public struct ModeTargetResolver: Sendable {
     /// child profile), the file of `parent`, with the child alone chosen.
     public func byName(_ name: String) -> ModeTarget? {
         if let hit = topLevel(name) { return hit }
-        guard let sep = name.range(of: "//"), let parent = topLevel(String(name[..<sep.lowerBound])) else { return nil }
+        guard let sep = name.firstRange(of: "//"), let parent = topLevel(String(name[..<sep.lowerBound])) else { return nil }
         guard let data = FileManager.default.contents(atPath: parent.file) else { return nil }
         let r = Parser.parse(path: parent.file, bytes: Array(data))
         guard !ModePlanner.selectedProfiles(in: r, name: name).isEmpty else { return nil }

@@ -25,13 +25,14 @@ struct AASwift: ParsableCommand {
         groupedSubcommands: [
             CommandGroup(name: "Profiling", subcommands: [
                 EasyprofCommand.self, GenprofCommand.self, LogprofCommand.self, AutodepCommand.self, ApplyCommand.self,
+                NotifyCommand.self,
             ]),
             CommandGroup(name: "Modes", subcommands: [
                 ComplainCommand.self, EnforceCommand.self, AuditCommand.self, DisableCommand.self, ModeCommand.self,
             ]),
             CommandGroup(name: "Inspection", subcommands: [
                 StatusCommand.self, UnconfinedCommand.self, ParseCommand.self, CheckCommand.self,
-                DecodeLogCommand.self, DecodeCommand.self,
+                LogCommand.self, DecodeLogCommand.self, DecodeCommand.self,
             ]),
             CommandGroup(name: "Maintenance", subcommands: [
                 CleanprofCommand.self, MergeprofCommand.self,

@@ -26,7 +26,7 @@ enum UpstreamNames {
     /// Packaging/layout.sh's UPSTREAM_NAMES links each of them (a test checks both agree).
     static let subcommands: Set<String> = [
         "audit", "autodep", "cleanprof", "complain", "decode", "disable", "easyprof", "enabled", "enforce", "exec",
-        "features-abi", "genprof", "logprof", "mergeprof", "remove-unknown", "status", "unconfined",
+        "features-abi", "genprof", "logprof", "mergeprof", "notify", "remove-unknown", "status", "unconfined",
     ]
 
     /// The subcommand for the name the program was invoked by (argv[0]), if it is an aa-* name.

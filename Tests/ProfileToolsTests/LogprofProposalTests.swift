@@ -155,6 +155,6 @@ final class LogprofProposalTests: XCTestCase {
         XCTAssertNil(s.next())
         let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: s.changes))
         XCTAssertEqual(String(decoding: planned[0].new, as: UTF8.self),
-                       "profile app /usr/bin/app flags=(complain) {\n  /etc/a r,\n  /usr/bin/kid cx,\n\n  profile /usr/bin/kid flags=(complain) {\n    include <abstractions/base>\n\n    /usr/bin/kid mr,\n    /etc/kid.conf r,\n\n  }\n}\n")
+                       "profile app /usr/bin/app flags=(complain) {\n  /etc/a r,\n  /usr/bin/kid cx,\n\n  profile /usr/bin/kid flags=(complain) {\n    include <abstractions/base>\n\n    /usr/bin/kid mr,\n    /etc/kid.conf r,\n  }\n}\n")
     }
 }

@@ -8,7 +8,7 @@ final class HelpAndManPageTests: XCTestCase {
         "parse", "check", "complain", "enforce", "audit", "disable", "status", "easyprof",
         "decode-log", "decode", "logprof", "genprof", "autodep", "apply",
         "cleanprof", "mergeprof", "mode", "enabled", "load", "unload", "replace", "features-abi",
-        "remove-unknown", "exec", "unconfined",
+        "remove-unknown", "exec", "unconfined", "notify", "log",
     ]
 
     func testEverySubcommandHasHelpAndAManPage() throws {

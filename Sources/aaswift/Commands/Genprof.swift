@@ -15,6 +15,11 @@ struct GenprofCommand: ParsableCommand {
         Creates a profile for PROGRAM when it has none, puts it in complain mode, and then loops: \
         run the program in another terminal, press S to review what it did since genprof started, \
         F to finish, which puts the profile back in enforce mode.
+
+        Records are collected live from the moment genprof starts: from the kernel's audit \
+        netlink socket when auditd does not own the audit channel (so a machine without auditd \
+        works), else auditd's log, the journal, syslog or the kernel's ring buffer. --source \
+        picks one; -f reads a log file instead.
         """
     )
 
@@ -33,6 +38,10 @@ struct GenprofCommand: ParsableCommand {
     @Option(name: .long, help: "The folder holding logprof.conf and severity.db.")
     var configdir: String = "/etc/apparmor"
     @OptionGroup var ruleTarget: RuleTargetFlags
+    @Option(name: .long, help: ArgumentHelp(ArgumentHelpText.source, valueName: "SOURCE"))
+    var source: String?
+    @Flag(name: [.short, .long], help: "Say where records are read from.")
+    var verbose = false
     @Argument(help: "The program to profile.")
     var program: String
 
@@ -58,8 +67,8 @@ struct GenprofCommand: ParsableCommand {
         for line in setComplain.info { ui.info(line) }
         for e in setComplain.errors { ui.important(e) }
 
-        let source: LogprofSource
-        do { source = try file.map { .file($0) } ?? LogprofSources.defaultSource(config: config) } catch { throw LogprofFailure(message: "\(error)") }
+        let (source, capture) = try LiveCaptureSource.start(file: file, source: self.source, verbose: verbose, ui: ui)
+        defer { capture?.stop() }
         var offset = LogprofSources.size(of: source)
         let started = Self.journalTime()
         ui.info("""
@@ -77,6 +86,7 @@ struct GenprofCommand: ParsableCommand {
                                        commands: [.scan, .finish], defaultCommand: .scan)
             let (cmd, _) = ui.ask(prompt)
             if cmd == .scan {
+                LiveCaptureSource.reportLoss(capture, ui: ui)
                 let now = LogprofSources.size(of: source)
                 var s = source
                 if case .journal = source { s = .journal(since: started, boot: false) }

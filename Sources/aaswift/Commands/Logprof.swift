@@ -50,6 +50,10 @@ struct LogprofCommand: ParsableCommand {
     @Flag(name: .long, help: "With --allow-all: also allow what enforce-mode profiles refused (DENIED records).")
     var allowDenied = false
     @OptionGroup var target: RuleTargetFlags
+    @Flag(name: .long, help: "Keep reading new records as they arrive (see --source) and review each burst.")
+    var follow = false
+    @Option(name: .long, help: ArgumentHelp("With --follow: " + ArgumentHelpText.source, valueName: "SOURCE"))
+    var source: String?
 
     /// What the command line asks for, as a plain value (the argument parser's property
     /// wrappers are not touched again).
@@ -57,7 +61,8 @@ struct LogprofCommand: ParsableCommand {
         LogprofRun(dir: dir, file: file, journal: journal, since: since, boot: boot, mark: mark,
                    noAbstraction: noAbstraction, outputDir: outputDir, local: local, noReload: noReload,
                    configdir: configdir, json: json, allowAll: allowAll, dryRun: dryRun, planOut: planOut,
-                   allowDenied: allowDenied, target: target.options)
+                   allowDenied: allowDenied, target: target.options,
+                   follow: follow, source: source)
     }
 
     func validate() throws { try options.validate() }
@@ -87,6 +92,8 @@ struct LogprofRun: QuickCommand, Equatable {
     var planOut: String?
     var allowDenied = false
     var target = RuleTargetOptions()
+    var follow = false
+    var source: String?
 
     /// The command line read without the argument parser's reflection (see `QuickArguments`),
     /// or nil when the argument parser must read it.
@@ -113,6 +120,8 @@ struct LogprofRun: QuickCommand, Equatable {
         if json && allowAll { throw ValidationError("--json and --allow-all cannot be used together") }
         if journal && file != nil { throw ValidationError("--journal and --file cannot be used together") }
         if let p = target.problem() { throw ValidationError(p) }
+        if follow && (journal || file != nil || mark != nil) { throw ValidationError("--follow reads live records: not with --file, --journal or --logmark") }
+        if source != nil && !follow { throw ValidationError("--source needs --follow") }
     }
 
     func run() throws {
@@ -126,15 +135,20 @@ struct LogprofRun: QuickCommand, Equatable {
         } else {
             ui = TTYReviewUI()
         }
+        let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noAbstraction: noAbstraction,
+                                   local: local, outputDir: outputDir, noReload: noReload, dryRun: dryRun, planOut: planOut,
+                                   tunableOptions: !json, endsProcess: true, showsSeverity: !(ui is AllowAllUI),
+                                   target: target, skipDenied: allowAll && !allowDenied)
+        if follow {
+            var live = review
+            live.endsProcess = false
+            return try LogprofFollow.run(self, review: live, ui: ui)
+        }
         let source: LogprofSource
         do {
             if journal { source = .journal(since: since, boot: boot) } else if file == "-" { source = .standardInput } else if let f = file { source = .file(f) } else { source = try LogprofSources.defaultSource(config: config) }
         } catch { throw LogprofFailure(message: "\(error)") }
 
-        let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noAbstraction: noAbstraction,
-                                   local: local, outputDir: outputDir, noReload: noReload, dryRun: dryRun, planOut: planOut,
-                                   tunableOptions: !json, endsProcess: true, showsSeverity: !(ui is AllowAllUI),
-                                   target: target, skipDenied: allowAll && !allowDenied)
         try review.run(ui: ui, source: source, mark: mark)
     }
 }

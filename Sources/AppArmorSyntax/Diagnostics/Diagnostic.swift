@@ -35,6 +35,10 @@ public struct DiagnosticID: RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let badCharacter = DiagnosticID("AA1012")
     public static let emptyRule = DiagnosticID("AA1013")
     public static let tooDeep = DiagnosticID("AA1014")
+    /// The file holds a NUL byte: binary data, not read (and never shown).
+    public static let binaryInput = DiagnosticID("AA1015")
+    /// The per-file limit of diagnostics was reached; the rest of the file is not read.
+    public static let tooManyErrors = DiagnosticID("AA1016")
 }
 
 /// A message about a byte range of a file.
@@ -67,14 +71,15 @@ extension Diagnostic {
             ? ("\u{1B}[1m", "\u{1B}[31m", "\u{1B}[33m", "\u{1B}[36m", "\u{1B}[0m") : ("", "", "", "", "")
         let sevColor = severity == .error ? red : severity == .warning ? yellow : cyan
         var out = "\(bold)\(path ?? source.path):\(loc.line):\(loc.column): \(sevColor)\(sev):\(reset)\(bold) \(message) [\(id)]\(reset)\n"
-        let line = Array(source.lineText(loc.line).utf8)
-        if !line.isEmpty {
+        let line = source.lineRange(loc.line)
+        if !line.isEmpty, id != .binaryInput {
             // Show at most 120 bytes of the line, around the column; unprintable bytes as '?'.
+            // Only those bytes are read: a long line costs no more than a short one.
             let col = loc.column - 1
             let from = line.count <= 120 ? 0 : max(0, min(col - 40, line.count - 120))
             let to = min(line.count, from + 120)
             var shown = from > 0 ? "..." : ""
-            for b in line[from..<to] {
+            for b in source.bytes[(line.lowerBound + from)..<(line.lowerBound + to)] {
                 shown.unicodeScalars.append(b == 0x09 ? " " : (b >= 0x20 && b < 0x7F ? Unicode.Scalar(b) : "?"))
             }
             if to < line.count { shown += "..." }

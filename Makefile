@@ -10,7 +10,7 @@ DEB_PACKAGES := libapparmor-dev libaudit-dev apparmor apparmor-utils python3-app
                 apparmor-profiles apparmor-profiles-extra tmux
 BIN          := .build/release/aaswift
 
-.PHONY: all deps build release test bench demo install generated-tests e2e clean
+.PHONY: all deps build release test bench demo install generated-tests e2e fuzz clean
 
 all: build
 
@@ -58,6 +58,14 @@ install: release
 	install -d $(DESTDIR)$(DATADIR)/aaswift/easyprof/templates $(DESTDIR)$(DATADIR)/aaswift/easyprof/policygroups
 	install -m 0644 Resources/easyprof/templates/* $(DESTDIR)$(DATADIR)/aaswift/easyprof/templates/
 	install -m 0644 Resources/easyprof/policygroups/* $(DESTDIR)$(DATADIR)/aaswift/easyprof/policygroups/
+
+# The fuzz targets (Fuzz/: parser round trip, log records to rules, plan loading), built with
+# libFuzzer and run FUZZ_SECONDS each on a corpus seeded from $(CONFORMANCE). An input that breaks
+# a property is kept under Tests/FuzzRegressionTests/Inputs/ and the target fails.
+FUZZ_SECONDS ?= 60
+fuzz:
+	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+	Fuzz/run.sh $(FUZZ_SECONDS) $(CONFORMANCE)
 
 # The profiling loop in a real AppArmor kernel under qemu (../shared/vm); one boot per scenario.
 e2e:

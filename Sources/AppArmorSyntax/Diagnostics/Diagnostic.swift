@@ -55,7 +55,7 @@ public struct Diagnostic: Sendable, Equatable {
     public init(_ id: DiagnosticID, _ severity: Severity = .error, _ message: String, range: Range<Int>, path: String? = nil, notes: [String] = []) {
         self.id = id
         self.severity = severity
-        self.message = message
+        self.message = Diagnostic.shortened(message)
         self.range = range
         self.path = path
         self.notes = notes
@@ -63,6 +63,16 @@ public struct Diagnostic: Sendable, Equatable {
 }
 
 extension Diagnostic {
+    /// Messages quote what they are about; a quoted 100 KB pattern would make one diagnostic
+    /// as long as the file. Past this many bytes, the middle of a message is left out.
+    public static let maxMessageBytes = 400
+
+    static func shortened(_ message: String) -> String {
+        guard message.utf8.count > maxMessageBytes else { return message }
+        let keep = maxMessageBytes / 2 - 10
+        return String(message.unicodeScalars.prefix(keep)) + " [...] " + String(message.unicodeScalars.suffix(keep))
+    }
+
     /// `file:line:col: error: message [AA1001]`, the source line and a caret under the range.
     public func rendered(in source: SourceFile, color: Bool = false) -> String {
         let loc = source.location(of: range.lowerBound)

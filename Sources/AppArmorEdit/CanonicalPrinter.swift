@@ -14,20 +14,27 @@ public struct PrintedRule: Sendable, Equatable, Hashable {
 /// A profile, hat or child profile to print from scratch.
 public struct NewProfile: Sendable, Equatable {
     public var name: String
+    /// The name as written in the header, already quoted by its maker (names from logs);
+    /// nil: `name`, quoted when it needs it.
+    public var nameToken: String?
     public var attachment: String?
     public var flags: [String]
     public var isHat: Bool
+    /// A child profile: `profile NAME {` even when the name is a path.
+    public var isChild: Bool
     /// `abstractions/base`...: printed as `include <...>` first in the block.
     public var includes: [String]
     public var rules: [PrintedRule]
     public var children: [NewProfile]
 
-    public init(name: String, attachment: String? = nil, flags: [String] = [], isHat: Bool = false,
-                includes: [String] = [], rules: [PrintedRule] = [], children: [NewProfile] = []) {
+    public init(name: String, nameToken: String? = nil, attachment: String? = nil, flags: [String] = [], isHat: Bool = false,
+                isChild: Bool = false, includes: [String] = [], rules: [PrintedRule] = [], children: [NewProfile] = []) {
         self.name = name
+        self.nameToken = nameToken
         self.attachment = attachment
         self.flags = flags
         self.isHat = isHat
+        self.isChild = isChild
         self.includes = includes
         self.rules = rules
         self.children = children
@@ -83,10 +90,10 @@ public enum CanonicalPrinter {
     /// profile named by its path with no separate attachment.
     public static func header(_ p: NewProfile) -> String {
         var parts: [String] = []
-        let name = QuotedString.quoteIfNeeded(Array(p.name.utf8))
+        let name = p.nameToken ?? QuotedString.quoteIfNeeded(Array(p.name.utf8))
         if p.isHat {
             parts.append("^" + name)
-        } else if p.attachment == nil, p.name.hasPrefix("/") {
+        } else if p.attachment == nil, !p.isChild, p.name.hasPrefix("/") {
             parts.append(name)
         } else {
             parts.append("profile " + name)
@@ -98,8 +105,15 @@ public enum CanonicalPrinter {
 
     /// The profile's lines, indented `depth` steps, each ending with a line feed.
     public static func profile(_ p: NewProfile, depth: Int = 0) -> String {
-        let pad = String(repeating: indentStep, count: depth)
-        let inner = pad + indentStep
+        profile(p, indent: String(repeating: indentStep, count: depth), step: indentStep)
+    }
+
+    /// The profile's lines, its header at `indent`, its items one `step` further (a file's own
+    /// indentation, tabs or spaces), each line ending with a line feed. `blankBeforeClose`:
+    /// upstream's blank line after the last group too (new files); a block added to an
+    /// existing file closes right after its last rule, as people write them.
+    public static func profile(_ p: NewProfile, indent pad: String, step: String, blankBeforeClose: Bool = true) -> String {
+        let inner = pad + step
         var groups: [[String]] = []
         if !p.includes.isEmpty { groups.append(p.includes.map { inner + "include <\($0)>" }) }
         let order = Dictionary(uniqueKeysWithValues: familyOrder.enumerated().map { ($1, $0) })
@@ -109,10 +123,11 @@ public enum CanonicalPrinter {
             groups.append(byKind[kind]!)
         }
         for child in p.children {
-            groups.append([String(profile(child, depth: depth + 1).dropLast())])
+            groups.append([String(profile(child, indent: inner, step: step, blankBeforeClose: blankBeforeClose).dropLast())])
         }
         var out = pad + header(p) + "\n"
-        out += groups.map { $0.joined(separator: "\n") + "\n\n" }.joined()
+        out += groups.map { $0.joined(separator: "\n") + "\n" }.joined(separator: "\n")
+        if blankBeforeClose && !groups.isEmpty { out += "\n" }
         out += pad + "}\n"
         return out
     }

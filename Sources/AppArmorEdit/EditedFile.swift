@@ -35,6 +35,33 @@ public struct EditedFile: Sendable {
         try add(edit)
     }
 
+    /// Adds rules to a profile, hat or child profile, rules that land at one place together.
+    public mutating func addRules(_ rules: [PrintedRule], to p: ProfileSyntax) throws {
+        guard let edits = RuleInsertion.edits(adding: rules, to: p, in: original) else {
+            throw EditError.noBlock(p.name(in: original))
+        }
+        try add(contentsOf: edits)
+    }
+
+    /// Adds rules at the top level of the file (a `local/` include), placed as in a block.
+    public mutating func addTopLevelRules(_ rules: [PrintedRule]) throws {
+        try add(contentsOf: RuleInsertion.edits(adding: rules, toTopLevelOf: original) ?? [])
+    }
+
+    /// Adds a hat or child profile at the top level of the file (a `local/` include).
+    public mutating func addTopLevelProfile(_ child: NewProfile) throws {
+        if let e = RuleInsertion.edit(adding: child, toTopLevelOf: original) { try add(e) }
+    }
+
+    /// Adds a new hat or child profile, printed with the block's indentation, after the
+    /// block's hats and children.
+    public mutating func addProfile(_ child: NewProfile, to p: ProfileSyntax) throws {
+        guard let edit = RuleInsertion.edit(adding: child, to: p, in: original) else {
+            throw EditError.noBlock(p.name(in: original))
+        }
+        try add(edit)
+    }
+
     // MARK: results
 
     /// The edited bytes (not checked).

@@ -1,53 +1,248 @@
 import AppArmorSyntax
 
-/// Where a new rule goes in a block, and the line that carries it. The rule goes after the
-/// last rule of its kind in the block, else before a trailing `include if exists <local/...>`,
-/// else before the closing brace; its indentation is copied from its siblings (tabs or spaces).
+/// Where a new rule goes in a block, and the line that carries it, placed the way a careful
+/// person would place it by hand:
+/// - a file rule goes in path order when the block's file rules are sorted, else after the
+///   file rule sharing the most leading folders with it (at least one), else after the last
+///   file rule;
+/// - any other rule goes after the last rule of its kind;
+/// - the first rule of its kind goes after the rules of the kinds printed before it
+///   (`CanonicalPrinter.familyOrder`: includes, capability, network, ... file), else before
+///   the rules printed after it; always in the block's rule section, before its hats and child
+///   profiles and before a trailing `include if exists <local/...>`;
+/// - a new hat or child profile goes after the block's last hat or child, else at the end of
+///   its rules, a blank line before it.
+/// The indentation is copied from the siblings (tabs or spaces).
 public enum RuleInsertion {
     /// The edit that adds `ruleText` (one rule, its comma included, no indentation or line
     /// end) of the given kind to the block of `profile`.
     public static func edit(adding ruleText: String, kind: SyntaxKind, to profile: ProfileSyntax, in r: ParseResult) -> TextEdit? {
+        edits(adding: [PrintedRule(kind: kind, text: ruleText)], to: profile, in: r)?.first
+    }
+
+    /// The edits that add several rules to one block: rules that land at the same place are
+    /// written together (file rules there in path order), so a new group of rules gets one
+    /// blank line before it, not one per rule.
+    public static func edits(adding rules: [PrintedRule], to profile: ProfileSyntax, in r: ParseResult) -> [TextEdit]? {
         guard let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return nil }
+        return edits(adding: rules, items: BlockSyntax.items(block), end: Int(close.leadingStart), profile: profile, in: r)
+    }
+
+    /// The same for the top level of a file (a `local/` include): rules go where they would go
+    /// in a block, the end of the file standing for the closing brace.
+    public static func edits(adding rules: [PrintedRule], toTopLevelOf r: ParseResult) -> [TextEdit]? {
+        edits(adding: rules, items: r.root.childNodes, end: r.source.bytes.count, profile: nil, in: r)
+    }
+
+    static func edits(adding rules: [PrintedRule], items: [SyntaxNode], end close: Int, profile: ProfileSyntax?, in r: ParseResult) -> [TextEdit]? {
+        var places: [(offset: Int, rules: [(rule: PrintedRule, blank: Bool)])] = []
+        for rule in rules {
+            let (offset, blank) = place(rule, items: items, close: close, in: r)
+            if let i = places.firstIndex(where: { $0.offset == offset }) {
+                places[i].rules.append((rule, blank))
+            } else {
+                places.append((offset, [(rule, blank)]))
+            }
+        }
+        func text(_ group: [PrintedRule]) -> String {
+            // In printed order of kinds, file rules in path order; else as given.
+            let group = group.map { ($0, RulePath.ofRuleText($0.text) ?? []) }.enumerated().sorted { a, b in
+                let (x, y) = (a.element, b.element)
+                if familyRank(x.0.kind) != familyRank(y.0.kind) { return familyRank(x.0.kind) < familyRank(y.0.kind) }
+                if x.0.kind == .fileRule, x.1 != y.1 { return x.1.lexicographicallyPrecedes(y.1) }
+                return a.offset < b.offset
+            }.map(\.element.0)
+            return group.map { rule -> String in
+                let indent = indentation(for: items, kind: rule.kind, profile: profile, in: r)
+                let lines = rule.text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : indent + $0 }
+                return lines.joined(separator: "\n") + "\n"
+            }.joined()
+        }
+        var out: [TextEdit] = []
+        for p in places {
+            // Rules joining the group at this place first, then each new group (one kind) in
+            // printed order, a blank line before it when it asks for one.
+            var body = text(p.rules.filter { !$0.blank }.map(\.rule))
+            let newGroups = Dictionary(grouping: p.rules.filter(\.blank).map(\.rule), by: \.kind)
+            var blankFirst = false
+            for kind in newGroups.keys.sorted(by: { familyRank($0) < familyRank($1) }) {
+                if body.isEmpty { blankFirst = true } else { body += "\n" }
+                body += text(newGroups[kind]!)
+            }
+            guard let e = lines(body, at: p.offset, blankBefore: blankFirst, profile, in: r) else { return nil }
+            out.append(e)
+        }
+        return out
+    }
+
+    /// Where one rule goes, and whether it starts a new group that wants a blank line before it.
+    static func place(_ rule: PrintedRule, items: [SyntaxNode], close: Int, in r: ParseResult) -> (Int, Bool) {
+        if rule.kind == .hat || rule.kind == .profile { return blockPlace(items, close: close, in: r) }
+        if rule.kind == .include, isLocalIncludeText(rule.text) {
+            return (close, items.last.map { !isNested($0) } ?? false)
+        }
+        return rulePlace(rule.text, kind: rule.kind, items: items, close: close, in: r)
+    }
+
+    /// The edit that adds a new hat or child profile, printed by `CanonicalPrinter` with the
+    /// block's own indentation and indentation step, after the block's hats and children.
+    public static func edit(adding child: NewProfile, to profile: ProfileSyntax, in r: ParseResult) -> TextEdit? {
+        guard let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return nil }
+        return edit(adding: child, items: BlockSyntax.items(block), end: Int(close.leadingStart), profile: profile, in: r)
+    }
+
+    /// The same at the top level of a file (a `local/` include).
+    public static func edit(adding child: NewProfile, toTopLevelOf r: ParseResult) -> TextEdit? {
+        edit(adding: child, items: r.root.childNodes, end: r.source.bytes.count, profile: nil, in: r)
+    }
+
+    static func edit(adding child: NewProfile, items: [SyntaxNode], end close: Int, profile: ProfileSyntax?, in r: ParseResult) -> TextEdit? {
+        let indent = indentation(for: items, kind: child.isHat ? .hat : .profile, profile: profile, in: r)
+        let header = profile.map { lineIndent(of: Int($0.node.textRange.lowerBound), r.source.bytes) } ?? ""
+        let step = indent.hasPrefix(header) && indent.count > header.count ? String(indent.dropFirst(header.count)) : CanonicalPrinter.indentStep
+        let (offset, blank) = blockPlace(items, close: close, in: r)
+        return lines(CanonicalPrinter.profile(child, indent: indent, step: step, blankBeforeClose: false), at: offset, blankBefore: blank, profile, in: r)
+    }
+
+    /// Inserts whole lines (indented, each ending with a line feed) at `offset`, a blank line
+    /// before them when asked and none is there yet.
+    static func lines(_ text: String, at offset: Int, blankBefore: Bool, _ profile: ProfileSyntax?, in r: ParseResult) -> TextEdit? {
         let bytes = r.source.bytes
-        let items = BlockSyntax.items(block)
-        let indent = indentation(for: items, kind: kind, profile: profile, in: r)
-
-        let offset: Int
-        if let last = items.last(where: { $0.kind == kind }) {
-            offset = last.fullRange.upperBound
-        } else if let last = items.last, isLocalInclude(last, in: r) {
-            offset = last.fullRange.lowerBound
-        } else {
-            offset = Int(close.leadingStart)
-        }
-
         if isLineStart(offset, bytes) {
-            return .insert(indent + ruleText + "\n", at: offset)
+            return .insert((blankBefore && offset > 0 && !followsBlankLine(offset, bytes) ? "\n" : "") + text, at: offset)
         }
+        // The end of a file without a final line feed.
+        guard let profile, let block = profile.block, let close = BlockSyntax.closeBrace(block) else { return .insert("\n" + text, at: offset) }
         // One-line block (`{}`, `{ /x r, }`) or a rule sharing its line: open a new line, and
         // put what followed on the line back at the header's indentation.
         let header = lineIndent(of: Int(profile.node.textRange.lowerBound), bytes)
-        if offset == Int(close.leadingStart), let open = BlockSyntax.openBrace(block),
-           items.isEmpty, bytes[Int(open.textEnd)..<Int(close.textStart)].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-            return TextEdit(range: Int(open.textEnd)..<Int(close.textStart), text: "\n" + indent + ruleText + "\n" + header)
+        if offset == Int(close.leadingStart), let open = BlockSyntax.openBrace(block), BlockSyntax.items(block).isEmpty,
+           bytes[Int(open.textEnd)..<Int(close.textStart)].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            return TextEdit(range: Int(open.textEnd)..<Int(close.textStart), text: "\n" + text + header)
         }
-        return .insert("\n" + indent + ruleText + "\n" + header, at: offset)
+        return .insert("\n" + text + header, at: offset)
     }
+
+    // MARK: places
+
+    /// A hat or child: after the last hat or child, else after the last rule (before a trailing
+    /// local include), else before the closing brace; with a blank line before it unless it
+    /// opens the block.
+    static func blockPlace(_ items: [SyntaxNode], close: Int, in r: ParseResult) -> (Int, Bool) {
+        if let last = items.last(where: isNested) { return (last.fullRange.upperBound, true) }
+        if let last = items.last, isLocalInclude(last, in: r) {
+            return (startAfterBlankLines(last, r.source.bytes), items.count > 1)
+        }
+        return (close, !items.isEmpty)
+    }
+
+    /// A rule: see the type's comment. A first rule of its kind placed between two groups
+    /// of rules that a blank line separates gets a blank line before it too.
+    static func rulePlace(_ ruleText: String, kind: SyntaxKind, items: [SyntaxNode], close: Int, in r: ParseResult) -> (Int, Bool) {
+        let bytes = r.source.bytes
+        // The rule section: the items before the first hat or child, less a local include
+        // that ends it.
+        var rules = Array(items.prefix { !isNested($0) })
+        if let last = rules.last, isLocalInclude(last, in: r) { rules.removeLast() }
+        let end: Int = rules.count < items.count ? startAfterBlankLines(items[rules.count], bytes) : close
+
+        let same = rules.filter { $0.kind == kind && !isLocalInclude($0, in: r) }
+        if !same.isEmpty {
+            if kind == .fileRule, let place = filePlace(ruleText, among: same, in: r) { return (place, false) }
+            return (same.last!.fullRange.upperBound, false)
+        }
+        let rank = familyRank(kind)
+        if let i = rules.lastIndex(where: { familyRank($0.kind) < rank && !isLocalInclude($0, in: r) }) {
+            let offset = rules[i].fullRange.upperBound
+            let between = i + 1 < rules.count && followsBlankLine(startAfterBlankLines(rules[i + 1], bytes), bytes)
+            return (offset, between)
+        }
+        if let after = rules.first(where: { familyRank($0.kind) > rank && !isLocalInclude($0, in: r) }) {
+            return (startAfterBlankLines(after, bytes), false)
+        }
+        if let last = rules.last { return (last.fullRange.upperBound, false) }
+        return (end, false)
+    }
+
+    /// A file rule among the block's file rules: in path order when they are sorted, else
+    /// after the one in the same folder, or the nearest folder.
+    static func filePlace(_ ruleText: String, among rules: [SyntaxNode], in r: ParseResult) -> Int? {
+        guard let path = RulePath.ofRuleText(ruleText) else { return nil }
+        let paths = rules.map { RulePath.of($0, in: r) }
+        let known = paths.compactMap { $0 }
+        if known.count >= 2, known.count == paths.count, zip(known, known.dropFirst()).allSatisfy({ !$1.lexicographicallyPrecedes($0) }) {
+            if let i = known.firstIndex(where: { path.lexicographicallyPrecedes($0) }) {
+                return startAfterBlankLines(rules[i], r.source.bytes)
+            }
+            return rules.last!.fullRange.upperBound
+        }
+        // Unsorted: after the rule sharing the most leading path components (at least one;
+        // the last of equals), else after the last file rule.
+        func components(_ p: [UInt8]) -> [ArraySlice<UInt8>] { p.split(separator: UInt8(ascii: "/")) }
+        let mine = components(path)
+        var best = rules.count - 1
+        var bestShared = 0
+        for (i, p) in paths.enumerated() {
+            guard let p else { continue }
+            let shared = zip(components(p).dropLast(), mine.dropLast()).prefix { $0 == $1 }.count
+            if shared >= max(bestShared, 1) { (best, bestShared) = (i, shared) }
+        }
+        return rules[best].fullRange.upperBound
+    }
+
+    /// The rank of a kind in the printed order: includes and variables first, then
+    /// `CanonicalPrinter.familyOrder`; kinds not in it with the file rules.
+    static func familyRank(_ kind: SyntaxKind) -> Int {
+        switch kind {
+        case .abi, .include, .variableAssignment, .booleanAssignment, .alias: return -1
+        default: return CanonicalPrinter.familyOrder.firstIndex(of: kind) ?? CanonicalPrinter.familyOrder.count
+        }
+    }
+
+    static func isNested(_ node: SyntaxNode) -> Bool { node.kind == .hat || node.kind == .profile }
 
     static func isLocalInclude(_ node: SyntaxNode, in r: ParseResult) -> Bool {
         guard let inc = IncludeSyntax(node) else { return false }
-        return inc.isIfExists(in: r) && inc.name(in: r).hasPrefix("local/")
+        return inc.name(in: r).hasPrefix("local/")
+    }
+
+    static func isLocalIncludeText(_ text: String) -> Bool {
+        text.contains("<local/") || text.contains("\"local/")
+    }
+
+    // MARK: lines
+
+    /// Where an item's lines start once the blank lines before it are skipped: a comment
+    /// above it stays with it.
+    static func startAfterBlankLines(_ node: SyntaxNode, _ bytes: [UInt8]) -> Int {
+        var start = node.fullRange.lowerBound
+        var i = start
+        let text = node.textRange.lowerBound
+        while i < text {
+            if bytes[i] == 0x0A { start = i + 1 } else if bytes[i] != 0x20 && bytes[i] != 0x09 { break }
+            i += 1
+        }
+        return start
+    }
+
+    /// Whether the line before the one starting at `offset` is blank.
+    static func followsBlankLine(_ offset: Int, _ bytes: [UInt8]) -> Bool {
+        guard offset >= 2, bytes[offset - 1] == 0x0A else { return false }
+        var i = offset - 2
+        while i >= 0, bytes[i] == 0x20 || bytes[i] == 0x09 { i -= 1 }
+        return i >= 0 && bytes[i] == 0x0A
     }
 
     /// The indentation of the same-kind sibling, else of the last sibling that starts a line,
     /// else the header's indentation plus one step (a tab when the header uses tabs).
-    static func indentation(for items: [SyntaxNode], kind: SyntaxKind, profile: ProfileSyntax, in r: ParseResult) -> String {
+    static func indentation(for items: [SyntaxNode], kind: SyntaxKind, profile: ProfileSyntax?, in r: ParseResult) -> String {
         let bytes = r.source.bytes
         let candidates = items.filter { $0.kind == kind }.reversed() + items.reversed()
         for item in candidates {
             guard let t = item.firstToken else { continue }
             if let ind = indentBefore(Int(t.textStart), within: t.leadingTrivia, bytes) { return ind }
         }
+        guard let profile else { return "" }
         let header = lineIndent(of: Int(profile.node.textRange.lowerBound), bytes)
         return header + (header.contains("\t") ? "\t" : "  ")
     }
@@ -71,5 +266,24 @@ public enum RuleInsertion {
 
     static func isLineStart(_ offset: Int, _ bytes: [UInt8]) -> Bool {
         offset == 0 || bytes[offset - 1] == 0x0A
+    }
+}
+
+/// The path of a file rule, as bytes with quotes removed: the key of path order.
+public enum RulePath {
+    public static func of(_ node: SyntaxNode, in r: ParseResult) -> [UInt8]? {
+        guard node.kind == .fileRule, let rule = RuleSyntax(node) else { return nil }
+        for t in rule.plainTokens {
+            let v = r.valueBytes(t)
+            if v.first == UInt8(ascii: "/") || v.first == UInt8(ascii: "@") { return v }
+        }
+        return nil
+    }
+
+    /// The path of one rule given as text (`owner /x r,`).
+    public static func ofRuleText(_ text: String) -> [UInt8]? {
+        let r = Parser.parse(path: "<rule>", bytes: Array(("profile x {\n" + text + "\n}\n").utf8))
+        guard let p = r.topLevelProfiles.first, let rule = p.items.first else { return nil }
+        return of(rule, in: r)
     }
 }

@@ -61,6 +61,38 @@ final class LogprofEngineTests: XCTestCase {
         XCTAssertEqual(db.rank(path: "/nowhere/x", modes: "r"), .unknown)
     }
 
+    /// Side by side with upstream's severity.py on the same database: a later line for the
+    /// same glob replaces the earlier one (`/etc/shadow` is 5, not 7).
+    func testSeverityAgreesWithUpstreamSeverityPy() throws {
+        let dbPath = Fixtures.conformance("utils-config/severity.db").path
+        let db = SeverityDB(text: try String(contentsOfFile: dbPath, encoding: .utf8))
+        let cases: [(String, String)] = [
+            ("/etc/shadow", "r"), ("/etc/shadow", "w"), ("/etc/passwd", "r"), ("/etc/ssl/certs/ca-certificates.crt", "r"),
+            ("/proc/1/cmdline", "r"), ("/usr/bin/ls", "x"), ("/home/u/.ssh/id_rsa", "r"), ("/dev/sda", "w"),
+            ("/var/log/syslog", "r"), ("/bin/sh", "x"), ("/etc/sudoers", "r"), ("/sys/kernel/x", "w"),
+        ]
+        guard FileManager.default.fileExists(atPath: "/usr/lib/python3/dist-packages/apparmor/severity.py") else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("python3-apparmor is missing") }
+            throw XCTSkip("python3-apparmor is not installed")
+        }
+        let script = "import sys\nfrom apparmor.severity import Severity\ns = Severity(sys.argv[1], 'unknown')\n"
+            + "for a in sys.argv[2:]:\n    p, m = a.split(' ')\n    print(s.rank_path(p, m))\n"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        p.arguments = ["-c", script, dbPath] + cases.map { $0.0 + " " + $0.1 }
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let upstream = text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(upstream.count, cases.count, text)
+        for (c, u) in zip(cases, upstream) {
+            XCTAssertEqual(db.rank(path: c.0, modes: c.1).description, u, "\(c.0) \(c.1)")
+        }
+        XCTAssertEqual(db.rank(path: "/etc/shadow", modes: "r"), .rank(5))
+    }
+
     func testDoubledSlashesFromVariablesAreSingle() {
         XCTAssertEqual(CoverageSet.singleSlashes("{/home/*/,/root/}/.app/**"), "{/home/*,/root}/.app/**")
         XCTAssertEqual(CoverageSet.singleSlashes("/home//*/x"), "/home/*/x")
@@ -73,6 +105,20 @@ final class LogprofEngineTests: XCTestCase {
         XCTAssertEqual(TunableSubstitution.variants("/home/bob/.x", variables: v), ["@{HOME}/.x"])
         v = VariableTableStub.table([:])
         XCTAssertEqual(TunableSubstitution.variants("/proc/42/status", variables: v), [])
+        // The folder tunables: the longest leading folder wins; ids become @{pid}/@{uid}.
+        v = VariableTableStub.table([
+            "HOME": ["@{HOMEDIRS}/*/", "/root/"], "HOMEDIRS": ["/home/"], "user_cache_dirs": ["@{HOME}/.cache"],
+            "etc_ro": ["/etc/", "/usr/etc/"], "run": ["/run/", "/var/run/"], "sys": ["/sys/"], "uid": ["{[0-9],[1-9][0-9]*}"],
+            "bin": ["/{,usr/}bin"], "lib": ["/{,usr/}lib{,32,64}"],
+        ])
+        XCTAssertEqual(TunableSubstitution.variants("/home/bob/.cache/app/x", variables: v), ["@{user_cache_dirs}/app/x"])
+        XCTAssertEqual(TunableSubstitution.variants("/home/bob/.config/x", variables: v), ["@{HOME}/.config/x"])
+        XCTAssertEqual(TunableSubstitution.variants("/etc/ssl/openssl.cnf", variables: v), ["@{etc_ro}/ssl/openssl.cnf"])
+        XCTAssertEqual(TunableSubstitution.variants("/run/user/1000/bus", variables: v), ["@{run}/user/@{uid}/bus"])
+        XCTAssertEqual(TunableSubstitution.variants("/sys/devices/x", variables: v), ["@{sys}/devices/x"])
+        XCTAssertEqual(TunableSubstitution.variants("/usr/bin/true", variables: v), ["@{bin}/true"])
+        XCTAssertEqual(TunableSubstitution.variants("/usr/lib64/libc.so", variables: v), ["@{lib}/libc.so"])
+        XCTAssertEqual(TunableSubstitution.variants("/opt/x", variables: v), [])
     }
 
     func testKnownThroughIncludesAndVariablesAndBroaderAnswers() throws {
@@ -152,26 +198,29 @@ final class LogprofEngineTests: XCTestCase {
         let s = session(dir, items)
         guard case .exec(let withProfile) = s.next() else { return XCTFail("expected an exec question") }
         XCTAssertEqual(withProfile.defaultCommand, .profile)
-        XCTAssertEqual(withProfile.prompt().menuItems.first, "In(h)erit")
+        XCTAssertEqual(withProfile.prompt().menuItems, ["(I)nherit", "(C)hild", "[(P)rofile]", "(N)amed", "(U)nconfined", "(X) ix On", "(D)eny", "Abo(r)t", "I(g)nore", "(F)inish"],
+                       "upstream 3.0's exec menu, plus Ignore on an unused key")
+        XCTAssertEqual(withProfile.prompt().command(forKey: "h"), .inherit, "4.x's In(h)erit key")
+        XCTAssertEqual(withProfile.prompt().command(forKey: "I"), .inherit)
         XCTAssertTrue(withProfile.prompt().menuItems.contains("[(P)rofile]"))
         XCTAssertEqual(s.answerExec(withProfile, .profile, safe: true), "Adding /usr/bin/helper Px, to profile app.")
         guard case .exec(var noProfile) = s.next() else { return XCTFail("expected an exec question") }
         XCTAssertEqual(noProfile.defaultCommand, .inherit)
         noProfile.fallbackInherit = true
-        XCTAssertTrue(noProfile.commands.contains(.profileInherit) && noProfile.commands.contains(.ixOff))
+        XCTAssertEqual(noProfile.commands, [.inherit, .profileInherit, .childInherit, .namedInherit, .ixOff, .unconfined, .deny, .abort, .ignoreExec, .finish])
         XCTAssertEqual(s.answerExec(noProfile, .inherit), "Adding /usr/bin/tool mrix, to profile app.")
         XCTAssertEqual(s.createProfile(for: "/usr/bin/tool"), "Creating a profile for /usr/bin/tool in \(dir)/usr.bin.tool.")
         guard case .hat(let hat) = s.next() else { return XCTFail("expected a hat question") }
         XCTAssertEqual(hat.hat, "EDIT")
         XCTAssertEqual(s.addHat(hat), "Adding hat EDIT to profile app.")
         guard case .rule(let r) = s.next() else { return XCTFail("the hat's rule is asked next") }
-        XCTAssertEqual(r.defaultCommand, .allow, "complain-mode requests default to Allow")
+        XCTAssertEqual(r.defaultCommand, .deny, "upstream defaults rule prompts to Deny, complain mode too")
         s.answer(r, deny: false)
         let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: s.changes))
         let text = String(decoding: planned[0].new, as: UTF8.self)
-        XCTAssertEqual(text, "include <tunables/global>\nprofile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/helper Px,\n  /usr/bin/tool mrix,\n  ^EDIT {\n    /etc/b r,\n  }\n}\n")
+        XCTAssertEqual(text, "include <tunables/global>\nprofile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/helper Px,\n  /usr/bin/tool mrix,\n\n  ^EDIT {\n    /etc/b r,\n  }\n}\n")
         XCTAssertEqual(planned[1].path, dir + "/usr.bin.tool")
-        XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).contains("profile tool /usr/bin/tool {"))
+        XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).contains("profile tool /usr/bin/tool flags=(complain) {"), "a Px target is autodep'd in complain mode")
     }
 
     /// (C)hild creates the child profile the `Cx` rule needs; a new profile's abi is the newest
@@ -193,7 +242,7 @@ final class LogprofEngineTests: XCTestCase {
         XCTAssertNotNil(s.createProfile(for: "/usr/bin/other"))
         let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: s.changes))
         XCTAssertEqual(String(decoding: planned[0].new, as: UTF8.self),
-                       "profile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/kid cx,\n  /usr/bin/other Px,\n  profile /usr/bin/kid {\n    include <abstractions/base>\n    /usr/bin/kid mr,\n  }\n}\n")
+                       "profile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/kid cx,\n  /usr/bin/other Px,\n\n  profile /usr/bin/kid {\n    include <abstractions/base>\n\n    /usr/bin/kid mr,\n  }\n}\n")
         XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).hasPrefix("abi <abi/3.0>,"))
         XCTAssertEqual(AutodepProfile.abi(in: dir + "/nowhere"), "abi/4.0")
     }
@@ -210,7 +259,7 @@ final class LogprofEngineTests: XCTestCase {
         let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: changes))
         XCTAssertEqual(planned.count, 1)
         XCTAssertEqual(String(decoding: planned[0].new, as: UTF8.self),
-                       "include <tunables/global>\n\nprofile app /usr/bin/app {\n  include <abstractions/base>\n  include <abstractions/extra>\n\n  /etc/a r,\n  /etc/b r,\n  capability chown,\n  # keep me\n}\n")
+                       "include <tunables/global>\n\nprofile app /usr/bin/app {\n  include <abstractions/base>\n  include <abstractions/extra>\n\n  capability chown,\n\n  /etc/a r,\n  /etc/b r,\n  # keep me\n}\n")
         let local = try LogprofApply.plan(LogprofPlan(profileDir: dir, local: true, changes: Array(changes.prefix(1))))
         XCTAssertEqual(local.map(\.path), [dir + "/local/usr.bin.app", file])
         XCTAssertEqual(String(decoding: local[0].new, as: UTF8.self), "/etc/b r,\n")

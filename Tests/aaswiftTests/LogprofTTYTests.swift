@@ -14,6 +14,10 @@ final class LogprofTTYTests: XCTestCase {
         p.arguments = ["python3", fixtures.appendingPathComponent("pty-drive.py").path, fixtures.appendingPathComponent("logprof-tty.script").path,
                        Fixtures.aaswiftBinary.path, "logprof", "--no-reload", "-d", dir.path,
                        "-f", fixtures.appendingPathComponent("logprof-tty.log").path]
+        // `cat` as the pager: the diff of (V)iew goes through it into the transcript.
+        var env = ProcessInfo.processInfo.environment
+        env["PAGER"] = "cat"
+        p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -28,9 +32,13 @@ final class LogprofTTYTests: XCTestCase {
 
         let original = try String(contentsOf: Fixtures.conformance("profiles-apparmor.d/bin.ping"), encoding: .utf8)
         let after = try String(contentsOf: dir.appendingPathComponent("bin.ping"), encoding: .utf8)
+        // /etc rules after /etc/modules.conf (the rules are not sorted), in path order; /proc after
+        // the last file rule (no rule shares a folder with it).
         let expected = original.replacingOccurrences(
+            of: "  /etc/modules.conf r,\n", with: "  /etc/modules.conf r,\n  /etc/foo.d/*.conf r,\n  deny /etc/secret r,\n"
+        ).replacingOccurrences(
             of: "  @{PROC}/sys/net/ipv6/conf/all/disable_ipv6 r,\n",
-            with: "  @{PROC}/sys/net/ipv6/conf/all/disable_ipv6 r,\n  /proc/21622/* r,\n  /etc/foo.d/*.conf r,\n  deny /etc/secret r,\n")
+            with: "  @{PROC}/sys/net/ipv6/conf/all/disable_ipv6 r,\n  /proc/21622/* r,\n")
         XCTAssertEqual(after, expected)
     }
 }

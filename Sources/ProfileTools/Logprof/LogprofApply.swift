@@ -1,13 +1,16 @@
 import AppArmorEdit
 import AuditLog
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
 
 /// One file a plan changes: its bytes before and after.
 public struct PlannedFile: Sendable {
     public var path: String
     public var old: [UInt8]
     public var new: [UInt8]
+    /// Whether `path` is the file `old` was read from (false when written to an output folder).
+    public var overwrites = true
     public var isNew: Bool { old.isEmpty }
 
     public func diff() -> String {
@@ -19,19 +22,23 @@ public enum LogprofApplyError: Error, CustomStringConvertible {
     case unreadable(String)
     case noProfile(String, String)
     case edit(String)
+    case noLocalInclude(String, String)
 
     public var description: String {
         switch self {
         case .unreadable(let p): "cannot read \(p)"
         case .noProfile(let p, let f): "profile '\(p)' is not in \(f)"
         case .edit(let m): m
+        case .noLocalInclude(let p, let f):
+            "--local: '\(p)' in \(f) includes no local file of its own, and a rule in the parent's local file would land in the parent; add 'include if exists <local/...>' inside its block, or run without --local"
         }
     }
 }
 
 /// Turns accepted changes into edits of the profile files through the edit engine: every byte
-/// not touched by a change stays as it was. With `local`, rules go to `local/<file>` and the
-/// profile gets its `include if exists <local/...>` when it lacks one.
+/// not touched by a change stays as it was. With `local`, each rule goes to the local file that
+/// its block includes (`include if exists <local/...>`); a top-level profile without one gets
+/// `include if exists <local/<file>>`, a hat or child without one is refused.
 public enum LogprofApply {
     public static func plan(_ plan: LogprofPlan, outputDir: String? = nil) throws -> [PlannedFile] {
         var byFile: [String: [LogprofChange]] = [:]
@@ -48,10 +55,10 @@ public enum LogprofApply {
         var out: [PlannedFile] = []
         for file in order {
             let changes = byFile[file]!
+            guard let bytes = FileManager.default.contents(atPath: file) else { throw LogprofApplyError.unreadable(file) }
             if plan.local {
-                out += try localFiles(file, changes)
+                out += try localFiles(file, Array(bytes), changes, profileDir: plan.profileDir)
             } else {
-                guard let bytes = FileManager.default.contents(atPath: file) else { throw LogprofApplyError.unreadable(file) }
                 let new = try edited(file, Array(bytes), changes)
                 out.append(PlannedFile(path: file, old: Array(bytes), new: new))
             }
@@ -60,90 +67,153 @@ public enum LogprofApply {
         if let dir = outputDir {
             out = out.map { f in
                 var g = f
-                g.path = (dir as NSString).appendingPathComponent((f.path as NSString).lastPathComponent)
+                g.path = PathNames.appending(dir, PathNames.lastComponent(f.path))
+                g.overwrites = false
                 return g
             }
         }
         return out
     }
 
+    /// The changes of one file, split into those for blocks the file has and the hats and
+    /// children the changes create (with their rules, nested as they nest).
+    struct Sorted {
+        var existing: [LogprofChange] = []
+        /// New blocks whose parent the file has: (parent full name, the block).
+        var blocks: [(parent: String, block: NewProfile)] = []
+
+        init(_ changes: [LogprofChange]) throws {
+            var new: [String: NewProfile] = [:]
+            var keys: [String] = []
+            for c in changes {
+                if c.family == "hat" || c.family == "child" {
+                    let isHat = c.family == "hat"
+                    guard let name = isHat ? LogprofApply.hatName(c.text) : c.text,
+                          let token = LogprofApply.nameToken(name, isHat: isHat) else {
+                        throw LogprofApplyError.edit("a \(c.family) named \(c.text.debugDescription) cannot be written")
+                    }
+                    let key = c.profile + "//" + name
+                    if new[key] == nil {
+                        new[key] = NewProfile(name: name, nameToken: token, flags: c.flags ?? [], isHat: isHat, isChild: !isHat)
+                        keys.append(key)
+                    }
+                } else if new[c.profile] != nil {
+                    if c.kind == .include { new[c.profile]!.includes.append(c.text) } else {
+                        new[c.profile]!.rules.append(PrintedRule(kind: LogprofApply.syntaxKind(c.family), text: c.text))
+                    }
+                } else {
+                    existing.append(c)
+                }
+            }
+            func parent(_ key: String) -> String { key.components(separatedBy: "//").dropLast().joined(separator: "//") }
+            func build(_ key: String) -> NewProfile {
+                var p = new[key]!
+                p.children = keys.filter { parent($0) == key }.map(build)
+                return p
+            }
+            blocks = keys.filter { new[parent($0)] == nil }.map { (parent($0), build($0)) }
+        }
+    }
+
     /// Applies the changes of one profile file.
     static func edited(_ path: String, _ bytes: [UInt8], _ changes: [LogprofChange]) throws -> [UInt8] {
         var file = EditedFile(path: path, bytes: bytes)
         let r = file.original
-        var newHats: [String: [String]] = [:]   // "profile//hat" -> rule lines
-        var hatOrder: [String] = []
-        var childProfiles = Set<String>()          // keys of newHats that are `profile NAME {` children
-        for c in changes {
-            if c.family == "hat" || c.family == "child" {
-                let parent = c.profile
-                let hat = c.family == "child" ? c.text : String(c.text.dropFirst().prefix { $0 != " " })
-                let key = parent + "//" + hat
-                if newHats[key] == nil { newHats[key] = []; hatOrder.append(key) }
-                if c.family == "child" { childProfiles.insert(key) }
-                continue
-            }
-            if newHats[c.profile] != nil {
-                newHats[c.profile]!.append(c.kind == .include ? "include <\(c.text)>" : c.text)
-                continue
-            }
-            guard let p = findProfile(c.profile, in: r) else { throw LogprofApplyError.noProfile(c.profile, path) }
-            do {
+        let sorted = try Sorted(changes)
+        do {
+            // Includes first (they go after the block's includes, where a first capability
+            // rule may go too), then each block's rules together.
+            var profiles: [String] = []
+            var rules: [String: [PrintedRule]] = [:]
+            for c in sorted.existing {
+                guard let p = findProfile(c.profile, in: r) else { throw LogprofApplyError.noProfile(c.profile, path) }
                 if c.kind == .include {
                     try file.add(includeEdit("include <\(c.text)>", into: p, in: r))
                 } else {
-                    try file.addRule(PrintedRule(kind: syntaxKind(c.family), text: c.text), to: p)
+                    if rules[c.profile] == nil { profiles.append(c.profile) }
+                    rules[c.profile, default: []].append(PrintedRule(kind: syntaxKind(c.family), text: c.text))
                 }
-            } catch { throw LogprofApplyError.edit("\(error)") }
-        }
-        for key in hatOrder {
-            let parts = key.components(separatedBy: "//")
-            let parentName = parts.dropLast().joined(separator: "//")
-            guard let p = findProfile(parentName, in: r) else { throw LogprofApplyError.noProfile(parentName, path) }
-            let ind = itemIndent(p, in: r)
-            let rules = newHats[key]!.map { ind + "  " + $0 }.joined(separator: "\n")
-            let name = parts.last!
-            let header = childProfiles.contains(key) ? "profile \(ProfileQuoting.path(Array(name.utf8)))" : "^\(name)"
-            let text = header + " {" + (rules.isEmpty ? "" : "\n" + rules) + "\n" + ind + "}"
-            do { try file.addRule(PrintedRule(kind: .hat, text: text), to: p) } catch { throw LogprofApplyError.edit("\(error)") }
-        }
-        do {
+            }
+            for name in profiles { try file.addRules(rules[name]!, to: findProfile(name, in: r)!) }
+            for (parent, block) in sorted.blocks {
+                guard let p = findProfile(parent, in: r) else { throw LogprofApplyError.noProfile(parent, path) }
+                try file.addProfile(inheritingFlags(block, from: p, in: r), to: p)
+            }
             return try file.validatedResult().source.bytes
-        } catch { throw LogprofApplyError.edit("\(error)") }
+        } catch let e as LogprofApplyError { throw e } catch { throw LogprofApplyError.edit("\(error)") }
     }
 
-    /// `--local`: the rules go to `local/<name>` next to the profile file.
-    static func localFiles(_ path: String, _ changes: [LogprofChange]) throws -> [PlannedFile] {
-        let dir = (path as NSString).deletingLastPathComponent
-        let base = (path as NSString).lastPathComponent
-        let localPath = dir + "/local/" + base
-        let old = FileManager.default.contents(atPath: localPath).map(Array.init) ?? []
-        var text = String(decoding: old, as: UTF8.self)
-        if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
-        for c in changes { text += (c.kind == .include ? "include <\(c.text)>" : c.text) + "\n" }
-        var out = [PlannedFile(path: localPath, old: old, new: Array(text.utf8))]
-        guard let bytes = FileManager.default.contents(atPath: path) else { throw LogprofApplyError.unreadable(path) }
-        let r = Parser.parse(path: path, bytes: Array(bytes))
+    /// `--local`: each rule goes to the local file its block includes; a new hat or child goes,
+    /// whole, to its parent's local file.
+    static func localFiles(_ path: String, _ bytes: [UInt8], _ changes: [LogprofChange], profileDir: String) throws -> [PlannedFile] {
+        let r = Parser.parse(path: path, bytes: bytes)
         var file = EditedFile(r)
-        var seen = Set<String>()
-        for c in changes {
-            let top = c.profile.components(separatedBy: "//")[0]
-            guard seen.insert(top).inserted, let p = findProfile(top, in: r) else { continue }
-            let has = p.items.contains { n in
-                guard let inc = IncludeSyntax(n) else { return false }
-                return inc.name(in: r) == "local/" + base
-            }
-            if !has {
-                do { try file.addRule(PrintedRule(kind: .include, text: "include if exists <local/\(base)>"), to: p) } catch {
-                    throw LogprofApplyError.edit("\(error)")
+        var locals: [String: (old: [UInt8], rules: [PrintedRule], blocks: [NewProfile])] = [:]
+        var localOrder: [String] = []
+        var added = Set<String>()
+        let base = PathNames.lastComponent(path)
+
+        /// The local file a block includes, adding the include to a top-level profile.
+        func localFile(of name: String) throws -> String {
+            guard let p = findProfile(name, in: r) else { throw LogprofApplyError.noProfile(name, path) }
+            var include = p.items.lazy.compactMap(IncludeSyntax.init).map { $0.name(in: r) }.first { $0.hasPrefix("local/") || $0.contains("/local/") }
+            if include == nil {
+                guard !name.contains("//") else { throw LogprofApplyError.noLocalInclude(name, path) }
+                include = "local/" + base
+                if added.insert(name).inserted {
+                    do { try file.addRule(PrintedRule(kind: .include, text: "include if exists <local/\(base)>"), to: p) } catch {
+                        throw LogprofApplyError.edit("\(error)")
+                    }
                 }
             }
+            let local = include!.hasPrefix("/") ? include! : PathNames.appending(profileDir, include!)
+            if locals[local] == nil {
+                locals[local] = (FileManager.default.contents(atPath: local).map(Array.init) ?? [], [], [])
+                localOrder.append(local)
+            }
+            return local
         }
-        if file.hasChanges {
-            let new = try file.resultBytes()
-            out.append(PlannedFile(path: path, old: Array(bytes), new: new))
+
+        let sorted = try Sorted(changes)
+        for c in sorted.existing {
+            let local = try localFile(of: c.profile)
+            locals[local]!.rules.append(c.kind == .include ? PrintedRule(kind: .include, text: "include <\(c.text)>")
+                                                             : PrintedRule(kind: syntaxKind(c.family), text: c.text))
         }
+        for (parent, block) in sorted.blocks {
+            let local = try localFile(of: parent)
+            locals[local]!.blocks.append(inheritingFlags(block, from: findProfile(parent, in: r)!, in: r))
+        }
+        var out: [PlannedFile] = []
+        do {
+            // Each local file is edited like a block: its rules grouped by kind, file rules in
+            // path order, new hats last.
+            for local in localOrder {
+                var bytes = locals[local]!.old
+                if let last = bytes.last, last != 0x0A { bytes.append(0x0A) }
+                var edited = EditedFile(path: local, bytes: bytes)
+                try edited.addTopLevelRules(locals[local]!.rules)
+                for block in locals[local]!.blocks { try edited.addTopLevelProfile(block) }
+                out.append(PlannedFile(path: local, old: locals[local]!.old, new: try edited.validatedResult().source.bytes))
+            }
+            if file.hasChanges {
+                out.append(PlannedFile(path: path, old: bytes, new: try file.validatedResult().source.bytes))
+            }
+        } catch { throw LogprofApplyError.edit("\(error)") }
         return out
+    }
+
+    /// A new hat or child without flags of its own takes its parent's, as upstream's
+    /// `ask_addhat` does: a hat of a complain-mode profile learns in complain mode too.
+    static func inheritingFlags(_ block: NewProfile, from parent: ProfileSyntax, in r: ParseResult) -> NewProfile {
+        var b = block
+        if b.flags.isEmpty { b.flags = parent.flags(in: r) }
+        b.children = b.children.map { c in
+            var c = c
+            if c.flags.isEmpty { c.flags = b.flags }
+            return c
+        }
+        return b
     }
 
     /// The edit that adds an include after the profile's last include other than its local
@@ -169,20 +239,23 @@ public enum LogprofApply {
         return e
     }
 
-    /// The indentation of a profile's items: its last item's, else its header's plus two.
-    static func itemIndent(_ p: ProfileSyntax, in r: ParseResult) -> String {
-        let b = r.source.bytes
-        func lineIndent(_ offset: Int) -> String {
-            var i = offset
-            while i > 0, b[i - 1] == 0x20 || b[i - 1] == 0x09 { i -= 1 }
-            return String(decoding: b[i..<offset], as: UTF8.self)
-        }
-        if let last = p.items.last { return lineIndent(Int(last.textRange.lowerBound)) }
-        var start = Int(p.node.textRange.lowerBound)
-        while start > 0, b[start - 1] != 0x0A { start -= 1 }
-        var end = start
-        while end < b.count, b[end] == 0x20 || b[end] == 0x09 { end += 1 }
-        return String(decoding: b[start..<end], as: UTF8.self) + "  "
+    /// The name of the hat a `^NAME {` change adds (NAME quoted as `QuotedString.name` writes it).
+    static func hatName(_ text: String) -> String? {
+        let r = Parser.parse(path: "<hat>", bytes: Array(("profile parent {\n" + text + "\n}\n").utf8))
+        guard !r.hasErrors, r.root.childNodes.count == 1, let parent = ProfileSyntax(r.root.childNodes[0]),
+              parent.items.count == 1, parent.children.count == 1,
+              let p = parent.children.first, r.text(p.node).hasPrefix("^") else { return nil }
+        let name = p.name(in: r)
+        return name.hasPrefix("^") ? String(name.dropFirst()) : name
+    }
+
+    /// The header token of a new hat (`QuotedString.name`) or child (its name, and its path as
+    /// a literal attachment when the name holds AARE characters); nil when no token names it.
+    static func nameToken(_ name: String, isHat: Bool) -> String? {
+        let bytes = Array(name.utf8)
+        if isHat { return QuotedString.name(bytes) }
+        guard let h = ProfileWriter.headerName(bytes) else { return nil }
+        return h.hasPrefix("profile ") ? String(h.dropFirst("profile ".count)) : h
     }
 
     static func syntaxKind(_ family: String) -> SyntaxKind {

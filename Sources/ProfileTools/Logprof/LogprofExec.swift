@@ -1,5 +1,6 @@
+import AppArmorSyntax
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// A question about an exec request: how the program runs (inherit, child, profile, named,
 /// unconfined), with the `ix` fallback toggle.
@@ -12,18 +13,31 @@ public struct ExecQuestion: Sendable {
     public let targetHasProfile: Bool
     public let severity: Severity
 
+    /// Upstream's `build_x_functions`: with the ix fallback on, the inheriting transitions
+    /// (only when inherit is offered) and (X) ix Off before (U)nconfined; else Inherit, Child,
+    /// Profile, Named, Unconfined, then (X) ix On when a transition can fall back. A hat gets no
+    /// Child. Then Deny, Abort, Ignore (not in 3.0's exec prompt: an unused key), Finish.
     public var commands: [LogprofMenuCommand] {
+        let l = letters.filter { $0 != "c" || item.hat == nil }
         var c: [LogprofMenuCommand] = []
-        if letters.contains("i") { c.append(.inherit) }
-        if letters.contains("c") && item.hat == nil { c.append(fallbackInherit ? .childInherit : .child) }
-        if letters.contains("p") { c.append(fallbackInherit ? .profileInherit : .profile) }
-        if letters.contains("n") { c.append(fallbackInherit ? .namedInherit : .named) }
-        if letters.contains("u") { c.append(.unconfined) }
-        c.append(fallbackInherit ? .ixOff : .ixOn)
-        return c + [.deny, .abort, .ignore, .finish]
+        if fallbackInherit {
+            if l.contains("i") {
+                c.append(.inherit)
+                let fallbacks = [("p", LogprofMenuCommand.profileInherit), ("c", .childInherit), ("n", .namedInherit)].filter { l.contains($0.0) }
+                c += fallbacks.map(\.1)
+                if !fallbacks.isEmpty { c.append(.ixOff) }
+            }
+            if l.contains("u") { c.append(.unconfined) }
+        } else {
+            for (letter, cmd) in [("i", LogprofMenuCommand.inherit), ("c", .child), ("p", .profile), ("n", .named), ("u", .unconfined)] where l.contains(letter) {
+                c.append(cmd)
+            }
+            if l.contains(where: { "cpn".contains($0) }) { c.append(.ixOn) }
+        }
+        return c + [.deny, .abort, .ignoreExec, .finish]
     }
 
-    /// (P)rofile when the target has a profile, else In(h)erit, (C)hild, (N)amed, (D)eny.
+    /// (P)rofile when the target has a profile, else (I)nherit, (C)hild, (N)amed, (D)eny.
     public var defaultCommand: LogprofMenuCommand {
         let c = commands
         for k: LogprofMenuCommand in (targetHasProfile ? [.profile, .profileInherit] : []) + [.inherit, .child, .childInherit, .named, .namedInherit] where c.contains(k) {
@@ -33,7 +47,7 @@ public struct ExecQuestion: Sendable {
     }
 
     public func prompt() -> LogprofPrompt {
-        var h: [(String, HeaderValue)] = [("Profile", .text(item.fullName)), ("Execute", .text(target))]
+        var h: [(String, HeaderValue)] = [("Profile", .text(item.promptName)), ("Execute", .text(target))]
         switch severity {
         case .rank(let n): h.append(("Severity", .number(n)))
         case .unknown: h.append(("Severity", .text("unknown")))
@@ -61,7 +75,9 @@ public struct HatQuestion: Sendable {
         var h: [(String, HeaderValue)] = [("Profile", .text(item.profile))]
         if let d = defaultHat { h.append(("Default Hat", .text(d))) }
         h.append(("Requested Hat", .text(hat)))
-        return LogprofPrompt(title: nil, headers: h, explanation: nil, options: [], selected: 0, commands: commands, defaultCommand: .deny)
+        // Upstream: Add for a complain-mode request, else Deny.
+        return LogprofPrompt(title: nil, headers: h, explanation: nil, options: [], selected: 0, commands: commands,
+                             defaultCommand: item.mode == .allowed ? .addHat : .deny)
     }
 }
 
@@ -91,7 +107,7 @@ extension LogprofSession {
         }
         if safe, mode != "ix", mode != "x" { mode = mode.prefix(1).uppercased() + mode.dropFirst() }
         guard let file = policy.file(of: q.item.profile) else { return nil }
-        let path = ProfileQuoting.path(Array(q.target.utf8))
+        let path = QuotedString.literal(Array(q.target.utf8))
         var text: String
         if c == .deny {
             text = "deny \(path) x,"
@@ -103,6 +119,7 @@ extension LogprofSession {
         record(LogprofChange(kind: .rule, file: file, profile: q.item.fullName, text: text, family: "file")) { set in
             set.addFile(pattern: q.target, perms: c == .inherit ? ["m", "r", "x"] : ["x"], owner: false, deny: c == .deny)
         }
+        if c == .inherit || q.fallbackInherit && c != .deny && c != .unconfined { inheritedChildren.insert(q.item.fullName + "//" + q.target) }
         var message = "Adding \(text) to profile \(q.item.fullName)."
         if c == .child || c == .childInherit, let child = createChildProfile(in: q.item.fullName, for: q.target, file: file) {
             message += "\n" + child
@@ -115,11 +132,22 @@ extension LogprofSession {
     func createChildProfile(in parent: String, for program: String, file: String) -> String? {
         let full = parent + "//" + program
         guard !policy.hasProfile(full), addedHats.insert(full).inserted else { return nil }
-        record(LogprofChange(kind: .rule, file: file, profile: parent, text: program, family: "child")) { _ in }
+        record(LogprofChange(kind: .rule, file: file, profile: parent, text: program, family: "child", flags: modeFlags(of: parent))) { _ in }
         record(LogprofChange(kind: .include, file: file, profile: full, text: "abstractions/base", family: "include")) { _ in }
-        let rule = ProfileQuoting.path(Array(program.utf8)) + " mr,"
-        record(LogprofChange(kind: .rule, file: file, profile: full, text: rule, family: "file")) { _ in }
+        noteInclude("abstractions/base", in: full)
+        let rule = QuotedString.literal(Array(program.utf8)) + " mr,"
+        record(LogprofChange(kind: .rule, file: file, profile: full, text: rule, family: "file")) { set in
+            set.addFile(pattern: program, perms: ["m", "r"], owner: false, deny: false)
+        }
         return "Adding child profile \(program) to profile \(parent)."
+    }
+
+    /// The mode flags a new hat or child takes from its parent (`complain`, `kill`...), as
+    /// upstream copies them: a child of a complain-mode profile must not enforce.
+    func modeFlags(of parent: String) -> [String]? {
+        let modes: Set<String> = ["complain", "enforce", "kill", "unconfined", "prompt", "default_allow"]
+        let f = policy.find(parent)?.flags.filter(modes.contains) ?? []
+        return f.isEmpty ? nil : f
     }
 
     /// Skips every request of a hat the user refused.
@@ -132,9 +160,11 @@ extension LogprofSession {
     public func addHat(_ q: HatQuestion, name: String? = nil) -> String? {
         guard let file = policy.file(of: q.item.profile) else { return nil }
         let hat = name ?? q.hat
+        guard let token = QuotedString.name(Array(hat.utf8)) else { return nil }
         addedHats.insert(q.item.profile + "//" + hat)
         if hat != q.hat { skippedHats.insert(q.item.fullName) }
-        record(LogprofChange(kind: .rule, file: file, profile: q.item.profile, text: "^\(hat) {\n}", family: "hat")) { _ in }
+        record(LogprofChange(kind: .rule, file: file, profile: q.item.profile, text: "^\(token) {\n}", family: "hat",
+                             flags: modeFlags(of: q.item.profile))) { _ in }
         return "Adding hat \(hat) to profile \(q.item.profile)."
     }
 }

@@ -4,7 +4,7 @@ import AuditLog
 public enum LogprofMenuCommand: String, Sendable, CaseIterable {
     case allow, deny, ignore, glob, globExt, new, auditOn, auditOff, ownerOn, ownerOff, abort, finish
     // exec prompt
-    case inherit, child, profile, named, unconfined, ixOn, ixOff, profileInherit, childInherit, namedInherit
+    case inherit, child, profile, named, unconfined, ixOn, ixOff, profileInherit, childInherit, namedInherit, ignoreExec
     // hat prompt
     case addHat, useDefaultHat
     // save prompt
@@ -26,7 +26,8 @@ public enum LogprofMenuCommand: String, Sendable, CaseIterable {
         case .ownerOff: "(O)wner permissions off"
         case .abort: "Abo(r)t"
         case .finish: "(F)inish"
-        case .inherit: "In(h)erit"
+        case .inherit: "(I)nherit"
+        case .ignoreExec: "I(g)nore"
         case .child: "(C)hild"
         case .profile: "(P)rofile"
         case .named: "(N)amed"
@@ -51,6 +52,14 @@ public enum LogprofMenuCommand: String, Sendable, CaseIterable {
         let l = Array(label)
         let open = l.firstIndex(of: "(")!
         return Character(l[open + 1].lowercased())
+    }
+
+    /// Keys also taken for this command, not shown: AppArmor 4's `In(h)erit`, so that hands
+    /// (and JSON clients) used to either version get what they ask for. Upstream 3.0's exec
+    /// prompt has `(I)nherit` and no Ignore; 4.x moved Inherit to `h` for `(I)gnore`; here `i` is
+    /// Inherit as in 3.0 and Ignore, which 3.0 lacks, takes the unused `g`.
+    public var aliases: [Character] {
+        self == .inherit ? ["h"] : []
     }
 }
 
@@ -90,6 +99,12 @@ public struct LogprofPrompt: Sendable {
     /// Menu labels, the default one in brackets.
     public var menuItems: [String] {
         commands.map { $0 == defaultCommand ? "[" + $0.label + "]" : $0.label }
+    }
+
+    /// The command a key (any case) stands for in this prompt: a menu key, else an alias.
+    public func command(forKey key: String) -> LogprofMenuCommand? {
+        guard key.count == 1, let k = key.lowercased().first else { return nil }
+        return commands.first { $0.key == k } ?? commands.first { $0.aliases.contains(k) }
     }
 }
 
@@ -135,11 +150,13 @@ public struct RuleQuestion: Sendable {
         return c + [.abort, .finish]
     }
 
-    /// Allow for complain-mode (ALLOWED) events, Deny for enforce-mode (DENIED) ones.
-    public var defaultCommand: LogprofMenuCommand { item.mode == .allowed ? .allow : .deny }
+    /// Deny, as upstream's rule prompts have it for every event (3.0 and 4.1 alike: its
+    /// complain-mode Allow default is never reached), so that Enter adds nothing an event in
+    /// complain mode did not need.
+    public var defaultCommand: LogprofMenuCommand { .deny }
 
     public func prompt() -> LogprofPrompt {
-        var h: [(String, HeaderValue)] = [("Profile", .text(item.fullName))]
+        var h: [(String, HeaderValue)] = [("Profile", .text(item.promptName))]
         if let raw = rawPath {
             h.append(("Path", .text(raw)))
             if let old = oldPerms { h.append(("Old Mode", .text(old))) }
@@ -156,6 +173,11 @@ public struct RuleQuestion: Sendable {
         return LogprofPrompt(title: nil, headers: h, explanation: nil, options: options, selected: selected,
                              commands: commands, defaultCommand: defaultCommand)
     }
+}
+
+extension LogprofItem {
+    /// The profile as upstream's prompts name it: `profile^hat` for a hat or child.
+    public var promptName: String { hat.map { profile + "^" + $0 } ?? profile }
 }
 
 /// Headers of non-file questions, after upstream's `logprof_header()`.

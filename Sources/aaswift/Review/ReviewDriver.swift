@@ -8,20 +8,22 @@ struct ReviewDriver {
 
     enum Outcome { case done, aborted }
 
-    /// Asks every question; `.aborted` when the user abandoned the changes.
+    /// Asks every question; `.aborted` when the user abandoned the changes. Each question is
+    /// under its mode's header ("Complain-mode changes:" or "Enforce-mode changes:"), printed
+    /// when the mode changes: never a header with nothing under it.
     func askAll() -> Outcome {
-        ui.info("Complain-mode changes:")
-        var enforceShown = false
+        var shownComplain: Bool?
         while let q = session.next() {
-            let mode: LogprofItem
+            let item: LogprofItem
             switch q {
-            case .rule(let r): mode = r.item
-            case .exec(let e): mode = e.item
-            case .hat(let h): mode = h.item
+            case .rule(let r): item = r.item
+            case .exec(let e): item = e.item
+            case .hat(let h): item = h.item
             }
-            if mode.mode != .allowed && !enforceShown {
-                ui.info("Enforce-mode changes:")
-                enforceShown = true
+            let complain = item.mode == .allowed
+            if shownComplain != complain {
+                ui.info(complain ? "Complain-mode changes:" : "Enforce-mode changes:")
+                shownComplain = complain
             }
             let step: Step
             switch q {
@@ -31,13 +33,10 @@ struct ReviewDriver {
             }
             switch step {
             case .next: continue
-            case .finish:
-                if !enforceShown { ui.info("Enforce-mode changes:") }
-                return .done
+            case .finish: return .done
             case .abort: return .aborted
             }
         }
-        if !enforceShown { ui.info("Enforce-mode changes:") }
         return .done
     }
 
@@ -96,7 +95,7 @@ struct ReviewDriver {
             let (cmd, _) = ui.ask(q.prompt())
             switch cmd {
             case .ixOn, .ixOff: q.fallbackInherit = cmd == .ixOn
-            case .ignore: return .next
+            case .ignore, .ignoreExec: return .next
             case .finish: return .finish
             case .abort: if confirmAbort() { return .abort }
             case .deny:

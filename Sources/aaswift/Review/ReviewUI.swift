@@ -12,7 +12,7 @@ protocol ReviewUI: AnyObject {
     func showChanges(_ diff: String)
 }
 
-/// --allow-all: takes (P)rofile (when the target has one), In(h)erit, (A)llow or (S)ave,
+/// --allow-all: takes (P)rofile (when the target has one), (I)nherit, (A)llow or (S)ave,
 /// whichever the prompt offers first; answers no to yes/no questions.
 final class AllowAllUI: ReviewUI {
     var out: (String) -> Void
@@ -21,7 +21,8 @@ final class AllowAllUI: ReviewUI {
     func info(_ text: String) { out(text) }
     func important(_ text: String) { out(text) }
     func ask(_ p: LogprofPrompt) -> (LogprofMenuCommand, Int) {
-        for c: LogprofMenuCommand in [.profile, .inherit, .allow, .save] where p.commands.contains(c) {
+        // The first choice of each prompt: hats and children are added (see aaswift-logprof(1)).
+        for c: LogprofMenuCommand in [.profile, .inherit, .allow, .addHat, .save] where p.commands.contains(c) {
             if c == .profile && p.defaultCommand != .profile { continue }
             return (c, p.selected)
         }

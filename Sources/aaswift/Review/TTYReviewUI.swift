@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ProfileTools
 #if canImport(Glibc)
 import Glibc
@@ -11,11 +11,14 @@ final class TTYReviewUI: ReviewUI {
     let color: Bool
 
     init() {
-        color = isatty(1) != 0 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        color = Terminal.useColor(fd: 1)
     }
 
+    /// Both ends are a terminal: line editing and the pager are used.
+    var interactive: Bool { isatty(0) != 0 && isatty(1) != 0 }
+
     func out(_ s: String) {
-        FileHandle.standardOutput.write(Data(s.utf8))
+        StandardStream.standardOutput.write(Data(s.utf8))
     }
 
     func info(_ text: String) { out(text + "\n") }
@@ -50,7 +53,10 @@ final class TTYReviewUI: ReviewUI {
         if let t = p.title { s += "= \(t) =\n\n" }
         if !p.headers.isEmpty {
             let w = (p.headers.map { $0.0.count }.max() ?? 0) + 1
-            for (k, v) in p.headers { s += (k + ":").padding(toLength: w, withPad: " ", startingAt: 0) + " " + v.description + "\n" }
+            for (k, v) in p.headers {
+                let label = k + ":"
+                s += label + String(repeating: " ", count: max(0, w - label.count)) + " " + v.description + "\n"
+            }
             s += "\n"
         }
         if let e = p.explanation { s += e + "\n\n" }
@@ -74,7 +80,7 @@ final class TTYReviewUI: ReviewUI {
             case "enter": return (p.defaultCommand, selected)
             default:
                 if let d = Int(k), d >= 1, d <= p.options.count { selected = d - 1; continue }
-                if let c = p.commands.first(where: { String($0.key) == k }) { return (c, selected) }
+                if let c = p.command(forKey: k) { return (c, selected) }
             }
         }
     }
@@ -91,13 +97,34 @@ final class TTYReviewUI: ReviewUI {
         }
     }
 
+    /// Upstream's `UI_GetString`: the line comes pre-filled with `value`, editable on a
+    /// terminal; elsewhere an empty line keeps `value`. Cancelling gives "" (no change).
     func getString(_ text: String, default value: String) -> String {
+        if interactive {
+            out("\n")
+            return LineEditor.edit(prompt: text, text: value, write: out) ?? ""
+        }
         out("\n" + text + "[" + value + "] ")
         guard let line = readLine() else { return "" }
         return line.isEmpty ? value : line
     }
 
+    /// On a terminal the diff goes through the pager (coloured unless NO_COLOR); elsewhere it
+    /// is printed.
     func showChanges(_ diff: String) {
-        out(diff.isEmpty ? "(no changes)\n" : diff)
+        if diff.isEmpty { return out("(no changes)\n") }
+        guard interactive else { return out(diff) }
+        Pager.show(color ? Self.colored(diff) : diff)
+    }
+
+    /// A unified diff with added lines green, removed lines red, hunk headers cyan.
+    static func colored(_ diff: String) -> String {
+        diff.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            if line.hasPrefix("+++") || line.hasPrefix("---") { return "\u{1B}[1m" + line + "\u{1B}[0m" }
+            if line.hasPrefix("+") { return "\u{1B}[32m" + line + "\u{1B}[0m" }
+            if line.hasPrefix("-") { return "\u{1B}[31m" + line + "\u{1B}[0m" }
+            if line.hasPrefix("@@") { return "\u{1B}[36m" + line + "\u{1B}[0m" }
+            return String(line)
+        }.joined(separator: "\n")
     }
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # Drives a program in a pseudo-terminal from a script: lines "expect TEXT" wait for TEXT in the
-# output, "send TEXT" types it (\n, \e escapes allowed), "shell CMD" runs a shell command. Prints the transcript; exit 3 on a
+# output, "send TEXT" types it (\n, \e, \xHH escapes allowed), "shell CMD" runs a shell command. Prints the transcript; exit 3 on a
 # timeout, otherwise the program's exit status.
-import os, pty, select, sys, time
+import os, pty, re, select, sys, time
 
 os.environ.setdefault("PTY_DRIVE", "1")
 
@@ -49,7 +49,8 @@ for line in open(script).read().split("\n"):
     elif line.startswith("shell "):
         os.system(line[6:])
     elif line.startswith("send "):
-        os.write(fd, line[5:].replace("\\n", "\n").replace("\\e", "\x1b").encode())
+        text = line[5:].replace("\\n", "\n").replace("\\e", "\x1b")
+        os.write(fd, re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text).encode())
 
 end = time.time() + 30
 while time.time() < end and fill(end - time.time()):

@@ -52,6 +52,9 @@ struct AASwift: ParsableCommand {
         // Invoked as aa-logprof (a link in /usr/libexec/aaswift/aa-bin): the matching subcommand.
         if let name = UpstreamNames.subcommand(invokedAs: CommandLine.arguments.first) {
             arguments.insert(name, at: 0)
+            // aa-decode with no argument filters standard input, as upstream's does
+            // (`aaswift decode` wants an explicit '-').
+            if arguments == ["decode"] { arguments.append("-") }
         }
         if arguments == ["--version"] {
             StandardStream.standardOutput.write(Data(VersionInfo.text().utf8))

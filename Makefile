@@ -20,7 +20,7 @@ SUDO         := $(if $(filter 0,$(shell id -u)),,sudo)
 SHELL        := /bin/bash
 
 .PHONY: all deps bench-deps build build-info release test bench demo deb install uninstall \
-        generated-tests e2e fresh-check clean
+        generated-tests e2e fuzz fresh-check clean
 
 all: build
 
@@ -101,6 +101,14 @@ install: release
 
 uninstall:
 	PREFIX=$(PREFIX) DATADIR=$(DATADIR) DESTDIR=$(DESTDIR) Packaging/layout.sh uninstall
+
+# The fuzz targets (Fuzz/: parser round trip, log records to rules, plan loading), built with
+# libFuzzer and run FUZZ_SECONDS each on a corpus seeded from $(CONFORMANCE). An input that breaks
+# a property is kept under Tests/FuzzRegressionTests/Inputs/ and the target fails.
+FUZZ_SECONDS ?= 60
+fuzz:
+	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+	Fuzz/run.sh $(FUZZ_SECONDS) $(CONFORMANCE)
 
 # The profiling loop in a real AppArmor kernel under qemu (../shared/vm); one boot per scenario.
 e2e:

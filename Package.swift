@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "aaswift", targets: ["aaswift"]),
         .library(name: "AppArmorSyntax", targets: ["AppArmorSyntax"]),
         .library(name: "AppArmorPolicy", targets: ["AppArmorPolicy"]),
+        // For the fuzz targets (Fuzz/Package.swift, `make fuzz`).
+        .library(name: "FuzzChecks", targets: ["FuzzChecks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,6 +55,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The properties the fuzz targets check (Fuzz/, `make fuzz`); the regression tests replay
+        // every input that once broke one.
+        .target(
+            name: "FuzzChecks",
+            dependencies: ["AppArmorSyntax", "AppArmorPolicy", "AuditLog", "ProfileTools"]
+        ),
         // Shared helpers for the test targets: corpus locations, running the binary.
         .target(name: "AASwiftTestSupport", path: "Sources/AASwiftTestSupport"),
         .testTarget(name: "AppArmorSyntaxTests", dependencies: ["AppArmorSyntax", "AASwiftTestSupport"]),
@@ -61,6 +69,7 @@ let package = Package(
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "AppArmorSyntax", "AppArmorPolicy", "CAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SystemAppArmorTests", dependencies: ["SystemAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ProfileToolsTests", dependencies: ["ProfileTools", "AASwiftTestSupport"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzChecks", "AASwiftTestSupport"], exclude: ["Inputs"]),
         .testTarget(name: "aaswiftTests", dependencies: ["aaswift", "AASwiftTestSupport"], exclude: ["run-upstream-status.sh", "Fixtures"]),
     ]
 )

@@ -52,10 +52,17 @@ struct AASwift: ParsableCommand {
         // Invoked as aa-logprof (a link in /usr/libexec/aaswift/aa-bin): the matching subcommand.
         if let name = UpstreamNames.subcommand(invokedAs: CommandLine.arguments.first) {
             arguments.insert(name, at: 0)
+            // aa-decode with no argument filters standard input, as upstream's does
+            // (`aaswift decode` wants an explicit '-').
+            if arguments == ["decode"] { arguments.append("-") }
         }
         if arguments == ["--version"] {
             StandardStream.standardOutput.write(Data(VersionInfo.text().utf8))
             return
+        }
+        if let problem = misuse(arguments) {
+            StandardStream.standardError.write(Data("Error: \(problem)\nUsage: \(usageString())\n  See 'aaswift --help' for more information.\n".utf8))
+            Glibc.exit(2)
         }
         // Fastest path: a few commands read their plain options without the argument parser
         // (QuickArguments); anything else, or a command line that does not validate, goes on
@@ -93,6 +100,22 @@ struct AASwift: ParsableCommand {
         }
     }
 
+    /// A command line that names no known subcommand (nothing at all, or an unknown name, even
+    /// with `--help` after it): a usage error, not the root's help with status 0.
+    static func misuse(_ arguments: [String]) -> String? {
+        guard let first = arguments.first else { return "no subcommand given" }
+        let known = Set(configuration.subcommands.map { $0.configuration.commandName ?? "" })
+        if first == "help" {
+            // `aaswift help [SUBCOMMAND...]`: the names after it must be known.
+            if let name = arguments.dropFirst().first, !known.contains(name), !name.hasPrefix("-") {
+                return "unknown subcommand '\(name)'"
+            }
+            return nil
+        }
+        if first.hasPrefix("-") || known.contains(first) { return nil }
+        return "unknown subcommand '\(first)'"
+    }
+
     /// The commands read without the argument parser: those run most (scripts call `status`)
     /// or measured whole-process against upstream (`check`, `logprof`).
     static func quickCommand(_ name: String) -> (any QuickCommand.Type)? {
@@ -100,6 +123,10 @@ struct AASwift: ParsableCommand {
         case "check": CheckRun.self
         case "logprof": LogprofRun.self
         case "status": StatusRun.self
+        case "complain": ComplainRun.self
+        case "enforce": EnforceRun.self
+        case "audit": AuditRun.self
+        case "disable": DisableRun.self
         default: nil
         }
     }

@@ -57,7 +57,8 @@ final class RobustnessTests: XCTestCase {
         let text = "profile deep " + String(repeating: "{\n", count: 10_000) + String(repeating: "}\n", count: 10_000)
         let r = Parser.parse(text: text)
         SyntaxTest.assertLossless(r)
-        XCTAssertTrue(r.diagnostics.contains { $0.id == .tooDeep })
+        // Each bare '{' is an error: the file stops at the error limit before the depth limit.
+        XCTAssertTrue(r.diagnostics.contains { $0.id == .tooDeep || $0.id == .tooManyErrors })
         let nested = String(repeating: "profile a { ", count: 10_000) + "\n"
         let r2 = Parser.parse(text: nested)
         SyntaxTest.assertLossless(r2)
@@ -66,6 +67,53 @@ final class RobustnessTests: XCTestCase {
         SyntaxTest.assertLossless(Parser.parse(text: parens))
         let cond = "if " + String(repeating: "not (", count: 10_000) + "${a} {}\n"
         SyntaxTest.assertLossless(Parser.parse(text: cond))
+    }
+
+    func testBinaryInputIsOneDiagnosticAndOneToken() {
+        let bytes = Array("profile p {\n".utf8) + [0, 1, 2, 0xFF] + Array(" /a r,\n}\n".utf8)
+        let r = Parser.parse(path: "bin", bytes: bytes)
+        XCTAssertEqual(r.diagnostics.map(\.id), [.binaryInput])
+        XCTAssertEqual(r.printedBytes, bytes)
+        XCTAssertEqual(r.root.tokens.count, 2)  // the whole file, then the end of file
+        XCTAssertFalse(r.looksLikePolicy)
+        // No excerpt of the bytes is shown.
+        XCTAssertEqual(r.diagnostics[0].rendered(in: r.source).split(separator: "\n").count, 1)
+    }
+
+    func testDiagnosticsStopAtTheLimit() {
+        for text in [String(repeating: ",", count: 50_000) + "\n", String(repeating: "{", count: 50_000),
+                     String(repeating: "profile p { }\n", count: 3) + String(repeating: "} x\n", count: 5_000)] {
+            let r = Parser.parse(text: text)
+            SyntaxTest.assertLossless(r)
+            XCTAssertEqual(r.diagnostics.count, Parser.maxDiagnostics + 1)
+            XCTAssertEqual(r.diagnostics.last?.id, .tooManyErrors)
+            XCTAssertLessThanOrEqual(r.root.tokens.count, 1_000)
+        }
+    }
+
+    func testRenderingReadsOnlyTheShownPartOfALine() {
+        let line = String(repeating: "a", count: 200_000) + " ,\n"
+        let r = Parser.parse(text: line)
+        let rendered = r.diagnostics.map { $0.rendered(in: r.source) }.joined()
+        XCTAssertLessThan(rendered.utf8.count, 2_000)
+        let long = Diagnostic(.badInclude, .error, String(repeating: "x", count: 100_000), range: 0..<1)
+        XCTAssertLessThanOrEqual(long.message.utf8.count, Diagnostic.maxMessageBytes)
+    }
+
+    func testAndChainIsOneFlatNode() throws {
+        let r = Parser.parse(text: "if " + Array(repeating: "${b}", count: 50_000).joined(separator: " and ") + " {\n}\n")
+        SyntaxTest.assertLossless(r)
+        XCTAssertFalse(r.hasErrors)
+        let and = try XCTUnwrap(r.root.firstChild(.conditional)?.firstChild(.andExpr))
+        XCTAssertEqual(and.childNodes.count, 50_000)
+        XCTAssertTrue(and.childNodes.allSatisfy { $0.kind == .operand })
+    }
+
+    func testALineOfBracesIsLexedOnce() {
+        // Each '{' used to look ahead to the end of its line: quadratic on 1 MB of '{'.
+        let r = Parser.parse(text: String(repeating: "{", count: 1_000_000))
+        SyntaxTest.assertLossless(r)
+        XCTAssertEqual(Parser.parse(text: "/a{b,c}/{d,e} r,\n").root.tokens.filter { $0.kind == .lbrace }.count, 0)
     }
 
     func testUnterminatedString() {

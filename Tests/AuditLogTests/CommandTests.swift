@@ -17,7 +17,7 @@ final class CommandTests: XCTestCase {
 
     func testDecodeRewritesStandardInput() throws {
         let input = try Data(contentsOf: Self.corpus.appendingPathComponent("testcase_encoded_comm.in"))
-        let out = try Fixtures.aaswift(["decode"], stdin: input)
+        let out = try Fixtures.aaswift(["decode", "-"], stdin: input)
         XCTAssertEqual(out.status, 0)
         XCTAssertTrue(out.stdout.contains(#"profile="/home/steve/tmp/my prog.sh" name="/home/steve/tmp/my prog.sh""#), out.stdout)
         XCTAssertTrue(out.stdout.contains(#"comm="my prog.sh""#), out.stdout)

@@ -4,13 +4,6 @@ import XCTest
 
 /// End-to-end runs of the binary: `parse` and `check --syntax-only`.
 final class ParseCheckCLITests: XCTestCase {
-    private func tempDir() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("aaswift-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
     func testEmitSourceIsByteIdenticalForManyFiles() throws {
         let files = Fixtures.files(under: Fixtures.project("TestProfiles"), suffix: ".aa")
         let r = try Fixtures.aaswift(["parse", "--emit", "source"] + files.map(\.path))
@@ -20,7 +13,7 @@ final class ParseCheckCLITests: XCTestCase {
     }
 
     func testEmitSourceFromStdinAndFilesFrom() throws {
-        let dir = try tempDir()
+        let dir = try scratchFolder("aaswift-cli")
         let bytes = Data([0x2F, 0x70, 0x20, 0x7B, 0xFF, 0x00, 0x0A, 0x7D])  // "/p {\xff\0\n}" not UTF-8
         let file = dir.appendingPathComponent("odd")
         try bytes.write(to: file)
@@ -42,7 +35,7 @@ final class ParseCheckCLITests: XCTestCase {
     }
 
     func testCheckTSVAndExitCodes() throws {
-        let dir = try tempDir()
+        let dir = try scratchFolder("aaswift-cli")
         try "/good {\n  /a r,\n}\n".write(to: dir.appendingPathComponent("good"), atomically: true, encoding: .utf8)
         try "/bad {\n  /a r\n}\n".write(to: dir.appendingPathComponent("bad"), atomically: true, encoding: .utf8)
         try "junk".write(to: dir.appendingPathComponent("skip.dpkg-new"), atomically: true, encoding: .utf8)

@@ -150,6 +150,10 @@ public struct AAREPattern: Sendable, Equatable {
 }
 
 struct AAREParser {
+    /// apparmor_parser's limit on nested alternations (MAX_ALT_DEPTH): 49 levels load, 50 do
+    /// not. It also bounds this parser's recursion.
+    static let maxAlternationDepth = 50
+
     let bytes: [UInt8]
     /// false: only check the syntax (every sequence comes back as `checked`).
     let build: Bool
@@ -194,6 +198,9 @@ struct AAREParser {
                 throw AAREError(message: "unbalanced ']' in pattern", offset: i)
             case UInt8(ascii: "{"):
                 let open = i
+                if depth + 1 >= AAREParser.maxAlternationDepth {
+                    throw AAREError(message: "exceeded the maximum nesting of {} (\(AAREParser.maxAlternationDepth - 1) levels)", offset: open)
+                }
                 i += 1
                 var alts: [AARENode] = []
                 var choices = 0

@@ -53,6 +53,8 @@ public final class CheckSession {
     @exclusivity(unchecked) var profiles: [Profile] = []
     @exclusivity(unchecked) var topNames: [String: Range<Int>] = [:]
     @exclusivity(unchecked) private var syntaxReported: Set<String> = []
+    /// Diagnostics reported so far, by file (each file's report stops at `Parser.maxDiagnostics`).
+    @exclusivity(unchecked) private var reportedPerFile: [String: Int] = [:]
 
     /// The version given by the caller; when nil, the first `abi` statement read decides.
     let givenVersion: ParserVersion?
@@ -69,14 +71,32 @@ public final class CheckSession {
     }
 
     func report(_ id: DiagnosticID, _ message: String, _ range: Range<Int>, in r: ParseResult, notes: [String] = [], severity: Severity = .error) {
-        diagnostics.append(PolicyDiagnostic(diagnostic: Diagnostic(id, severity, message, range: range, notes: notes), source: r.source))
+        let n = reportedPerFile[r.source.path, default: 0]
+        guard n <= Parser.maxDiagnostics else { return }
+        reportedPerFile[r.source.path] = n + 1
+        let d = n < Parser.maxDiagnostics
+            ? Diagnostic(id, severity, message, range: range, notes: notes)
+            : Diagnostic(.tooManyErrors, .error, "too many errors (\(Parser.maxDiagnostics)) in this file; the rest are not reported", range: range)
+        diagnostics.append(PolicyDiagnostic(diagnostic: d, source: r.source))
     }
 
-    /// Reports a file's syntax diagnostics once per session.
-    func adoptSyntax(_ r: ParseResult) {
-        guard syntaxReported.insert(r.source.path).inserted else { return }
+    /// Reports a file's syntax diagnostics once per session. An included file that is not
+    /// policy at all (a binary, a password file) gets one diagnostic at the include statement
+    /// instead: its own lines are never shown.
+    /// Returns false for such a file: it is not walked.
+    @discardableResult
+    func adoptSyntax(_ r: ParseResult, includedBy include: (token: Token, in: ParseResult)? = nil) -> Bool {
+        if let include, !r.looksLikePolicy {
+            let errors = r.diagnostics.filter { $0.severity == .error }.count
+            let what = r.diagnostics.contains { $0.id == .binaryInput } ? "a binary file" : "not AppArmor policy (\(errors) syntax errors)"
+            report(.includeNotPolicy, "'\(r.source.path)' is \(what); not read, and its lines are not shown",
+                   include.token.textRange, in: include.in)
+            return false
+        }
+        guard syntaxReported.insert(r.source.path).inserted else { return true }
         filesRead.append(r.source.path)
         for d in r.diagnostics { diagnostics.append(PolicyDiagnostic(diagnostic: d, source: r.source)) }
+        return true
     }
 
     // MARK: walking statements
@@ -164,7 +184,7 @@ public final class CheckSession {
         case .failure(let e):
             report(.includeUnreadable, e.message, node.textRange, in: r)
         case .success(let sub):
-            adoptSyntax(sub)
+            guard adoptSyntax(sub, includedBy: (node, r)) else { return }
             if let frame {
                 includeInProfile(sub, path: path, frame: frame, qualifiers: qualifiers)
                 return

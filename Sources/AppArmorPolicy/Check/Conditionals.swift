@@ -32,9 +32,16 @@ extension CheckSession {
             guard let inner = e.childNodes.first, let v = evaluate(inner, in: r) else { return nil }
             return !v
         case .andExpr, .orExpr:
-            let parts = e.childNodes
-            guard parts.count == 2, let a = evaluate(parts[0], in: r), let b = evaluate(parts[1], in: r) else { return nil }
-            return e.kind == .andExpr ? a && b : a || b
+            // `A and B and C ...`: operands and operators in turn (a chain is one flat node).
+            // Every operand is evaluated, so each one's errors are reported.
+            guard case .node = e.children.last else { return nil }
+            var values: [Bool] = []
+            for part in e.childNodes {
+                guard let v = evaluate(part, in: r) else { return nil }
+                values.append(v)
+            }
+            guard values.count >= 2 else { return nil }
+            return e.kind == .andExpr ? !values.contains(false) : values.contains(true)
         case .definedExpr:
             guard let t = e.childTokens.dropFirst().first else { return nil }
             let text = r.text(t)

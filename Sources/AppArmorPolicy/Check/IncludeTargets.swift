@@ -29,6 +29,13 @@ struct AbiCheck {
 }
 
 extension CheckSession {
+    /// Whether a quoted token ends with a closing quote (not an escaped one).
+    static func isTerminated(_ quoted: ArraySlice<UInt8>) -> Bool {
+        guard quoted.count >= 2, quoted.last == UInt8(ascii: "\"") else { return false }
+        let backslashes = quoted.dropLast().dropFirst().reversed().prefix { $0 == UInt8(ascii: "\\") }.count
+        return backslashes % 2 == 0
+    }
+
     /// The include statement's target, from the run's cache; nil for a statement without a name.
     func includeTarget(_ node: SyntaxNode, in r: ParseResult) -> IncludeTarget? {
         let id = ObjectIdentifier(node)
@@ -40,6 +47,10 @@ extension CheckSession {
     }
 
     private func resolveInclude(_ inc: IncludeSyntax, _ nameTok: Token, in r: ParseResult) -> IncludeTarget.Outcome {
+        if nameTok.kind == .string, !CheckSession.isTerminated(r.source.bytes[nameTok.textRange]) {
+            // `include ".` would otherwise name the current folder.
+            return .invalid("the include name's closing '\"' is missing; not followed")
+        }
         var name = inc.name(in: r)
         let ifExists = inc.isIfExists(in: r)
         let form = inc.form

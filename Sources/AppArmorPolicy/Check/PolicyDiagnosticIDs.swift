@@ -6,6 +6,8 @@ extension DiagnosticID {
     public static let includeNotFound = DiagnosticID("AA2001")
     public static let includeCycle = DiagnosticID("AA2002")
     public static let includeUnreadable = DiagnosticID("AA2003")
+    /// An included file that is not policy at all (binary, or no statement reads as one).
+    public static let includeNotPolicy = DiagnosticID("AA2004")
     public static let variableUndefined = DiagnosticID("AA2010")
     public static let variableRedefined = DiagnosticID("AA2011")
     public static let variableAppendUndefined = DiagnosticID("AA2012")

@@ -3,8 +3,10 @@ import FoundationEssentials
 
 /// Where include names are looked up: `<magic>` names over the search path (`-I DIR`...,
 /// then the base folder); quoted or bare relative names against the current directory (as
-/// apparmor.d(5) says), then the base folder and the including file's folder; absolute names
-/// as they are.
+/// apparmor.d(5) says), then the base folder and the including file's folder; absolute quoted
+/// names as they are. A `<magic>` name is always under the search path, even when it starts
+/// with `/` (`include </etc/shadow>` names `/etc/apparmor.d//etc/shadow`, as for
+/// apparmor_parser).
 public struct IncludeSearchPath: Sendable {
     public var includeDirs: [String]
     public var base: String
@@ -20,7 +22,7 @@ public struct IncludeSearchPath: Sendable {
 
     /// The candidate paths for an include name, in lookup order.
     public func candidates(for name: String, form: IncludeSyntax.Form, from includer: String?) -> [String] {
-        if name.hasPrefix("/") { return [name] }
+        if name.hasPrefix("/"), form != .magic { return [name] }
         switch form {
         case .magic:
             return (includeDirs + [base]).map { join($0, name) }
@@ -209,7 +211,8 @@ public final class PolicyFileCache {
             switch PosixFiles.kind(cand) {
             case .missing: continue
             case .directory: return .folder(cand, PolicyFileCache.folderFiles(cand))
-            case .file: return .file(cand)
+            // A pipe, socket or device is never read as policy.
+            case .file: if PosixFiles.isRegularFile(cand) { return .file(cand) }
             }
         }
         return .missing

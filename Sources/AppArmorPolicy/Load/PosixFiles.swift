@@ -23,6 +23,13 @@ public enum PosixFiles {
         return st.st_mode & S_IFMT == S_IFDIR ? .directory : .file
     }
 
+    /// Whether a path names a regular file (symbolic links followed): not a pipe, socket or
+    /// device, which an include must never read (`/dev/zero` has no end, a FIFO may block).
+    public static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFREG
+    }
+
     /// The entries of a folder (without `.` and `..`), unsorted, each with what it is when the
     /// folder listing says so without a `stat` (regular files and folders; nil for symbolic
     /// links and file systems that do not tell). Nil when the folder cannot be read.
@@ -52,7 +59,7 @@ public enum PosixFiles {
                 let rel = relative + name
                 if (kind ?? self.kind(prefix + rel, followLinks: false)) == .directory {
                     out += walk(rel + "/")
-                } else if (kind ?? self.kind(prefix + rel)) == .file, !skip(name) {
+                } else if kind == .file || kind == nil && isRegularFile(prefix + rel), !skip(name) {
                     out.append(rel)
                 }
             }
@@ -61,11 +68,12 @@ public enum PosixFiles {
         return walk("")
     }
 
-    /// The regular files of a folder (symbolic links followed), by name.
+    /// The regular files of a folder (symbolic links followed), by name: no pipe, socket or
+    /// device.
     public static func fileNames(in dir: String) -> [String]? {
         let prefix = dir.hasSuffix("/") ? dir : dir + "/"
         return entries(in: dir)?.compactMap { e in
-            (e.kind ?? kind(prefix + e.name)) == .file ? e.name : nil
+            e.kind == .file || e.kind == nil && isRegularFile(prefix + e.name) ? e.name : nil
         }
     }
 

@@ -110,22 +110,20 @@ public struct VariableExpander: Sendable {
 
     /// Every value the text can take (the product over multi-valued variables).
     public func expandAll(_ s: String, limit: Int = 4096) throws(ExpansionError) -> [String] {
-        var stack: [String] = []
-        return try expand(s, stack: &stack, limit: limit)
+        try expand(s, limit: limit)
     }
 
     /// One AARE pattern: each multi-valued variable becomes an alternation `{a,b}`.
     public func expandPattern(_ s: String) throws(ExpansionError) -> String {
-        var stack: [String] = []
-        return try pattern(s, stack: &stack)
+        try pattern(s)
     }
 
     static func isReference(_ name: Substring) -> Bool {
         !name.isEmpty && name.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F }
     }
 
-    private func lookup(_ name: String, stack: [String]) throws(ExpansionError) -> [String] {
-        if stack.contains(name) { throw .recursive(name) }
+    private func lookup(_ name: String, onPath: Set<String>) throws(ExpansionError) -> [String] {
+        if onPath.contains(name) { throw .recursive(name) }
         if let v = builtins[name] { return v }
         if let v = table.values[name] { return v }
         throw .undefined(name)
@@ -175,39 +173,95 @@ public struct VariableExpander: Sendable {
         return s.utf8.withContiguousStorageIfAvailable { scan($0) } ?? scan(s.utf8)
     }
 
-    private func pattern(_ s: String, stack: inout [String]) throws(ExpansionError) -> String {
+    /// The most bytes one expansion may hold: variables that repeat each other can double a
+    /// text at every step (`@{B}=@{A}@{A}`, `@{C}=@{B}@{B}`, ...).
+    static let maxExpansionBytes = 1 << 22
+
+    private func pattern(_ s: String) throws(ExpansionError) -> String {
+        guard VariableExpander.mentionsVariable(s) else { return s }
+        let resolved: [String: String] = try resolveReferences(of: s) { values, done throws(ExpansionError) in
+            var parts: [String] = []
+            for v in values { parts.append(try substitute(v, done)) }
+            return parts.count == 1 ? parts[0] : "{" + parts.joined(separator: ",") + "}"
+        }
+        return try substitute(s, resolved)
+    }
+
+    /// A text with each reference replaced by its (already expanded) pattern.
+    private func substitute(_ s: String, _ done: [String: String]) throws(ExpansionError) -> String {
         guard VariableExpander.mentionsVariable(s) else { return s }
         var out = ""
         for (literal, text) in VariableExpander.pieces(s) {
-            if literal { out += text; continue }
-            let vals = try lookup(text, stack: stack)
-            stack.append(text)
-            var parts: [String] = []
-            for v in vals { parts.append(try pattern(v, stack: &stack)) }
-            stack.removeLast()
-            out += parts.count == 1 ? parts[0] : "{" + parts.joined(separator: ",") + "}"
+            out += literal ? text : done[text]!
+            if out.utf8.count > VariableExpander.maxExpansionBytes { throw .tooLarge }
         }
         return out
     }
 
-    private func expand(_ s: String, stack: inout [String], limit: Int) throws(ExpansionError) -> [String] {
+    private func expand(_ s: String, limit: Int) throws(ExpansionError) -> [String] {
+        guard VariableExpander.mentionsVariable(s) else { return [s] }
+        let resolved: [String: [String]] = try resolveReferences(of: s) { values, done throws(ExpansionError) in
+            var all: [String] = []
+            for v in values { all += try product(v, done, limit: limit) }
+            return all
+        }
+        return try product(s, resolved, limit: limit)
+    }
+
+    /// Every value of a text: the product over its references' (already expanded) values.
+    private func product(_ s: String, _ done: [String: [String]], limit: Int) throws(ExpansionError) -> [String] {
         guard VariableExpander.mentionsVariable(s) else { return [s] }
         var results = [""]
+        var bytes = 0
         for (literal, text) in VariableExpander.pieces(s) {
             if literal {
                 results = results.map { $0 + text }
-                continue
+                bytes += results.count * text.utf8.count
+            } else {
+                let expanded = done[text]!
+                var next: [String] = []
+                for a in results { for v in expanded { next.append(a + v) } }
+                if next.count > limit { throw .tooLarge }
+                results = next
+                bytes = results.reduce(0) { $0 + $1.utf8.count }
             }
-            let vals = try lookup(text, stack: stack)
-            stack.append(text)
-            var expanded: [String] = []
-            for v in vals { expanded += try expand(v, stack: &stack, limit: limit) }
-            stack.removeLast()
-            var next: [String] = []
-            for a in results { for v in expanded { next.append(a + v) } }
-            if next.count > limit { throw .tooLarge }
-            results = next
+            if bytes > VariableExpander.maxExpansionBytes { throw .tooLarge }
         }
         return results
+    }
+
+    /// Expands every variable a text refers to, directly or through other variables, once each
+    /// and in dependency order: `expandValues` gets a variable's values and the expansions of
+    /// the variables they refer to. An explicit stack stands in for recursion, so a chain of
+    /// any length cannot exhaust the thread's stack. The first error is the one a left-to-right
+    /// recursive expansion meets first.
+    private func resolveReferences<T>(
+        of s: String,
+        _ expandValues: ([String], [String: T]) throws(ExpansionError) -> T
+    ) throws(ExpansionError) -> [String: T] {
+        func references(_ values: [String]) -> [String] {
+            values.flatMap { v in VariableExpander.pieces(v).compactMap { $0.literal ? nil : $0.text } }
+        }
+        var done: [String: T] = [:]
+        var onPath: Set<String> = []
+        // The variables being expanded, outermost first, each with its values, its references and
+        // the next reference to visit. The first frame is the text itself.
+        var frames: [(name: String?, values: [String], refs: [String], next: Int)] = [(nil, [s], references([s]), 0)]
+        while let top = frames.last {
+            if top.next == top.refs.count {
+                frames.removeLast()
+                guard let name = top.name else { break }
+                done[name] = try expandValues(top.values, done)
+                onPath.remove(name)
+                continue
+            }
+            let ref = top.refs[top.next]
+            frames[frames.count - 1].next += 1
+            if done[ref] != nil { continue }
+            let values = try lookup(ref, onPath: onPath)
+            onPath.insert(ref)
+            frames.append((ref, values, references(values), 0))
+        }
+        return done
     }
 }

@@ -35,6 +35,10 @@ public struct DiagnosticID: RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let badCharacter = DiagnosticID("AA1012")
     public static let emptyRule = DiagnosticID("AA1013")
     public static let tooDeep = DiagnosticID("AA1014")
+    /// The file holds a NUL byte: binary data, not read (and never shown).
+    public static let binaryInput = DiagnosticID("AA1015")
+    /// The per-file limit of diagnostics was reached; the rest of the file is not read.
+    public static let tooManyErrors = DiagnosticID("AA1016")
 }
 
 /// A message about a byte range of a file.
@@ -51,7 +55,7 @@ public struct Diagnostic: Sendable, Equatable {
     public init(_ id: DiagnosticID, _ severity: Severity = .error, _ message: String, range: Range<Int>, path: String? = nil, notes: [String] = []) {
         self.id = id
         self.severity = severity
-        self.message = message
+        self.message = Diagnostic.shortened(message)
         self.range = range
         self.path = path
         self.notes = notes
@@ -59,6 +63,16 @@ public struct Diagnostic: Sendable, Equatable {
 }
 
 extension Diagnostic {
+    /// Messages quote what they are about; a quoted 100 KB pattern would make one diagnostic
+    /// as long as the file. Past this many bytes, the middle of a message is left out.
+    public static let maxMessageBytes = 400
+
+    static func shortened(_ message: String) -> String {
+        guard message.utf8.count > maxMessageBytes else { return message }
+        let keep = maxMessageBytes / 2 - 10
+        return String(message.unicodeScalars.prefix(keep)) + " [...] " + String(message.unicodeScalars.suffix(keep))
+    }
+
     /// `file:line:col: error: message [AA1001]`, the source line and a caret under the range.
     public func rendered(in source: SourceFile, color: Bool = false) -> String {
         let loc = source.location(of: range.lowerBound)
@@ -67,14 +81,15 @@ extension Diagnostic {
             ? ("\u{1B}[1m", "\u{1B}[31m", "\u{1B}[33m", "\u{1B}[36m", "\u{1B}[0m") : ("", "", "", "", "")
         let sevColor = severity == .error ? red : severity == .warning ? yellow : cyan
         var out = "\(bold)\(path ?? source.path):\(loc.line):\(loc.column): \(sevColor)\(sev):\(reset)\(bold) \(message) [\(id)]\(reset)\n"
-        let line = Array(source.lineText(loc.line).utf8)
-        if !line.isEmpty {
+        let line = source.lineRange(loc.line)
+        if !line.isEmpty, id != .binaryInput {
             // Show at most 120 bytes of the line, around the column; unprintable bytes as '?'.
+            // Only those bytes are read: a long line costs no more than a short one.
             let col = loc.column - 1
             let from = line.count <= 120 ? 0 : max(0, min(col - 40, line.count - 120))
             let to = min(line.count, from + 120)
             var shown = from > 0 ? "..." : ""
-            for b in line[from..<to] {
+            for b in source.bytes[(line.lowerBound + from)..<(line.lowerBound + to)] {
                 shown.unicodeScalars.append(b == 0x09 ? " " : (b >= 0x20 && b < 0x7F ? Unicode.Scalar(b) : "?"))
             }
             if to < line.count { shown += "..." }

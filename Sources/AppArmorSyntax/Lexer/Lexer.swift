@@ -23,9 +23,30 @@ public enum LexMode: Sendable {
 public struct Lexer: Sendable {
     public let bytes: [UInt8]
     public private(set) var position: Int = 0
+    /// One bit per byte: set on each `{` that is closed before the next white space (see
+    /// `closesBeforeSpace`). Found in one pass, so a line of a million `{` is not read a
+    /// million times.
+    private let closedBraces: [UInt64]
 
     public init(bytes: [UInt8]) {
         self.bytes = bytes
+        self.closedBraces = Lexer.findClosedBraces(bytes)
+    }
+
+    private static func findClosedBraces(_ bytes: [UInt8]) -> [UInt64] {
+        var bits = [UInt64](repeating: 0, count: bytes.count / 64 + 1)
+        // The `{` still open in the current run of non-space bytes.
+        var open: [Int] = []
+        for (i, b) in bytes.enumerated() {
+            if b == UInt8(ascii: "{") {
+                open.append(i)
+            } else if b == UInt8(ascii: "}") {
+                if let j = open.popLast() { bits[j >> 6] |= 1 << UInt64(j & 63) }
+            } else if isSpace(b) {
+                open.removeAll(keepingCapacity: true)
+            }
+        }
+        return bits
     }
 
     private var count: Int { bytes.count }
@@ -171,17 +192,7 @@ public struct Lexer: Sendable {
     /// Whether the `{` at `start` is closed before the next white space: an alternation such
     /// as `{a,/b}/c`, not a block.
     private func closesBeforeSpace(from start: Int) -> Bool {
-        var depth = 0
-        var i = start
-        while i < count, !Lexer.isSpace(bytes[i]) {
-            if bytes[i] == UInt8(ascii: "{") { depth += 1 }
-            if bytes[i] == UInt8(ascii: "}") {
-                depth -= 1
-                if depth == 0 { return true }
-            }
-            i += 1
-        }
-        return false
+        closedBraces[start >> 6] & (1 << UInt64(start & 63)) != 0
     }
 
     /// A quoted string up to its closing quote; an unterminated one stops at the line end.

@@ -6,6 +6,15 @@ public struct ParseResult: Sendable {
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
+    /// Whether the file reads as AppArmor policy at all: it is text, and it has no syntax
+    /// error or at least one statement the parser recognised. A file that is all errors (a
+    /// password file, a key, a binary) is not policy; a tool should not show its lines.
+    public var looksLikePolicy: Bool {
+        guard hasErrors else { return true }
+        if diagnostics.contains(where: { $0.id == .binaryInput }) { return false }
+        return root.children.contains { if case .node(let n) = $0 { n.kind != .error } else { false } }
+    }
+
     /// Prints the tree back: the original bytes, always.
     public var printedBytes: [UInt8] {
         var out: [UInt8] = []
@@ -22,6 +31,11 @@ public enum Parser {
     /// Blocks and expressions nested deeper than this are kept as flat error nodes, so that
     /// hostile input cannot exhaust the stack.
     public static let maxNesting = 256
+
+    /// Diagnostics kept for one file. At this many, the parser reports "too many errors" and
+    /// keeps the rest of the file unread in one error token (as compilers stop), so that no
+    /// input, however broken, costs more than a bounded report.
+    public static let maxDiagnostics = 100
 
     /// The words read as rule qualifiers before a rule or a block (besides `priority=N`).
     public static let qualifierKeywords = ["audit", "deny", "allow", "owner", "other", "quiet", "kill", "complain", "prompt"]
@@ -47,6 +61,9 @@ struct ParserState {
     var lexer: Lexer
     var diagnostics: [Diagnostic] = []
     var depth = 0
+    /// Set once the file is known not to be worth reading further (binary data, or too many
+    /// errors): every enclosing statement list then ends, and the rest is one error token.
+    var stopped = false
     private var cached: (mode: LexMode, token: Token)?
 
     init(source: SourceFile) {
@@ -97,7 +114,23 @@ struct ParserState {
     }
 
     mutating func error(_ id: DiagnosticID, _ message: String, _ range: Range<Int>, severity: Severity = .error) {
+        guard !stopped else { return }
         diagnostics.append(Diagnostic(id, severity, message, range: range))
+        if diagnostics.count >= Parser.maxDiagnostics {
+            diagnostics.append(Diagnostic(.tooManyErrors, .error,
+                                          "too many errors (\(Parser.maxDiagnostics)); stopping: the rest of the file is not read",
+                                          range: range.upperBound..<range.upperBound))
+            stopped = true
+        }
+    }
+
+    /// The rest of the file, unread, as one error token (nil at the end of the file).
+    mutating func skipRest() -> SyntaxNode? {
+        let start = mark
+        guard start < bytes.count else { return nil }
+        let t = Token(kind: .unknown, leadingStart: start, textStart: start, textEnd: bytes.count, trailingEnd: bytes.count)
+        rewind(to: bytes.count)
+        return SyntaxNode(kind: .error, children: [.token(t)], at: start)
     }
 
     // MARK: token text helpers (no allocation)
@@ -138,7 +171,14 @@ struct ParserState {
     // MARK: file and blocks
 
     mutating func parseSourceFile() -> SyntaxNode {
-        var items = parseItems(inBlock: false)
+        var items: [SyntaxElement]
+        if let at = source.firstBinaryByte {
+            error(.binaryInput, "not a text file (a NUL byte at offset \(at)): binary data is not policy; not read", at..<(at + 1))
+            stopped = true
+            items = skipRest().map { [.node($0)] } ?? []
+        } else {
+            items = parseItems(inBlock: false)
+        }
         items.append(.token(bump()))  // eof, with the file's last trivia
         return SyntaxNode(kind: .sourceFile, children: items, at: 0)
     }
@@ -148,6 +188,10 @@ struct ParserState {
         var items: [SyntaxElement] = []
         items.reserveCapacity(32)
         while true {
+            if stopped {
+                if let rest = skipRest() { items.append(.node(rest)) }
+                break
+            }
             let t = peek()
             if t.kind == .eof { break }
             if t.kind == .rbrace {

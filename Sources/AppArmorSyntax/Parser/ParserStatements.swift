@@ -132,29 +132,30 @@ extension ParserState {
     // MARK: expressions
 
     private mutating func parseOrExpr() -> SyntaxNode? {
-        guard var lhs = parseAndExpr() else { return nil }
-        while isWord(peek(.condition), "or") {
-            let op = bump(.condition)
-            guard let rhs = parseAndExpr() else {
-                error(.badConditionExpr, "expected an operand after 'or'", op.textRange)
-                return SyntaxNode(kind: .orExpr, children: [.node(lhs), .token(op)], at: lhs.fullRange.lowerBound)
-            }
-            lhs = SyntaxNode(kind: .orExpr, children: [.node(lhs), .token(op), .node(rhs)], at: lhs.fullRange.lowerBound)
-        }
-        return lhs
+        parseChain(.orExpr, "or") { $0.parseAndExpr() }
     }
 
     private mutating func parseAndExpr() -> SyntaxNode? {
-        guard var lhs = parseNotExpr() else { return nil }
-        while isWord(peek(.condition), "and") {
+        parseChain(.andExpr, "and") { $0.parseNotExpr() }
+    }
+
+    /// `A op B op C ...` as one flat node (operands and operators in turn), so that a chain of
+    /// any length makes a shallow tree: no later walk can run out of stack on it.
+    private mutating func parseChain(
+        _ kind: SyntaxKind, _ word: StaticString, operand: (inout ParserState) -> SyntaxNode?
+    ) -> SyntaxNode? {
+        guard let first = operand(&self) else { return nil }
+        var children: [SyntaxElement] = [.node(first)]
+        while isWord(peek(.condition), word) {
             let op = bump(.condition)
-            guard let rhs = parseNotExpr() else {
-                error(.badConditionExpr, "expected an operand after 'and'", op.textRange)
-                return SyntaxNode(kind: .andExpr, children: [.node(lhs), .token(op)], at: lhs.fullRange.lowerBound)
+            children.append(.token(op))
+            guard let rhs = operand(&self) else {
+                error(.badConditionExpr, "expected an operand after '\(text(op))'", op.textRange)
+                break
             }
-            lhs = SyntaxNode(kind: .andExpr, children: [.node(lhs), .token(op), .node(rhs)], at: lhs.fullRange.lowerBound)
+            children.append(.node(rhs))
         }
-        return lhs
+        return children.count == 1 ? first : SyntaxNode(kind: kind, children: children, at: first.fullRange.lowerBound)
     }
 
     private mutating func parseNotExpr() -> SyntaxNode? {

@@ -35,12 +35,21 @@ public struct SourceFile: Sendable {
 
     /// The text of a one-based line, without its line end.
     public func lineText(_ line: Int) -> String {
-        guard line >= 1, line <= lineStarts.count else { return "" }
+        String(decoding: bytes[lineRange(line)], as: UTF8.self)
+    }
+
+    /// The byte range of a one-based line, without its line end (empty past the last line).
+    public func lineRange(_ line: Int) -> Range<Int> {
+        guard line >= 1, line <= lineStarts.count else { return 0..<0 }
         let start = lineStarts[line - 1]
         var end = line < lineStarts.count ? lineStarts[line] : bytes.count
         while end > start, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        return start..<end
     }
+
+    /// The offset of the first NUL byte, when there is one: the file is binary data, not text
+    /// (no policy holds a NUL; apparmor_parser stops at it too).
+    public var firstBinaryByte: Int? { bytes.firstIndex(of: 0) }
 
     /// The bytes of a range as a String (lossy for non-UTF-8 bytes).
     public func text(_ range: Range<Int>) -> String {

@@ -3,7 +3,8 @@ public enum SyntaxKind: String, Sendable, CaseIterable {
     case sourceFile
     // Preamble and line statements
     case abi, include, alias, variableAssignment, booleanAssignment
-    // Conditionals: `if EXPR { } else if EXPR { } else { }`
+    // Conditionals: `if EXPR { } else if EXPR { } else { }`. An and/or chain is one node with
+    // its operands and operators in turn (`A and B and C`).
     case conditional, elseClause
     case orExpr, andExpr, notExpr, definedExpr, comparisonExpr, parenExpr, operand
     // Profiles and blocks

@@ -23,6 +23,7 @@ public enum LogprofSource: Sendable, Equatable {
 
 public enum LogprofSourceError: Error, CustomStringConvertible, Equatable {
     case unreadable(String)
+    case isFolder(String)
     case noLogFile([String])
     case markNotFound(String)
     case journal(String)
@@ -30,6 +31,7 @@ public enum LogprofSourceError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .unreadable(let p): "cannot read \(p)"
+        case .isFolder(let p): "\(p) is a folder: give a log file"
         case .noLogFile(let list): "no log file found (looked for \(list.joined(separator: ", "))) and no journal"
         case .markNotFound(let m): "the mark '\(m)' was not found in the log"
         case .journal(let m): "cannot read the journal: \(m)"
@@ -60,6 +62,8 @@ public enum LogprofSources {
             let fd = open(path, O_RDONLY)
             guard fd >= 0 else { throw LogprofSourceError.unreadable(path) }
             defer { close(fd) }
+            var st = stat()
+            if fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFDIR { throw LogprofSourceError.isFolder(path) }
             if mark == nil, readMapped(fd, from: offset, into: &c) { return }
             if offset > 0 { lseek(fd, off_t(offset), SEEK_SET) }
             try readFD(fd, mark: mark, into: &c)

@@ -9,14 +9,23 @@ struct DecodeCommand: ParsableCommand {
         commandName: "decode",
         abstract: "Decode hex-encoded names in AppArmor audit records (aa-decode).",
         discussion: """
-        With a HEX argument, prints 'Decoded: <text>'. With '-' or no argument, reads log lines \
-        on standard input and rewrites the hex-encoded values of name=, profile=, proctitle= \
-        (and comm=, label=, peer=, target=, exe=, execpath=) as quoted text.
+        With a HEX argument, prints 'Decoded: <text>'. With '-', reads log lines on standard \
+        input and rewrites the hex-encoded values of name=, profile=, proctitle= (and comm=, \
+        label=, peer=, target=, exe=, execpath=) as quoted text:
+          ausearch -m AVC | aaswift decode -
+        With no argument at all it is a usage error (exit 2), not a silent read of standard \
+        input.
         """
     )
 
     @Argument(help: "A hex string to decode, or '-' to rewrite log lines from standard input.")
     var hex: String?
+
+    func validate() throws {
+        if hex == nil {
+            throw ValidationError("give a HEX string to decode, or '-' to rewrite log lines from standard input")
+        }
+    }
 
     func run() throws {
         guard let hex, hex != "-" else {

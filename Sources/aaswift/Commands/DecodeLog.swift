@@ -1,3 +1,4 @@
+import AppArmorPolicy
 import ArgumentParser
 import AuditLog
 import FoundationEssentials
@@ -52,6 +53,7 @@ struct DecodeLogCommand: ParsableCommand {
         } else if file == "-" {
             source = LineSource(fd: 0)
         } else {
+            if PosixFiles.kind(file) == .directory { throw DecodeLogError.isFolder(file) }
             guard let s = LineSource(path: file) else {
                 throw DecodeLogError.cannotOpen(file)
             }
@@ -94,8 +96,10 @@ struct DecodeLogCommand: ParsableCommand {
 
 enum DecodeLogError: Error, CustomStringConvertible {
     case cannotOpen(String)
+    case isFolder(String)
     var description: String {
         switch self {
+        case .isFolder(let f): return "\(f) is a folder: give a log file"
         case .cannotOpen(let f): return "cannot open \(f): \(String(cString: strerror(errno)))"
         }
     }

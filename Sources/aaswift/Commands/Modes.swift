@@ -153,3 +153,83 @@ struct ModeCommand: ParsableCommand {
 
     func run() throws { try options.run(.mode(mode), force: force) }
 }
+
+/// The four mode commands read without the argument parser (see `QuickArguments`): its reading
+/// of positional arguments takes time quadratic in their number (20,000 targets took over 20 s).
+struct ModeRun {
+    enum ExtraFlag { case force, remove }
+
+    var options = ModeCommandOptions()
+    var force = false
+    var remove = false
+
+    static func read(_ arguments: [String], force: Bool = false, remove: Bool = false) -> ModeRun? {
+        var specs: [QuickArguments.Spec] = [
+            .option("dir", "-d", "--dir"), .flag("noReload", "--no-reload"), .flag("dryRun", "--dry-run"),
+            .repeatable("profiles", "--profile"), .repeatable("profileFiles", "--profile-file"),
+            .repeatable("executables", "--executable-file"),
+        ]
+        if force { specs.append(.flag("force", "--force")) }
+        if remove { specs.append(.flag("remove", "-r", "--remove")) }
+        guard let a = QuickArguments(arguments, specs) else { return nil }
+        var r = ModeRun(force: a.flag("force"), remove: a.flag("remove"))
+        if let d = a.value("dir") { r.options.dir = d }
+        r.options.noReload = a.flag("noReload")
+        r.options.dryRun = a.flag("dryRun")
+        r.options.profiles = a.list("profiles")
+        r.options.profileFiles = a.list("profileFiles")
+        r.options.executables = a.list("executables")
+        r.options.programs = a.positionals
+        return r
+    }
+
+    /// No target: left to the argument parser, which reports it with the usage text.
+    func validate() throws {
+        if options.targets.isEmpty { throw ValidationError("give at least one program, profile name or profile file") }
+    }
+}
+
+/// A mode command read by `ModeRun`: each says its command, its action and its extra flag.
+protocol ModeCommandRun: QuickCommand {
+    init(mode: ModeRun)
+    var mode: ModeRun { get }
+    /// Which of `--force` and `--remove` the command takes.
+    static var extraFlag: ModeRun.ExtraFlag? { get }
+    var action: ModeAction { get }
+}
+
+extension ModeCommandRun {
+    static func quick(_ arguments: [String]) -> Self? {
+        ModeRun.read(arguments, force: extraFlag == .force, remove: extraFlag == .remove).map(Self.init(mode:))
+    }
+    func validate() throws { try mode.validate() }
+    func run() throws { try mode.options.run(action, force: mode.force) }
+}
+
+struct ComplainRun: ModeCommandRun {
+    var mode: ModeRun
+    static var command: any ParsableCommand.Type { ComplainCommand.self }
+    static let extraFlag: ModeRun.ExtraFlag? = .force
+    var action: ModeAction { .complain }
+}
+
+struct EnforceRun: ModeCommandRun {
+    var mode: ModeRun
+    static var command: any ParsableCommand.Type { EnforceCommand.self }
+    static let extraFlag: ModeRun.ExtraFlag? = .force
+    var action: ModeAction { .enforce }
+}
+
+struct AuditRun: ModeCommandRun {
+    var mode: ModeRun
+    static var command: any ParsableCommand.Type { AuditCommand.self }
+    static let extraFlag: ModeRun.ExtraFlag? = .remove
+    var action: ModeAction { .audit(remove: mode.remove) }
+}
+
+struct DisableRun: ModeCommandRun {
+    var mode: ModeRun
+    static var command: any ParsableCommand.Type { DisableCommand.self }
+    static let extraFlag: ModeRun.ExtraFlag? = nil
+    var action: ModeAction { .disable }
+}

@@ -31,6 +31,11 @@ struct LogprofReview {
 
     /// `offset`: for a file source, the byte to start reading at.
     func run(ui: ReviewUI, source: LogprofSource, mark: String?, offset: Int = 0) throws {
+        // A mistyped -d would otherwise read no profile and report "No changes".
+        guard PosixFiles.kind(profileDir) == .directory else {
+            let why = PosixFiles.kind(profileDir) == .missing ? "no such folder" : "not a folder"
+            throw LogprofFailure(message: "can't find AppArmor profiles in \(profileDir): \(why)")
+        }
         ui.info("Updating AppArmor profiles in \(profileDir).")
         ui.info("Reading log entries from \(source.description).")
         // The profiles and the abstractions load on two threads while the log is read; the

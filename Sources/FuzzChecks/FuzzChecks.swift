@@ -1,0 +1,144 @@
+import AppArmorPolicy
+import AppArmorSyntax
+import AuditLog
+import Foundation
+import ProfileTools
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The properties the fuzz targets (Fuzz/, `make fuzz`) check on every input, and the
+/// regression tests replay on each input that once broke one. Each check returns nil when the
+/// input passes, else what went wrong; a crash or a hang is a failure too.
+public enum FuzzChecks {
+    /// Which property a target checks.
+    public enum Target: String, CaseIterable, Sendable {
+        case parser, log, plan
+    }
+
+    public static func check(_ target: Target, _ bytes: [UInt8]) -> String? {
+        switch target {
+        case .parser: parser(bytes)
+        case .log: log(bytes)
+        case .plan: plan(bytes)
+        }
+    }
+
+    /// The parser gives back every byte (the tree is lossless), and checking the file neither
+    /// crashes nor runs out of stack. Inputs naming an include are parsed only: the check
+    /// would read whatever file they name.
+    public static func parser(_ bytes: [UInt8]) -> String? {
+        let r = Parser.parse(path: "fuzz", bytes: bytes)
+        guard r.printedBytes == bytes else { return "the tree does not print back the input" }
+        var offset = 0
+        var gap: Int?
+        r.root.forEachToken { t in
+            if gap == nil, t.fullRange.lowerBound != offset { gap = offset }
+            offset = t.fullRange.upperBound
+        }
+        if let gap { return "the tokens do not cover the input contiguously at byte \(gap)" }
+        guard r.diagnostics.count <= Parser.maxDiagnostics + 1 else { return "\(r.diagnostics.count) diagnostics: not capped" }
+        if !contains(bytes, Array("include".utf8)) {
+            let checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(includeDirs: [], base: "/nonexistent")))
+            let report = checker.check(path: "fuzz", bytes: bytes)
+            for d in report.diagnostics where d.diagnostic.message.utf8.count > Diagnostic.maxMessageBytes + 20 {
+                return "a diagnostic message of \(d.diagnostic.message.utf8.count) bytes"
+            }
+        }
+        return nil
+    }
+
+    /// Log lines through the record reader and `decode-log --format profile`: every file rule
+    /// written names exactly one path, and that path was logged (as a name or a link target).
+    /// With `strict`, also: the profile text parses and checks without error, and every peer,
+    /// address, D-Bus name, change_profile target and mount value is a single literal too.
+    public static func log(_ bytes: [UInt8], strict: Bool = false) -> String? {
+        guard let source = pipeSource(bytes) else { return nil }
+        var builder = ProfileProposalBuilder()
+        var logged: Set<[UInt8]> = []
+        AuditLogReader(source: source, onlyAppArmor: true).forEachRecord { record, _ in
+            if let n = record.name { logged.insert(n) }
+            if let n = record.name2 { logged.insert(n) }
+            builder.add(record)
+        }
+        let text = builder.renderProfiles()
+        let checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(includeDirs: [], base: "/nonexistent")))
+        let report = checker.check(path: "proposal", bytes: text)
+        if strict, let e = report.diagnostics.first(where: \.isError) {
+            return "the written profile does not check: \(e.oneLine)"
+        }
+        var problem: String?
+        func visit(_ p: Profile) {
+            for rule in p.rules where problem == nil {
+                switch rule.detail {
+                case .file(let f):
+                    guard let path = f.path else { continue }
+                    guard let exact = singleString(path) else {
+                        problem = "file rule '\(path)' matches more than one path"
+                        continue
+                    }
+                    if !logged.contains(exact) { problem = "file rule '\(path)' names a path no record logged" }
+                case .access(let a) where strict:
+                    for c in a.conditions where problem == nil {
+                        for v in c.values where singleString(v) == nil {
+                            problem = "\(c.key)=\(v) matches more than one value"
+                        }
+                    }
+                case .changeProfile(let c) where strict:
+                    if let t = c.target, singleString(t) == nil { problem = "change_profile -> \(t) matches more than one profile" }
+                default:
+                    continue
+                }
+            }
+            for child in p.children where problem == nil { visit(child) }
+        }
+        for p in report.policy.profiles { visit(p) }
+        return problem
+    }
+
+    /// A plan file: loading never crashes, and a plan that loads encodes and loads back equal.
+    public static func plan(_ bytes: [UInt8]) -> String? {
+        guard let p = try? LogprofPlan.decode(Data(bytes)) else { return nil }
+        guard let again = try? LogprofPlan.decode(p.encoded()) else { return "a loaded plan does not load back once encoded" }
+        return again == p ? nil : "a loaded plan changes when encoded and loaded back"
+    }
+
+    // MARK: helpers
+
+    /// The one string an AARE pattern matches, or nil when it matches several (a wildcard, an
+    /// alternation) or is not valid.
+    public static func singleString(_ pattern: String) -> [UInt8]? {
+        guard let p = try? AAREPattern(pattern) else { return nil }
+        var out: [UInt8] = []
+        func walk(_ n: AARENode) -> Bool {
+            switch n {
+            case .byte(let b): out.append(b); return true
+            case .sequence(let items): return items.allSatisfy(walk)
+            default: return false
+            }
+        }
+        return walk(p.root) ? out : nil
+    }
+
+    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard hay.count >= needle.count else { return false }
+        for i in 0...(hay.count - needle.count) where hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        return false
+    }
+
+    /// The bytes as a line source, through an unlinked temporary file.
+    static func pipeSource(_ bytes: [UInt8]) -> LineSource? {
+        var template = Array("/tmp/aaswift-fuzz-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return nil }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n <= 0 { break }
+            written += n
+        }
+        lseek(fd, 0, SEEK_SET)
+        return LineSource(fd: fd, ownsFD: true)
+    }
+}

@@ -129,25 +129,42 @@ struct LineEditor {
 }
 
 /// Shows text through the user's pager: `$PAGER` (default `less -R`), run by /bin/sh with the
-/// text on its standard input and the terminal as its output, as `git` and `man` do.
+/// text on its standard input and the terminal as its output, as `git` and `man` do. Spawned
+/// directly (not through Foundation's Process, which starts a new session): the pager must
+/// keep the controlling terminal to read its keys from /dev/tty.
 enum Pager {
     static func show(_ text: String) {
         let env = ProcessInfo.processInfo.environment
         let pager = env["PAGER"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? "less -R"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", pager]
-        let input = Pipe()
-        p.standardInput = input
-        do { try p.run() } catch {
-            FileHandle.standardOutput.write(Data(text.utf8))
-            return
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return FileHandle.standardOutput.write(Data(text.utf8)) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("sh"), strdup("-c"), strdup(pager), nil]
+        defer { argv.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        close(fds[0])
+        guard spawned == 0 else {
+            close(fds[1])
+            return FileHandle.standardOutput.write(Data(text.utf8))
         }
         // The pager may quit before reading everything: a broken pipe is not an error here.
         let previous = signal(SIGPIPE, SIG_IGN)
         defer { signal(SIGPIPE, previous) }
-        try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
-        try? input.fileHandleForWriting.close()
-        p.waitUntilExit()
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            offset += n
+        }
+        close(fds[1])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 }

@@ -27,9 +27,17 @@ final class LogprofTmuxTests: XCTestCase {
         // The server this starts would keep pipes of ours open: the shell gives it /dev/null.
         let quoted = ["/usr/bin/tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50", command]
             .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-        let start = try Fixtures.run(URL(fileURLWithPath: "/bin/sh"), ["-c", quoted + " </dev/null >/dev/null 2>&1"])
-        XCTAssertEqual(start.status, 0, start.stderr)
-        func screen() throws -> String { try Fixtures.run(tmux, ["-L", socket, "capture-pane", "-p"]).stdout }
+        // Spawned and waited for directly: Foundation's Process can miss the end of a child
+        // whose own child (the tmux server) lives on.
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("sh"), strdup("-c"), strdup(quoted + " </dev/null >/dev/null 2>&1"), nil]
+        defer { argv.forEach { free($0) } }
+        XCTAssertEqual(posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ), 0)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        XCTAssertEqual(status, 0)
+        /// The pane with its history (only the screen while the pager has it).
+        func screen() throws -> String { try Fixtures.run(tmux, ["-L", socket, "capture-pane", "-p", "-S", "-"]).stdout }
         /// Waits (at most 20 s) until the screen shows `text`; returns the screen.
         @discardableResult
         func expect(_ text: String, line: UInt = #line) throws -> String {

@@ -5,34 +5,66 @@ PREFIX       ?= /usr/local
 # (and has a built-in copy when that folder is absent).
 DATADIR      ?= /usr/share
 CONFORMANCE  ?= $(or $(AASWIFT_CONFORMANCE),$(abspath ../shared/conformance))
+# ../shared beside the checkout: the conformance corpora, trixie/ (Debian 13 roots), vm/.
+SHARED       ?= $(abspath $(CONFORMANCE)/..)
 GENERATED    := .build/conformance-generated
-DEB_PACKAGES := libapparmor-dev libaudit-dev apparmor apparmor-utils python3-apparmor \
-                apparmor-profiles apparmor-profiles-extra tmux
+# What building and `make test` need: libapparmor's headers, the upstream tools (side-by-side
+# tests), dpkg-dev and lintian (the package test), mmdebstrap (its Debian 13 root).
+DEB_PACKAGES := libapparmor-dev libaudit-dev pkg-config apparmor apparmor-utils python3-apparmor \
+                apparmor-profiles apparmor-profiles-extra tmux dpkg-dev lintian mmdebstrap
+BENCH_PACKAGES := hyperfine
 BIN          := .build/release/aaswift
+VERSION      := $(shell sed -n 's/^ *static let number = "\([^"]*\)".*/\1/p' Sources/aaswift/VersionInfo.swift)
+DEB          := .build/deb/aaswift_$(VERSION)_$(shell dpkg --print-architecture).deb
+SUDO         := $(if $(filter 0,$(shell id -u)),,sudo)
+SHELL        := /bin/bash
 
-.PHONY: all deps build release test bench demo install generated-tests e2e clean
+.PHONY: all deps bench-deps build build-info release test bench demo deb install uninstall \
+        generated-tests e2e fresh-check clean
 
 all: build
 
-# Install the Debian packages the build and tests need, when missing.
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# Installs the Debian packages that are missing; silent when all are there, so every target
+# that needs them can depend on it.
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	else echo "deps: all present"; fi
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
 
-build:
+deps:
+	$(call install_missing,$(DEB_PACKAGES))
+
+bench-deps:
+	$(call install_missing,$(BENCH_PACKAGES))
+
+# The git commit and libapparmor version `aaswift --version` reports (Sources/CBuildInfo);
+# rewritten only when they change, so it costs no rebuild.
+BUILD_INFO := .build/aaswift-build-info.h
+build-info:
+	@mkdir -p .build; \
+	commit=$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
+	[ "$$commit" = unknown ] || git diff --quiet HEAD -- 2>/dev/null || commit="$$commit-dirty"; \
+	lib=$$(pkg-config --modversion libapparmor 2>/dev/null || echo unknown); \
+	printf '#define AASWIFT_BUILD_COMMIT "%s"\n#define AASWIFT_BUILD_LIBAPPARMOR "%s"\n' "$$commit" "$$lib" > $(BUILD_INFO).new; \
+	if cmp -s $(BUILD_INFO).new $(BUILD_INFO); then rm $(BUILD_INFO).new; \
+	else mv $(BUILD_INFO).new $(BUILD_INFO); touch Sources/CBuildInfo/BuildInfo.c; fi
+
+build: deps build-info
 	$(SWIFT) build
 
-# Release builds are fully static executables (Swift runtime, Foundation, libapparmor and
-# glibc linked in, no position-independent relocation): no dynamic loader work at start, so
-# `aaswift --version` takes 2 ms instead of 6 (dynamic) or 3.6 (static Swift runtime only), and
-# the binary runs on machines without a Swift toolchain. Tests/e2e/run.sh builds the same way.
-RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -static-executable
-release:
+# Release builds are fully static executables (Swift runtime, FoundationEssentials,
+# libapparmor and glibc linked in, no position-independent relocation): no dynamic loader work
+# at start, so `aaswift --version` takes 2 ms instead of 6 (dynamic) or 3.6 (static Swift
+# runtime only), and the binary runs on machines without a Swift toolchain. The sources import
+# FoundationEssentials, never Foundation, so ICU's 34 MB data table stays out; stripped, the
+# binary is 17.5 MB (61 MB with Foundation). Tests/e2e/run.sh builds the same way.
+RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -static-executable -Xlinker --strip-all
+release: deps build-info
 	$(SWIFT) build $(RELEASE_FLAGS) --product aaswift
 
 # The 71,496 generated simple_tests, unpacked beside our build (the corpus itself is read-only).
@@ -42,26 +74,43 @@ $(GENERATED)/.stamp:
 	tar -xzf $(CONFORMANCE)/parser-simple_tests-generated.tar.gz -C $(GENERATED)
 	touch $@
 
-test: generated-tests
-	AASWIFT_CONFORMANCE=$(CONFORMANCE) $(SWIFT) test
+# Every test, then the skips (Tests/check-skips.sh: under CI=true a skip not on
+# Tests/skip-allowlist.txt fails), then the package installed in a clean Debian 13 root.
+TEST_LOG := .build/test-output.txt
+test: deps build-info generated-tests
+	set -o pipefail; AASWIFT_CONFORMANCE=$(CONFORMANCE) $(SWIFT) test 2>&1 | tee $(TEST_LOG)
+	Tests/check-skips.sh $(TEST_LOG)
+	$(MAKE) --no-print-directory deb
+	Tests/deb/run.sh $(DEB) $(SHARED)
 
-bench: release generated-tests
+bench: deps bench-deps release generated-tests
 	AASWIFT_CONFORMANCE=$(CONFORMANCE) Benchmarks/run.sh $(BIN)
 
-demo: release
+demo: deps release
 	Examples/demo.sh $(BIN)
 
+# aaswift_<version>_<arch>.deb (Packaging/build-deb.sh; lintian must report no errors).
+deb: release
+	Packaging/build-deb.sh $(BIN) $(VERSION) .build/deb
+
+# AA_NAMES=1 links the aa-* names in bin/ too (else only in libexec/aaswift/aa-bin).
+# The binary, man pages, completions, easyprof's data and the aa-* links (Packaging/layout.sh
+# lists them); uninstall removes exactly those.
 install: release
-	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/aaswift
-	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -d $(DESTDIR)$(DATADIR)/aaswift/easyprof/templates $(DESTDIR)$(DATADIR)/aaswift/easyprof/policygroups
-	install -m 0644 Resources/easyprof/templates/* $(DESTDIR)$(DATADIR)/aaswift/easyprof/templates/
-	install -m 0644 Resources/easyprof/policygroups/* $(DESTDIR)$(DATADIR)/aaswift/easyprof/policygroups/
+	PREFIX=$(PREFIX) DATADIR=$(DATADIR) DESTDIR=$(DESTDIR) AA_NAMES=$(AA_NAMES) Packaging/layout.sh install $(BIN)
+
+uninstall:
+	PREFIX=$(PREFIX) DATADIR=$(DATADIR) DESTDIR=$(DESTDIR) Packaging/layout.sh uninstall
 
 # The profiling loop in a real AppArmor kernel under qemu (../shared/vm); one boot per scenario.
 e2e:
 	Tests/e2e/run.sh
+
+# A fresh Debian 12 and a fresh Debian 13 machine (mmdebstrap roots, this Swift toolchain
+# bind-mounted): a clone of this repository runs `make demo` and `make test` in each. Minutes;
+# not part of CI.
+fresh-check:
+	Tests/fresh/run.sh $(SHARED)
 
 clean:
 	rm -rf .build

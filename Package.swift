@@ -16,11 +16,23 @@ let package = Package(
         // Lexer, lossless concrete syntax tree, parser, diagnostics. No I/O beyond reading bytes.
         .target(name: "AppArmorSyntax"),
         // Typed rules, includes, variables, conditionals, AARE matching, validation.
-        .target(name: "AppArmorPolicy", dependencies: ["AppArmorSyntax"]),
+        .target(name: "AppArmorPolicy", dependencies: ["AppArmorSyntax", "CGlibcExtras"]),
         // Text patches on original bytes, canonical printer, unified diff, atomic write.
         .target(name: "AppArmorEdit", dependencies: ["AppArmorSyntax", "AppArmorPolicy"]),
         // Audit record reader and parser (audit.log, syslog, dmesg, journald), events to rules.
-        .target(name: "AuditLog"),
+        // Proposed rules are written through AppArmorSyntax's quoting and checked by the policy
+        // model; live records come through libaudit (CAudit) and SystemAppArmor's subprocesses.
+        .target(name: "AuditLog", dependencies: ["AppArmorSyntax", "AppArmorPolicy", "CAudit", "SystemAppArmor"]),
+        // libaudit: the kernel's audit netlink socket, for live records.
+        .systemLibrary(
+            name: "CAudit",
+            pkgConfig: "audit",
+            providers: [.apt(["libaudit-dev"])]
+        ),
+        // glibc's GNU extensions (affinity, memmem) that Swift's Glibc module does not export.
+        .target(name: "CGlibcExtras"),
+        // The git commit and libapparmor version of the build (`aaswift --version`).
+        .target(name: "CBuildInfo"),
         // libapparmor, for the kernel interface and as a test oracle.
         .systemLibrary(
             name: "CAppArmor",
@@ -32,12 +44,12 @@ let package = Package(
         // easyprof, logprof/genprof/autodep engines, mode changes: no terminal I/O.
         .target(
             name: "ProfileTools",
-            dependencies: ["AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor"]
+            dependencies: ["AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor", "CGlibcExtras"]
         ),
         .executableTarget(
             name: "aaswift",
             dependencies: [
-                "AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor", "ProfileTools",
+                "AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor", "ProfileTools", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,7 +58,7 @@ let package = Package(
         .testTarget(name: "AppArmorSyntaxTests", dependencies: ["AppArmorSyntax", "AASwiftTestSupport"]),
         .testTarget(name: "AppArmorPolicyTests", dependencies: ["AppArmorPolicy", "AASwiftTestSupport"]),
         .testTarget(name: "AppArmorEditTests", dependencies: ["AppArmorEdit", "AASwiftTestSupport"]),
-        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "CAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "AppArmorSyntax", "AppArmorPolicy", "CAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SystemAppArmorTests", dependencies: ["SystemAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ProfileToolsTests", dependencies: ["ProfileTools", "AASwiftTestSupport"]),
         .testTarget(name: "aaswiftTests", dependencies: ["aaswift", "AASwiftTestSupport"], exclude: ["run-upstream-status.sh", "Fixtures"]),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # logprof on a 100k-line audit.log with ~500 distinct requests against Debian's /etc/apparmor.d:
-# `aaswift logprof --allow-all --dry-run` side by side with upstream's aa-logprof driven through
+# `aaswift logprof --allow-all --allow-denied --dry-run` (the records are DENIED) side by side with upstream's aa-logprof driven through
 # its --json dialog (every rule allowed with its first option; the save prompt aborted, so
 # neither tool writes). Upstream's AppArmor-running check is bypassed so it runs in a container.
 set -euo pipefail
@@ -97,7 +97,7 @@ best() { # command... -> best wall time in seconds over RUNS runs (stdout of the
   echo "$b"
 }
 theirs_t=$(best $py "$tmp/drive.py" "$tmp/theirs" "$tmp/audit.log"); theirs=$(cat "$tmp/out")
-ours_t=$(best "$bin" logprof --allow-all --dry-run --no-reload -d "$tmp/ours" -f "$tmp/audit.log")
+ours_t=$(best "$bin" logprof --allow-all --allow-denied --dry-run --no-reload -d "$tmp/ours" -f "$tmp/audit.log")
 ours=$(grep -c '^Adding ' "$tmp/out" || true)
 lines=$(wc -l < "$tmp/audit.log")
 printf '%-46s %12s %12s %8s\n' "logprof, $lines-line audit.log (best of ${RUNS:-5})" "aa-logprof" "aaswift" "ratio"

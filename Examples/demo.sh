@@ -24,6 +24,8 @@ run "Read the profile into its syntax tree and print it back, byte for byte" \
 run "Check it, includes resolved" "$bin" check --base "$policy" "$policy/usr.bin.demo"
 run "What the kernel logged while the program ran in complain mode" \
   "$bin" decode-log --format summary "$here/logs/demo.audit.log"
+run "The same records one per line, as 'aaswift log' shows them (live: 'sudo aaswift notify -p', 'aaswift log -f')" \
+  "$bin" log --source "$here/logs/demo.audit.log"
 run "The rules logprof would add (nothing is written with --dry-run)" \
   "$bin" logprof -d "$policy" -f "$here/logs/demo.audit.log" --allow-all --no-abstraction --dry-run --no-reload
 run "Switch the profile to complain mode (diff only)" \

@@ -1,4 +1,4 @@
-import Foundation
+import Foundation  // Process, Pipe, Bundle: test support only, never linked into the aaswift binary
 
 /// Locations that tests share: the project root, upstream's conformance corpora (read in place,
 /// never copied), and the built `aaswift` binary.
@@ -11,13 +11,24 @@ public enum Fixtures {
             .deletingLastPathComponent()
     }()
 
-    /// `$AASWIFT_CONFORMANCE`, else `../shared/conformance` beside the checkout.
+    /// `$AASWIFT_CONFORMANCE`, else `../shared/conformance` beside the checkout. Under
+    /// `CI=true` a missing corpus stops the run (a crash the test run reports as a failure)
+    /// instead of letting the corpus tests skip.
     public static let conformance: URL = {
+        let url: URL
         if let env = ProcessInfo.processInfo.environment["AASWIFT_CONFORMANCE"], !env.isEmpty {
-            return URL(fileURLWithPath: env)
+            url = URL(fileURLWithPath: env)
+        } else {
+            url = projectRoot.deletingLastPathComponent().appendingPathComponent("shared/conformance")
         }
-        return projectRoot.deletingLastPathComponent().appendingPathComponent("shared/conformance")
+        if isCI, !FileManager.default.fileExists(atPath: url.appendingPathComponent("README.md").path) {
+            fatalError("CI=true and the conformance corpus is missing at \(url.path): set AASWIFT_CONFORMANCE or put it beside the checkout")
+        }
+        return url
     }()
+
+    /// Whether the run is CI's (`CI=true`), where a test may not skip for lack of something.
+    public static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
 
     public static func conformance(_ relative: String) -> URL {
         conformance.appendingPathComponent(relative)
@@ -46,6 +57,22 @@ public enum Fixtures {
             out.append(url)
         }
         return out.sorted { $0.path < $1.path }
+    }
+
+    /// The installed apparmor_parser (3.0.8 on Debian 12), when present.
+    public static var localParser: URL? {
+        ["/sbin/apparmor_parser", "/usr/sbin/apparmor_parser"].map(URL.init(fileURLWithPath:))
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    /// AppArmor 4.1's apparmor_parser through `../shared/trixie/parser.sh` and the Debian 13 root
+    /// at `$ROOT` (default /tmp/trixie-root), when both are there (the script needs root).
+    public static var trixieParser: URL? {
+        let script = projectRoot.deletingLastPathComponent().appendingPathComponent("shared/trixie/parser.sh")
+        let root = ProcessInfo.processInfo.environment["ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp/trixie-root"
+        guard FileManager.default.isExecutableFile(atPath: script.path), getuid() == 0,
+              FileManager.default.isExecutableFile(atPath: root + "/usr/sbin/apparmor_parser") else { return nil }
+        return script
     }
 
     /// The `aaswift` executable built next to the test bundle.
@@ -94,6 +121,14 @@ public enum Fixtures {
     }
 
     /// Runs the built `aaswift` binary.
+    /// The environment for running `aaswift easyprof` on its built-in templates only: neither
+    /// an installed /usr/share/aaswift/easyprof nor the system's /etc/apparmor/easyprof.conf.
+    public static var builtInEasyprofEnvironment: [String: String] {
+        var e = ProcessInfo.processInfo.environment
+        e["AASWIFT_EASYPROF_DIR"] = "/nonexistent-aaswift-easyprof"
+        return e
+    }
+
     @discardableResult
     public static func aaswift(_ arguments: [String], stdin: Data? = nil, cwd: URL? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         try run(aaswiftBinary, arguments, stdin: stdin, environment: environment, cwd: cwd)
@@ -102,4 +137,32 @@ public enum Fixtures {
 
 private final class DataBox: @unchecked Sendable {
     var data = Data()
+}
+
+/// The Debian 13 root with AppArmor 4.1's tools (`../shared/trixie/make-root.sh`), for
+/// side-by-side runs: `$AASWIFT_TRIXIE_ROOT`, else /tmp/trixie-root.
+public enum TrixieRoot {
+    public static var path: String {
+        let env = ProcessInfo.processInfo.environment["AASWIFT_TRIXIE_ROOT"] ?? ""
+        return env.isEmpty ? "/tmp/trixie-root" : env
+    }
+
+    /// Whether a 4.1 tool can run: the root holds it and we may chroot (root).
+    public static func has(_ tool: String) -> Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: path + tool)
+    }
+
+    /// A fresh folder inside the root's /tmp (the same path inside and outside the chroot,
+    /// after the root prefix); removed by the caller.
+    public static func makeFolder() throws -> (outside: String, inside: String) {
+        let inside = "/tmp/aaswift-side-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path + inside, withIntermediateDirectories: true)
+        return (path + inside, inside)
+    }
+
+    /// Runs a 4.1 tool in the root.
+    @discardableResult
+    public static func run(_ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        try Fixtures.run(URL(fileURLWithPath: "/usr/sbin/chroot"), [path] + arguments, stdin: stdin)
+    }
 }

@@ -14,7 +14,7 @@ import Darwin
 public enum AtomicWrite {
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public enum Step: String, Sendable {
-            case validate, resolve, create, write, sync, chmod, chown, beforeRename, rename, syncFolder
+            case validate, resolve, create, write, sync, chmod, chown, beforeRename, changed, rename, syncFolder
         }
         public var step: Step
         public var path: String
@@ -25,7 +25,7 @@ public enum AtomicWrite {
         public var description: String {
             switch step {
             case .validate: return "\(path): refusing to write: \(message)"
-            case .beforeRename: return "\(path): \(message)"
+            case .beforeRename, .changed: return "\(path): \(message)"
             default: return "\(path): \(step.rawValue) failed: \(message)"
             }
         }
@@ -39,10 +39,21 @@ public enum AtomicWrite {
         /// rename; a thrown error aborts the write (the temporary file is removed).
         public var beforeRename: (@Sendable (String) throws -> Void)?
 
-        public init(newFileMode: mode_t = 0o644, beforeRename: (@Sendable (String) throws -> Void)? = nil) {
+        /// What the file must still hold just before the rename (the bytes the edit was made
+        /// from, or no file at all); anything else aborts the write with a `.changed` failure
+        /// and the file as it is. Nil: not checked.
+        public var expected: Expected?
+
+        public init(newFileMode: mode_t = 0o644, beforeRename: (@Sendable (String) throws -> Void)? = nil, expected: Expected? = nil) {
             self.newFileMode = newFileMode
             self.beforeRename = beforeRename
+            self.expected = expected
         }
+    }
+
+    public enum Expected: Sendable, Equatable {
+        case absent
+        case contents([UInt8])
     }
 
     /// Writes `bytes` to `path` atomically. `validate` runs first on the new bytes; when it
@@ -90,6 +101,10 @@ public enum AtomicWrite {
                 throw Failure(step: .beforeRename, path: target, code: 0, message: "\(error)")
             }
         }
+        if let expected = options.expected, current(target) != expected {
+            throw Failure(step: .changed, path: target, code: 0,
+                          message: "changed by someone else since it was read; not overwritten (run again)")
+        }
         guard rename(tempPath, target) == 0 else { throw failure(.rename, target) }
         renamed = true
         let dirfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -105,6 +120,21 @@ public enum AtomicWrite {
         validate: ((_ newBytes: [UInt8]) throws -> Void)? = nil
     ) throws {
         try write(Array(text.utf8), to: path, options: options, validate: validate)
+    }
+
+    /// What the file holds now (`.absent` when it does not exist).
+    static func current(_ path: String) -> Expected? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return errno == ENOENT ? .absent : nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { return .contents(out) }
+            out += buffer[0..<n]
+        }
     }
 
     /// The real file behind `path` (links followed); `path` itself when it does not exist yet.

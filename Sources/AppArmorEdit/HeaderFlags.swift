@@ -22,7 +22,7 @@ public enum HeaderFlags {
         guard let list = p.flagsList(in: r) else {
             let add = unique(adding)
             guard !add.isEmpty, let anchor = lastHeaderTextEnd(p) else { return [] }
-            return [.insert(" flags=(\(add.joined(separator: ", ")))", at: anchor)]
+            return [.insert(" flags=(\(add.joined(separator: separator(for: nil, in: r))))", at: anchor)]
         }
         let holder = p.flagsCondition(in: r) ?? list
         let items = ListSyntax(list).items
@@ -35,11 +35,11 @@ public enum HeaderFlags {
         if removed.count == items.count {
             if add.isEmpty { return [removal(of: holder, in: p, r)] }
             if let first = items.first, let last = items.last {
-                return [TextEdit(range: first.textRange.lowerBound..<last.textRange.upperBound, text: add.joined(separator: ", "))]
+                return [TextEdit(range: first.textRange.lowerBound..<last.textRange.upperBound, text: add.joined(separator: separator(for: list, in: r)))]
             }
             // `flags=()`: fill the empty list.
             guard let open = list.childTokens.first(where: { $0.kind == .lparen }) else { return [] }
-            return [.insert(add.joined(separator: ", "), at: Int(open.textEnd))]
+            return [.insert(add.joined(separator: separator(for: list, in: r)), at: Int(open.textEnd))]
         }
 
         var edits: [TextEdit] = []
@@ -57,8 +57,7 @@ public enum HeaderFlags {
             i = j + 1
         }
         if !add.isEmpty, let last = items.last {
-            let usesCommas = list.childTokens.contains { $0.kind == .comma }
-            let sep = usesCommas ? ", " : " "
+            let sep = separator(for: list, in: r)
             edits.append(.insert(sep + add.joined(separator: sep), at: last.textRange.upperBound))
         }
         return edits
@@ -81,7 +80,24 @@ public enum HeaderFlags {
         if keep && add.isEmpty { return [] }
         if !keep && add.isEmpty { return [removal(of: cond, in: p, r)] }
         let all = (keep ? [r.text(value)] : []) + add
-        return [TextEdit(range: value.textRange, text: "(\(all.joined(separator: ", ")))")]
+        return [TextEdit(range: value.textRange, text: "(\(all.joined(separator: separator(for: nil, in: r))))")]
+    }
+
+    /// The separator between flags, one style per file: the list's own (`, ` with commas, ` `
+    /// with blanks only) when it has two items or more, else that of the file's first header
+    /// with such a list, else `, `.
+    static func separator(for list: SyntaxNode?, in r: ParseResult) -> String {
+        func style(_ l: SyntaxNode) -> String? {
+            if l.childTokens.contains(where: { $0.kind == .comma }) { return ", " }
+            return ListSyntax(l).items.count >= 2 ? " " : nil
+        }
+        if let list, let own = style(list) { return own }
+        var found: String?
+        r.root.walk { n in
+            guard found == nil, let p = ProfileSyntax(n), let l = p.flagsList(in: r) else { return }
+            found = style(l)
+        }
+        return found ?? ", "
     }
 
     /// Removes a whole `flags=(...)` (or bare list) with the blank before it (line ends

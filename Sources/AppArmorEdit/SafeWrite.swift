@@ -11,6 +11,11 @@ extension EditedFile {
         let bytes = try resultBytes()
         if bytes == original.source.bytes { return nil }
         let before = original
+        var options = options
+        if options.expected == nil, target == nil || target == path, !before.source.bytes.isEmpty {
+            // Never overwrite what someone else wrote after the file was read.
+            options.expected = .contents(before.source.bytes)
+        }
         try AtomicWrite.write(bytes, to: target ?? path, options: options) { newBytes in
             try EditedFile.checkNoNewErrors(before: before, after: Parser.parse(path: before.source.path, bytes: newBytes))
         }

@@ -27,7 +27,9 @@ public struct AuditLogReader {
             let more: Bool? = source.nextLine { line -> Bool in
                 let n = source.lineNumber
                 if var acc = pending {
-                    if let f = line.first, isSpace(f) {
+                    // An indented line continues the record unless it starts one itself: a
+                    // record ends there, whatever quoting is still open.
+                    if let f = line.first, isSpace(f), !startsRecord(line) {
                         acc.append(0x0A)
                         acc.append(contentsOf: line)
                         if memchrByte(line, UInt8(ascii: "'")) {
@@ -118,6 +120,19 @@ func find(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Int? {
         k = at + 1
     }
     return nil
+}
+
+/// Whether a line holds the start of an audit record: `type=` first, or an `audit(SECONDS`
+/// stamp (audit.log, syslog and dmesg layouts).
+func startsRecord(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    if let first = firstNonSpace(b), startsWith(UnsafeBufferPointer(rebasing: b[first...]), "type=") { return true }
+    var rest = b[...]
+    while let at = find(UnsafeBufferPointer(rebasing: rest), "audit(") {
+        let next = rest.startIndex + at + 6
+        if next < b.count, b[next] >= 0x30, b[next] <= 0x39 { return true }
+        rest = b[(rest.startIndex + at + 1)...]
+    }
+    return false
 }
 
 func looksLikeAppArmor(_ b: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -134,7 +134,7 @@ public enum EventExtraction {
         guard let name = r.name, let rawMask = r.deniedMask ?? r.requestedMask else { return nil }
         var mask = RecordText(rawMask)
         var owner = false
-        if let sep = mask.range(of: "::") {
+        if let sep = mask.firstRange(of: "::") {
             let ownerPart = String(mask[..<sep.lowerBound]), otherPart = String(mask[sep.upperBound...])
             if !ownerPart.isEmpty {
                 mask = ownerPart

@@ -5,7 +5,7 @@
 // and the type, serial and time in _AUDIT_TYPE(_NAME), _AUDIT_ID and _SOURCE_REALTIME_TIMESTAMP:
 // we rebuild the audit.log line `type=AVC msg=audit(secs.ms:serial): apparmor=...` from them.
 
-import Foundation
+import FoundationEssentials
 
 enum JournalFields {
     /// The record line for one journal entry, or nil when it carries no record.
@@ -38,21 +38,33 @@ enum JournalFields {
 
 enum JournalJSON {
     static func recordLine(_ json: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard let obj = try? JSONSerialization.jsonObject(with: Data(buffer: json)) as? [String: Any] else {
+        guard let obj = try? JSONDecoder().decode([String: Value].self, from: Data(buffer: json)) else {
             return nil
         }
         var fields: [String: [UInt8]] = [:]
         for (k, v) in obj {
-            switch v {
-            case let s as String: fields[k] = Array(s.utf8)
-            case let n as NSNumber: fields[k] = Array(n.stringValue.utf8)
-            case let a as [Any]:
-                // journald writes non-UTF-8 values as arrays of byte values.
-                fields[k] = a.compactMap { ($0 as? NSNumber).map { UInt8(truncatingIfNeeded: $0.intValue) } }
-            default: break
-            }
+            if let bytes = v.bytes { fields[k] = bytes }
         }
         return JournalFields.recordLine(fields)
+    }
+
+    /// A field's value: a string, a number, or (journald's form of a non-UTF-8 value) an
+    /// array of byte values; anything else (null, several values) is skipped.
+    struct Value: Decodable {
+        let bytes: [UInt8]?
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let s = try? c.decode(String.self) {
+                bytes = Array(s.utf8)
+            } else if let n = try? c.decode(Int.self) {
+                bytes = Array(String(n).utf8)
+            } else if let a = try? c.decode([Int].self) {
+                bytes = a.map { UInt8(truncatingIfNeeded: $0) }
+            } else {
+                bytes = nil
+            }
+        }
     }
 }
 

@@ -1,3 +1,5 @@
+import AppArmorSyntax
+
 // Collects events while the log streams, keeping each distinct request once (file permissions
 // on the same path merge), and writes the resulting profiles in upstream's layout for new
 // profiles: rules by section, a blank line after each section, hats as `^name { ... }` blocks.
@@ -14,12 +16,20 @@ public struct ProposedRules: Sendable {
 
     public var isEmpty: Bool { rules.isEmpty && files.isEmpty }
 
-    mutating func add(_ event: Event) {
+    /// Adds the event's rule; the reason when the event gives no valid rule.
+    mutating func add(_ event: Event, target: RuleTarget = .unrestricted) -> RuleRefusal? {
         if case .file(let f) = event.kind, !event.audit {
-            files[FileKey(path: f.path, owner: f.owner), default: []].formUnion(f.permissions)
-        } else if let p = RuleText.proposal(for: event.kind, audit: event.audit) {
-            rules.insert(p)
+            let key = FileKey(path: f.path, owner: f.owner)
+            if files[key] == nil, case .refused(let why) = RuleText.outcome(for: event.kind, target: target) { return why }
+            files[key, default: []].formUnion(f.permissions)
+            return nil
         }
+        switch RuleText.outcome(for: event.kind, audit: event.audit, target: target) {
+        case .rule(let p): rules.insert(p)
+        case .none: break
+        case .refused(let why): return why
+        }
+        return nil
     }
 
     /// Every rule, sorted by section, then by text (file rules by path).
@@ -27,7 +37,8 @@ public struct ProposedRules: Sendable {
         var all = Array(rules)
         for (key, perms) in files {
             let access = FileAccess(path: key.path, permissions: perms, owner: key.owner, target: nil)
-            if let p = RuleText.proposal(for: .file(access)) { all.append(p) }
+            // The path was checked when it was first added; the permissions are letters.
+            if let p = RuleText.unchecked(for: .file(access)) { all.append(p) }
         }
         func sortKey(_ p: RuleProposal) -> String {
             p.text.hasPrefix("owner ") ? String(p.text.dropFirst(6)) + " owner" : p.text
@@ -47,8 +58,13 @@ public struct ProposedProfile: Sendable {
 
 public struct ProfileProposalBuilder {
     public private(set) var profiles: [LogBytes: ProposedProfile] = [:]
+    /// Events left out because they give no valid rule (or name no writable profile or hat),
+    /// with the reason, in log order.
+    public private(set) var refused: [(profile: LogBytes, reason: RuleRefusal)] = []
+    /// The parser and policy ABI the rules must fit.
+    public var target: RuleTarget
 
-    public init() {}
+    public init(target: RuleTarget = .unrestricted) { self.target = target }
 
     public mutating func add(_ record: AuditRecord) {
         add(EventExtraction.extract(record))
@@ -56,29 +72,48 @@ public struct ProfileProposalBuilder {
 
     public mutating func add(_ r: RecordEvents) {
         guard let full = r.profile else { return }
-        touch(full)
+        if let why = touch(full) {
+            refused.append((full, why))
+            return
+        }
         for e in r.events { add(e) }
     }
 
     public mutating func add(_ e: Event) {
-        let (top, hat) = touch(e.profile)
+        if let why = touch(e.profile) {
+            refused.append((e.profile, why))
+            return
+        }
+        let (top, hat) = splitProfileName(e.profile)
         if case .changeHat(let name) = e.kind {
+            guard QuotedString.name(name) != nil else {
+                refused.append((e.profile, RuleRefusal("hat name '\(RecordText(name))' cannot be written")))
+                return
+            }
             if profiles[top]!.hats[name] == nil { profiles[top]!.hats[name] = ProposedRules() }
             return
         }
+        let why: RuleRefusal?
         if let hat {
-            profiles[top]!.hats[hat]!.add(e)
+            why = profiles[top]!.hats[hat]!.add(e, target: target)
         } else {
-            profiles[top]!.rules.add(e)
+            why = profiles[top]!.rules.add(e, target: target)
         }
+        if let why { refused.append((e.profile, why)) }
     }
 
-    @discardableResult
-    private mutating func touch(_ full: LogBytes) -> (LogBytes, LogBytes?) {
+    /// Makes sure the profile (and hat) exist; the reason when the name cannot be written.
+    private mutating func touch(_ full: LogBytes) -> RuleRefusal? {
         let (top, hat) = splitProfileName(full)
+        guard ProfileWriter.headerName(top) != nil else {
+            return RuleRefusal("profile name '\(RecordText(top))' cannot be written")
+        }
+        if let hat, QuotedString.name(hat) == nil {
+            return RuleRefusal("hat name '\(RecordText(hat))' cannot be written")
+        }
         if profiles[top] == nil { profiles[top] = ProposedProfile(name: top) }
         if let hat, profiles[top]!.hats[hat] == nil { profiles[top]!.hats[hat] = ProposedRules() }
-        return (top, hat)
+        return nil
     }
 
     /// All profiles, sorted by name, separated by blank lines.
@@ -89,10 +124,19 @@ public struct ProfileProposalBuilder {
 }
 
 public enum ProfileWriter {
-    /// The header: path-named profiles as `/path {`, others as `profile name {`.
+    /// The header without its `{`: a path-named profile as `/path`, or, when the path holds
+    /// AARE characters, as `profile "NAME" LITERAL` so that it attaches to that path only;
+    /// others as `profile NAME`. Nil when the name cannot be written.
+    public static func headerName(_ name: LogBytes) -> String? {
+        guard let quoted = QuotedString.name(name) else { return nil }
+        guard name.first == UInt8(ascii: "/") else { return "profile " + quoted }
+        let literal = QuotedString.literal(name)
+        return literal == quoted ? quoted : "profile " + quoted + " " + literal
+    }
+
+    /// The header line's start (see `headerName`); the quoted name when it cannot be written.
     public static func header(_ name: LogBytes) -> String {
-        let quoted = ProfileQuoting.name(name)
-        return name.first == UInt8(ascii: "/") ? quoted : "profile " + quoted
+        headerName(name) ?? "profile " + QuotedString.quote(name)
     }
 
     public static func render(_ p: ProposedProfile) -> String {
@@ -100,7 +144,8 @@ public enum ProfileWriter {
         lines += body(p.rules, indent: "  ")
         for (hat, rules) in p.hats.sorted(by: { RecordText($0.key) < RecordText($1.key) }) {
             if lines.last != "" { lines.append("") }
-            lines.append("  ^" + ProfileQuoting.name(hat) + " {")
+            guard let hatName = QuotedString.name(hat) else { continue }
+            lines.append("  ^" + hatName + " {")
             lines += body(rules, indent: "    ")
             lines.append("  }")
         }

@@ -1,5 +1,6 @@
 import AppArmorEdit
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
 
 /// What genprof and autodep do before and after the review loop: find the program, find or
 /// create its profile, switch modes.
@@ -31,14 +32,16 @@ public enum GenprofSetup {
             path = FileManager.default.currentDirectoryPath + "/" + arg
         }
         guard FileManager.default.fileExists(atPath: path) else { throw Failure.notFound(arg) }
-        return (URL(fileURLWithPath: path).resolvingSymlinksInPath().path as NSString).standardizingPath
+        return PathNames.standardized(URL(fileURLWithPath: path).resolvingSymlinksInPath().path)
     }
 
     /// Writes a new profile for `program` into `dir` (refusing to overwrite), returning it.
     @discardableResult
-    public static func autodep(program: String, dir: String, flags: [String] = [], force: Bool = false) throws -> AutodepProfile {
-        let p = AutodepProfile(program: program, flags: flags, abi: AutodepProfile.abi(in: dir))
-        let file = (dir as NSString).appendingPathComponent(p.fileName)
+    public static func autodep(program: String, dir: String, flags: [String] = [], force: Bool = false,
+                               target: RuleTargetOptions = RuleTargetOptions()) throws -> AutodepProfile {
+        let parser = RuleTargets(options: target, profileDir: dir).parser
+        let p = AutodepProfile(program: program, flags: flags, abi: AutodepProfile.abi(in: dir, parser: parser))
+        let file = PathNames.appending(dir, p.fileName)
         if !force && FileManager.default.fileExists(atPath: file) { throw Failure.exists(file) }
         do { try AtomicWrite.write(p.text, to: file) } catch { throw Failure.write(file, "\(error)") }
         return p

@@ -1,5 +1,6 @@
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
 
 /// Matches a binary against profile attachments the way the kernel picks a profile: an exact
 /// attachment beats a glob, and among globs the longest literal prefix wins.
@@ -149,9 +150,7 @@ public enum TunableVariables {
     public static func load(folder: String) -> [String: [String]] {
         var vars: [String: [String]] = [:]
         let root = folder + "/tunables"
-        guard let e = FileManager.default.enumerator(atPath: root) else { return vars }
-        var files: [String] = []
-        for case let rel as String in e { files.append(root + "/" + rel) }
+        let files = PosixFiles.files(below: root, skipping: { _ in false }).map { root + "/" + $0 }
         for file in files.sorted() {
             guard let data = FileManager.default.contents(atPath: file) else { continue }
             collect(Parser.parse(path: file, bytes: Array(data)), into: &vars)

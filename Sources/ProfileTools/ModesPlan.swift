@@ -1,12 +1,21 @@
 import AppArmorEdit
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The four mode commands.
+/// The mode commands.
 public enum ModeAction: Sendable, Equatable {
     case complain, enforce, disable
     /// Sets the `audit` flag, or clears it with `remove`.
     case audit(remove: Bool)
+    /// `mode NAME`: any of AppArmor 4's modes (`Self.allModes`), the others removed.
+    case mode(String)
+
+    /// Every profile mode flag of AppArmor 4 (enforce is the absence of the others).
+    public static let allModes = ["enforce", "complain", "kill", "unconfined", "prompt", "default_allow"]
 
     /// Mode flags that conflict with the mode being set.
     static let modeFlags = ["enforce", "kill", "unconfined", "prompt", "default_allow"]
@@ -16,6 +25,7 @@ public enum ModeAction: Sendable, Equatable {
         case .complain: ["complain"]
         case .audit(let remove): remove ? [] : ["audit"]
         case .enforce, .disable: []
+        case .mode(let m): m == "enforce" ? [] : [m]
         }
     }
 
@@ -25,11 +35,18 @@ public enum ModeAction: Sendable, Equatable {
         case .enforce: ["complain"] + Self.modeFlags
         case .audit(let remove): remove ? ["audit"] : []
         case .disable: []
+        case .mode(let m): Self.allModes.filter { $0 != m }
         }
     }
 
     /// Complain and enforce leave `unconfined` profiles alone unless forced.
-    var skipsUnconfined: Bool { self == .complain || self == .enforce }
+    var skipsUnconfined: Bool {
+        switch self {
+        case .complain, .enforce: true
+        case .mode(let m): m != "unconfined"
+        default: false
+        }
+    }
 
     public var message: String {
         switch self {
@@ -37,6 +54,7 @@ public enum ModeAction: Sendable, Equatable {
         case .enforce: "to enforce mode"
         case .audit(let remove): remove ? "to remove audit mode" : "to audit mode"
         case .disable: "to disabled"
+        case .mode(let m): "to \(m) mode"
         }
     }
 }
@@ -96,6 +114,8 @@ public enum ModePlanner {
             plan.removeLinks = [links.forceComplain, links.disable].filter(linkExists)
         case .disable:
             if !linkExists(links.disable) { plan.createLink = ModeLink(link: links.disable, destination: target.file) }
+        case .mode(let m):
+            plan.removeLinks = (m == "complain" ? [links.disable] : [links.forceComplain, links.disable]).filter(linkExists)
         case .audit:
             if linkExists(links.disable) { plan.warnings.append("\(target.label) is disabled (\(links.disable) exists)") }
         }
@@ -122,7 +142,7 @@ public enum ModePlanner {
 
     /// `DIR/disable/REL` and `DIR/force-complain/REL` for a file at `DIR/REL`.
     static func links(for file: String, folder: String) -> (disable: String, forceComplain: String) {
-        let rel = file.hasPrefix(folder + "/") ? String(file.dropFirst(folder.count + 1)) : (file as NSString).lastPathComponent
+        let rel = file.hasPrefix(folder + "/") ? String(file.dropFirst(folder.count + 1)) : PathNames.lastComponent(file)
         return (folder + "/disable/" + rel, folder + "/force-complain/" + rel)
     }
 

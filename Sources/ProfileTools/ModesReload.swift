@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SystemAppArmor
 
 /// Loading and unloading profiles after a mode change: apparmor_parser on a real system, a
@@ -32,7 +32,7 @@ public struct LoaderModeReloader: ModeReloader {
         do {
             let r = try loader.run(action, files: [file], includeDirs: [folder], base: folder)
             if r.succeeded { return nil }
-            let err = r.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
+            let err = r.standardError.trimmed(where: \.isWhitespace)
             return "apparmor_parser \(r.arguments.joined(separator: " ")) failed (exit \(r.status))" + (err.isEmpty ? "" : ": \(err)")
         } catch {
             return "\(error)"

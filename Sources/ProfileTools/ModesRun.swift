@@ -1,5 +1,6 @@
 import AppArmorEdit
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
 
 public struct ModeRunOptions: Sendable {
     public var noReload = false
@@ -48,6 +49,10 @@ public struct ModeRunner: Sendable {
             report.errors.append(Self.notEnabledMessage)
             return report
         }
+        // Edits are made and written holding the folder's lock (another aaswift run waits);
+        // a folder that cannot hold the lock file (read-only) gets its errors from the writes.
+        let lock = options.dryRun ? nil : try? FolderLock(folder: folder)
+        defer { withExtendedLifetime(lock) {} }
         let resolver = ModeTargetResolver(folder: folder)
         for arg in targets {
             switch resolver.resolve(arg) {
@@ -83,7 +88,7 @@ public struct ModeRunner: Sendable {
         let fm = FileManager.default
         for link in plan.removeLinks { try fm.removeItem(atPath: link) }
         if let l = plan.createLink {
-            try fm.createDirectory(atPath: (l.link as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(atPath: PathNames.parent(l.link), withIntermediateDirectories: true)
             try fm.createSymbolicLink(atPath: l.link, withDestinationPath: l.destination)
         }
         guard !options.noReload else { return }

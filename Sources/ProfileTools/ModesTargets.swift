@@ -1,5 +1,9 @@
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a command-line argument of a mode command names: a profile file, and which profiles
 /// in it (nil: every profile in the file).
@@ -95,8 +99,8 @@ public struct ModeTargetResolver: Sendable {
         var out: [String] = []
         for name in names.sorted() where !Self.isSkipped(name) {
             let path = folder + "/" + name
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue { out.append(path) }
+            var isDir = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir { out.append(path) }
         }
         return out
     }
@@ -108,8 +112,18 @@ public struct ModeTargetResolver: Sendable {
         return suffixes.contains { name.hasSuffix($0) }
     }
 
-    /// The file holding a top-level profile of this name.
+    /// The file holding a top-level profile of this name; for `parent//child` (a hat or
+    /// child profile), the file of `parent`, with the child alone chosen.
     public func byName(_ name: String) -> ModeTarget? {
+        if let hit = topLevel(name) { return hit }
+        guard let sep = name.firstRange(of: "//"), let parent = topLevel(String(name[..<sep.lowerBound])) else { return nil }
+        guard let data = FileManager.default.contents(atPath: parent.file) else { return nil }
+        let r = Parser.parse(path: parent.file, bytes: Array(data))
+        guard !ModePlanner.selectedProfiles(in: r, name: name).isEmpty else { return nil }
+        return ModeTarget(file: parent.file, profileName: name, label: name)
+    }
+
+    func topLevel(_ name: String) -> ModeTarget? {
         let needle = Array(name.utf8)
         for file in profileFiles() {
             guard let data = FileManager.default.contents(atPath: file), Self.contains(Array(data), needle) else { continue }
@@ -124,7 +138,7 @@ public struct ModeTargetResolver: Sendable {
     /// The profile whose attachment matches the binary best (exact, then longest literal
     /// prefix), over every file that could hold it.
     public func byAttachment(_ binary: String) -> Result<ModeTarget, ModeTargetError> {
-        let base = Array((binary as NSString).lastPathComponent.utf8)
+        let base = Array(PathNames.lastComponent(binary).utf8)
         var variables: [String: [String]]?
         var best: (score: Int, target: ModeTarget)?
         for file in profileFiles() {
@@ -196,7 +210,7 @@ public struct ModeTargetResolver: Sendable {
 
     static func realPath(_ path: String) -> String {
         guard let r = realpath(path, nil) else {
-            return (path as NSString).standardizingPath
+            return PathNames.standardized(path)
         }
         defer { free(r) }
         return String(cString: r)

@@ -20,7 +20,7 @@ public struct ConfinementLabel: Sendable, Equatable {
         while let last = text.last, last == "\n" || last == "\0" { text.removeLast() }
         guard !text.isEmpty else { return nil }
         if text == "unconfined" { return ConfinementLabel(label: "unconfined", mode: nil) }
-        if text.hasSuffix(")"), let open = text.range(of: " (", options: .backwards) {
+        if text.hasSuffix(")"), let open = text.ranges(of: " (").last {
             let name = text[..<open.lowerBound]
             let mode = text[open.upperBound..<text.index(before: text.endIndex)]
             if !name.isEmpty { return ConfinementLabel(label: String(name), mode: String(mode)) }

@@ -44,3 +44,36 @@ public enum LibAppArmor {
         return .success(ConfinementLabel(label: String(cString: label), mode: mode.map { String(cString: $0) }))
     }
 }
+
+extension LibAppArmor {
+    /// How `exec` moves to a profile: at the next exec or now, replacing the label or
+    /// stacking on it.
+    public enum Transition: Sendable {
+        case changeOnExec, changeNow, stackOnExec, stackNow
+    }
+
+    /// aa_change_onexec / aa_change_profile / aa_stack_onexec / aa_stack_profile.
+    public static func transition(_ t: Transition, to name: String) -> SystemErrno? {
+        let rc: Int32
+        switch t {
+        case .changeOnExec: rc = aa_change_onexec(name)
+        case .changeNow: rc = aa_change_profile(name)
+        case .stackOnExec: rc = aa_stack_onexec(name)
+        case .stackNow: rc = aa_stack_profile(name)
+        }
+        return rc == 0 ? nil : SystemErrno(errno)
+    }
+}
+
+extension AppArmorKernel {
+    /// Unloads one profile by name, as aa-remove-unknown does (`.remove` in securityfs).
+    public func removeProfile(named name: String) -> SystemErrno? {
+        guard let mnt = mountPoint else { return SystemErrno(ENOENT) }
+        let fd = open(root.path(mnt + "/.remove"), O_WRONLY | O_CLOEXEC)
+        if fd < 0 { return SystemErrno(errno) }
+        defer { close(fd) }
+        let bytes = Array(name.utf8)
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        return n == bytes.count ? nil : SystemErrno(n < 0 ? errno : EIO)
+    }
+}

@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
 
 /// What one run of the policy loader reported.
 public struct PolicyLoadResult: Sendable, Equatable {
@@ -21,6 +25,8 @@ public struct PolicyLoadResult: Sendable, Equatable {
 
 /// The three loader operations the tools need.
 public enum PolicyLoadAction: String, Sendable, Equatable {
+    /// `-a`: load; fails for a profile already loaded.
+    case add
     /// `-r`: load or replace.
     case replace
     /// `-R`: unload.
@@ -30,6 +36,7 @@ public enum PolicyLoadAction: String, Sendable, Equatable {
 
     var flags: [String] {
         switch self {
+        case .add: return ["-a"]
         case .replace: return ["-r"]
         case .remove: return ["-R"]
         case .check: return ["-Q", "-K"]
@@ -71,6 +78,19 @@ extension PolicyLoader {
 public struct ApparmorParser: PolicyLoader {
     public static let defaultPath = "/sbin/apparmor_parser"
 
+    /// The apparmor_parser of this system: /sbin/apparmor_parser, else the first on `$PATH`
+    /// (then /usr/sbin, /sbin); nil when there is none.
+    public static func installed() -> String? {
+        let fm = FileManager.default
+        if fm.isExecutableFile(atPath: defaultPath) { return defaultPath }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
+        for dir in path.split(separator: ":") + ["/usr/sbin", "/sbin"] {
+            let candidate = "\(dir)/apparmor_parser"
+            if fm.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
     /// The program; `$APPARMOR_PARSER` or /sbin/apparmor_parser unless given.
     public let program: String
     /// Extra arguments placed before the action's (e.g. `--config-file`).
@@ -89,13 +109,22 @@ public struct ApparmorParser: PolicyLoader {
         public var description: String { "cannot run \(program): \(reason)" }
     }
 
+    /// The first line of `apparmor_parser --version` ("AppArmor parser version 4.1.0"), or nil
+    /// when the program is missing or says nothing.
+    public func versionLine() -> String? {
+        guard access(program, X_OK) == 0, let r = try? Subprocess.run(program, ["--version"], mergingOutput: true),
+              r.status == 0 else { return nil }
+        let text = String(decoding: r.standardOutput, as: UTF8.self)
+        return text.split(separator: "\n").first.map(String.init)
+    }
+
     public func run(_ action: PolicyLoadAction, files: [String], includeDirs: [String], base: String?) throws -> PolicyLoadResult {
         let args = extraArguments + Self.arguments(action, files: files, includeDirs: includeDirs, base: base)
         let result: Subprocess.Result
         do {
             result = try Subprocess.run(program, args)
         } catch {
-            throw NotRunnable(program: program, reason: "\(error.localizedDescription)")
+            throw NotRunnable(program: program, reason: "\(error)")
         }
         return PolicyLoadResult(
             arguments: args, status: result.status,
@@ -113,8 +142,7 @@ public final class RecordingPolicyLoader: PolicyLoader, @unchecked Sendable {
         public var base: String?
     }
 
-    private let lock = NSLock()
-    private var recorded: [Call] = []
+    private let recorded = Mutex<[Call]>([])
     private let answer: @Sendable (Call) -> PolicyLoadResult
 
     /// `answer` decides each call's result; by default every call succeeds.
@@ -125,16 +153,12 @@ public final class RecordingPolicyLoader: PolicyLoader, @unchecked Sendable {
     }
 
     public var calls: [Call] {
-        lock.lock()
-        defer { lock.unlock() }
-        return recorded
+        recorded.withLock { $0 }
     }
 
     public func run(_ action: PolicyLoadAction, files: [String], includeDirs: [String], base: String?) throws -> PolicyLoadResult {
         let call = Call(action: action, files: files, includeDirs: includeDirs, base: base)
-        lock.lock()
-        recorded.append(call)
-        lock.unlock()
+        recorded.withLock { $0.append(call) }
         return answer(call)
     }
 }

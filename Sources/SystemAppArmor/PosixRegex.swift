@@ -4,8 +4,8 @@ import Glibc
 import Musl
 #endif
 
-/// A POSIX basic regular expression (regcomp without REG_EXTENDED), matched anywhere in the
-/// text, as aa-status's `--filter.*` options take them.
+/// A POSIX regular expression, matched anywhere in the text: basic by default (regcomp without
+/// REG_EXTENDED), as aa-status's `--filter.*` options take them; extended for notify's filters.
 public final class PosixRegex: @unchecked Sendable {
     // regexec on a compiled pattern is safe to call from several threads; the pattern is
     // never changed after init.
@@ -13,9 +13,9 @@ public final class PosixRegex: @unchecked Sendable {
     public let pattern: String
 
     /// Nil when the pattern does not compile.
-    public init?(_ pattern: String) {
+    public init?(_ pattern: String, extended: Bool = false) {
         self.pattern = pattern
-        guard regcomp(&compiled, pattern, REG_NOSUB) == 0 else { return nil }
+        guard regcomp(&compiled, pattern, REG_NOSUB | (extended ? REG_EXTENDED : 0)) == 0 else { return nil }
     }
 
     deinit { regfree(&compiled) }

@@ -1,4 +1,7 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import FoundationEssentials
 
 /// The profile folder (`/etc/apparmor.d` unless overridden) and its special subfolders.
 public struct ProfileFolder: Sendable, Equatable {
@@ -42,15 +45,14 @@ public struct ProfileFolder: Sendable, Equatable {
     static func settingsValue(_ key: String, in text: String) -> String? {
         var inSettings = false
         for raw in text.split(separator: "\n") {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
-                .trimmingCharacters(in: .whitespaces)
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmed()
             if line.hasPrefix("[") {
                 inSettings = line == "[settings]"
                 continue
             }
             guard inSettings, let eq = line.firstIndex(of: "=") else { continue }
-            if line[..<eq].trimmingCharacters(in: .whitespaces) == key {
-                return line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if line[..<eq].trimmed() == key {
+                return line[line.index(after: eq)...].trimmed()
                     .split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
             }
         }

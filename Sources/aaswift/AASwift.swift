@@ -1,5 +1,8 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The root command: `aaswift <subcommand>`. Each subcommand lives in its own file under Commands/.
 @main
@@ -10,25 +13,34 @@ struct AASwift: ParsableCommand {
         discussion: """
             The usual loop: generate a first profile (easyprof), load it in complain mode \
             (complain), run the program, turn the kernel's audit records into rules (logprof), \
-            then enforce (enforce). Every command that writes can show a unified diff first \
-            with --dry-run.
+            then enforce (enforce). Every command that writes without asking (complain, \
+            enforce, audit, disable, mode, cleanprof, mergeprof, logprof, autodep, apply, \
+            easyprof --output-directory) \
+            shows what it would write, as a unified diff, with --dry-run; genprof asks before \
+            each change instead. Invoked by an upstream name (aa-logprof, aa-complain, ... as linked \
+            in /usr/libexec/aaswift/aa-bin), aaswift runs that subcommand.
             """,
-        version: "0.1.0",
-        subcommands: [
-            ParseCommand.self,
-            CheckCommand.self,
-            ComplainCommand.self,
-            EnforceCommand.self,
-            AuditCommand.self,
-            DisableCommand.self,
-            StatusCommand.self,
-            EasyprofCommand.self,
-            DecodeLogCommand.self,
-            DecodeCommand.self,
-            LogprofCommand.self,
-            GenprofCommand.self,
-            AutodepCommand.self,
-            ApplyCommand.self,
+        version: VersionInfo.number,
+        // `aaswift --help` lists them by what they are for.
+        groupedSubcommands: [
+            CommandGroup(name: "Profiling", subcommands: [
+                EasyprofCommand.self, GenprofCommand.self, LogprofCommand.self, AutodepCommand.self, ApplyCommand.self,
+                NotifyCommand.self,
+            ]),
+            CommandGroup(name: "Modes", subcommands: [
+                ComplainCommand.self, EnforceCommand.self, AuditCommand.self, DisableCommand.self, ModeCommand.self,
+            ]),
+            CommandGroup(name: "Inspection", subcommands: [
+                StatusCommand.self, UnconfinedCommand.self, ParseCommand.self, CheckCommand.self,
+                LogCommand.self, DecodeLogCommand.self, DecodeCommand.self,
+            ]),
+            CommandGroup(name: "Maintenance", subcommands: [
+                CleanprofCommand.self, MergeprofCommand.self,
+            ]),
+            CommandGroup(name: "Kernel", subcommands: [
+                EnabledCommand.self, LoadCommand.self, UnloadCommand.self, ReplaceCommand.self,
+                RemoveUnknownCommand.self, FeaturesAbiCommand.self, ExecCommand.self,
+            ]),
         ]
     )
 
@@ -36,7 +48,15 @@ struct AASwift: ParsableCommand {
     /// 2 a usage error (as upstream's tools and apparmor_parser use it), other codes as each
     /// command documents.
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        // Invoked as aa-logprof (a link in /usr/libexec/aaswift/aa-bin): the matching subcommand.
+        if let name = UpstreamNames.subcommand(invokedAs: CommandLine.arguments.first) {
+            arguments.insert(name, at: 0)
+        }
+        if arguments == ["--version"] {
+            StandardStream.standardOutput.write(Data(VersionInfo.text().utf8))
+            return
+        }
         // Fastest path: a few commands read their plain options without the argument parser
         // (QuickArguments); anything else, or a command line that does not validate, goes on
         // to the argument parser, which reports it.
@@ -88,13 +108,13 @@ struct AASwift: ParsableCommand {
     static func finish(_ error: Error, for type: any ParsableCommand.Type, name: String? = nil) -> Never {
         // A command's own exit status (aa-status's codes...): no message, and none of the
         // argument parser's help machinery, which reflects over the whole command.
-        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+        if let code = error as? ExitCode { Glibc.exit(code.rawValue) }
         let code = type.exitCode(for: error)
         if code == .validationFailure {
             let message = name.map { "Error: \(error)\n  See 'aaswift \($0) --help' for more information." }
                 ?? AASwift.fullMessage(for: error)
-            FileHandle.standardError.write(Data((message.isEmpty ? "" : message + "\n").utf8))
-            Foundation.exit(2)
+            StandardStream.standardError.write(Data((message.isEmpty ? "" : message + "\n").utf8))
+            Glibc.exit(2)
         }
         type.exit(withError: error)
     }

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads a whole file (or standard input for "-") with plain POSIX calls: one open, one
 /// fstat, reads into one buffer.
@@ -57,7 +60,7 @@ struct OutputBuffer {
     mutating func flush() {
         var offset = 0
         while offset < buffer.count {
-            let n = buffer[offset...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            let n = buffer[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n <= 0 { if errno == EINTR { continue }; break }
             offset += n
         }
@@ -65,9 +68,23 @@ struct OutputBuffer {
     }
 }
 
-struct CLIError: Error, LocalizedError, CustomStringConvertible {
+struct CLIError: Error, CustomStringConvertible {
     let message: String
     init(_ message: String) { self.message = message }
     var description: String { message }
-    var errorDescription: String? { message }
+}
+
+/// Standard output or standard error, written at once (unbuffered), as Foundation's
+/// `StandardStream.standardOutput.write(_:)` did.
+struct StandardStream {
+    static let standardOutput = StandardStream(fileDescriptor: 1)
+    static let standardError = StandardStream(fileDescriptor: 2)
+
+    let fileDescriptor: Int32
+
+    func write(_ data: Data) {
+        var out = OutputBuffer(fd: fileDescriptor)
+        out.write(data)
+        out.flush()
+    }
 }

@@ -21,6 +21,21 @@ final class HeaderFlagsTests: XCTestCase {
                        "profile a flags=(mediate_deleted attach_disconnected complain) {}\n")
     }
 
+    /// One separator style per file: a one-flag list (no separator of its own) takes the
+    /// style of the file's other headers, else `, `; complain and audit alike.
+    func testSeparatorFollowsTheFile() throws {
+        for flag in ["complain", "audit"] {
+            XCTAssertEqual(try change("profile a flags=(attach_disconnected) {}\n", "a", add: [flag]),
+                           "profile a flags=(attach_disconnected, \(flag)) {}\n")
+            XCTAssertEqual(try change("profile b flags=(x y) {}\nprofile a flags=(attach_disconnected) {}\n", "a", add: [flag]),
+                           "profile b flags=(x y) {}\nprofile a flags=(attach_disconnected \(flag)) {}\n")
+            XCTAssertEqual(try change("profile b flags=(x y) {}\nprofile a flags=mediate_deleted {}\n", "a", add: [flag]),
+                           "profile b flags=(x y) {}\nprofile a flags=(mediate_deleted \(flag)) {}\n")
+            XCTAssertEqual(try change("profile b flags=(x y) {}\nprofile a {}\n", "a", add: [flag, "mediate_deleted"]),
+                           "profile b flags=(x y) {}\nprofile a flags=(\(flag) mediate_deleted) {}\n")
+        }
+    }
+
     func testAlreadyPresentIsNoChange() throws {
         let text = "profile a flags=(complain) {}\n"
         XCTAssertEqual(try change(text, "a", add: ["complain"]), text)

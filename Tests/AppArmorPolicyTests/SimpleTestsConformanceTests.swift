@@ -1,12 +1,14 @@
 import AASwiftTestSupport
 import AppArmorPolicy
+import AppArmorSyntax
 import Foundation
 import XCTest
 
 /// Runs upstream's parser simple_tests (in-tree and, when unpacked, generated) through the
 /// checker and compares with each file's `#=EXRESULT`, as upstream's harness does: the corpus
-/// is the include path, and the current folder holds `simple_tests` (quoted relative includes
-/// such as "simple_tests/include_tests/..." are relative to it, as apparmor.d(5) says).
+/// is the include path, and the base folder holds `simple_tests` (quoted relative includes such
+/// as "simple_tests/include_tests/..." are relative to upstream's current folder, which the
+/// base stands for here).
 final class SimpleTestsConformanceTests: XCTestCase {
     struct Case { let corpus: String; let relative: String; let expected: String }
 
@@ -26,39 +28,37 @@ final class SimpleTestsConformanceTests: XCTestCase {
         }
     }
 
-    /// The listed disagreements: "corpus\tpath".
-    static func listed() throws -> Set<String> {
-        let text = try String(contentsOf: Fixtures.project("Conformance/simple-tests-disagreements.txt"), encoding: .utf8)
+    /// The listed disagreements of a list in Conformance/: "corpus\tpath".
+    static func listed(_ list: String = "simple-tests-disagreements.txt") throws -> Set<String> {
+        let text = try String(contentsOf: Fixtures.project("Conformance/\(list)"), encoding: .utf8)
         return Set(text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { line in
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
             return "\(f[0])\t\(f[1])"
         })
     }
 
-    /// Runs the cases from a scratch folder holding `tst/simple_tests` -> the corpus; returns
-    /// the disagreeing "corpus\tpath" keys.
-    func run(_ cases: [(URL, Case)]) throws -> Set<String> {
-        let corpus = Fixtures.conformance("parser-simple_tests")
+    /// Runs the cases as from a folder `tst` holding `simple_tests` -> `corpus` (the include
+    /// path), as upstream's harness does, without changing the process's current folder;
+    /// returns the disagreeing "corpus\tpath" keys.
+    static func run(_ cases: [(URL, Case)], corpus: URL = Fixtures.conformance("parser-simple_tests"),
+                    version: ParserVersion? = nil) throws -> Set<String> {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("aaswift-st-\(UUID().uuidString)/tst")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: scratch.appendingPathComponent("simple_tests"), withDestinationURL: corpus)
-        let old = FileManager.default.currentDirectoryPath
-        _ = FileManager.default.changeCurrentDirectoryPath(scratch.path)
-        defer {
-            _ = FileManager.default.changeCurrentDirectoryPath(old)
-            try? FileManager.default.removeItem(at: scratch.deletingLastPathComponent())
-        }
+        defer { try? FileManager.default.removeItem(at: scratch.deletingLastPathComponent()) }
+        let options = CheckOptions(searchPath: IncludeSearchPath(includeDirs: [corpus.path], base: corpus.path, currentDirectory: scratch.path),
+                                   parserVersion: version)
         var bad = Set<String>()
         var checker = PolicyChecker()
         for (i, (url, c)) in cases.enumerated() {
-            if i % 2000 == 0 {
-                checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(includeDirs: [corpus.path], base: corpus.path)))
-            }
+            if i % 2000 == 0 { checker = PolicyChecker(options: options) }
             let got = checker.check(path: url.path).passed ? "PASS" : "FAIL"
             if got != c.expected { bad.insert("\(c.corpus)\t\(c.relative)") }
         }
         return bad
     }
+
+    func run(_ cases: [(URL, Case)]) throws -> Set<String> { try Self.run(cases) }
 
     func testInTreeSimpleTests() throws {
         let root = Fixtures.conformance("parser-simple_tests")

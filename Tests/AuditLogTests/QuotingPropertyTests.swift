@@ -1,4 +1,6 @@
 import AASwiftTestSupport
+import AppArmorPolicy
+import AppArmorSyntax
 import AuditLog
 import Foundation
 import XCTest
@@ -36,10 +38,13 @@ final class QuotingPropertyTests: XCTestCase {
             k += 1
         }
         if commas != 1 { return "\(commas) commas in \(rule)" }
-        let body = owner ? Array(bytes.dropFirst(6)) : bytes
-        guard let (value, rest) = ProfileQuoting.readToken(body) else { return "unreadable \(rule)" }
-        if value != name { return "round trip \(name) -> \(rule) -> \(value)" }
-        if Array(rest) != Array(" r,".utf8) { return "rest \(Array(rest)) in \(rule)" }
+        // Read back with our parser: one file rule whose pattern matches the name and nothing else.
+        let r = Parser.parse(path: "<rule>", bytes: Array("profile p {\n  \(rule)\n}\n".utf8))
+        guard !r.hasErrors, let node = r.profiles.first?.items.first, r.profiles[0].items.count == 1,
+              let syntax = RuleSyntax(node), let tok = syntax.plainTokens.first else { return "unreadable \(rule)" }
+        guard let m = try? AAREMatcher(AAREPattern(bytes: r.valueBytes(tok))) else { return "bad pattern in \(rule)" }
+        if !m.matches(bytes: name) { return "\(rule) does not match \(name)" }
+        if m.matches(bytes: name + [0x61]) || m.matches(bytes: Array(name.dropLast())) { return "\(rule) matches more than \(name)" }
         return nil
     }
 
@@ -58,9 +63,10 @@ final class QuotingPropertyTests: XCTestCase {
             XCTAssertNil(Self.check(Array(s.utf8), owner: false), s)
         }
         XCTAssertNil(Self.check([0x2F, 0xFF, 0xFE, 0x20], owner: true))
-        XCTAssertEqual(ProfileQuoting.path(Array("/tmp/does not exist".utf8)), "\"/tmp/does not exist\"")
-        XCTAssertEqual(ProfileQuoting.path(Array("/dev/shm/test(me".utf8)), "/dev/shm/test(me")
-        XCTAssertEqual(ProfileQuoting.path(Array("/a*b".utf8)), "\"/a\\*b\"")
+        XCTAssertEqual(QuotedString.literal(Array("/tmp/does not exist".utf8)), "\"/tmp/does not exist\"")
+        XCTAssertEqual(QuotedString.literal(Array("/dev/shm/test(me".utf8)), "\"/dev/shm/test(me\"")
+        XCTAssertEqual(QuotedString.literal(Array("/a*b".utf8)), "\"/a\\*b\"")
+        XCTAssertEqual(QuotedString.literal(Array("/usr/bin/ls".utf8)), "/usr/bin/ls")
     }
 
     /// A sample of generated rules compiled by the installed apparmor_parser (3.0.8 here), when

@@ -16,7 +16,8 @@ final class EasyprofAutoTests: XCTestCase {
     }
 
     func auto(_ program: String, _ extra: [String] = []) throws -> (included: [String], stdout: String, stderr: String) {
-        let r = try Fixtures.aaswift(["easyprof", "--no-verify", "--auto"] + extra + [program], cwd: tmp)
+        let r = try Fixtures.aaswift(["easyprof", "--no-verify", "--auto"] + extra + [program], cwd: tmp,
+                                     environment: Fixtures.builtInEasyprofEnvironment)
         XCTAssertEqual(r.status, 0, r.stderr)
         let included = r.stdout.split(separator: "\n").compactMap { line -> String? in
             let t = line.trimmingCharacters(in: .whitespaces)

@@ -18,12 +18,9 @@ final class EasyprofBehaviourTests: XCTestCase {
         try? FileManager.default.removeItem(at: tmp)
     }
 
-    /// Keeps the tests independent of an installed /usr/share/aaswift/easyprof.
-    let env: [String: String] = {
-        var e = ProcessInfo.processInfo.environment
-        e["AASWIFT_EASYPROF_DIR"] = "/nonexistent-aaswift-easyprof"
-        return e
-    }()
+    /// Keeps the tests independent of an installed /usr/share/aaswift/easyprof and of the
+    /// system's easyprof.conf.
+    let env = Fixtures.builtInEasyprofEnvironment
 
     func easyprof(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         try Fixtures.aaswift(["easyprof"] + args, cwd: tmp, environment: env)
@@ -130,6 +127,31 @@ final class EasyprofBehaviourTests: XCTestCase {
         let again = try easyprof(["--no-verify", "--output-directory", "out", "./app"])
         XCTAssertEqual(again.status, 1)
         XCTAssertTrue(again.stderr.contains("already exists"))
+    }
+
+    /// As aa-easyprof: an absolute program that is not installed yet gets its profile, with a
+    /// warning on standard error (a relative one must exist: see the bad inputs above).
+    func testAbsoluteProgramNotInstalledIsAWarning() throws {
+        let r = try easyprof(["--no-verify", "/usr/bin/aaswift-not-installed-yet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("\"/usr/bin/aaswift-not-installed-yet\" {"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("warning: '/usr/bin/aaswift-not-installed-yet' does not exist"), r.stderr)
+    }
+
+    func testDryRunShowsTheFilesAndWritesNothing() throws {
+        let out = tmp.appendingPathComponent("out")
+        let r = try easyprof(["--no-verify", "--dry-run", "--output-directory", out.path, "./app"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let target = out.path + "/" + String(tmp.path.dropFirst()).replacingOccurrences(of: "/", with: ".") + ".app"
+        XCTAssertTrue(r.stdout.hasPrefix("--- /dev/null\n+++ \(target)\n@@ -0,0 +1,"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\n+  #include <abstractions/base>\n") || r.stdout.contains("\n+  include <abstractions/base>\n"), r.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        // The real run writes exactly the text the diff showed.
+        XCTAssertEqual(try easyprof(["--no-verify", "--output-directory", out.path, "./app"]).status, 0)
+        let written = try String(contentsOfFile: target, encoding: .utf8)
+        let added = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3)
+            .filter { $0.hasPrefix("+") }.map { $0.dropFirst() }.joined(separator: "\n")
+        XCTAssertEqual(added + "\n", written)
     }
 
     func testBuiltInListingAndJSON() throws {

@@ -96,3 +96,28 @@ final class EasyprofUnitTests: XCTestCase {
         XCTAssertThrowsError(try ELFDynamicInfo.parse(data.prefix(40)))
     }
 }
+
+/// The system's easyprof.conf (/etc/apparmor/easyprof.conf for the command), read as
+/// aa-easyprof reads it when -c is not given, and skipped when its folders are missing.
+final class EasyprofSystemConfigTests: XCTestCase {
+    func testSystemConfigNamesTheFoldersElseBuiltIn() throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("easyprof-conf-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        for kind in ["templates", "policygroups"] {
+            try FileManager.default.createDirectory(at: tmp.appendingPathComponent(kind), withIntermediateDirectories: true)
+        }
+        try "profile x {}\n".write(to: tmp.appendingPathComponent("templates/only-here"), atomically: true, encoding: .utf8)
+        let conf = tmp.appendingPathComponent("easyprof.conf")
+        try "# system\nPOLICYGROUPS_DIR=\"\(tmp.path)/policygroups\"\nTEMPLATES_DIR=\"\(tmp.path)/templates\"\n"
+            .write(to: conf, atomically: true, encoding: .utf8)
+        var search = EasyprofSearchOptions()
+        search.installedDefaultsDir = nil
+        search.systemConfigFile = conf.path
+        let found = try EasyprofStoreResolver.resolve(search: search, profile: EasyprofProfileOptions(), cwd: "/")
+        XCTAssertEqual(found.templates.list().map(\.name), ["only-here"])
+        // A configuration naming missing folders is skipped: the built-in copies answer.
+        try "TEMPLATES_DIR=\"/nonexistent/t\"\nPOLICYGROUPS_DIR=\"/nonexistent/p\"\n".write(to: conf, atomically: true, encoding: .utf8)
+        let fallback = try EasyprofStoreResolver.resolve(search: search, profile: EasyprofProfileOptions(), cwd: "/")
+        XCTAssertEqual(fallback.templates.list().map(\.name), ["default", "desktop", "sandbox"])
+    }
+}

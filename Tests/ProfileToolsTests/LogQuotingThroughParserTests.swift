@@ -40,7 +40,11 @@ final class LogQuotingThroughParserTests: XCTestCase {
         for i in 0..<5_000 {
             let name = Self.randomName(&rng)
             let access = FileAccess(path: name, permissions: [.read], owner: i % 2 == 0, target: nil)
-            let line = try XCTUnwrap(RuleText.proposal(for: .file(access))?.line)
+            guard let line = RuleText.proposal(for: .file(access))?.line else {
+                // Only a NUL cannot be in a path (the checker refuses it): such a record is skipped.
+                XCTAssertTrue(name.contains(0), "refused: \(name)")
+                continue
+            }
             names.append(name)
             text += "  " + line + "\n"
         }

@@ -61,6 +61,38 @@ final class LogprofEngineTests: XCTestCase {
         XCTAssertEqual(db.rank(path: "/nowhere/x", modes: "r"), .unknown)
     }
 
+    /// Side by side with upstream's severity.py on the same database: a later line for the
+    /// same glob replaces the earlier one (`/etc/shadow` is 5, not 7).
+    func testSeverityAgreesWithUpstreamSeverityPy() throws {
+        let dbPath = Fixtures.conformance("utils-config/severity.db").path
+        let db = SeverityDB(text: try String(contentsOfFile: dbPath, encoding: .utf8))
+        let cases: [(String, String)] = [
+            ("/etc/shadow", "r"), ("/etc/shadow", "w"), ("/etc/passwd", "r"), ("/etc/ssl/certs/ca-certificates.crt", "r"),
+            ("/proc/1/cmdline", "r"), ("/usr/bin/ls", "x"), ("/home/u/.ssh/id_rsa", "r"), ("/dev/sda", "w"),
+            ("/var/log/syslog", "r"), ("/bin/sh", "x"), ("/etc/sudoers", "r"), ("/sys/kernel/x", "w"),
+        ]
+        guard FileManager.default.fileExists(atPath: "/usr/lib/python3/dist-packages/apparmor/severity.py") else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("python3-apparmor is missing") }
+            throw XCTSkip("python3-apparmor is not installed")
+        }
+        let script = "import sys\nfrom apparmor.severity import Severity\ns = Severity(sys.argv[1], 'unknown')\n"
+            + "for a in sys.argv[2:]:\n    p, m = a.split(' ')\n    print(s.rank_path(p, m))\n"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        p.arguments = ["-c", script, dbPath] + cases.map { $0.0 + " " + $0.1 }
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let upstream = text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(upstream.count, cases.count, text)
+        for (c, u) in zip(cases, upstream) {
+            XCTAssertEqual(db.rank(path: c.0, modes: c.1).description, u, "\(c.0) \(c.1)")
+        }
+        XCTAssertEqual(db.rank(path: "/etc/shadow", modes: "r"), .rank(5))
+    }
+
     func testDoubledSlashesFromVariablesAreSingle() {
         XCTAssertEqual(CoverageSet.singleSlashes("{/home/*/,/root/}/.app/**"), "{/home/*,/root}/.app/**")
         XCTAssertEqual(CoverageSet.singleSlashes("/home//*/x"), "/home/*/x")
@@ -73,6 +105,20 @@ final class LogprofEngineTests: XCTestCase {
         XCTAssertEqual(TunableSubstitution.variants("/home/bob/.x", variables: v), ["@{HOME}/.x"])
         v = VariableTableStub.table([:])
         XCTAssertEqual(TunableSubstitution.variants("/proc/42/status", variables: v), [])
+        // The folder tunables: the longest leading folder wins; ids become @{pid}/@{uid}.
+        v = VariableTableStub.table([
+            "HOME": ["@{HOMEDIRS}/*/", "/root/"], "HOMEDIRS": ["/home/"], "user_cache_dirs": ["@{HOME}/.cache"],
+            "etc_ro": ["/etc/", "/usr/etc/"], "run": ["/run/", "/var/run/"], "sys": ["/sys/"], "uid": ["{[0-9],[1-9][0-9]*}"],
+            "bin": ["/{,usr/}bin"], "lib": ["/{,usr/}lib{,32,64}"],
+        ])
+        XCTAssertEqual(TunableSubstitution.variants("/home/bob/.cache/app/x", variables: v), ["@{user_cache_dirs}/app/x"])
+        XCTAssertEqual(TunableSubstitution.variants("/home/bob/.config/x", variables: v), ["@{HOME}/.config/x"])
+        XCTAssertEqual(TunableSubstitution.variants("/etc/ssl/openssl.cnf", variables: v), ["@{etc_ro}/ssl/openssl.cnf"])
+        XCTAssertEqual(TunableSubstitution.variants("/run/user/1000/bus", variables: v), ["@{run}/user/@{uid}/bus"])
+        XCTAssertEqual(TunableSubstitution.variants("/sys/devices/x", variables: v), ["@{sys}/devices/x"])
+        XCTAssertEqual(TunableSubstitution.variants("/usr/bin/true", variables: v), ["@{bin}/true"])
+        XCTAssertEqual(TunableSubstitution.variants("/usr/lib64/libc.so", variables: v), ["@{lib}/libc.so"])
+        XCTAssertEqual(TunableSubstitution.variants("/opt/x", variables: v), [])
     }
 
     func testKnownThroughIncludesAndVariablesAndBroaderAnswers() throws {
@@ -174,7 +220,7 @@ final class LogprofEngineTests: XCTestCase {
         let text = String(decoding: planned[0].new, as: UTF8.self)
         XCTAssertEqual(text, "include <tunables/global>\nprofile app /usr/bin/app {\n  /etc/a r,\n  /usr/bin/helper Px,\n  /usr/bin/tool mrix,\n\n  ^EDIT {\n    /etc/b r,\n  }\n}\n")
         XCTAssertEqual(planned[1].path, dir + "/usr.bin.tool")
-        XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).contains("profile tool /usr/bin/tool {"))
+        XCTAssertTrue(String(decoding: planned[1].new, as: UTF8.self).contains("profile tool /usr/bin/tool flags=(complain) {"), "a Px target is autodep'd in complain mode")
     }
 
     /// (C)hild creates the child profile the `Cx` rule needs; a new profile's abi is the newest

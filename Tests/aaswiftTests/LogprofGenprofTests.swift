@@ -56,7 +56,7 @@ final class LogprofGenprofTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let name = String(program.dropFirst()).replacingOccurrences(of: "/", with: ".")
         let text = try String(contentsOf: URL(fileURLWithPath: prof + "/" + name), encoding: .utf8)
-        XCTAssertTrue(text.contains("profile tool.py \(program) {"), text)
+        XCTAssertTrue(text.contains("profile tool.py \(program) flags=(complain) {"), "complain by default, as upstream: \(text)")
         XCTAssertTrue(text.contains("include <abstractions/python>"), text)
         XCTAssertTrue(text.contains("/python3") && text.contains(" ix,"), text)
         XCTAssertTrue(text.contains("  \(program) r,"), text)
@@ -65,5 +65,12 @@ final class LogprofGenprofTests: XCTestCase {
         XCTAssertTrue(again.stdout.contains("already exists"), again.stdout)
         let check = try Fixtures.aaswift(["check", "--syntax-only", prof + "/" + name])
         XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        let enforce = try Fixtures.aaswift(["autodep", "--dry-run", "--enforce", "-d", prof, program])
+        XCTAssertTrue(enforce.stdout.contains("profile tool.py \(program) {"), enforce.stdout)
+        // The abi line is the newest the given parser reads.
+        let old = try Fixtures.aaswift(["autodep", "--dry-run", "--parser-version", "3.0.8", "-d", prof + "/none", program])
+        XCTAssertFalse(old.stdout.contains("abi <abi/4.0>"), old.stdout)
+        let new = try Fixtures.aaswift(["autodep", "--dry-run", "--parser-version", "4.1", "-d", prof + "/none", program])
+        XCTAssertTrue(new.stdout.contains("abi <abi/4.0>"), new.stdout)
     }
 }

@@ -125,15 +125,23 @@ public struct AAREPattern: Sendable, Equatable {
         }
     }
 
-    /// Whether a valid pattern text has no wildcard (`*`, `?`, `[...]`) outside escapes: the
-    /// same answer as `isLiteral` of the parsed pattern, without parsing.
-    static func isLiteralText(_ text: String) -> Bool {
+    /// Whether apparmor_parser counts a valid pattern as an exact match (its x mode overrides an
+    /// overlapping glob's): no `*` or `?` outside escapes, and no character class, or with
+    /// `classesAreExact` (4.x) no negated class `[^...]`. Alternations are exact in both.
+    static func isExactMatch(_ text: String, classesAreExact: Bool) -> Bool {
         var escaped = false
+        var afterOpen = false
         for b in text.utf8 {
+            let opened = afterOpen
+            afterOpen = false
             if escaped { escaped = false; continue }
             switch b {
             case UInt8(ascii: "\\"): escaped = true
-            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["): return false
+            case UInt8(ascii: "*"), UInt8(ascii: "?"): return false
+            case UInt8(ascii: "["):
+                if !classesAreExact { return false }
+                afterOpen = true
+            case UInt8(ascii: "^"): if opened { return false }
             default: continue
             }
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import AppArmorSyntax
 
 /// A profile being loaded: its header values, rules and children so far.
@@ -54,9 +54,18 @@ public final class CheckSession {
     @exclusivity(unchecked) var topNames: [String: Range<Int>] = [:]
     @exclusivity(unchecked) private var syntaxReported: Set<String> = []
 
-    init(cache: PolicyFileCache, features: FeatureSet?) {
+    /// The version given by the caller; when nil, the first `abi` statement read decides.
+    let givenVersion: ParserVersion?
+    @exclusivity(unchecked) var abiVersion: ParserVersion?
+    /// The parser version whose semantics apply.
+    var version: ParserVersion { givenVersion ?? abiVersion ?? .latest }
+    /// How a message names the version it judges by, e.g. "apparmor_parser 3.0.8".
+    var versionName: String { "apparmor_parser \(version.shortDescription)" }
+
+    init(cache: PolicyFileCache, features: FeatureSet?, parserVersion: ParserVersion? = nil) {
         self.cache = cache
         self.features = features
+        self.givenVersion = parserVersion
     }
 
     func report(_ id: DiagnosticID, _ message: String, _ range: Range<Int>, in r: ParseResult, notes: [String] = [], severity: Severity = .error) {
@@ -171,10 +180,32 @@ public final class CheckSession {
         if let c = cache.abiChecks[id] {
             check = c
         } else {
-            check = AbiCheck(node: node, badName: CheckSession.badAbiName(node, in: r))
+            var c = AbiCheck(node: node, badName: CheckSession.badAbiName(node, in: r))
+            if c.badName == nil, let t = node.childTokens.dropFirst().first, t.kind != .comma {
+                let name = CheckSession.abiName(t, in: r)
+                let form: IncludeSyntax.Form = t.kind == .angleName ? .magic : t.kind == .string ? .quoted : .unquoted
+                // `<kernel>` and `<default>` name the running kernel's and the parser's ABI.
+                let special = form == .magic && (name == "kernel" || name == "default")
+                let found = special || cache.searchPath.candidates(for: name, form: form, from: r.source.path).contains { PosixFiles.kind($0) != .missing }
+                if !found { c.missing = name }
+            }
+            check = c
             cache.abiChecks[id] = check
         }
-        if let t = check.badName { report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r) }
+        if let t = check.badName {
+            report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r)
+        } else if let t = node.childTokens.dropFirst().first, t.kind != .comma {
+            if let name = check.missing {
+                report(.abiBad, "could not open the abi file '\(name)' (apparmor_parser refuses the policy)", t.textRange, in: r)
+            }
+            if abiVersion == nil { abiVersion = ParserVersion(abiName: CheckSession.abiName(t, in: r)) }
+        }
+    }
+
+    /// `<abi/4.0>`, `"abi/4.0"` or `abi/4.0` -> `abi/4.0`.
+    static func abiName(_ t: Token, in r: ParseResult) -> String {
+        let trim: Set<Character> = ["<", ">", "\"", " ", "\t"]
+        return String(r.value(t).drop { trim.contains($0) }.reversed().drop { trim.contains($0) }.reversed())
     }
 
     static func badAbiName(_ node: SyntaxNode, in r: ParseResult) -> Token? {
@@ -194,7 +225,7 @@ public final class CheckSession {
         guard let a = AssignmentSyntax(node) else { return }
         let name = a.name(in: r)
         let op = r.text(a.operatorToken)
-        for t in a.valueTokens {
+        for t in a.valueTokens where !AssignmentSyntax.isContinuation(t, in: r) {
             if t.kind == .comma {
                 report(.variableBadValue, "a variable's values are separated by spaces, not ','", t.textRange, in: r)
                 return

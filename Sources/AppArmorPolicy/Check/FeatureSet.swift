@@ -1,5 +1,5 @@
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
 
 /// A kernel feature ABI, as written by `aa-features-abi` or found in parser/tst/features_files:
 /// nested `name {` blocks whose leaves are words. `has("dbus")`, `has("caps/mask/chown")`,

@@ -23,6 +23,9 @@ struct AbiCheck {
     /// The statement, kept alive while its identity is a key.
     let node: SyntaxNode
     let badName: Token?
+    /// The abi name when no file of the search path holds it (apparmor_parser: "Could not
+    /// open 'abi/4.19'"), else nil.
+    var missing: String? = nil
 }
 
 extension CheckSession {

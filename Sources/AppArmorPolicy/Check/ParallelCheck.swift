@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
 
 extension PolicyChecker {
     /// Checks many files; the reports come back in the order of `paths`. With several
@@ -38,7 +38,7 @@ extension PolicyChecker {
 }
 
 private final class ReportBox: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = PosixLock()
     private(set) var reports: [CheckReport?]
     /// Each checker starts on a stretch of its own (files next to each other often include
     /// the same abstractions: a checker that has read them goes on with their neighbours);

@@ -5,10 +5,15 @@ public struct CheckOptions: Sendable {
     public var searchPath: IncludeSearchPath
     /// The kernel feature ABI to check against, when given.
     public var features: FeatureSet?
+    /// The apparmor_parser version to judge against where meanings changed; nil: the file's
+    /// `abi` statement decides, else the newest semantics (`ParserVersion.latest`).
+    public var parserVersion: ParserVersion?
 
-    public init(searchPath: IncludeSearchPath = IncludeSearchPath(), features: FeatureSet? = nil) {
+    public init(searchPath: IncludeSearchPath = IncludeSearchPath(), features: FeatureSet? = nil,
+                parserVersion: ParserVersion? = nil) {
         self.searchPath = searchPath
         self.features = features
+        self.parserVersion = parserVersion
     }
 }
 
@@ -60,9 +65,11 @@ public final class PolicyChecker {
     }
 
     func check(_ r: ParseResult) -> CheckReport {
-        let session = CheckSession(cache: cache, features: options.features)
+        let session = CheckSession(cache: cache, features: options.features, parserVersion: options.parserVersion)
         session.adoptSyntax(r)
-        session.includeStack = [r.source.path]
+        // The file itself is not on the include chain: as for apparmor_parser, a file that
+        // includes itself is read once more, and only then is the cycle cut.
+        session.includeStack = []
         session.walk(r.root.childNodes, in: r, frame: nil, qualifiers: RuleQualifiers())
         let policy = LoadedPolicy(path: r.source.path, profiles: session.profiles, variables: session.variables,
                                   filesRead: session.filesRead)

@@ -31,7 +31,7 @@ extension CheckSession {
                 switch key {
                 case "attach_disconnected.path", "attach_disconnected.ipc":
                     let expanded = (try? expander.expandAll(v)) ?? []
-                    guard expanded.count == 1, expanded[0].hasPrefix("/") else {
+                    guard expanded.count == 1, expanded[0].utf8.starts(with: "/".utf8) else {
                         report(.profileFlag, "\(key) must be an absolute path: '\(v)'", range, in: r)
                         return false
                     }

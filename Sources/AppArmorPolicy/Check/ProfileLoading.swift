@@ -16,6 +16,12 @@ extension CheckSession {
         }
         if keyword == "hat" { isHat = true }
         guard let nameTok = plain.first else { return }
+        if parent != nil, keyword == nil, !isHat {
+            // apparmor_parser: "syntax error, unexpected TOK_OPEN" (a child profile needs the
+            // keyword; only the top level takes a bare path before '{').
+            report(.misplaced, "a child profile needs the 'profile' keyword: 'profile \(r.text(nameTok)) {'", nameTok.textRange, in: r)
+            return
+        }
         let expander = VariableExpander(table: variables)
         var raw = r.value(nameTok)
         if isHat, keyword == nil, raw.hasPrefix("^") { raw.removeFirst() }
@@ -46,7 +52,7 @@ extension CheckSession {
                 report(.profileName, "empty namespace or profile name in '\(raw)'", nameTok.textRange, in: r)
                 return
             }
-        } else if keyword == nil, !isHat, !name.hasPrefix("/") {
+        } else if keyword == nil, !isHat, !name.utf8.starts(with: "/".utf8) {
             report(.profileName, "a profile without the 'profile' keyword must be named by an absolute path: '\(raw)'", nameTok.textRange, in: r)
             return
         }
@@ -69,7 +75,7 @@ extension CheckSession {
             do {
                 let p = try expander.expandPattern(r.value(t))
                 let all = (try? expander.expandAll(r.value(t))) ?? [p]
-                guard all.allSatisfy({ $0.hasPrefix("/") }) || p.hasPrefix("{/") && all.count == 1 else {
+                guard all.allSatisfy({ $0.utf8.starts(with: "/".utf8) }) || p.utf8.starts(with: "{/".utf8) && all.count == 1 else {
                     report(.profileHeader, "an attachment must be an absolute path: '\(r.text(t))'", t.textRange, in: r)
                     return
                 }
@@ -82,7 +88,7 @@ extension CheckSession {
                 report(.variableUndefined, e.description, t.textRange, in: r)
                 return
             }
-        } else if !isHat, namespace == nil, keyword == nil || name.hasPrefix("/") {
+        } else if !isHat, namespace == nil, keyword == nil || name.utf8.starts(with: "/".utf8) {
             attachment = name
         }
         guard let (flags, xattrs) = headerConditions(ps, in: r, isHat: isHat, identities: plusCount) else { return }
@@ -160,7 +166,7 @@ extension CheckSession {
                 } else if key == "identities" {
                     identityLists += 1
                     let vals = ConditionSyntax(n)?.values(in: r) ?? []
-                    if vals.isEmpty || identityLists > identities || vals.contains(where: { $0.contains(" ") && !$0.hasPrefix("/") || $0.isEmpty }) {
+                    if vals.isEmpty || identityLists > identities || vals.contains(where: { $0.contains(" ") && !$0.utf8.starts(with: "/".utf8) || $0.isEmpty }) {
                         report(.profileHeader, vals.isEmpty ? "empty identity list" : "an identity list follows '+'", n.textRange, in: r)
                         return nil
                     }

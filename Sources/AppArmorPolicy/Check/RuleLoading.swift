@@ -16,6 +16,10 @@ extension CheckSession {
                     report(.badPriority, "priority must be a number from -1000 to 1000, before the other qualifiers", n.textRange, in: r)
                     return nil
                 }
+                if let why = priorityRefusal(family: family) {
+                    report(.badPriority, why, n.textRange, in: r)
+                    return nil
+                }
                 q.priority = p
                 stage = 1
             case .token(let t):
@@ -47,6 +51,20 @@ extension CheckSession {
             }
         }
         return q
+    }
+
+    /// Why the target parser refuses `priority=N` here, or nil. `family` is nil for a rule block.
+    func priorityRefusal(family: SyntaxKind?) -> String? {
+        guard version.hasRulePriority else {
+            return "'priority=' needs apparmor_parser 4.1 or later; \(versionName) rejects it (--parser-version to check for another)"
+        }
+        switch family {
+        case nil: return "priority is not allowed on rule blocks ({ ... }) by \(versionName); put it on each rule"
+        case .networkRule?: return "priority is not allowed on network rules by \(versionName)"
+        case .allRule?: return "priority is not allowed on 'all' rules by \(versionName)"
+        case .rlimitRule?: return "priority is not allowed on 'set rlimit' rules by \(versionName)"
+        default: return nil
+        }
     }
 
     func readRule(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame, outer: RuleQualifiers) {

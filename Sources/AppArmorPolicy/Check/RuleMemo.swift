@@ -16,6 +16,8 @@ struct RuleMemoContext: Equatable {
     let variables: Int
     let outer: RuleQualifiers
     let builtins: Int
+    /// The parser version judged against (an `abi` statement can change it between files).
+    let version: ParserVersion
 }
 
 /// The memos of one rule node, with what its text refers to (scanned once).
@@ -38,7 +40,7 @@ extension CheckSession {
                               mentionsBuiltin: mentions && CheckSession.mentionsBuiltin(r.source.bytes, range))
         }
         let usesBuiltins = memos.mentionsVariable && (variablesUseBuiltins || memos.mentionsBuiltin)
-        let context = RuleMemoContext(variables: variablesDigest, outer: outer, builtins: usesBuiltins ? frame.builtinsHash : 0)
+        let context = RuleMemoContext(variables: variablesDigest, outer: outer, builtins: usesBuiltins ? frame.builtinsHash : 0, version: version)
         if usesBuiltins { builtinUses += 1 }
         if let memo = memos.entries.first(where: { $0.context == context })?.memo {
             diagnostics += memo.diagnostics

@@ -1,5 +1,5 @@
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
 
 /// Where include names are looked up: `<magic>` names over the search path (`-I DIR`...,
 /// then the base folder); quoted or bare relative names against the current directory (as
@@ -8,10 +8,14 @@ import Foundation
 public struct IncludeSearchPath: Sendable {
     public var includeDirs: [String]
     public var base: String
+    /// The folder a relative quoted include name is first looked up in; nil: the process's
+    /// current folder (as apparmor_parser does).
+    public var currentDirectory: String?
 
-    public init(includeDirs: [String] = [], base: String = "/etc/apparmor.d") {
+    public init(includeDirs: [String] = [], base: String = "/etc/apparmor.d", currentDirectory: String? = nil) {
         self.includeDirs = includeDirs
         self.base = base
+        self.currentDirectory = currentDirectory
     }
 
     /// The candidate paths for an include name, in lookup order.
@@ -21,9 +25,9 @@ public struct IncludeSearchPath: Sendable {
         case .magic:
             return (includeDirs + [base]).map { join($0, name) }
         case .quoted, .unquoted:
-            var out = [name, join(base, name)]
+            var out = [currentDirectory.map { join($0, name) } ?? name, join(base, name)]
             if let includer {
-                let dir = (includer as NSString).deletingLastPathComponent
+                let dir = PathNames.parent(includer)
                 out.append(join(dir.isEmpty ? "." : dir, name))
             }
             return out

@@ -69,8 +69,27 @@ public enum PosixFiles {
         }
     }
 
+    /// The first `count` bytes of a file (fewer when it is shorter); nil when it cannot be
+    /// opened or read.
+    public static func readPrefix(_ path: String, upTo count: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var out = [UInt8](repeating: 0, count: count)
+        var used = 0
+        while used < count {
+            let n = out.withUnsafeMutableBytes { buf in systemRead(fd, buf.baseAddress! + used, count - used) }
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            used += n
+        }
+        out.removeSubrange(used...)
+        return out
+    }
+
     /// The whole file; nil when it cannot be opened or read (a folder among them).
-    static func read(_ path: String) -> [UInt8]? {
+    public static func read(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -2,12 +2,7 @@
 import Glibc
 #endif
 
-// GNU extensions the Glibc module does not export.
-@_silgen_name("sched_getcpu") private func sysSchedGetcpu() -> Int32
-@_silgen_name("sched_getaffinity") private func sysSchedGetaffinity(_ pid: Int32, _ size: Int, _ set: UnsafeMutableRawPointer) -> Int32
-@_silgen_name("sched_setaffinity") private func sysSchedSetaffinity(_ pid: Int32, _ size: Int, _ set: UnsafeRawPointer) -> Int32
-@_silgen_name("pthread_attr_setaffinity_np")
-private func sysPthreadAttrSetaffinity(_ attr: UnsafeMutablePointer<pthread_attr_t>, _ size: Int, _ set: UnsafeRawPointer) -> Int32
+import CGlibcExtras
 
 /// The processors this process may run on (its affinity mask): what `checkAll` spreads
 /// over. Foundation's `activeProcessorCount` also reads the cgroup's CPU quota from files,
@@ -15,7 +10,7 @@ private func sysPthreadAttrSetaffinity(_ attr: UnsafeMutablePointer<pthread_attr
 public enum Processors {
     public static var available: Int {
         var set = [UInt8](repeating: 0, count: 128)
-        guard sysSchedGetaffinity(0, set.count, &set) == 0 else { return 1 }
+        guard aaswift_sched_getaffinity(0, set.count, &set) == 0 else { return 1 }
         return max(1, set.reduce(0) { $0 + $1.nonzeroBitCount })
     }
 }
@@ -39,18 +34,18 @@ public final class PosixThread: @unchecked Sendable {
         // CPU sets as the C library lays them out: 1024 bits.
         var allowed = [UInt8](repeating: 0, count: 128)
         var restore: [UInt8]?
-        let here = Int(sysSchedGetcpu())
-        if here >= 0, here < 1024, sysSchedGetaffinity(0, allowed.count, &allowed) == 0 {
+        let here = Int(aaswift_sched_getcpu())
+        if here >= 0, here < 1024, aaswift_sched_getaffinity(0, allowed.count, &allowed) == 0 {
             var elsewhere = allowed
             elsewhere[here / 8] &= ~UInt8(1 << (here % 8))
-            if elsewhere.contains(where: { $0 != 0 }), sysPthreadAttrSetaffinity(&attr, elsewhere.count, elsewhere) == 0 {
+            if elsewhere.contains(where: { $0 != 0 }), aaswift_pthread_attr_setaffinity(&attr, elsewhere.count, elsewhere) == 0 {
                 restore = allowed
             }
         }
         let box = Unmanaged.passRetained(Body(body, restoreAffinity: restore)).toOpaque()
         let rc = pthread_create(&thread, &attr, { raw in
             let body = Unmanaged<Body>.fromOpaque(raw!).takeRetainedValue()
-            if let mask = body.restoreAffinity { _ = sysSchedSetaffinity(0, mask.count, mask) }
+            if let mask = body.restoreAffinity { _ = aaswift_sched_setaffinity(0, mask.count, mask) }
             body.run()
             return nil
         }, box)
@@ -80,4 +75,20 @@ public final class PosixThread: @unchecked Sendable {
             self.restoreAffinity = restoreAffinity
         }
     }
+}
+
+/// A pthread mutex with NSLock's `lock()`/`unlock()` (Foundation's NSLock is not in
+/// FoundationEssentials).
+public final class PosixLock: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    public init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    public func lock() { pthread_mutex_lock(mutex) }
+    public func unlock() { pthread_mutex_unlock(mutex) }
 }

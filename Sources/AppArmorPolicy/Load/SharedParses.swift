@@ -1,5 +1,5 @@
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
 
 /// Parsed policy files shared by the threads of one run: the first thread that wants a file
 /// reads and parses it (`claim` says so, `publish` hands the result over). A thread that wants
@@ -22,7 +22,7 @@ public final class SharedParses: @unchecked Sendable {
         case busy
     }
 
-    private let lock = NSLock()
+    private let lock = PosixLock()
     private var states: [String: State] = [:]
 
     public init() {}

@@ -5,7 +5,14 @@ import AppArmorSyntax
 /// to find duplicate rules. When in doubt the answer is false.
 extension PolicyRule {
     public func covers(_ other: PolicyRule) -> Bool {
-        guard kind == other.kind, qualifiers.deny == other.qualifiers.deny else { return false }
+        guard qualifiers.deny == other.qualifiers.deny else { return false }
+        return decides(other)
+    }
+
+    /// Whether this rule decides a request (allows it, or refuses it when a `deny` rule): the
+    /// same test as `covers` without comparing allow/deny. `audit` never matters.
+    public func decides(_ other: PolicyRule) -> Bool {
+        guard kind == other.kind else { return false }
         if qualifiers.owner && !other.qualifiers.owner { return false }
         if qualifiers.other && !other.qualifiers.other { return false }
         switch (detail, other.detail) {
@@ -68,11 +75,14 @@ extension PolicyRule {
         return expand(a).isSuperset(of: expand(b))
     }
 
-    /// Every condition of `a` must be matched by the same condition of `b`, covered.
+    /// Every condition of `a` must be matched by the same condition of `b`, covered. A key
+    /// written several times (`signal set=hup set=int`) stands for the union of its values.
     static func conditionsCover(_ a: [RuleCondition], _ b: [RuleCondition]) -> Bool {
         for c in a {
-            guard let d = b.first(where: { $0.key == c.key && $0.isPeer == c.isPeer }) else { return false }
-            for v in d.values where !c.values.contains(where: { AAREPattern.covers($0, v) }) { return false }
+            let theirs = b.filter { $0.key == c.key && $0.isPeer == c.isPeer }.flatMap(\.values)
+            guard !theirs.isEmpty || b.contains(where: { $0.key == c.key && $0.isPeer == c.isPeer }) else { return false }
+            let ours = a.filter { $0.key == c.key && $0.isPeer == c.isPeer }.flatMap(\.values)
+            for v in theirs where !ours.contains(where: { AAREPattern.covers($0, v) }) { return false }
         }
         return true
     }
@@ -82,7 +92,63 @@ extension AAREPattern {
     /// Whether pattern text `a` matches every string pattern text `b` matches.
     public static func covers(_ a: String, _ b: String) -> Bool {
         if a == b { return true }
-        guard let ma = try? AAREMatcher(a), let mb = try? AAREMatcher(b) else { return false }
+        // Cheap refusals first. Every string `b` matches starts with its literal head and ends
+        // with its literal tail, and so does every string of `a`: heads and tails must agree as
+        // far as the shorter one goes.
+        let ba = Array(a.utf8), bb = Array(b.utf8)
+        let sa = specials(ba), sb = specials(bb)
+        func agree(_ x: ArraySlice<UInt8>, _ y: ArraySlice<UInt8>, fromEnd: Bool) -> Bool {
+            let n = min(x.count, y.count)
+            return fromEnd ? x.suffix(n).elementsEqual(y.suffix(n)) : x.prefix(n).elementsEqual(y.prefix(n))
+        }
+        guard agree(ba[..<(sa?.first ?? ba.count)], bb[..<(sb?.first ?? bb.count)], fromEnd: false),
+              agree(ba[((sa?.last ?? -1) + 1)...], bb[((sb?.last ?? -1) + 1)...], fromEnd: true) else { return false }
+        // Two texts without special characters match themselves only.
+        if sa == nil, sb == nil { return false }
+        guard let ma = try? AAREMatcher(a) else { return false }
+        // A plain `b` is one string: match it.
+        if sb == nil { return ma.matches(bytes: bb) }
+        guard let mb = try? AAREMatcher(b) else { return false }
+        // Two strings `b` matches that `a` must match too, before the exact search.
+        for shortest in [true, false] where !ma.matches(bytes: mb.pattern.root.sample(shortest: shortest)) { return false }
         return ma.covers(mb)
+    }
+
+    /// The first and last offsets of a character AARE gives a meaning to (`@` too, for
+    /// variables left unexpanded); nil when there is none.
+    static func specials(_ bytes: [UInt8]) -> (first: Int, last: Int)? {
+        func special(_ b: UInt8) -> Bool {
+            switch b {
+            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
+                 UInt8(ascii: "}"), UInt8(ascii: ","), UInt8(ascii: "\\"), UInt8(ascii: "@"): true
+            default: false
+            }
+        }
+        guard let first = bytes.firstIndex(where: special), let last = bytes.lastIndex(where: special) else { return nil }
+        return (first, last)
+    }
+}
+
+extension AARENode {
+    /// One string the pattern matches: the shortest choices (`*` empty, first alternative,
+    /// lowest byte of a set), or longer ones (`*` one byte, `**` across a `/`, last
+    /// alternative, highest byte of a set).
+    func sample(shortest: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        func walk(_ n: AARENode) {
+            switch n {
+            case .byte(let b): out.append(b)
+            case .anyButSlash: out.append(UInt8(ascii: "a"))
+            case .star: if !shortest { out.append(UInt8(ascii: "a")) }
+            case .doubleStar: if !shortest { out += Array("a/a".utf8) }
+            case .set(let set):
+                let bytes = shortest ? Array(0...255) : Array((0...255).reversed())
+                if let b = bytes.first(where: { set.contains(UInt8($0)) }) { out.append(UInt8(b)) }
+            case .sequence(let parts): parts.forEach(walk)
+            case .alternation(let alts): if let a = shortest ? alts.first : alts.last { walk(a) }
+            }
+        }
+        walk(self)
+        return out
     }
 }

@@ -128,7 +128,7 @@ enum AccessRules {
             case .word(let w, let t):
                 if name == nil, perms.isEmpty, known.contains(w) || !w.isEmpty && w.allSatisfy({ $0 == "r" || $0 == "w" }) {
                     perms.append(w)
-                } else if name == nil, w.hasPrefix("/") || w.hasPrefix("@{") || w.first?.isNumber == true {
+                } else if name == nil, w.utf8.starts(with: "/".utf8) || w.utf8.starts(with: "@{".utf8) || w.first?.isNumber == true {
                     name = w
                     nameTok = t
                 } else {
@@ -156,11 +156,11 @@ enum AccessRules {
             return nil
         }
         if let name, let t = nameTok {
-            if name.hasPrefix("/"), type == "sysv" || name.first?.isNumber == true {
+            if name.utf8.starts(with: "/".utf8), type == "sysv" || name.first?.isNumber == true {
                 s.error(.badValue, "a sysv queue is named by a number", t.textRange)
                 return nil
             }
-            if !name.hasPrefix("/"), !name.hasPrefix("@{") {
+            if !name.utf8.starts(with: "/".utf8), !name.utf8.starts(with: "@{".utf8) {
                 if type == "posix" || !name.allSatisfy(\.isNumber) {
                     s.error(.badValue, type == "posix" ? "a posix queue name starts with '/'" : "invalid mqueue name '\(name)'", t.textRange)
                     return nil

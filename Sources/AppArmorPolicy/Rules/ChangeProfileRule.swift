@@ -51,7 +51,7 @@ enum ChangeProfileReader {
                     return nil
                 }
                 guard let p = s.checkAARE(w, t.textRange) else { return nil }
-                guard p.hasPrefix("/") || p.hasPrefix("{") || p.hasPrefix("*") else {
+                guard p.utf8.starts(with: "/".utf8) || p.utf8.starts(with: "{".utf8) || p.utf8.starts(with: "*".utf8) else {
                     s.error(.badValue, "the exec condition of change_profile must be an absolute path", t.textRange)
                     return nil
                 }

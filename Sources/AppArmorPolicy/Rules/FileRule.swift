@@ -60,7 +60,7 @@ struct ExecEntry {
 
 enum FileRuleReader {
     static func isPathLike(_ s: String) -> Bool {
-        s.hasPrefix("/") || s.hasPrefix("@{") || s.hasPrefix("{") || s.hasPrefix("*")
+        s.utf8.starts(with: "/".utf8) || s.utf8.starts(with: "@{".utf8) || s.utf8.starts(with: "{".utf8) || s.utf8.starts(with: "*".utf8)
     }
 
     /// Parses a permission string; nil (after reporting) when invalid.
@@ -131,6 +131,13 @@ enum FileRuleReader {
             elements.removeLast()
         }
         if elements.isEmpty, scope.keyword != nil, target == nil, safety == nil {
+            if scope.qualifiers.deny {
+                // apparmor_parser 3.0 to 4.1 expand a bare `file` to every permission, exec
+                // modes included, and refuse an exec mode in a deny rule (launchpad bug 1215637;
+                // upstream's test corpus expects PASS once that is fixed).
+                scope.error(.execModeBad, "'deny file,' is rejected by \(scope.session.versionName): a bare 'file' stands for every permission, exec modes included, and a deny rule cannot name an exec mode; write 'deny /** rwlkmx,' instead", scope.ruleRange)
+                return nil
+            }
             return .file(FileRule(path: nil, permissions: FilePermissions()))
         }
         guard elements.count == 2, case .word(let a, let ta) = elements[0], case .word(let b, let tb) = elements[1] else {
@@ -146,7 +153,7 @@ enum FileRuleReader {
         }
         guard var perms = cachedPermissions(permText, scope, permTok.textRange) else { return nil }
         guard let path = scope.checkAARE(pathText, pathTok.textRange) else { return nil }
-        if !(path.hasPrefix("/") || path.hasPrefix("{") || path.hasPrefix("*")) {
+        if !(path.utf8.starts(with: "/".utf8) || path.utf8.starts(with: "{".utf8) || path.utf8.starts(with: "*".utf8)) {
             scope.error(.badAARE, "a file rule's path must be absolute: '\(pathText)'", pathTok.textRange)
             return nil
         }
@@ -179,7 +186,7 @@ enum FileRuleReader {
                 perms.exec = mode
             }
             if !scope.qualifiers.deny {
-                let literal = AAREPattern.isLiteralText(path)
+                let literal = AAREPattern.isExactMatch(path, classesAreExact: scope.session.version.characterClassIsExactMatch)
                 frame.execRules.append(ExecEntry(pattern: path, literal: literal, mode: mode, priority: scope.qualifiers.priority ?? 0, range: scope.ruleRange, result: scope.result))
             }
         } else if let (t, r) = target {
@@ -242,8 +249,15 @@ extension CheckSession {
                 guard x.mode != y.mode, x.literal == y.literal, x.priority == y.priority else { continue }
                 if x.pattern == y.pattern || cache.intersects(x.pattern, y.pattern) {
                     let (ri, rj) = (rules[x.index], rules[y.index])
-                    report(.execConflict, "conflicting exec modes: \(ri.mode) here, \(rj.mode) for an overlapping path",
-                           ri.range, in: ri.result)
+                    let kind = x.literal ? "exact matches" : "globs"
+                    var notes: [String] = []
+                    if ri.pattern.contains("[") || rj.pattern.contains("[") {
+                        notes.append(version.characterClassIsExactMatch
+                            ? "apparmor_parser 4.x counts a character class '[...]' as an exact match; 3.x counts it as a glob"
+                            : "apparmor_parser 3.x counts a character class '[...]' as a glob; 4.x counts it as an exact match")
+                    }
+                    report(.execConflict, "conflicting exec modes: \(ri.mode) here, \(rj.mode) for an overlapping path (both \(kind) for \(versionName))",
+                           ri.range, in: ri.result, notes: notes)
                     return
                 }
             }

@@ -139,7 +139,14 @@ enum IPAddress {
         func groups(_ t: String) -> [UInt16]? {
             if t.isEmpty { return [] }
             var out: [UInt16] = []
-            for g in t.split(separator: ":", omittingEmptySubsequences: false) {
+            let pieces = t.split(separator: ":", omittingEmptySubsequences: false)
+            for (i, g) in pieces.enumerated() {
+                // An IPv4 address ends an IPv6 one as its last 32 bits (`::ffff:192.0.2.1`),
+                // as inet_pton and apparmor_parser take it.
+                if i == pieces.count - 1, g.contains("."), let v4 = parse(String(g)), v4.count == 4 {
+                    out += [UInt16(v4[0]) << 8 | UInt16(v4[1]), UInt16(v4[2]) << 8 | UInt16(v4[3])]
+                    continue
+                }
                 guard !g.isEmpty, g.count <= 4, let v = UInt16(g, radix: 16) else { return nil }
                 out.append(v)
             }

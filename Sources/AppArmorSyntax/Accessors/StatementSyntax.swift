@@ -36,7 +36,15 @@ public struct ProfileSyntax: Sendable {
         return out
     }
 
-    public func nameToken(in r: ParseResult) -> Token? { plainTokens(in: r).first }
+    public func nameToken(in r: ParseResult) -> Token? {
+        let tokens = plainTokens(in: r)
+        // `^"a b"`: the caret is a token of its own before the quoted name.
+        if isHat, tokens.count >= 2, r.text(tokens[0]) == "^", tokens[1].kind == .string,
+           tokens[0].textRange.upperBound == tokens[1].textRange.lowerBound {
+            return tokens[1]
+        }
+        return tokens.first
+    }
 
     /// The profile name: for a bare `^hat` without its `^`.
     public func name(in r: ParseResult) -> String {
@@ -220,12 +228,18 @@ public struct AssignmentSyntax: Sendable {
 
     public var nameToken: Token { node.childTokens[0] }
     public var operatorToken: Token { node.childTokens[1] }
+    /// The values as written, with any line continuation `\` (see `isContinuation`).
     public var valueTokens: [Token] { Array(node.childTokens.dropFirst(2)) }
 
     /// `@{HOME}` -> `HOME`; `$b` -> `b`.
     public func name(in r: ParseResult) -> String { VariableName.strip(r.text(nameToken)) }
     public func values(in r: ParseResult) -> [String] {
-        valueTokens.filter { $0.kind != .comma }.map { r.value($0) }
+        valueTokens.filter { $0.kind != .comma && !Self.isContinuation($0, in: r) }.map { r.value($0) }
+    }
+
+    /// A lone `\` at the end of a line: the values go on on the next line.
+    public static func isContinuation(_ t: Token, in r: ParseResult) -> Bool {
+        t.kind == .word && t.textRange.count == 1 && r.source.bytes[Int(t.textStart)] == UInt8(ascii: "\\")
     }
 }
 

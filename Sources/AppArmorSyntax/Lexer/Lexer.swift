@@ -111,6 +111,10 @@ public struct Lexer: Sendable {
     private func scanToken(at i: Int, mode: LexMode) -> (TokenKind, Int) {
         let b = bytes[i]
         let n = byte(i + 1)
+        if mode == .assignmentValue, b != UInt8(ascii: "\""), b != UInt8(ascii: ","), b >= 0x20, b != 0x7F {
+            // Variable values: every other character starts a word (`=`, `+=`, `}` too).
+            return (.word, scanWord(from: i, mode: mode))
+        }
         switch b {
         case UInt8(ascii: "{"):
             if i + 1 < count, !Lexer.isSpace(n), n != UInt8(ascii: "}"), n != UInt8(ascii: "#"),
@@ -131,6 +135,9 @@ public struct Lexer: Sendable {
         case UInt8(ascii: ":") where n == UInt8(ascii: "="): return (.colonEquals, i + 2)
         case UInt8(ascii: "-") where n == UInt8(ascii: ">"): return (.arrow, i + 2)
         case UInt8(ascii: "!") where mode == .condition && n == UInt8(ascii: "="): return (.notEquals, i + 2)
+        case UInt8(ascii: "!") where mode != .condition && mode != .assignmentValue:
+            // apparmor_parser: "Lexer found unexpected character: '!'".
+            return (.unknown, i + 1)
         case UInt8(ascii: ">") where mode == .condition:
             return n == UInt8(ascii: "=") ? (.greaterEquals, i + 2) : (.greater, i + 1)
         case UInt8(ascii: "<"):
@@ -201,12 +208,33 @@ public struct Lexer: Sendable {
         guard end > start else { return false }
         let first = bytes[start]
         if first == UInt8(ascii: "@") || first == UInt8(ascii: "$") {
-            return true
+            // Only a whole variable reference (`@{name}`, `@name`, `${name}`) is a key: as in
+            // apparmor_parser's lexer, once a word goes on past the variable, `=` and `+` are
+            // ordinary characters of it (`@{tmp}/x= rw,` is a path).
+            return isVariableReference(start, end)
         }
         for j in start..<end {
             let c = bytes[j]
             let ok = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
                 || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
+            if !ok { return false }
+        }
+        return true
+    }
+
+    /// `@{name}`, `@name`, `${name}` or `$name` filling `start..<end` exactly.
+    private func isVariableReference(_ start: Int, _ end: Int) -> Bool {
+        var i = start + 1
+        var last = end
+        if i < end, bytes[i] == UInt8(ascii: "{") {
+            guard bytes[end - 1] == UInt8(ascii: "}") else { return false }
+            i += 1
+            last = end - 1
+        }
+        guard i < last else { return false }
+        for j in i..<last {
+            let c = bytes[j]
+            let ok = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == UInt8(ascii: "_")
             if !ok { return false }
         }
         return true
@@ -251,8 +279,9 @@ public struct Lexer: Sendable {
                 if depth == 0 {
                     if !pathLike { return i }
                     // `/foo,bar`: a comma followed by more path is part of the path.
+                    // (`/a,#b` is one path too: `#` is a word character after the start.)
                     if i + 1 >= count || Lexer.isSpace(n) || n == UInt8(ascii: ",") || n == UInt8(ascii: "}")
-                        || n == UInt8(ascii: "#") || n == UInt8(ascii: ")") { return i }
+                        || n == UInt8(ascii: ")") { return i }
                 }
             case UInt8(ascii: "("), UInt8(ascii: ")"):
                 // Parentheses are path bytes (`/dev/shm/x(1)`); elsewhere they delimit lists.
@@ -260,16 +289,22 @@ public struct Lexer: Sendable {
             case UInt8(ascii: "\""):
                 if i > start { return i }
             case UInt8(ascii: "="):
-                if depth == 0, i > start, mode == .condition || isKeyLike(start, i) { return i }
+                // A value (`peer=a=b`) keeps its `=`, as upstream's does. (In a list, `=` still
+                // splits: `peer=(name=foolabel=bar)` is an error upstream's checks find.)
+                if depth == 0, i > start, mode == .condition || mode != .value && isKeyLike(start, i) { return i }
             case UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: ":"):
-                if n == UInt8(ascii: "="), depth == 0, i > start, isKeyLike(start, i) { return i }
+                if n == UInt8(ascii: "="), depth == 0, i > start, mode != .value, isKeyLike(start, i) { return i }
+                // `@{VAR}+x`: apparmor_parser reads the variable, then finds no token for `+`.
+                if b == UInt8(ascii: "+"), mode == .normal, i > start, bytes[start] == UInt8(ascii: "@"),
+                   isVariableReference(start, i) { return i }
             case UInt8(ascii: "<"):
                 if depth == 0, i > start, n == UInt8(ascii: "=") || mode == .condition { return i }
                 if i > start, Lexer.angleKeywords.contains(where: { $0.elementsEqual(bytes[start..<i]) }) { return i }
             case UInt8(ascii: ">"):
                 if depth == 0, i > start, mode == .condition { return i }
             case UInt8(ascii: "!"):
-                if depth == 0, i > start, mode == .condition, n == UInt8(ascii: "=") { return i }
+                // Not a word character for apparmor_parser (`\!` or quotes keep one in a path).
+                if i > start, mode != .condition || depth == 0 && n == UInt8(ascii: "=") { return i }
             case UInt8(ascii: "-"):
                 if depth == 0, n == UInt8(ascii: ">"), i > start { return i }
             default:

@@ -119,6 +119,14 @@ struct ParserState {
 
     func text(_ t: Token) -> String { source.text(t.textRange) }
 
+    /// How a message names a character no token takes: `character '!'` (a path keeps one
+    /// escaped, `\!`, or quoted), or its code when not printable.
+    func unknownCharacter(_ t: Token) -> String {
+        let b = firstByte(t)
+        if b == UInt8(ascii: "!") { return "character '!' (escape it as '\\!' or quote the path)" }
+        return b >= 0x20 && b < 0x7F ? "character '\(Character(UnicodeScalar(b)))'" : "character 0x\(String(b, radix: 16))"
+    }
+
     func firstByte(_ t: Token) -> UInt8 { t.textRange.isEmpty ? 0 : bytes[Int(t.textStart)] }
 
     /// Whether the token's trailing trivia ends its line (or the file).
@@ -227,7 +235,7 @@ struct ParserState {
             return SyntaxNode(kind: .error, children: [.token(tok)], at: start)
         default:
             let tok = bump()
-            let what = tok.kind == .unknown ? "unexpected character" : "unexpected \(tok.kind)"
+            let what = "unexpected \(tok.kind == .unknown ? unknownCharacter(tok) : tok.kind.description)"
             error(tok.kind == .unknown ? .badCharacter : .unexpectedToken, "\(what) at the start of a statement", tok.textRange)
             return SyntaxNode(kind: .error, children: [.token(tok)], at: start)
         }

@@ -130,7 +130,7 @@ extension ParserState {
             return .node(SyntaxNode(kind: .arrowTarget, children: children, at: arrow.fullRange.lowerBound))
         default:
             let tok = bump()
-            error(tok.kind == .unknown ? .badCharacter : .unexpectedToken, "unexpected \(tok.kind == .unknown ? "character" : tok.kind.description) in a rule", tok.textRange)
+            error(tok.kind == .unknown ? .badCharacter : .unexpectedToken, "unexpected \(tok.kind == .unknown ? unknownCharacter(tok) : tok.kind.description) in a rule", tok.textRange)
             return .node(SyntaxNode(kind: .error, children: [.token(tok)], at: tok.fullRange.lowerBound))
         }
     }

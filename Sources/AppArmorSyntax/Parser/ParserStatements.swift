@@ -62,7 +62,9 @@ extension ParserState {
         let op = bump()
         var children: [SyntaxElement] = [.token(name), .token(op)]
         var last = op
-        while !endsLine(last) {
+        // A lone `\` ending a line continues the values on the next (apparmor_parser's
+        // ASSIGN_MODE rule for backslash-newline).
+        while !endsLine(last) || last.kind == .word && textEquals(last, "\\") {
             let t = peek(.assignmentValue)
             if t.kind == .eof { break }
             last = bump(.assignmentValue)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What `--auto` needs from an ELF file: its program interpreter (`PT_INTERP`) and the
 /// libraries it names in `DT_NEEDED`. Reads 32/64-bit, little/big-endian files.

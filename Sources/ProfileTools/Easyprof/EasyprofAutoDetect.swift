@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One abstraction `--auto` picked, and why.
 public struct AutoAbstraction: Sendable, Equatable {
@@ -31,15 +35,12 @@ public enum InspectedProgram: Sendable, Equatable {
 /// `--auto`: looks at the program and chooses abstractions for it.
 public enum EasyprofAutoDetect {
     public static func inspect(_ path: String) throws -> InspectedProgram {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        guard let head = PosixFiles.readPrefix(path, upTo: 256) else {
             throw EasyprofError("--auto: cannot read '\(path)'")
         }
-        defer { try? handle.close() }
-        let head = handle.readData(ofLength: 256)
         if head.starts(with: [0x7F, 0x45, 0x4C, 0x46]) {
-            try handle.seek(toOffset: 0)
-            let all = handle.readDataToEndOfFile()
-            if let info = try ELFDynamicInfo.parse(all) { return .elf(info) }
+            guard let all = PosixFiles.read(path) else { throw EasyprofError("--auto: cannot read '\(path)'") }
+            if let info = try ELFDynamicInfo.parse(Data(all)) { return .elf(info) }
         }
         if head.starts(with: [0x23, 0x21]) {
             let line = String(decoding: head.dropFirst(2).prefix { $0 != 0x0A }, as: UTF8.self)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One template or policy group: its name, where it was found, and its text.
 public struct EasyprofSourceFile: Sendable, Equatable {
@@ -84,8 +84,8 @@ public struct EasyprofStore: Sendable, Equatable {
     }
 
     static func load(name: String, path: String, kind: EasyprofFileKind) throws -> EasyprofSourceFile {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        var isDir = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir {
             throw EasyprofError("\(kind.singular) '\(path)' is a directory, not a file")
         }
         return EasyprofSourceFile(name: EasyprofText.basename(path), path: path, contents: try EasyprofText.readText(path))
@@ -98,8 +98,8 @@ public struct EasyprofStore: Sendable, Equatable {
         else { return [] }
         let paths = names.filter { !$0.hasPrefix(".") }.map { dir == "/" ? "/" + $0 : dir + "/" + $0 }
         return EasyprofText.pythonSorted(paths).filter { p in
-            var isDir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: p, isDirectory: &isDir) && !isDir.boolValue
+            var isDir = false
+            return FileManager.default.fileExists(atPath: p, isDirectory: &isDir) && !isDir
         }
     }
 }
@@ -113,14 +113,18 @@ extension EasyprofSourceFile {
 }
 
 /// Decides the stores from the options, in this order: an explicit folder (`--templates-dir`,
-/// `--policy-groups-dir`), the folder of an absolute `--template`, the config file (`-c`), the
-/// installed defaults, the built-in defaults. `--policy-vendor`/`--policy-version` then select
+/// `--policy-groups-dir`), the folder of an absolute `--template`, the config file (`-c`, else
+/// /etc/apparmor/easyprof.conf when its folders exist, as aa-easyprof reads it), the installed
+/// defaults, the built-in defaults. `--policy-vendor`/`--policy-version` then select
 /// `<folder>/<vendor>/<version>`.
 public enum EasyprofStoreResolver {
     public static func resolve(
         search: EasyprofSearchOptions, profile: EasyprofProfileOptions, cwd: String
     ) throws -> (templates: EasyprofStore, policyGroups: EasyprofStore) {
-        let config = try search.configFile.map { try readConfig($0, cwd: cwd) } ?? [:]
+        var config = try search.configFile.map { try readConfig($0, cwd: cwd) } ?? [:]
+        if search.configFile == nil, let system = search.systemConfigFile, let found = try? readConfig(system, cwd: cwd) {
+            config = found
+        }
 
         func primary(_ kind: EasyprofFileKind, explicit: String?) throws -> EasyprofStore.Primary {
             if let explicit {
@@ -184,9 +188,9 @@ public enum EasyprofStoreResolver {
         var dirs: [EasyprofFileKind: String] = [:]
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             for kind in [EasyprofFileKind.templates, .policygroups] where line.hasPrefix(kind.configKey + "=\"") {
-                let value = line.trimmingCharacters(in: .whitespaces)
+                let value = line.trimmed()
                     .split(separator: "=", maxSplits: 2, omittingEmptySubsequences: false)[1]
-                dirs[kind] = value.trimmingCharacters(in: CharacterSet(charactersIn: "[\"']"))
+                dirs[kind] = value.trimmed(where: { "[\"'".contains($0) })
             }
         }
         for kind in [EasyprofFileKind.templates, .policygroups] {
@@ -202,7 +206,7 @@ public enum EasyprofStoreResolver {
     }
 
     static func isDirectory(_ path: String) -> Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+        var isDir = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir
     }
 }

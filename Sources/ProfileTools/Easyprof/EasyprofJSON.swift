@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A JSON value that keeps object key order and the int/float distinction, so manifests read
 /// and written by `easyprof` behave like Python's `json` module.
@@ -71,7 +71,9 @@ public indirect enum EasyprofJSON: Sendable, Equatable {
             case 0x08: out += "\\b"
             case 0x0C: out += "\\f"
             case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(u)!)
-            default: out += String(format: "\\u%04x", u)
+            default:
+                let hex = String(u, radix: 16)
+                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
             }
         }
         return out + "\""

@@ -38,6 +38,10 @@ public struct EasyprofSearchOptions: Sendable, Equatable {
     public var includePolicyGroupsDir: String?
     /// `-c FILE`: read `TEMPLATES_DIR=` and `POLICYGROUPS_DIR=` from it.
     public var configFile: String?
+    /// Without `-c`: the system's easyprof.conf (the command sets `standardConfigFile`, as
+    /// aa-easyprof reads it); used when it names two existing folders, else skipped. Nil (the
+    /// library's default, so that a session depends on no file of the system): not read.
+    public var systemConfigFile: String?
     /// Folder of installed defaults (`<dir>/templates`, `<dir>/policygroups`); consulted after
     /// the explicit folders and before the built-in defaults.
     public var installedDefaultsDir: String? = EasyprofSearchOptions.standardInstalledDir
@@ -47,6 +51,7 @@ public struct EasyprofSearchOptions: Sendable, Equatable {
     public var parserInclude: String?
 
     public static let standardInstalledDir = "/usr/share/aaswift/easyprof"
+    public static let standardConfigFile = "/etc/apparmor/easyprof.conf"
     public static let standardParserBase = "/etc/apparmor.d"
 
     public init() {}

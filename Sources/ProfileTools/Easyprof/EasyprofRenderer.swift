@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Fills a template's placeholders the way aa-easyprof does: same order, same comments for
 /// empty sections, same sorting, same indentation (taken from the placeholder's line).

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One `easyprof` invocation: everything the command line said.
 public struct EasyprofRequest: Sendable {
@@ -11,6 +14,9 @@ public struct EasyprofRequest: Sendable {
     public var search = EasyprofSearchOptions()
     public var outputFormat: EasyprofOutputFormat = .text
     public var outputDirectory: String?
+    /// With `outputDirectory`: the files that would be written, as a unified diff on standard
+    /// output, and nothing written.
+    public var dryRun = false
     public var manifestPath: String?
     public var verifyManifest = false
     public var verify = true
@@ -55,9 +61,14 @@ public struct EasyprofSession: Sendable {
             if profiles.isEmpty { throw EasyprofError("The manifest '\(path)' lists no profiles") }
         } else {
             var p = request.profile
-            if let b = p.binary { p.binary = try Self.resolveBinary(b, cwd: request.cwd) }
+            if let b = p.binary {
+                let resolved = try Self.resolveBinary(b, cwd: request.cwd)
+                p.binary = resolved.path
+                if let w = resolved.warning { result.warnings.append(w) }
+            }
             profiles = [p]
         }
+        for p in profiles { try EasyprofValidation.checkControlCharacters(p) }
 
         var rendered: [(name: String, text: String)] = []
         for (index, var options) in profiles.enumerated() {
@@ -116,8 +127,12 @@ public struct EasyprofSession: Sendable {
             rendered.append((key, policy))
         }
         if let dir = request.outputDirectory, request.outputFormat == .text {
-            result.written = try EasyprofOutputWriter.write(
-                rendered, to: EasyprofStoreResolver.absolute(dir, cwd: request.cwd))
+            let folder = EasyprofStoreResolver.absolute(dir, cwd: request.cwd)
+            if request.dryRun {
+                result.output += try EasyprofOutputWriter.plannedDiff(rendered, to: folder)
+            } else {
+                result.written = try EasyprofOutputWriter.write(rendered, to: folder)
+            }
         }
         return result
     }
@@ -142,17 +157,19 @@ public struct EasyprofSession: Sendable {
         }
     }
 
-    /// A relative binary becomes absolute (against `cwd`); it must exist.
-    public static func resolveBinary(_ binary: String, cwd: String) throws -> String {
+    /// A relative binary becomes absolute (against `cwd`) and must exist. An absolute one may
+    /// be missing, as aa-easyprof allows (packagers write profiles before the program is
+    /// installed): the answer then carries a warning.
+    public static func resolveBinary(_ binary: String, cwd: String) throws -> (path: String, warning: EasyprofWarning?) {
         if binary.isEmpty { throw EasyprofError("The binary path is empty") }
         let path = binary.hasPrefix("/") ? binary : EasyprofStoreResolver.absolute(binary, cwd: cwd)
         var st = stat()
-        guard lstat(path, &st) == 0 else {
-            throw EasyprofError(
-                "The binary '\(binary)' does not exist\(path == binary ? "" : " (looked for \(path))"); use --profile-name for a profile without a program"
-            )
+        if lstat(path, &st) == 0 { return (path, nil) }
+        if binary.hasPrefix("/") {
+            return (path, EasyprofWarning("'\(binary)' does not exist (yet); writing its profile anyway"))
         }
-        return path
+        throw EasyprofError(
+            "The binary '\(binary)' does not exist (looked for \(path)); give an absolute path for a program not installed yet, or use --profile-name")
     }
 
     static func binaryProblem(_ b: String) -> String {
@@ -254,10 +271,10 @@ public struct EasyprofSession: Sendable {
             }
             if !outcome.accepted {
                 let numbered = EasyprofText.splitLines(policy).enumerated()
-                    .map { String(format: "%4d  ", $0.offset + 1) + $0.element }.joined(separator: "\n")
+                    .map { String(repeating: " ", count: max(0, 4 - String($0.offset + 1).count)) + "\($0.offset + 1)  " + $0.element }.joined(separator: "\n")
                 throw EasyprofError(
                     "Invalid policy: \(outcome.checker) rejected the generated profile",
-                    details: outcome.diagnostics.trimmingCharacters(in: .newlines)
+                    details: outcome.diagnostics.trimmed(where: \.isNewline)
                         + "\n\nThe generated profile:\n" + numbered)
             }
         }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import SystemAppArmor
 
 /// Small text operations that behave the way aa-easyprof's Python does, so output matches
 /// byte for byte: universal-newline reading, `str.splitlines`, and `re.sub` replacement strings.
@@ -10,7 +11,7 @@ enum EasyprofText {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw EasyprofError("Could not read '\(path)': \(describe(error))")
+            throw EasyprofError("Could not read '\(path)': \(describeError(error))")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw EasyprofError("'\(path)' is not valid UTF-8 text")
@@ -102,7 +103,7 @@ enum EasyprofText {
         guard text.contains(needle) else { return text }
         var out = ""
         var rest = Substring(text)
-        while let r = rest.range(of: needle) {
+        while let r = rest.firstRange(of: needle) {
             var before = rest[rest.startIndex..<r.lowerBound]
             if eatLeadingSpaces {
                 while before.last == " " { before = before.dropLast() }
@@ -131,17 +132,5 @@ enum EasyprofText {
         if head.allSatisfy({ $0 == "/" }) { return head }
         while head.hasSuffix("/") { head.removeLast() }
         return head
-    }
-
-    static func describe(_ error: Error) -> String {
-        if let e = error as? CocoaError, let u = e.userInfo[NSUnderlyingErrorKey] as? NSError,
-            u.domain == NSPOSIXErrorDomain
-        {
-            return String(cString: strerror(Int32(u.code)))
-        }
-        if let e = error as NSError?, e.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(e.code)))
-        }
-        return error.localizedDescription
     }
 }

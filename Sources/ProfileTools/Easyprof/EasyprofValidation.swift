@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The checks aa-easyprof applies to names, paths and variables, with the same outcomes.
 public enum EasyprofValidation {
@@ -47,6 +50,24 @@ public enum EasyprofValidation {
         if path.contains("\"") { return "it contains a double quote" }
         if path.split(separator: "/").contains("..") { return "it contains a '..' component" }
         return nil
+    }
+
+    /// Refuses a control character (a line break, a tab, ...) in any field: each field becomes
+    /// part of one line of the profile, and a line break would let it write lines of its own
+    /// (`read_path` of `"/srv/a r,\n  /etc/shadow rwk,\n  /srv/b"`). Upstream accepts them.
+    public static func checkControlCharacters(_ p: EasyprofProfileOptions) throws {
+        var fields: [(String, String?)] = [
+            ("binary", p.binary), ("binary", p.manifestBinary), ("profile name", p.profileName), ("name", p.name),
+            ("template", p.template), ("abstractions", p.abstractions), ("policy groups", p.policyGroups),
+            ("comment", p.comment), ("author", p.author), ("copyright", p.copyright),
+            ("policy vendor", p.policyVendor), ("policy version", p.policyVersionText),
+        ]
+        fields += p.templateVariables.map { ("template variable", $0) }
+        fields += p.readPaths.map { ("read path", $0) } + p.writePaths.map { ("write path", $0) }
+        for (field, value) in fields {
+            guard let value, value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0.value == 0x85 || $0.value == 0x2028 || $0.value == 0x2029 }) else { continue }
+            throw EasyprofError("the \(field) \(value.debugDescription) holds a control character (a line break, a tab...): each field must stay on its line")
+        }
     }
 
     /// `^[a-zA-Z_0-9\-\.]+$`: vendors, policy groups, abstractions and template names.
@@ -110,7 +131,7 @@ public enum EasyprofValidation {
     /// Python's `float()` on a string: surrounding whitespace, underscores between digits,
     /// `inf`/`nan` spellings.
     static func pythonFloat(_ raw: String) -> Double? {
-        let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let s = raw.trimmed(where: \.isWhitespace)
         if s.isEmpty { return nil }
         let lower = s.lowercased()
         let body = lower.hasPrefix("+") || lower.hasPrefix("-") ? String(lower.dropFirst()) : lower
@@ -119,6 +140,6 @@ public enum EasyprofValidation {
         }
         let allowed = Set("0123456789.e+-_")
         guard lower.allSatisfy({ allowed.contains($0) }) else { return nil }
-        return Double(lower.replacingOccurrences(of: "_", with: ""))
+        return Double(lower.replacing("_", with: ""))
     }
 }

@@ -5,11 +5,16 @@ import AppArmorSyntax
 /// includes resolved under the context's base (and include folder). It runs everywhere, also
 /// where apparmor_parser is not installed.
 public struct PolicyCheckVerifier: ProfileVerifier {
-    public init() {}
+    /// The apparmor_parser version judged against; nil: the profile's abi, else the newest.
+    public let parserVersion: ParserVersion?
+
+    public init(parserVersion: ParserVersion? = nil) {
+        self.parserVersion = parserVersion
+    }
 
     public func verify(_ profile: String, context: ProfileVerificationContext) -> ProfileVerification {
         let searchPath = IncludeSearchPath(includeDirs: context.include.map { [$0] } ?? [], base: context.base)
-        let checker = PolicyChecker(options: CheckOptions(searchPath: searchPath))
+        let checker = PolicyChecker(options: CheckOptions(searchPath: searchPath, parserVersion: parserVersion))
         let report = checker.check(path: "<generated profile>", bytes: Array(profile.utf8))
         let errors = report.errors
         return ProfileVerification(

@@ -1,5 +1,9 @@
-import Foundation
+import AppArmorSyntax
+import FoundationEssentials
 import SystemAppArmor
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a verifier said about a generated profile.
 public struct ProfileVerification: Sendable, Equatable {
@@ -48,16 +52,7 @@ public struct ApparmorParserVerifier: ProfileVerifier {
         self.parserPath = path ?? Self.locate()
     }
 
-    static func locate() -> String? {
-        let fm = FileManager.default
-        if fm.isExecutableFile(atPath: "/sbin/apparmor_parser") { return "/sbin/apparmor_parser" }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
-        for dir in path.split(separator: ":") + ["/usr/sbin", "/sbin"] {
-            let candidate = "\(dir)/apparmor_parser"
-            if fm.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
+    static func locate() -> String? { ApparmorParser.installed() }
 
     public func verify(_ profile: String, context: ProfileVerificationContext) -> ProfileVerification {
         let name = "apparmor_parser"
@@ -84,7 +79,7 @@ public struct ApparmorParserVerifier: ProfileVerifier {
         } catch {
             return ProfileVerification(accepted: false, checker: name, diagnostics: "could not run \(parserPath): \(error)")
         }
-        let text = String(decoding: result.standardOutput, as: UTF8.self).replacingOccurrences(of: tmp.path, with: "<generated profile>")
+        let text = String(decoding: result.standardOutput, as: UTF8.self).replacing(tmp.path, with: "<generated profile>")
         return ProfileVerification(
             accepted: result.status == 0, checker: "\(name) (\(parserPath))", diagnostics: text)
     }
@@ -92,7 +87,10 @@ public struct ApparmorParserVerifier: ProfileVerifier {
 
 /// The verifiers `easyprof` runs, in order; the first rejection wins.
 public enum EasyprofVerifiers {
+    /// aaswift's checker judges as the parser that verifies next does (its `--version`).
     public static func standard(parserPath: String?) -> [any ProfileVerifier] {
-        [PolicyCheckVerifier(), ApparmorParserVerifier(path: parserPath)]
+        let parser = ApparmorParserVerifier(path: parserPath)
+        let version = parser.parserPath.flatMap { ApparmorParser(program: $0).versionLine() }.flatMap { ParserVersion(parsing: $0) }
+        return [PolicyCheckVerifier(parserVersion: version), parser]
     }
 }

@@ -1,6 +1,6 @@
 import AppArmorPolicy
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
 
 extension LogprofPolicy {
     /// Loads every abstraction (and `custom_includes`) once: one probe profile includes them

@@ -1,13 +1,16 @@
 import AppArmorEdit
 import AuditLog
 import AppArmorSyntax
-import Foundation
+import FoundationEssentials
+import AppArmorPolicy
 
 /// One file a plan changes: its bytes before and after.
 public struct PlannedFile: Sendable {
     public var path: String
     public var old: [UInt8]
     public var new: [UInt8]
+    /// Whether `path` is the file `old` was read from (false when written to an output folder).
+    public var overwrites = true
     public var isNew: Bool { old.isEmpty }
 
     public func diff() -> String {
@@ -64,7 +67,8 @@ public enum LogprofApply {
         if let dir = outputDir {
             out = out.map { f in
                 var g = f
-                g.path = (dir as NSString).appendingPathComponent((f.path as NSString).lastPathComponent)
+                g.path = PathNames.appending(dir, PathNames.lastComponent(f.path))
+                g.overwrites = false
                 return g
             }
         }
@@ -78,17 +82,19 @@ public enum LogprofApply {
         /// New blocks whose parent the file has: (parent full name, the block).
         var blocks: [(parent: String, block: NewProfile)] = []
 
-        init(_ changes: [LogprofChange]) {
+        init(_ changes: [LogprofChange]) throws {
             var new: [String: NewProfile] = [:]
             var keys: [String] = []
             for c in changes {
                 if c.family == "hat" || c.family == "child" {
                     let isHat = c.family == "hat"
-                    let name = isHat ? String(c.text.dropFirst().prefix { $0 != " " }) : c.text
+                    guard let name = isHat ? LogprofApply.hatName(c.text) : c.text,
+                          let token = LogprofApply.nameToken(name, isHat: isHat) else {
+                        throw LogprofApplyError.edit("a \(c.family) named \(c.text.debugDescription) cannot be written")
+                    }
                     let key = c.profile + "//" + name
                     if new[key] == nil {
-                        let token = isHat ? ProfileQuoting.name(Array(name.utf8)) : ProfileQuoting.path(Array(name.utf8))
-                        new[key] = NewProfile(name: name, nameToken: token, isHat: isHat, isChild: !isHat)
+                        new[key] = NewProfile(name: name, nameToken: token, flags: c.flags ?? [], isHat: isHat, isChild: !isHat)
                         keys.append(key)
                     }
                 } else if new[c.profile] != nil {
@@ -113,7 +119,7 @@ public enum LogprofApply {
     static func edited(_ path: String, _ bytes: [UInt8], _ changes: [LogprofChange]) throws -> [UInt8] {
         var file = EditedFile(path: path, bytes: bytes)
         let r = file.original
-        let sorted = Sorted(changes)
+        let sorted = try Sorted(changes)
         do {
             // Includes first (they go after the block's includes, where a first capability
             // rule may go too), then each block's rules together.
@@ -145,7 +151,7 @@ public enum LogprofApply {
         var locals: [String: (old: [UInt8], rules: [PrintedRule], blocks: [NewProfile])] = [:]
         var localOrder: [String] = []
         var added = Set<String>()
-        let base = (path as NSString).lastPathComponent
+        let base = PathNames.lastComponent(path)
 
         /// The local file a block includes, adding the include to a top-level profile.
         func localFile(of name: String) throws -> String {
@@ -160,7 +166,7 @@ public enum LogprofApply {
                     }
                 }
             }
-            let local = include!.hasPrefix("/") ? include! : (profileDir as NSString).appendingPathComponent(include!)
+            let local = include!.hasPrefix("/") ? include! : PathNames.appending(profileDir, include!)
             if locals[local] == nil {
                 locals[local] = (FileManager.default.contents(atPath: local).map(Array.init) ?? [], [], [])
                 localOrder.append(local)
@@ -168,7 +174,7 @@ public enum LogprofApply {
             return local
         }
 
-        let sorted = Sorted(changes)
+        let sorted = try Sorted(changes)
         for c in sorted.existing {
             let local = try localFile(of: c.profile)
             locals[local]!.rules.append(c.kind == .include ? PrintedRule(kind: .include, text: "include <\(c.text)>")
@@ -231,6 +237,25 @@ public enum LogprofApply {
             throw LogprofApplyError.edit("profile has no block")
         }
         return e
+    }
+
+    /// The name of the hat a `^NAME {` change adds (NAME quoted as `QuotedString.name` writes it).
+    static func hatName(_ text: String) -> String? {
+        let r = Parser.parse(path: "<hat>", bytes: Array(("profile parent {\n" + text + "\n}\n").utf8))
+        guard !r.hasErrors, r.root.childNodes.count == 1, let parent = ProfileSyntax(r.root.childNodes[0]),
+              parent.items.count == 1, parent.children.count == 1,
+              let p = parent.children.first, r.text(p.node).hasPrefix("^") else { return nil }
+        let name = p.name(in: r)
+        return name.hasPrefix("^") ? String(name.dropFirst()) : name
+    }
+
+    /// The header token of a new hat (`QuotedString.name`) or child (its name, and its path as
+    /// a literal attachment when the name holds AARE characters); nil when no token names it.
+    static func nameToken(_ name: String, isHat: Bool) -> String? {
+        let bytes = Array(name.utf8)
+        if isHat { return QuotedString.name(bytes) }
+        guard let h = ProfileWriter.headerName(bytes) else { return nil }
+        return h.hasPrefix("profile ") ? String(h.dropFirst("profile ".count)) : h
     }
 
     static func syntaxKind(_ family: String) -> SyntaxKind {

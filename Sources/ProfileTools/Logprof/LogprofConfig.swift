@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The settings logprof reads from `logprof.conf`: log files, profile folders, the `[globs]`
 /// rewrite table, exec qualifiers per program, default hats and custom includes. Sections hold

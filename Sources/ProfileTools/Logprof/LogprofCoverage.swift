@@ -5,6 +5,10 @@ import AuditLog
 /// Compiled AARE patterns, shared by every rule set of a run: each distinct pattern gets an
 /// id once, with its literal prefixes (for `PathIndex`); its matcher is compiled on first use.
 final class MatcherCache {
+    /// Reads rule texts into typed rules for the sets that use this cache.
+    let reader: RuleTextReader
+
+    init(reader: RuleTextReader = RuleTextReader()) { self.reader = reader }
     private var cache: [String: GlobMatcher?] = [:]
     private var ids: [String: Int] = [:]
     private(set) var patterns: [String] = []
@@ -106,11 +110,11 @@ final class CoverageSet {
     /// Answers of `filePermissions` (emptied when a rule is added).
     private var memo: [PathKey: FilePerms] = [:]
     struct PathKey: Hashable { var path: [UInt8]; var owner: Bool }
-    private var capabilities = Set<String>()
-    private var allCapabilities = false
-    private var networks: [(domain: String?, type: String?)] = []
-    private var bareKinds = Set<SyntaxKind>()
-    private var texts = Set<String>()
+    /// Every rule other than file rules, by kind (allow and deny): requests are decided by
+    /// `PolicyRule.decides`, the policy model's coverage test.
+    private var typed: [SyntaxKind: [PolicyRule]] = [:]
+    /// Reads request and added rule texts into typed rules (shared by the sets of a run).
+    let reader: RuleTextReader
     private(set) var everything = false
 
     /// Remember answers per path (profiles, asked several times per request); abstraction
@@ -119,6 +123,7 @@ final class CoverageSet {
 
     init(matchers: MatcherCache, memoize: Bool = true) {
         self.matchers = matchers
+        self.reader = matchers.reader
         self.memoize = memoize
     }
 
@@ -153,20 +158,9 @@ final class CoverageSet {
                 }
                 addEntry(FileEntry(pattern: info.pattern, patternID: info.patternID, display: info.display, mask: info.mask,
                                    owner: q.owner, deny: q.deny, group: group))
-            case .capability(let names):
-                if q.deny { continue }
-                if names.isEmpty { allCapabilities = true } else { capabilities.formUnion(names) }
-            case .network(let n):
-                if q.deny || !n.conditions.isEmpty { continue }
-                networks.append((n.domain, n.typeOrProtocol))
-            case .access(let a):
-                if r.kind == .allRule { everything = true; continue }
-                if q.deny { continue }
-                if a.perms.isEmpty && a.conditions.isEmpty { bareKinds.insert(r.kind) }
-                if let t = text(r) { texts.insert(Self.normalized(t)) }
             default:
-                if q.deny { continue }
-                if let t = text(r) { texts.insert(Self.normalized(t)) }
+                if r.kind == .allRule { if !q.deny { everything = true }; continue }
+                typed[r.kind, default: []].append(r)
             }
         }
     }
@@ -188,7 +182,7 @@ final class CoverageSet {
 
     /// Adds a rule text logprof proposed (not a file rule; those go through `addFile`).
     func addText(_ t: String) {
-        texts.insert(Self.normalized(t))
+        for r in reader.rules(t) { typed[r.kind, default: []].append(r) }
     }
 
     /// The permissions granted (allow) or refused (deny) to a path by matching rules, and the
@@ -233,18 +227,22 @@ final class CoverageSet {
     }
 
     /// Whether the request is already allowed or denied by these rules.
-    func isKnown(_ kind: EventKind) -> Bool { isKnown(kind, proposal: Self.proposalText(kind)) }
+    func isKnown(_ kind: EventKind) -> Bool { isKnown(kind, request: Self.request(kind, reader: reader)) }
 
-    /// The normalised text of the rule a request proposes, for requests other than files and
-    /// exec (worked out once when several sets are asked).
-    static func proposalText(_ kind: EventKind) -> String? {
+    /// The typed rule a request other than files and exec asks for (its finest form, whatever
+    /// the rule target), worked out once when several sets are asked.
+    static func request(_ kind: EventKind, reader: RuleTextReader) -> PolicyRule? {
         switch kind {
-        case .file, .exec, .capability, .network, .changeHat: nil
-        default: RuleText.proposal(for: kind).map { normalized($0.line) }
+        case .file, .exec, .changeHat: nil
+        default:
+            // The finest form; when it does not load, the 3.0 form (fewer conditions, so a rule
+            // that decides it decides the request).
+            RuleText.unchecked(for: kind).flatMap { reader.rules($0.line).first }
+                ?? RuleText.unchecked(for: kind, target: RuleTarget(parser: .v3_0)).flatMap { reader.rules($0.line).first }
         }
     }
 
-    private func isKnown(_ kind: EventKind, proposal: String?) -> Bool {
+    private func isKnown(_ kind: EventKind, request: PolicyRule?) -> Bool {
         if everything { return true }
         switch kind {
         case .file(let f):
@@ -254,26 +252,20 @@ final class CoverageSet {
         case .exec(let path, _):
             let got = filePermissions(path: path, owner: false)
             return got.allow.contains("x") || got.deny.contains("x")
-        case .capability(let name):
-            return allCapabilities || capabilities.contains(name)
-        case .network(let n):
-            let fam = n.family.map { String(decoding: $0, as: UTF8.self) }
-            let typ = n.sockType.map { String(decoding: $0, as: UTF8.self) }
-            return networks.contains { ($0.domain == nil || $0.domain == fam) && ($0.type == nil || $0.type == typ) }
         case .changeHat:
             return false
         default:
-            if let k = Self.syntaxKind(kind), bareKinds.contains(k) { return true }
-            guard let p = proposal else { return false }
-            return texts.contains(p)
+            guard let request else { return false }
+            return typed[request.kind]?.contains { $0.decides(request) } ?? false
         }
     }
 
     /// Whether several rule sets together know a request (file permissions add up).
     static func isKnown(_ kind: EventKind, in sets: [CoverageSet]) -> Bool {
         guard case .file(let f) = kind, sets.count > 1 else {
-            let proposal = proposalText(kind)
-            return sets.contains { $0.isKnown(kind, proposal: proposal) }
+            guard let first = sets.first else { return false }
+            let request = Self.request(kind, reader: first.reader)
+            return sets.contains { $0.isKnown(kind, request: request) }
         }
         let want = Set(f.permissions.map(\.rawValue))
         var allow = Set<Character>(), deny = Set<Character>()
@@ -287,25 +279,6 @@ final class CoverageSet {
             if want.isSubset(of: allow) || want.isSubset(of: deny) { return true }
         }
         return false
-    }
-
-    static func syntaxKind(_ kind: EventKind) -> SyntaxKind? {
-        switch kind {
-        case .file, .exec: .fileRule
-        case .capability: .capabilityRule
-        case .network: .networkRule
-        case .unix: .unixRule
-        case .dbus: .dbusRule
-        case .signal: .signalRule
-        case .ptrace: .ptraceRule
-        case .mount(let m): m.operation == .mount ? .mountRule : (m.operation == .remount ? .remountRule : .umountRule)
-        case .pivotRoot: .pivotRootRule
-        case .changeProfile: .changeProfileRule
-        case .changeHat: nil
-        case .userns: .usernsRule
-        case .mqueue: .mqueueRule
-        case .ioUring: .ioUringRule
-        }
     }
 
     /// Variables such as `@{HOME}/` expand to doubled slashes (`/home//*/`,
@@ -406,24 +379,5 @@ final class CoverageSet {
             prev = c
         }
         return false
-    }
-
-    /// Whitespace collapsed, the trailing comma dropped, qualifiers kept.
-    static func normalized(_ t: String) -> String {
-        var t = t
-        return t.withUTF8 { b in
-            var out: [UInt8] = []
-            out.reserveCapacity(b.count)
-            var i = 0
-            let n = b.count
-            while i < n {
-                while i < n, isSpace(b, i) { i += 1 }
-                guard i < n else { break }
-                if !out.isEmpty { out.append(0x20) }
-                while i < n, !isSpace(b, i) { out.append(b[i]); i += 1 }
-            }
-            while let l = out.last, l == UInt8(ascii: ",") || l == 0x20 { out.removeLast() }
-            return String(decoding: out, as: UTF8.self)
-        }
     }
 }

@@ -1,5 +1,6 @@
+import AppArmorSyntax
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// One request from the log after deduplication: the mode it was logged in, its profile (and
 /// hat or child), and what it asks. File requests on the same path and owner merge their
@@ -32,6 +33,10 @@ public struct LogStatistics: Sendable, Equatable {
 public struct LogprofEventCollector {
     public private(set) var items: [LogprofItem] = []
     public internal(set) var stats = LogStatistics()
+    /// Requests left out because they give no valid rule (or name a hat that cannot be
+    /// written), once each, with the reason: the other requests go on.
+    public private(set) var refused: [(profile: String, reason: RuleRefusal)] = []
+    private var refusedKeys = Set<LogprofItem>()
     private var index: [LogprofItem: Int] = [:]
     private var fileIndex: [FileKey: Int] = [:]
 
@@ -44,6 +49,8 @@ public struct LogprofEventCollector {
     }
 
     public init() {}
+
+    static let nullPrefix = Array("null-".utf8)
 
     /// Reads every record of a source.
     public mutating func read(_ source: LineSource) {
@@ -67,8 +74,14 @@ public struct LogprofEventCollector {
         let (p, h) = splitProfileName(e.profile)
         var name = String(decoding: p, as: UTF8.self)
         var hat = h.map { String(decoding: $0, as: UTF8.self) }
-        if let hh = hat, hh.hasPrefix("null-") { hat = nil; name = "null-complain-profile" }
+        // `parent//null-/usr/bin/kid`: the learning profile the kernel made for a child (Cx)
+        // the parent lacks; its records are the new child's questions.
+        if let hh = hat, hh.hasPrefix("null-") { hat = String(hh.dropFirst("null-".count)) }
         if name.hasPrefix("null-") { name = "null-complain-profile" }
+        if let h = h, hat != nil, QuotedString.name(h) == nil {
+            refuse(LogprofItem(mode: e.mode, profile: name, hat: hat, kind: e.kind), RuleRefusal("hat name '\(hat!)' cannot be written"))
+            return
+        }
         if case .file(var f) = e.kind {
             // `x` alone is an exec question; with other permissions it is dropped.
             let key = FileKey(mode: e.mode, profile: name, hat: hat, path: f.path, owner: f.owner)
@@ -79,15 +92,33 @@ public struct LogprofEventCollector {
             }
             f.target = nil
             let item = LogprofItem(mode: e.mode, profile: name, hat: hat, kind: .file(f))
+            if let why = Self.refusal(item.kind) { refuse(item, why); return }
             fileIndex[key] = items.count
             items.append(item)
             return
         }
-        let item = LogprofItem(mode: e.mode, profile: name, hat: hat, kind: e.kind)
+        var kind = e.kind
+        if case .changeHat(let h) = kind, h.starts(with: Self.nullPrefix) { kind = .changeHat(hat: Array(h.dropFirst(Self.nullPrefix.count))) }
+        let item = LogprofItem(mode: e.mode, profile: name, hat: hat, kind: kind)
         if index[item] == nil {
+            if let why = Self.refusal(item.kind) { refuse(item, why); return }
             index[item] = items.count
             items.append(item)
         }
+    }
+
+    /// Why a request gives no rule that can be written, or nil: its rule (for exec, the `ix`
+    /// rule; for change_hat, the hat's name) must be one valid rule.
+    static func refusal(_ kind: EventKind) -> RuleRefusal? {
+        if case .changeHat(let hat) = kind {
+            return QuotedString.name(hat) == nil ? RuleRefusal("hat name '\(String(decoding: hat, as: UTF8.self))' cannot be written") : nil
+        }
+        if case .refused(let why) = RuleText.outcome(for: kind) { return why }
+        return nil
+    }
+
+    private mutating func refuse(_ item: LogprofItem, _ why: RuleRefusal) {
+        if refusedKeys.insert(item).inserted { refused.append((item.fullName, why)) }
     }
 
     /// Upstream's question order: complain-mode requests first, then enforce-mode; profiles

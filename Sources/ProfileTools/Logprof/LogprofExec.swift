@@ -1,5 +1,6 @@
+import AppArmorSyntax
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// A question about an exec request: how the program runs (inherit, child, profile, named,
 /// unconfined), with the `ix` fallback toggle.
@@ -106,7 +107,7 @@ extension LogprofSession {
         }
         if safe, mode != "ix", mode != "x" { mode = mode.prefix(1).uppercased() + mode.dropFirst() }
         guard let file = policy.file(of: q.item.profile) else { return nil }
-        let path = ProfileQuoting.path(Array(q.target.utf8))
+        let path = QuotedString.literal(Array(q.target.utf8))
         var text: String
         if c == .deny {
             text = "deny \(path) x,"
@@ -118,6 +119,7 @@ extension LogprofSession {
         record(LogprofChange(kind: .rule, file: file, profile: q.item.fullName, text: text, family: "file")) { set in
             set.addFile(pattern: q.target, perms: c == .inherit ? ["m", "r", "x"] : ["x"], owner: false, deny: c == .deny)
         }
+        if c == .inherit || q.fallbackInherit && c != .deny && c != .unconfined { inheritedChildren.insert(q.item.fullName + "//" + q.target) }
         var message = "Adding \(text) to profile \(q.item.fullName)."
         if c == .child || c == .childInherit, let child = createChildProfile(in: q.item.fullName, for: q.target, file: file) {
             message += "\n" + child
@@ -130,11 +132,22 @@ extension LogprofSession {
     func createChildProfile(in parent: String, for program: String, file: String) -> String? {
         let full = parent + "//" + program
         guard !policy.hasProfile(full), addedHats.insert(full).inserted else { return nil }
-        record(LogprofChange(kind: .rule, file: file, profile: parent, text: program, family: "child")) { _ in }
+        record(LogprofChange(kind: .rule, file: file, profile: parent, text: program, family: "child", flags: modeFlags(of: parent))) { _ in }
         record(LogprofChange(kind: .include, file: file, profile: full, text: "abstractions/base", family: "include")) { _ in }
-        let rule = ProfileQuoting.path(Array(program.utf8)) + " mr,"
-        record(LogprofChange(kind: .rule, file: file, profile: full, text: rule, family: "file")) { _ in }
+        noteInclude("abstractions/base", in: full)
+        let rule = QuotedString.literal(Array(program.utf8)) + " mr,"
+        record(LogprofChange(kind: .rule, file: file, profile: full, text: rule, family: "file")) { set in
+            set.addFile(pattern: program, perms: ["m", "r"], owner: false, deny: false)
+        }
         return "Adding child profile \(program) to profile \(parent)."
+    }
+
+    /// The mode flags a new hat or child takes from its parent (`complain`, `kill`...), as
+    /// upstream copies them: a child of a complain-mode profile must not enforce.
+    func modeFlags(of parent: String) -> [String]? {
+        let modes: Set<String> = ["complain", "enforce", "kill", "unconfined", "prompt", "default_allow"]
+        let f = policy.find(parent)?.flags.filter(modes.contains) ?? []
+        return f.isEmpty ? nil : f
     }
 
     /// Skips every request of a hat the user refused.
@@ -147,9 +160,11 @@ extension LogprofSession {
     public func addHat(_ q: HatQuestion, name: String? = nil) -> String? {
         guard let file = policy.file(of: q.item.profile) else { return nil }
         let hat = name ?? q.hat
+        guard let token = QuotedString.name(Array(hat.utf8)) else { return nil }
         addedHats.insert(q.item.profile + "//" + hat)
         if hat != q.hat { skippedHats.insert(q.item.fullName) }
-        record(LogprofChange(kind: .rule, file: file, profile: q.item.profile, text: "^\(hat) {\n}", family: "hat")) { _ in }
+        record(LogprofChange(kind: .rule, file: file, profile: q.item.profile, text: "^\(token) {\n}", family: "hat",
+                             flags: modeFlags(of: q.item.profile))) { _ in }
         return "Adding hat \(hat) to profile \(q.item.profile)."
     }
 }

@@ -1,6 +1,7 @@
 import AppArmorPolicy
 import AuditLog
-import Foundation
+import CGlibcExtras
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -86,7 +87,7 @@ extension LogprofEventCollector {
     static func find(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Int? {
         guard let base = hay.baseAddress, hay.count >= needle.count, !needle.isEmpty else { return nil }
         return needle.withUnsafeBufferPointer { nb in
-            guard let hit = c_memmem(base, hay.count, nb.baseAddress!, nb.count) else { return nil }
+            guard let hit = aaswift_memmem(base, hay.count, nb.baseAddress!, nb.count) else { return nil }
             return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
         }
     }
@@ -210,6 +211,3 @@ struct RecordText: Hashable {
     func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }
 
-/// glibc's memmem (not exported by the Glibc module without _GNU_SOURCE).
-@_silgen_name("memmem")
-private func c_memmem(_ haystack: UnsafeRawPointer?, _ haystackLength: Int, _ needle: UnsafeRawPointer?, _ needleLength: Int) -> UnsafeMutableRawPointer?

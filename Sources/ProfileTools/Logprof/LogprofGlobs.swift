@@ -1,24 +1,24 @@
-import Foundation
+import FoundationEssentials
 
 /// Path candidates for a file question: the `[globs]` rewrites and `.so` version globs of
 /// logprof.conf, the (G)lob and Glob with (E)xtension steps, and the option order.
 public struct LogprofGlobs: Sendable {
-    let rules: [(regex: NSRegularExpressionBox, replacement: String)]
+    let rules: [(regex: PathRegex, replacement: String)]
     /// Per rule, text any path it matches must hold (at its start when anchored): a path
     /// without it is not run through the regex.
     let required: [(bytes: [UInt8], anchored: Bool)?]
-    let soVersions: [(regex: NSRegularExpressionBox, replacement: String)]
+    let soVersions: [(regex: PathRegex, replacement: String)]
 
     public init(config: LogprofConfig) {
         rules = config.globs.compactMap { g in
-            guard let re = try? NSRegularExpression(pattern: g.pattern) else { return nil }
-            return (NSRegularExpressionBox(re), g.replacement)
+            guard let re = PathRegex(g.pattern) else { return nil }
+            return (re, g.replacement)
         }
         required = config.globs.compactMap { g in
-            (try? NSRegularExpression(pattern: g.pattern)) == nil ? nil : Self.requiredLiteral(g.pattern)
+            PathRegex(g.pattern) == nil ? nil : Self.requiredLiteral(g.pattern)
         }
         soVersions = [(#"[\d\.]+\.so$"#, "*.so"), (#"\.so\.[\d\.]+$"#, ".so.*")].map {
-            (NSRegularExpressionBox(try! NSRegularExpression(pattern: $0.0)), $0.1)
+            (PathRegex($0.0)!, $0.1)
         }
     }
 
@@ -33,10 +33,8 @@ public struct LogprofGlobs: Sendable {
         let bytes = Array(path.utf8)
         for ((re, rep), need) in zip(rules, required) {
             if let need, !(need.anchored ? bytes.starts(with: need.bytes) : Self.contains(bytes, need.bytes)) { continue }
-            let ns = path as NSString
-            let range = NSRange(location: 0, length: ns.length)
-            guard re.value.firstMatch(in: path, range: range) != nil else { continue }
-            let g = re.value.stringByReplacingMatches(in: path, range: range, withTemplate: NSRegularExpression.escapedTemplate(for: rep))
+            guard re.matches(path) else { continue }
+            let g = re.replacingMatches(in: path, with: rep)
             if g != path { out.insert(g) }
         }
         return out.sorted()
@@ -89,13 +87,13 @@ public struct LogprofGlobs: Sendable {
     public static func globPath(_ p: String) -> String {
         if p.hasSuffix("/") {
             if p.hasSuffix("/**/") || p.hasSuffix("/*/") { return replace(#"/[^/]+/\*{1,2}/$"#, in: p, with: "/**/") }
-            if p.range(of: #"/[^/]+\*\*[^/]*/$"#, options: .regularExpression) != nil { return replace(#"/[^/]+\*\*[^/]*/$"#, in: p, with: "/**/") }
-            if p.range(of: #"/\*\*[^/]+/$"#, options: .regularExpression) != nil { return replace(#"/\*\*[^/]+/$"#, in: p, with: "/**/") }
+            if matches(#"/[^/]+\*\*[^/]*/$"#, p) { return replace(#"/[^/]+\*\*[^/]*/$"#, in: p, with: "/**/") }
+            if matches(#"/\*\*[^/]+/$"#, p) { return replace(#"/\*\*[^/]+/$"#, in: p, with: "/**/") }
             return replace(#"/[^/]+/$"#, in: p, with: "/*/")
         }
         if p.hasSuffix("/**") || p.hasSuffix("/*") { return replace(#"/[^/]+/\*{1,2}$"#, in: p, with: "/**") }
-        if p.range(of: #"/[^/]*\*\*[^/]+$"#, options: .regularExpression) != nil { return replace(#"/[^/]*\*\*[^/]+$"#, in: p, with: "/**") }
-        if p.range(of: #"/[^/]+\*\*$"#, options: .regularExpression) != nil { return replace(#"/[^/]+\*\*$"#, in: p, with: "/**") }
+        if matches(#"/[^/]*\*\*[^/]+$"#, p) { return replace(#"/[^/]*\*\*[^/]+$"#, in: p, with: "/**") }
+        if matches(#"/[^/]+\*\*$"#, p) { return replace(#"/[^/]+\*\*$"#, in: p, with: "/**") }
         return replace(#"/[^/]+$"#, in: p, with: "/*")
     }
 
@@ -108,28 +106,45 @@ public struct LogprofGlobs: Sendable {
         return p
     }
 
-    static func apply(_ re: NSRegularExpressionBox, _ rep: String, _ s: String) -> String {
-        re.value.stringByReplacingMatches(in: s, range: NSRange(location: 0, length: (s as NSString).length),
-                                          withTemplate: NSRegularExpression.escapedTemplate(for: rep))
+    static func apply(_ re: PathRegex, _ rep: String, _ s: String) -> String {
+        re.replacingMatches(in: s, with: rep)
+    }
+
+    static func matches(_ pattern: String, _ s: String) -> Bool {
+        PathRegex(pattern)?.matches(s) ?? false
     }
 
     static func replace(_ pattern: String, in s: String, with rep: String) -> String {
-        guard let re = try? NSRegularExpression(pattern: pattern) else { return s }
-        let ns = s as NSString
-        return re.stringByReplacingMatches(in: s, range: NSRange(location: 0, length: ns.length),
-                                           withTemplate: NSRegularExpression.escapedTemplate(for: rep))
+        PathRegex(pattern)?.replacingMatches(in: s, with: rep) ?? s
     }
 
     static func capture(_ pattern: String, in s: String) -> String? {
-        guard let re = try? NSRegularExpression(pattern: pattern),
-              let m = re.firstMatch(in: s, range: NSRange(location: 0, length: (s as NSString).length)),
-              m.numberOfRanges > 1, let r = Range(m.range(at: 1), in: s) else { return nil }
-        return String(s[r])
+        PathRegex(pattern)?.firstCapture(in: s)
     }
 }
 
-/// NSRegularExpression is immutable and thread-safe; this box lets a Sendable value hold one.
-struct NSRegularExpressionBox: @unchecked Sendable {
-    let value: NSRegularExpression
-    init(_ v: NSRegularExpression) { value = v }
+/// A regular expression of logprof.conf's syntax (Python's `re`), matched on Unicode scalars
+/// as Python matches code points. Swift's own Regex, not NSRegularExpression, which is not in
+/// FoundationEssentials and would bring ICU into the binary.
+struct PathRegex: @unchecked Sendable {
+    // Regex values are immutable; matching does not change them.
+    let regex: Regex<AnyRegexOutput>
+
+    init?(_ pattern: String) {
+        guard let r = try? Regex(pattern) else { return nil }
+        regex = r.matchingSemantics(.unicodeScalar)
+    }
+
+    func matches(_ s: String) -> Bool { s.contains(regex) }
+
+    /// Every match replaced by `replacement`, taken literally.
+    func replacingMatches(in s: String, with replacement: String) -> String {
+        s.replacing(regex, with: replacement)
+    }
+
+    /// The first group of the first match.
+    func firstCapture(in s: String) -> String? {
+        guard let m = s.firstMatch(of: regex), m.output.count > 1, let sub = m.output[1].substring else { return nil }
+        return String(sub)
+    }
 }

@@ -1,7 +1,7 @@
 import AppArmorPolicy
 import AppArmorSyntax
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// The profile folder as logprof sees it: every profile by name with the file that holds it,
 /// rule sets for coverage, and the abstractions that could be suggested. Files the policy
@@ -12,10 +12,13 @@ public final class LogprofPolicy {
     let checker: PolicyChecker
     /// The abstractions load with their own checker.
     let abstractionChecker: PolicyChecker
-    let matchers = MatcherCache()
+    /// One reader of rule texts for the whole run (requests, added rules, abstractions); used
+    /// only once loading is done, on the asking thread.
+    let ruleReader = RuleTextReader()
+    let matchers: MatcherCache
     /// The profiles' own rule sets compile their patterns apart, so that they can be made
     /// while the abstractions still load (`prepareCoverage`).
-    let profileMatchers = MatcherCache()
+    let profileMatchers: MatcherCache
     /// Top-level profile name to its file and loaded model.
     private(set) var profiles: [String: (file: String, profile: Profile, variables: VariableTable)] = [:]
     private var coverage: [String: CoverageSet] = [:]
@@ -45,6 +48,8 @@ public final class LogprofPolicy {
     public init(dir: String, customIncludes: [String] = [], loadProfiles: Bool = true) {
         self.dir = dir
         self.customIncludes = customIncludes
+        matchers = MatcherCache(reader: ruleReader)
+        profileMatchers = MatcherCache(reader: ruleReader)
         checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: dir)))
         abstractionChecker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: dir)))
         // The two load on two threads and read mostly the same abstractions: each file is
@@ -66,6 +71,55 @@ public final class LogprofPolicy {
     }
 
     public var profileNames: [String] { profiles.keys.sorted() }
+
+    /// The parser and policy ABI rules must fit (`--parser-version`, `--abi`...); set before
+    /// the first question.
+    public lazy var targets = RuleTargets(profileDir: dir)
+    private var fileTargets: [String: RuleTarget] = [:]
+
+    private var usedVariables: [String: Set<String>] = [:]
+
+    private var tunableFolders: [String: TunableSubstitution.Folders] = [:]
+
+    /// The folder tunables a profile's proposals may use (compiled once per top profile).
+    func folders(of profile: String) -> TunableSubstitution.Folders {
+        let top = profile.components(separatedBy: "//")[0]
+        if let f = tunableFolders[top] { return f }
+        let f = TunableSubstitution.Folders(variables: variables(of: top), used: variablesUsed(by: top))
+        tunableFolders[top] = f
+        return f
+    }
+
+    /// The variables a profile's file writes (`@{name}`), for proposals that read like it.
+    public func variablesUsed(by profile: String) -> Set<String> {
+        guard let file = file(of: profile.components(separatedBy: "//")[0]) else { return [] }
+        if let u = usedVariables[file] { return u }
+        var out = Set<String>()
+        if case .success(let r) = checker.cache.load(file) {
+            let b = r.source.bytes
+            var i = 0
+            while i + 2 < b.count {
+                if b[i] == UInt8(ascii: "@"), b[i + 1] == UInt8(ascii: "{"), let end = b[(i + 2)...].firstIndex(of: UInt8(ascii: "}")) {
+                    out.insert(String(decoding: b[(i + 2)..<end], as: UTF8.self))
+                    i = end
+                }
+                i += 1
+            }
+        }
+        usedVariables[file] = out
+        return out
+    }
+
+    /// The rule target of a profile: its file's `abi` statement, else the system's ABI.
+    public func target(of profile: String) -> RuleTarget {
+        guard let file = file(of: profile.components(separatedBy: "//")[0]) else { return targets.target(abi: nil) }
+        if let t = fileTargets[file] { return t }
+        let bytes: [UInt8]
+        if case .success(let r) = checker.cache.load(file) { bytes = r.source.bytes } else { bytes = [] }
+        let t = targets.target(file: bytes)
+        fileTargets[file] = t
+        return t
+    }
 
     /// The file holding a top-level profile.
     public func file(of profile: String) -> String? { profiles[profile]?.file }
@@ -137,46 +191,77 @@ public final class LogprofPolicy {
 
     // MARK: abstractions
 
-    /// Abstractions (and `custom_includes`) whose rules cover a request, for a profile,
-    /// honouring `# LOGPROF-SUGGEST:`; never `local/` files or includes the profile has.
+    /// At most this many abstractions are offered for a request.
+    static let maxSuggestions = 3
+
+    /// Abstractions (and `custom_includes`) to offer for a request, for a profile, honouring
+    /// `# LOGPROF-SUGGEST:`; never `local/` files or includes the profile has. One is offered
+    /// only when one of its own rules matches (an abstraction that merely includes the one that
+    /// matches is broader), and what it brings in covers the request. They are ranked by how
+    /// little else they grant: the most specific matching rule first (most literal characters,
+    /// so `/etc/{,libre}ssl/certs/{,**}` before `/etc/ssl/**`), then the fewest rules.
     func suggestions(for kind: EventKind, profile fullName: String) -> [String] {
         let list = loadAbstractions()
         let have = includedFiles(of: fullName)
         // File requests: one lookup in the combined set, then per abstraction the union of
         // what its files grant.
         // Permissions as bits; a request with a letter outside them is never covered.
-        var byGroup: [Int: (allow: UInt8, deny: UInt8)] = [:]
+        var byGroup: [Int: (allow: UInt8, deny: UInt8, specific: Int)] = [:]
         var want: UInt8? = nil
         if case .file(let f) = kind, let all = abstractionFiles {
             let letters = Set(f.permissions.map(\.rawValue))
             if !letters.isEmpty && letters.allSatisfy({ PermBits.bit($0) != 0 }) { want = PermBits.mask(letters) }
             for e in all.matchingEntries(path: f.path, owner: f.owner) {
-                if e.deny { byGroup[e.group, default: (0, 0)].deny |= e.mask } else { byGroup[e.group, default: (0, 0)].allow |= e.mask }
+                var g = byGroup[e.group, default: (0, 0, 0)]
+                if e.deny { g.deny |= e.mask } else { g.allow |= e.mask }
+                g.specific = max(g.specific, Self.literalCount(e.display))
+                byGroup[e.group] = g
             }
             if byGroup.isEmpty { return [] }
         }
-        var out: [String] = []
+        var ranked: [(name: String, specific: Int, size: Int)] = []
         for a in list where !have.contains(a.file) {
             if let s = a.suggest {
-                guard s.contains(where: { fullName.range(of: $0, options: .regularExpression) != nil }) else { continue }
+                guard s.contains(where: { PathRegex($0)?.matches(fullName) ?? false }) else { continue }
             }
+            var specific = 0
             if case .file = kind, abstractionFiles != nil {
-                var allow: UInt8 = 0, deny: UInt8 = 0
-                for g in a.groups {
-                    guard let hit = byGroup[g] else { continue }
-                    allow |= hit.allow
-                    deny |= hit.deny
+                guard let own = a.groups.first else { continue }
+                if abstractionEverything.contains(own) {
+                    specific = 0
+                } else {
+                    guard let hit = byGroup[own], let want else { continue }
+                    var allow: UInt8 = 0, deny: UInt8 = 0
+                    for g in a.groups {
+                        guard let h = byGroup[g] else { continue }
+                        allow |= h.allow
+                        deny |= h.deny
+                    }
+                    guard want & ~allow == 0 || want & ~deny == 0 else { continue }
+                    specific = hit.specific
                 }
-                if let want, want & ~allow == 0 || want & ~deny == 0 {
-                    out.append(a.name)
-                } else if a.groups.contains(where: abstractionEverything.contains) {
-                    out.append(a.name)
-                }
-            } else if CoverageSet.isKnown(kind, in: abstractionSets(a)) {
-                out.append(a.name)
+            } else {
+                guard let own = abstractionSets(a).first, CoverageSet.isKnown(kind, in: [own]) else { continue }
+            }
+            ranked.append((a.name, specific, a.files.reduce(0) { $0 + (abstractionRules[$1]?.count ?? 0) }))
+        }
+        ranked.sort { x, y in
+            if x.specific != y.specific { return x.specific > y.specific }
+            if x.size != y.size { return x.size < y.size }
+            return x.name < y.name
+        }
+        return ranked.prefix(Self.maxSuggestions).map(\.name)
+    }
+
+    /// The characters of a path pattern that are not glob syntax: how much it names.
+    static func literalCount(_ pattern: String) -> Int {
+        pattern.utf8.reduce(0) { n, c in
+            switch c {
+            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: ","),
+                 UInt8(ascii: "["), UInt8(ascii: "]"): n
+            default: n + 1
             }
         }
-        return out.sorted()
     }
 
     static let suggestKey = Array("LOGPROF-SUGGEST:".utf8)
@@ -187,7 +272,7 @@ public final class LogprofPolicy {
         guard bytes.withUTF8({ LogprofEventCollector.find($0, suggestKey) }) != nil else { return nil }
         var result: [String]? = nil
         for line in text.split(separator: "\n") {
-            let t = line.trimmingCharacters(in: .whitespaces)
+            let t = line.trimmed()
             guard t.hasPrefix("#") else { continue }
             let body = t.drop(while: { $0 == "#" || $0 == " " })
             guard body.hasPrefix("LOGPROF-SUGGEST:") else { continue }

@@ -1,6 +1,7 @@
 import AppArmorPolicy
+import AppArmorSyntax
 import AuditLog
-import Foundation
+import FoundationEssentials
 
 /// The next thing to ask.
 public enum LogprofQuestion: Sendable {
@@ -21,17 +22,28 @@ public final class LogprofSession {
     /// Offer `@{PROC}`, `@{HOME}`, `@{pid}`... variants of the paths (off in the JSON
     /// protocol, whose consumers expect upstream's exact options).
     public var tunableOptions = true
+    /// Leave DENIED requests (refused by enforce-mode profiles) alone: `--allow-all` without
+    /// `--allow-denied`.
+    public var skipDenied = false
+    /// Requests skipped by `skipDenied`.
+    public private(set) var deniedSkipped = 0
     public private(set) var changes: [LogprofChange] = []
     /// Counts for the end-of-run message.
     public private(set) var alreadyAllowed = 0
     public private(set) var unknownProfiles = Set<String>()
     public private(set) var asked = 0
+    /// Requests of a learning child (`parent//null-/path`) that no child profile took.
+    public private(set) var childlessRecords = 0
+    /// Requests whose rule the target's parser cannot read, skipped.
+    public private(set) var unsupported = 0
 
     private let items: [LogprofItem]
     private var position = 0
     private var userGlobs: [String] = []
     /// Hats added or refused in this session (`profile//hat`).
     var addedHats = Set<String>()
+    /// `profile//program` for the programs an answer made inherit (ix) the profile.
+    var inheritedChildren = Set<String>()
     var skippedHats = Set<String>()
     /// Rules added in this session, per profile, for coverage.
     private var added: [String: CoverageSet] = [:]
@@ -49,19 +61,35 @@ public final class LogprofSession {
         self.severityDB = severity
         self.globs = globs ?? LogprofGlobs(config: config)
         self.items = items
+        // The typed rules of every non-file request, read in one load.
+        policy.ruleReader.prefetch(items.compactMap { Self.needsProposal($0.kind) ? RuleText.proposal(for: $0.kind)?.line : nil })
     }
 
     /// The next question, or nil when every request has been handled.
     public func next() -> LogprofQuestion? {
         while position < items.count {
-            let item = items[position]
+            var item = items[position]
             position += 1
+            if let hat = item.hat, hat.hasPrefix("/"), inheritedChildren.contains(item.fullName) {
+                // The program now inherits the profile (ix): what it did as a learning child
+                // is asked for the profile itself.
+                item.hat = nil
+            }
+            if skipDenied && item.mode == .denied {
+                deniedSkipped += 1
+                continue
+            }
             guard policy.hasProfile(item.profile) else {
                 unknownProfiles.insert(item.profile)
                 continue
             }
             if let hat = item.hat, !policy.hasProfile(item.fullName), !addedHats.contains(item.fullName) {
                 if skippedHats.contains(item.fullName) { continue }
+                if hat.hasPrefix("/") {
+                    // A learning child (`null-/path`) with no (C)hild answer: nothing to add to.
+                    childlessRecords += 1
+                    continue
+                }
                 if case .changeHat = item.kind {} else {
                     asked += 1
                     position -= 1   // the request itself is asked once the hat is settled
@@ -72,17 +100,35 @@ public final class LogprofSession {
                 alreadyAllowed += 1
                 continue
             }
+            if Self.needsProposal(item.kind), RuleText.proposal(for: item.kind, target: policy.target(of: item.profile)) == nil {
+                // A rule the installed apparmor_parser cannot read (userns on 3.0...).
+                unsupported += 1
+                continue
+            }
             asked += 1
             switch item.kind {
             case .exec(let path, _):
                 return .exec(execQuestion(item, path: String(decoding: path, as: UTF8.self)))
             case .changeHat(let hat):
+                let full = item.profile + "//" + String(decoding: hat, as: UTF8.self)
+                if policy.hasProfile(full) || addedHats.contains(full) || skippedHats.contains(full) {
+                    asked -= 1
+                    alreadyAllowed += 1
+                    continue
+                }
                 return .hat(HatQuestion(item: item, hat: String(decoding: hat, as: UTF8.self), defaultHat: defaultHat(for: item.profile)))
             default:
                 return .rule(ruleQuestion(item))
             }
         }
         return nil
+    }
+
+    static func needsProposal(_ k: EventKind) -> Bool {
+        switch k {
+        case .file, .exec, .changeHat: false
+        default: true
+        }
     }
 
     func isKnown(_ item: LogprofItem) -> Bool {
@@ -98,7 +144,7 @@ public final class LogprofSession {
     }
 
     func defaultHat(for profile: String) -> String? {
-        config.defaultHats.first { profile.range(of: $0.pattern, options: .regularExpression) != nil }?.hat
+        config.defaultHats.first { PathRegex($0.pattern)?.matches(profile) ?? false }?.hat
     }
 
     // MARK: rule questions
@@ -106,13 +152,15 @@ public final class LogprofSession {
     func ruleQuestion(_ item: LogprofItem) -> RuleQuestion {
         let includes = noAbstraction ? [] : policy.suggestions(for: item.kind, profile: item.fullName)
         guard case .file(let f) = item.kind else {
-            let text = RuleText.proposal(for: item.kind)?.text ?? ""
+            let text = RuleText.proposal(for: item.kind, target: policy.target(of: item.profile))?.text ?? ""
             var sev: Severity? = nil
             if case .capability(let c) = item.kind { sev = severityDB.rank(capability: c) }
+            // The rule itself is the narrowest option: it is the default, the abstractions
+            // that also allow it come before it as upstream lists them.
             return RuleQuestion(item: item, includes: includes, paths: [], perms: "", oldPerms: nil, ruleText: text,
-                                owner: false, canOwner: false, audit: false, selected: 0, severity: sev, rawPath: nil)
+                                owner: false, canOwner: false, audit: false, selected: includes.count, severity: sev, rawPath: nil)
         }
-        let raw = ProfileQuoting.path(f.path)
+        let raw = QuotedString.literal(f.path)
         var want = Set(f.permissions.map(\.rawValue))
         var nonOwner = Set<Character>()
         var patterns: [String] = []
@@ -126,7 +174,10 @@ public final class LogprofSession {
         var paths = Set([raw]).union(patterns.filter { $0 != "/{**,}" })
         paths.formUnion(globs.common(raw))
         for g in userGlobs { if let m = policy.matchers.matcher(g), m.matches(f.path) { paths.insert(g) } }
-        if tunableOptions { paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, variables: policy.variables(of: item.profile)) }) }
+        if tunableOptions {
+            let folders = policy.folders(of: item.profile)
+            paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, folders: folders) })
+        }
         let perms = Self.permString(want)
         let sev = severityDB.rank(path: String(decoding: f.path, as: UTF8.self), modes: perms)
         return RuleQuestion(item: item, includes: includes, paths: LogprofGlobs.ordered(paths, raw: raw), perms: perms,
@@ -179,13 +230,7 @@ public final class LogprofSession {
         if let inc = q.include(at: q.selected) {
             if deny { return nil }
             changes.append(LogprofChange(kind: .include, file: file, profile: name, text: inc, family: "include"))
-            if let a = policy.loadAbstractions().first(where: { $0.name == inc }) {
-                // Files the profile's own rules already come from add nothing.
-                if includedFiles[name] == nil { includedFiles[name] = policy.includedFiles(of: name) }
-                for (file, s) in zip(a.files, policy.abstractionSets(a)) where includedFiles[name, default: []].insert(file).inserted {
-                    includedSets[name, default: []].append(s)
-                }
-            }
+            noteInclude(inc, in: name)
             return "Adding include <\(inc)> to profile \(name)."
         }
         var text = q.options[q.selected]
@@ -205,6 +250,16 @@ public final class LogprofSession {
         }
         changes.append(LogprofChange(kind: .rule, file: file, profile: name, text: text, family: family))
         return "Adding \(text) to profile \(name)."
+    }
+
+    /// What an include added in this session allows counts for the profile's later requests.
+    func noteInclude(_ inc: String, in name: String) {
+        guard let a = policy.loadAbstractions().first(where: { $0.name == inc }) else { return }
+        // Files the profile's own rules already come from add nothing.
+        if includedFiles[name] == nil { includedFiles[name] = policy.includedFiles(of: name) }
+        for (file, s) in zip(a.files, policy.abstractionSets(a)) where includedFiles[name, default: []].insert(file).inserted {
+            includedSets[name, default: []].append(s)
+        }
     }
 
     /// Records a change made by an exec or hat answer.

@@ -1,8 +1,9 @@
 import AuditLog
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemAppArmor
 
 /// Where logprof reads records from.
 public enum LogprofSource: Sendable, Equatable {
@@ -63,18 +64,14 @@ public enum LogprofSources {
             if offset > 0 { lseek(fd, off_t(offset), SEEK_SET) }
             try readFD(fd, mark: mark, into: &c)
         case .journal(let since, let boot):
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: "/usr/bin/journalctl") ? "/usr/bin/journalctl" : "/bin/journalctl")
+            let program = FileManager.default.isExecutableFile(atPath: "/usr/bin/journalctl") ? "/usr/bin/journalctl" : "/bin/journalctl"
             var args = ["-o", "export", "--no-pager", "_TRANSPORT=audit", "+", "_TRANSPORT=kernel"]
             if let since { args += ["--since", since] }
             if boot { args.insert("-b", at: 0) }
-            p.arguments = args
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = FileHandle.nullDevice
-            do { try p.run() } catch { throw LogprofSourceError.journal(error.localizedDescription) }
-            try readFD(pipe.fileHandleForReading.fileDescriptor, mark: mark, into: &c)
-            p.waitUntilExit()
+            let journal: (output: Int32, child: Subprocess.Running)
+            do { journal = try Subprocess.reading(program, args, discardingStandardError: true) } catch { throw LogprofSourceError.journal(describeError(error)) }
+            defer { close(journal.output); _ = journal.child.wait() }
+            try readFD(journal.output, mark: mark, into: &c)
         }
     }
 

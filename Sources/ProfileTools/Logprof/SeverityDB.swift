@@ -1,5 +1,5 @@
 import AppArmorPolicy
-import Foundation
+import FoundationEssentials
 
 /// A severity rank: 0-10, or unknown.
 public enum Severity: Sendable, Equatable, CustomStringConvertible {
@@ -35,13 +35,14 @@ public struct SeverityDB: Sendable {
     }
 
     public init(text: String) {
+        var globIndex: [String: Int] = [:]
         for raw in text.split(separator: "\n") {
             // Lines that start and end with a visible ASCII character need no trimming.
             let line: String
             if let f = raw.utf8.first, let l = raw.utf8.last, f > 0x20, f < 0x7F, l > 0x20, l < 0x7F {
                 line = String(raw)
             } else {
-                line = raw.trimmingCharacters(in: .whitespaces)
+                line = raw.trimmed()
             }
             if line.isEmpty || line.hasPrefix("#") { continue }
             let w = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -53,7 +54,13 @@ public struct SeverityDB: Sendable {
                 } else {
                     let pieces = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
                     let k = pieces.firstIndex(where: { $0.contains("*") })!
-                    globs.append(GlobEntry(folder: Array(pieces[..<k]), matcher: GlobMatcher(pieces[k...].joined(separator: "/") + "**"), ranks: ranks))
+                    let entry = GlobEntry(folder: Array(pieces[..<k]), matcher: GlobMatcher(pieces[k...].joined(separator: "/") + "**"), ranks: ranks)
+                    // As upstream's severity.py: a later line for the same glob replaces the
+                    // earlier one (`/etc/shadow* 5 9 0` after `7 9 0` makes /etc/shadow 5).
+                    if let i = globIndex[path] { globs[i] = entry } else {
+                        globIndex[path] = globs.count
+                        globs.append(entry)
+                    }
                 }
             } else if line.hasPrefix("CAP_"), w.count == 2, let n = Int(w[1]) {
                 capabilities[w[0]] = n

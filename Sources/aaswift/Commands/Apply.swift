@@ -1,6 +1,8 @@
+import AppArmorEdit
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
+import SystemAppArmor
 
 struct ApplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,21 +17,37 @@ struct ApplyCommand: ParsableCommand {
     var dryRun = false
     @Flag(name: .long, help: "Do not reload changed profiles.")
     var noReload = false
+    @OptionGroup var target: RuleTargetFlags
 
     func run() throws {
         guard let data = FileManager.default.contents(atPath: plan) else { throw LogprofFailure(message: "cannot read \(plan)") }
         let p: LogprofPlan
-        do { p = try LogprofPlan.decode(data) } catch { throw LogprofFailure(message: "\(plan): not a logprof plan (\(error.localizedDescription))") }
+        do { p = try LogprofPlan.decode(data) } catch { throw LogprofFailure(message: "\(plan): not a logprof plan (\(describeError(error)))") }
+        // A plan can come from anywhere: it must be bound to this folder's files as they are.
+        do { try p.checked() } catch { throw LogprofFailure(message: "\(plan): \(error)") }
+        let problems = RuleTargets(options: target.options, profileDir: p.profileDir).problems(in: p)
+        if !problems.isEmpty {
+            throw LogprofFailure(message: "the plan has rules this system cannot load:\n" + problems.joined(separator: "\n"))
+        }
         if let applied = Self.alreadyApplied(p) { throw LogprofFailure(message: "\(plan) looks applied already: \(applied)") }
-        let files: [PlannedFile]
-        do { files = try LogprofApply.plan(p) } catch { throw LogprofFailure(message: "\(error)") }
+        func planned() throws -> [PlannedFile] {
+            let files: [PlannedFile]
+            do { files = try LogprofApply.plan(p) } catch { throw LogprofFailure(message: "\(error)") }
+            do { try p.checkDigests(files) } catch { throw LogprofFailure(message: "\(plan): \(error)") }
+            return files
+        }
         if dryRun {
-            FileHandle.standardOutput.write(Data(files.map { $0.diff() }.joined().utf8))
+            StandardStream.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8))
             return
         }
+        let files: [PlannedFile]
         do {
-            try LogprofWriter.write(files, reload: !noReload, folder: p.profileDir) { print($0) }
-        } catch { throw LogprofFailure(message: "\(error)") }
+            files = try FolderLock.withLock(p.profileDir) {
+                let files = try planned()
+                do { try LogprofWriter.write(files, reload: !noReload, folder: p.profileDir) { print($0) } } catch { throw LogprofFailure(message: "\(error)") }
+                return files
+            }
+        } catch let e as FolderLock.Failure { throw LogprofFailure(message: "\(e)") }
         for f in files { print("Wrote \(f.path).") }
     }
 
@@ -38,7 +56,7 @@ struct ApplyCommand: ParsableCommand {
         var first: String?
         for c in p.changes where c.kind == .rule {
             guard let text = try? String(contentsOfFile: c.file, encoding: .utf8) else { return nil }
-            let lines = Set(text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+            let lines = Set(text.split(separator: "\n").map { $0.trimmed() })
             guard lines.contains(c.text) else { return nil }
             first = first ?? c.text
         }

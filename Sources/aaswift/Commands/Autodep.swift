@@ -1,13 +1,14 @@
 import AppArmorEdit
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
+import AppArmorPolicy
 
 struct AutodepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "autodep",
         abstract: "Create a first profile for programs.",
-        discussion: "Writes a minimal profile (`profile NAME /path`, the base abstraction, the program itself; a script's interpreter) for each program that has none."
+        discussion: "Writes a minimal profile (`profile NAME /path`, the base abstraction, the program itself; a script's interpreter) for each program that has none, in complain mode unless --enforce is given. Its `abi` line is the newest the installed apparmor_parser reads."
     )
 
     @Option(name: [.customShort("d"), .customLong("dir")], help: "The profile folder (default: /etc/apparmor.d).")
@@ -16,14 +17,20 @@ struct AutodepCommand: ParsableCommand {
     var force = false
     @Flag(name: .long, help: "Print the new profiles instead of writing them.")
     var dryRun = false
-    @Flag(name: .long, help: "Create the profiles in complain mode.")
+    @Flag(name: .long, help: "Create the profiles in complain mode (the default, as upstream's aa-autodep).")
     var complain = false
+    @Flag(name: .long, help: "Create the profiles in enforce mode instead.")
+    var enforce = false
+    @OptionGroup var target: RuleTargetFlags
     @Argument(help: "Programs (paths, or names on PATH).")
     var programs: [String] = []
 
     func validate() throws {
         if programs.isEmpty { throw ValidationError("give at least one program") }
+        if complain && enforce { throw ValidationError("--complain and --enforce cannot be used together") }
     }
+
+    var flags: [String] { enforce ? [] : ["complain"] }
 
     func run() throws {
         var failed = false
@@ -31,7 +38,8 @@ struct AutodepCommand: ParsableCommand {
             do {
                 let path = try GenprofSetup.resolveProgram(arg)
                 if dryRun {
-                    print(AutodepProfile(program: path, flags: complain ? ["complain"] : [], abi: AutodepProfile.abi(in: dir)).text, terminator: "")
+                    let parser = RuleTargets(options: target.options, profileDir: dir).parser
+                    print(AutodepProfile(program: path, flags: flags, abi: AutodepProfile.abi(in: dir, parser: parser)).text, terminator: "")
                     continue
                 }
                 let policy = LogprofPolicy(dir: dir)
@@ -39,10 +47,10 @@ struct AutodepCommand: ParsableCommand {
                     print("Profile for \(path) already exists (\(existing)) - skipping.")
                     continue
                 }
-                let p = try GenprofSetup.autodep(program: path, dir: dir, flags: complain ? ["complain"] : [], force: force)
-                print("Writing profile for \(path) to \((dir as NSString).appendingPathComponent(p.fileName)).")
+                let p = try GenprofSetup.autodep(program: path, dir: dir, flags: flags, force: force, target: target.options)
+                print("Writing profile for \(path) to \(PathNames.appending(dir, p.fileName)).")
             } catch {
-                FileHandle.standardError.write(Data("aaswift autodep: \(error)\n".utf8))
+                StandardStream.standardError.write(Data("aaswift autodep: \(error)\n".utf8))
                 failed = true
             }
         }

@@ -1,7 +1,11 @@
 import AppArmorPolicy
 import AppArmorSyntax
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import SystemAppArmor
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +20,11 @@ struct CheckCommand: ParsableCommand {
             Each PATH is a file, or a folder: for a policy tree (a folder with abstractions/ or \
             tunables/) the profiles at its top level, otherwise every file below it (dot files \
             and packaging leftovers such as *.dpkg-new, *.rpmsave and *~ are skipped).
+
+            Where the language's meaning changed between apparmor_parser versions (exec-mode \
+            conflicts, where 'priority=' may stand), the policy is judged as the parser it is \
+            written for judges it: --parser-version, else the installed apparmor_parser's \
+            version, else the profile's abi statement; the message names the version.
 
             Reports:
               text  compiler-style diagnostics on stderr (file:line:col: error: ... [AAxxxx])
@@ -40,6 +49,8 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "A kernel feature ABI file (as in parser/tst/features_files).")
     var features: String?
 
+    @OptionGroup var version: ParserVersionFlag
+
     @Option(name: .long, help: "Files checked at once (default: the number of processors; 1: a single thread).")
     var jobs: Int?
 
@@ -56,7 +67,7 @@ struct CheckCommand: ParsableCommand {
     /// wrappers are not touched again).
     var options: CheckRun {
         CheckRun(syntaxOnly: syntaxOnly, includeDirs: includeDirs, base: base, features: features, jobs: jobs,
-                 report: report, filesFrom: filesFrom, paths: paths)
+                 parserVersion: version.parserVersion, report: report, filesFrom: filesFrom, paths: paths)
     }
 
     func validate() throws { try options.validate() }
@@ -74,6 +85,7 @@ struct CheckRun: QuickCommand, Equatable {
     var base: String?
     var features: String?
     var jobs: Int?
+    var parserVersion: String?
     var report: CheckCommand.Report = .text
     var filesFrom: String?
     var paths: [String] = []
@@ -84,10 +96,11 @@ struct CheckRun: QuickCommand, Equatable {
         guard let a = QuickArguments(arguments, [
             .flag("syntaxOnly", "--syntax-only"), .repeatable("includeDirs", "-I", "--Include"),
             .option("base", "-b", "--base"), .option("features", "--features"), .option("jobs", "--jobs"),
-            .option("report", "--report"), .option("filesFrom", "--files-from"),
+            .option("parserVersion", "--parser-version"), .option("report", "--report"), .option("filesFrom", "--files-from"),
         ]) else { return nil }
         var c = CheckRun(syntaxOnly: a.flag("syntaxOnly"), includeDirs: a.list("includeDirs"), base: a.value("base"),
-                         features: a.value("features"), filesFrom: a.value("filesFrom"), paths: a.positionals)
+                         features: a.value("features"), parserVersion: a.value("parserVersion"),
+                         filesFrom: a.value("filesFrom"), paths: a.positionals)
         if let j = a.value("jobs") {
             guard let n = Int(j) else { return nil }
             c.jobs = n
@@ -112,7 +125,8 @@ struct CheckRun: QuickCommand, Equatable {
             }
         }
         let checker = PolicyChecker(options: CheckOptions(
-            searchPath: IncludeSearchPath(includeDirs: includeDirs, base: base ?? "/etc/apparmor.d"), features: featureSet))
+            searchPath: IncludeSearchPath(includeDirs: includeDirs, base: base ?? "/etc/apparmor.d"), features: featureSet,
+            parserVersion: syntaxOnly ? nil : try ParserVersionFlag.resolve(parserVersion)))
         var anyFailed = false
         let color = Terminal.useColor(fd: 2)
         var stdout = ""
@@ -128,9 +142,9 @@ struct CheckRun: QuickCommand, Equatable {
                     bytes = try readInput(file)
                 } catch {
                     anyFailed = true
-                    let msg = "\(file): error: \(error.localizedDescription)"
+                    let msg = "\(file): error: \(describeError(error))"
                     switch report {
-                    case .text: FileHandle.standardError.write(Data("aaswift: \(msg)\n".utf8))
+                    case .text: StandardStream.standardError.write(Data("aaswift: \(msg)\n".utf8))
                     case .tsv: stdout += "\(file)\tFAIL\t\(msg)\n"
                     case .json: stdout += JSON.object(["path": .string(file), "result": .string("FAIL"), "diagnostics": .array([.string(msg)])]) + "\n"
                     }
@@ -146,7 +160,7 @@ struct CheckRun: QuickCommand, Equatable {
             switch report {
             case .text:
                 for d in diags {
-                    FileHandle.standardError.write(Data(d.rendered(color: color).utf8))
+                    StandardStream.standardError.write(Data(d.rendered(color: color).utf8))
                 }
             case .tsv:
                 let first = diags.first(where: \.isError).map { $0.oneLine } ?? ""
@@ -165,14 +179,14 @@ struct CheckRun: QuickCommand, Equatable {
                 stdout += JSON.object(["path": .string(file), "result": .string(failed ? "FAIL" : "PASS"), "diagnostics": .array(list)]) + "\n"
             }
             if stdout.utf8.count > 1 << 16 {
-                FileHandle.standardOutput.write(Data(stdout.utf8))
+                StandardStream.standardOutput.write(Data(stdout.utf8))
                 stdout = ""
             }
         }
-        FileHandle.standardOutput.write(Data(stdout.utf8))
+        StandardStream.standardOutput.write(Data(stdout.utf8))
         // Everything is written: exit now rather than free the loaded policy piece by piece
         // (a sixth of a whole check of /etc/apparmor.d).
-        Foundation.exit(anyFailed ? 1 : 0)
+        Glibc.exit(anyFailed ? 1 : 0)
     }
 }
 

@@ -1,9 +1,11 @@
 import ArgumentParser
 import AuditLog
-import Foundation
+import FoundationEssentials
+import ProfileTools
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemAppArmor
 
 struct DecodeLogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,6 +28,10 @@ struct DecodeLogCommand: ParsableCommand {
     @Flag(name: .long, help: "Read the journal by running 'journalctl -o json' (kernel and audit entries).")
     var journal = false
 
+    @OptionGroup var target: RuleTargetFlags
+    @Option(name: [.customShort("d"), .customLong("dir")], help: "With --format profile: the profile folder whose abi/ files --abi names (default: /etc/apparmor.d).")
+    var dir: String = "/etc/apparmor.d"
+
     @Argument(help: "The log file, or '-' for standard input.")
     var file: String?
 
@@ -37,17 +43,12 @@ struct DecodeLogCommand: ParsableCommand {
 
     func run() throws {
         let source: LineSource
-        var journalctl: Process? = nil
+        var journalctl: Subprocess.Running? = nil
         let file = self.file ?? "journal"
         if journal {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/journalctl")
-            p.arguments = ["-o", "json", "--no-pager", "_TRANSPORT=kernel", "+", "_TRANSPORT=audit"]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            try p.run()
-            journalctl = p
-            source = LineSource(fd: pipe.fileHandleForReading.fileDescriptor)
+            let started = try Subprocess.reading("/usr/bin/journalctl", ["-o", "json", "--no-pager", "_TRANSPORT=kernel", "+", "_TRANSPORT=audit"])
+            journalctl = started.child
+            source = LineSource(fd: started.output)
         } else if file == "-" {
             source = LineSource(fd: 0)
         } else {
@@ -75,14 +76,19 @@ struct DecodeLogCommand: ParsableCommand {
             }
             out.write(Array(summary.render().utf8))
         case .profile:
-            var builder = ProfileProposalBuilder()
-            AuditLogReader(source: source, onlyAppArmor: true).forEachRecord { record, _ in
+            var builder = ProfileProposalBuilder(target: RuleTargets(options: target.options, profileDir: dir).target(abi: nil))
+            AuditLogReader(source: source, onlyAppArmor: true).forEachRecord { record, line in
+                let before = builder.refused.count
                 builder.add(record)
+                for r in builder.refused[before...] {
+                    // A record that gives no valid rule is left out, and said so; the rest goes on.
+                    StandardStream.standardError.write(Data("aaswift decode-log: \(label):\(line): skipped a record of \(String(decoding: r.profile, as: UTF8.self)): \(r.reason)\n".utf8))
+                }
             }
             out.write(builder.renderProfiles())
         }
         out.flush()
-        journalctl?.waitUntilExit()
+        _ = journalctl?.wait()
     }
 }
 

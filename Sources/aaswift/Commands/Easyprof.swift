@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
 
 struct EasyprofCommand: ParsableCommand {
@@ -14,7 +14,9 @@ struct EasyprofCommand: ParsableCommand {
             templates.
 
             Templates and policy groups are looked up in --templates-dir/--policy-groups-dir, \
-            then /usr/share/aaswift/easyprof, then the copies built into aaswift. Policy groups \
+            then the folders named by the easyprof.conf of -c (else /etc/apparmor/easyprof.conf, \
+            as aa-easyprof reads it, when they exist), then /usr/share/aaswift/easyprof, then \
+            the copies built into aaswift. Policy groups \
             that use @{APPNAME} need --template-var '@{APPNAME}=NAME'.
 
             Paths in --read-path/--write-path must be absolute (or start with a variable) and \
@@ -92,6 +94,9 @@ struct EasyprofCommand: ParsableCommand {
     var outputFormat: String = "text"
     @Option(name: .customLong("output-directory"), help: ArgumentHelp("Write profiles into DIR instead of printing them; never overwrites.", valueName: "DIR"))
     var outputDirectory: String?
+
+    @Flag(name: .customLong("dry-run"), help: "With --output-directory: print the files it would write, as a unified diff, and write nothing.")
+    var dryRun = false
     @Option(name: [.customShort("m"), .long], help: ArgumentHelp("Read the profiles to generate from a JSON manifest.", valueName: "FILE"))
     var manifest: String?
     @Flag(name: .customLong("verify-manifest"), help: "Refuse manifest entries that need review (paths, abstractions, globs).")
@@ -151,14 +156,18 @@ struct EasyprofCommand: ParsableCommand {
         s.policyGroupsDir = policyGroupsDir
         s.includePolicyGroupsDir = includePolicyGroupsDir
         s.configFile = configFile
+        s.systemConfigFile = EasyprofSearchOptions.standardConfigFile
         s.parserBase = base
         s.parserInclude = include
         if let env = ProcessInfo.processInfo.environment["AASWIFT_EASYPROF_DIR"], !env.isEmpty {
+            // A folder of defaults named for this run wins over the system's easyprof.conf.
             s.installedDefaultsDir = env
+            s.systemConfigFile = nil
         }
         r.search = s
         r.outputFormat = EasyprofOutputFormat(rawValue: outputFormat) ?? .text
         r.outputDirectory = outputDirectory
+        r.dryRun = dryRun
         r.manifestPath = manifest
         r.verifyManifest = verifyManifest
         r.verify = !noVerify
@@ -190,11 +199,11 @@ struct EasyprofCommand: ParsableCommand {
         if debug {
             for v in result.verifications { Self.stderr("debug: verified by \(v.checker)\n") }
         }
-        FileHandle.standardOutput.write(Data(result.output.utf8))
+        StandardStream.standardOutput.write(Data(result.output.utf8))
         for f in result.written { Self.stderr("wrote \(f)\n") }
     }
 
     static func stderr(_ s: String) {
-        FileHandle.standardError.write(Data(s.utf8))
+        StandardStream.standardError.write(Data(s.utf8))
     }
 }

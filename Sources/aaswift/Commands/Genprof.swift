@@ -1,7 +1,11 @@
 import AppArmorEdit
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
+import AppArmorPolicy
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct GenprofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,6 +15,11 @@ struct GenprofCommand: ParsableCommand {
         Creates a profile for PROGRAM when it has none, puts it in complain mode, and then loops: \
         run the program in another terminal, press S to review what it did since genprof started, \
         F to finish, which puts the profile back in enforce mode.
+
+        Records are collected live from the moment genprof starts: from the kernel's audit \
+        netlink socket when auditd does not own the audit channel (so a machine without auditd \
+        works), else auditd's log, the journal, syslog or the kernel's ring buffer. --source \
+        picks one; -f reads a log file instead.
         """
     )
 
@@ -28,6 +37,11 @@ struct GenprofCommand: ParsableCommand {
     var noReload = false
     @Option(name: .long, help: "The folder holding logprof.conf and severity.db.")
     var configdir: String = "/etc/apparmor"
+    @OptionGroup var ruleTarget: RuleTargetFlags
+    @Option(name: .long, help: ArgumentHelp(ArgumentHelpText.source, valueName: "SOURCE"))
+    var source: String?
+    @Flag(name: [.short, .long], help: "Say where records are read from.")
+    var verbose = false
     @Argument(help: "The program to profile.")
     var program: String
 
@@ -44,8 +58,8 @@ struct GenprofCommand: ParsableCommand {
         var target = LogprofPolicy(dir: profileDir).profileName(forProgram: path)
         if target == nil {
             do {
-                let p = try GenprofSetup.autodep(program: path, dir: profileDir, flags: ["complain"])
-                ui.info("Writing profile for \(path) to \((profileDir as NSString).appendingPathComponent(p.fileName)).")
+                let p = try GenprofSetup.autodep(program: path, dir: profileDir, flags: ["complain"], target: ruleTarget.options)
+                ui.info("Writing profile for \(path) to \(PathNames.appending(profileDir, p.fileName)).")
                 target = p.name
             } catch { throw LogprofFailure(message: "\(error)") }
         }
@@ -53,8 +67,8 @@ struct GenprofCommand: ParsableCommand {
         for line in setComplain.info { ui.info(line) }
         for e in setComplain.errors { ui.important(e) }
 
-        let source: LogprofSource
-        do { source = try file.map { .file($0) } ?? LogprofSources.defaultSource(config: config) } catch { throw LogprofFailure(message: "\(error)") }
+        let (source, capture) = try LiveCaptureSource.start(file: file, source: self.source, verbose: verbose, ui: ui)
+        defer { capture?.stop() }
         var offset = LogprofSources.size(of: source)
         let started = Self.journalTime()
         ui.info("""
@@ -66,12 +80,13 @@ struct GenprofCommand: ParsableCommand {
         For each AppArmor event, you will be given the opportunity to choose whether the access should be allowed or denied.
         """)
         let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noAbstraction: noAbstraction,
-                                   outputDir: outputDir, noReload: noReload, tunableOptions: !json)
+                                   outputDir: outputDir, noReload: noReload, tunableOptions: !json, target: ruleTarget.options)
         while true {
             let prompt = LogprofPrompt(title: nil, headers: [("Profiling", .text(path))], explanation: nil, options: [], selected: 0,
                                        commands: [.scan, .finish], defaultCommand: .scan)
             let (cmd, _) = ui.ask(prompt)
             if cmd == .scan {
+                LiveCaptureSource.reportLoss(capture, ui: ui)
                 let now = LogprofSources.size(of: source)
                 var s = source
                 if case .journal = source { s = .journal(since: started, boot: false) }
@@ -88,8 +103,12 @@ struct GenprofCommand: ParsableCommand {
     }
 
     static func journalTime() -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return f.string(from: Date())
+        // strftime, not DateFormatter (which needs ICU): local time, as journalctl --since reads it.
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let n = strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M:%S", &parts)
+        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct LogprofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,13 +47,22 @@ struct LogprofCommand: ParsableCommand {
     var dryRun = false
     @Option(name: .long, help: "Write the accepted changes as a JSON plan instead of changing profiles.")
     var planOut: String?
+    @Flag(name: .long, help: "With --allow-all: also allow what enforce-mode profiles refused (DENIED records).")
+    var allowDenied = false
+    @OptionGroup var target: RuleTargetFlags
+    @Flag(name: .long, help: "Keep reading new records as they arrive (see --source) and review each burst.")
+    var follow = false
+    @Option(name: .long, help: ArgumentHelp("With --follow: " + ArgumentHelpText.source, valueName: "SOURCE"))
+    var source: String?
 
     /// What the command line asks for, as a plain value (the argument parser's property
     /// wrappers are not touched again).
     var options: LogprofRun {
         LogprofRun(dir: dir, file: file, journal: journal, since: since, boot: boot, mark: mark,
                    noAbstraction: noAbstraction, outputDir: outputDir, local: local, noReload: noReload,
-                   configdir: configdir, json: json, allowAll: allowAll, dryRun: dryRun, planOut: planOut)
+                   configdir: configdir, json: json, allowAll: allowAll, dryRun: dryRun, planOut: planOut,
+                   allowDenied: allowDenied, target: target.options,
+                   follow: follow, source: source)
     }
 
     func validate() throws { try options.validate() }
@@ -78,6 +90,10 @@ struct LogprofRun: QuickCommand, Equatable {
     var allowAll = false
     var dryRun = false
     var planOut: String?
+    var allowDenied = false
+    var target = RuleTargetOptions()
+    var follow = false
+    var source: String?
 
     /// The command line read without the argument parser's reflection (see `QuickArguments`),
     /// or nil when the argument parser must read it.
@@ -88,18 +104,24 @@ struct LogprofRun: QuickCommand, Equatable {
             .flag("noAbstraction", "--no-abstraction"), .option("outputDir", "-o", "--output-dir"),
             .flag("local", "--local"), .flag("noReload", "--no-reload"), .option("configdir", "--configdir"),
             .flag("json", "-j", "--json"), .flag("allowAll", "-a", "--allow-all"), .flag("dryRun", "--dry-run"),
-            .option("planOut", "--plan-out"),
+            .option("planOut", "--plan-out"), .flag("allowDenied", "--allow-denied"), .option("abi", "--abi"),
+            .option("featuresFile", "--features-file"), .option("parserVersion", "--parser-version"),
         ]), a.positionals.isEmpty else { return nil }
         return LogprofRun(dir: a.value("dir"), file: a.value("file"), journal: a.flag("journal"), since: a.value("since"),
                           boot: a.flag("boot"), mark: a.value("mark"), noAbstraction: a.flag("noAbstraction"),
                           outputDir: a.value("outputDir"), local: a.flag("local"), noReload: a.flag("noReload"),
                           configdir: a.value("configdir") ?? "/etc/apparmor", json: a.flag("json"),
-                          allowAll: a.flag("allowAll"), dryRun: a.flag("dryRun"), planOut: a.value("planOut"))
+                          allowAll: a.flag("allowAll"), dryRun: a.flag("dryRun"), planOut: a.value("planOut"),
+                          allowDenied: a.flag("allowDenied"),
+                          target: RuleTargetOptions(abiFile: a.value("abi"), featuresFile: a.value("featuresFile"), parserVersion: a.value("parserVersion")))
     }
 
     func validate() throws {
         if json && allowAll { throw ValidationError("--json and --allow-all cannot be used together") }
         if journal && file != nil { throw ValidationError("--journal and --file cannot be used together") }
+        if let p = target.problem() { throw ValidationError(p) }
+        if follow && (journal || file != nil || mark != nil) { throw ValidationError("--follow reads live records: not with --file, --journal or --logmark") }
+        if source != nil && !follow { throw ValidationError("--source needs --follow") }
     }
 
     func run() throws {
@@ -109,18 +131,24 @@ struct LogprofRun: QuickCommand, Equatable {
         if json {
             ui = JSONReviewUI.standard()
         } else if allowAll || (dryRun || planOut != nil) && isatty(0) == 0 {
-            ui = AllowAllUI(out: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
+            ui = AllowAllUI(out: { StandardStream.standardOutput.write(Data(($0 + "\n").utf8)) })
         } else {
             ui = TTYReviewUI()
+        }
+        let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noAbstraction: noAbstraction,
+                                   local: local, outputDir: outputDir, noReload: noReload, dryRun: dryRun, planOut: planOut,
+                                   tunableOptions: !json, endsProcess: true, showsSeverity: !(ui is AllowAllUI),
+                                   target: target, skipDenied: allowAll && !allowDenied)
+        if follow {
+            var live = review
+            live.endsProcess = false
+            return try LogprofFollow.run(self, review: live, ui: ui)
         }
         let source: LogprofSource
         do {
             if journal { source = .journal(since: since, boot: boot) } else if file == "-" { source = .standardInput } else if let f = file { source = .file(f) } else { source = try LogprofSources.defaultSource(config: config) }
         } catch { throw LogprofFailure(message: "\(error)") }
 
-        let review = LogprofReview(profileDir: profileDir, config: config, configDir: configdir, noAbstraction: noAbstraction,
-                                   local: local, outputDir: outputDir, noReload: noReload, dryRun: dryRun, planOut: planOut,
-                                   tunableOptions: !json, endsProcess: true, showsSeverity: !(ui is AllowAllUI))
         try review.run(ui: ui, source: source, mark: mark)
     }
 }

@@ -1,6 +1,6 @@
 import AppArmorEdit
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import ProfileTools
 
 /// The options the four mode commands share (aa-complain's command line).
@@ -37,10 +37,10 @@ struct ModeCommandOptions: ParsableArguments {
         let runner = ModeRunner(folder: dir, reloader: LoaderModeReloader())
         let report = runner.run(action, targets: targets, options: ModeRunOptions(noReload: noReload, dryRun: dryRun, force: force))
         // In a dry run stdout carries only the diff, so that it can go to patch(1).
-        let infoHandle = dryRun ? FileHandle.standardError : FileHandle.standardOutput
+        let infoHandle = dryRun ? StandardStream.standardError : StandardStream.standardOutput
         if !report.info.isEmpty { infoHandle.write(Data((report.info.joined(separator: "\n") + "\n").utf8)) }
-        if !report.diff.isEmpty { FileHandle.standardOutput.write(Data(report.diff.utf8)) }
-        for e in report.errors { FileHandle.standardError.write(Data("aaswift: \(e)\n".utf8)) }
+        if !report.diff.isEmpty { StandardStream.standardOutput.write(Data(report.diff.utf8)) }
+        for e in report.errors { StandardStream.standardError.write(Data("aaswift: \(e)\n".utf8)) }
         if !report.succeeded { throw ExitCode(1) }
     }
 }
@@ -117,4 +117,39 @@ struct DisableCommand: ParsableCommand {
     @OptionGroup var options: ModeCommandOptions
 
     func run() throws { try options.run(.disable, force: false) }
+}
+
+struct ModeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mode",
+        abstract: "Set any AppArmor 4 profile mode: enforce, complain, kill, unconfined, prompt, default_allow.",
+        discussion: """
+            Sets the mode flag on every profile, hat and child profile of each target and \
+            removes the other mode flags (as 4.1's aa-complain does), then reloads the file \
+            with apparmor_parser -r. enforce is the absence of a mode flag. A target written \
+            'profile//child' changes that hat or child profile alone (and its own children). \
+            Profiles with the unconfined flag are skipped unless --force or the mode is \
+            unconfined.
+
+            Examples:
+              aaswift mode kill /usr/bin/foo
+              aaswift mode complain 'usr.bin.foo//helper' --dry-run
+            """
+    )
+
+    @Argument(help: "The mode: enforce, complain, kill, unconfined, prompt or default_allow.")
+    var mode: String
+
+    @OptionGroup var options: ModeCommandOptions
+
+    @Flag(help: "Also change profiles with the unconfined flag.")
+    var force = false
+
+    func validate() throws {
+        guard ModeAction.allModes.contains(mode) else {
+            throw ValidationError("unknown mode '\(mode)': give one of \(ModeAction.allModes.joined(separator: ", "))")
+        }
+    }
+
+    func run() throws { try options.run(.mode(mode), force: force) }
 }

@@ -1,6 +1,7 @@
 import AppArmorSyntax
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import SystemAppArmor
 
 struct ParseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,7 +49,7 @@ struct ParseCommand: ParsableCommand {
                 bytes = try readInput(path)
             } catch {
                 out.flush()
-                FileHandle.standardError.write(Data("aaswift: \(path): \(error.localizedDescription)\n".utf8))
+                StandardStream.standardError.write(Data("aaswift: \(path): \(describeError(error))\n".utf8))
                 throw ExitCode(2)
             }
             let result = Parser.parse(path: path, bytes: bytes)
@@ -61,9 +62,9 @@ struct ParseCommand: ParsableCommand {
                 break
             }
             if emit != .source || strict {
-                let color = Terminal.useColor(FileHandle.standardError)
+                let color = Terminal.useColor(StandardStream.standardError)
                 for d in result.diagnostics {
-                    FileHandle.standardError.write(Data(d.rendered(in: result.source, color: color).utf8))
+                    StandardStream.standardError.write(Data(d.rendered(in: result.source, color: color).utf8))
                 }
                 if result.hasErrors { failed = true }
             }

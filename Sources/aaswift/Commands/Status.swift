@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import SystemAppArmor
 
 /// `aaswift status`: aa-status. Reports the loaded policy and the confined processes.

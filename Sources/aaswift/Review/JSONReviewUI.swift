@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import ProfileTools
 
 /// Upstream's line-delimited JSON dialog (version 2.12), as YaST speaks it: one JSON object a
@@ -32,24 +35,23 @@ final class JSONReviewUI: ReviewUI {
 
     /// The dialog on standard output and standard input.
     static func standard() -> JSONReviewUI {
-        JSONReviewUI(write: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }, readLine: { Swift.readLine() })
+        JSONReviewUI(write: { StandardStream.standardOutput.write(Data(($0 + "\n").utf8)) }, readLine: { Swift.readLine() })
     }
 
     func send(_ o: [(String, Value)]) { write(Value.obj(o).text) }
 
     /// The next reply of the given dialog type; nil at the end of input or on a bad reply.
     /// Ends the run (exit 1, nothing written) on a missing or malformed reply.
-    func reply(_ dialog: String) -> [String: Any]? {
-        guard let line = readLine(),
-              let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+    func reply(_ dialog: String) -> Reply? {
+        guard let line = readLine(), let obj = try? JSONDecoder().decode(Reply.self, from: Data(line.utf8)) else {
             fail("expected a '\(dialog)' reply on standard input")
         }
-        guard obj["dialog"] as? String == dialog else { fail("expected response \(dialog) got \(line)") }
+        guard obj.dialog == dialog else { fail("expected response \(dialog) got \(line)") }
         return obj
     }
 
     private func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("aaswift logprof: \(message); no changes written\n".utf8))
+        StandardStream.standardError.write(Data("aaswift logprof: \(message); no changes written\n".utf8))
         exit(1)
     }
 
@@ -70,8 +72,8 @@ final class JSONReviewUI: ReviewUI {
                   ("explanation", p.explanation.map(Value.s) ?? .null), ("options", p.options.isEmpty ? .null : .list(p.options.map(Value.s))),
                   ("menu_items", .list(p.menuItems.map(Value.s))), ("default_key", .s(String(p.defaultCommand.key)))])
             guard let r = reply("promptuser") else { return (.abort, p.selected) }
-            let selected = (r["selected"] as? Int) ?? p.selected
-            let key = r["response_key"] as? String ?? ""
+            let selected = r.selected ?? p.selected
+            let key = r.responseKey ?? ""
             if key.isEmpty { return (p.defaultCommand, selected) }
             if let cmd = p.command(forKey: key) { return (cmd, selected) }
         }
@@ -80,19 +82,40 @@ final class JSONReviewUI: ReviewUI {
     func yesNo(_ text: String, default yes: Bool) -> Bool {
         send([("dialog", .s("yesno")), ("text", .s(text)), ("default", .s(yes ? "y" : "n"))])
         guard let r = reply("yesno") else { return false }
-        return (r["response_key"] as? String)?.lowercased() == "y"
+        return r.responseKey?.lowercased() == "y"
     }
 
     func getString(_ text: String, default value: String) -> String {
         send([("dialog", .s("getstring")), ("text", .s(text)), ("default", .s(value))])
-        return reply("getstring")?["response"] as? String ?? ""
+        return reply("getstring")?.response ?? ""
     }
 
     func showChanges(_ diff: String) {
-        let path = NSTemporaryDirectory() + "aaswift-logprof-\(getpid()).diff"
+        let path = FileManager.default.temporaryDirectory.appending(path: "aaswift-logprof-\(getpid()).diff").path
         _ = FileManager.default.createFile(atPath: path, contents: Data(diff.utf8))
         send([("dialog", .s("changes")), ("header", .s("View Changes")), ("filename", .s(path))])
         _ = reply("changes")
         try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// A reply line of the JSON dialog: the fields the front end reads (a field of another type
+/// reads as absent, as upstream's loose reading of the reply does).
+struct Reply: Decodable {
+    var dialog: String?
+    var responseKey: String?
+    var selected: Int?
+    var response: String?
+
+    enum CodingKeys: String, CodingKey {
+        case dialog, responseKey = "response_key", selected, response
+    }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        dialog = try? c.decode(String.self, forKey: .dialog)
+        responseKey = try? c.decode(String.self, forKey: .responseKey)
+        selected = try? c.decode(Int.self, forKey: .selected)
+        response = try? c.decode(String.self, forKey: .response)
     }
 }

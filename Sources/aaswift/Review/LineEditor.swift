@@ -1,7 +1,8 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemAppArmor
 
 /// One line of input on the terminal, pre-filled and editable, as upstream's (N)ew offers it
 /// through readline: typing inserts at the cursor; Left/Right, Home/End (and Ctrl-A/Ctrl-E)
@@ -129,42 +130,22 @@ struct LineEditor {
 }
 
 /// Shows text through the user's pager: `$PAGER` (default `less -R`), run by /bin/sh with the
-/// text on its standard input and the terminal as its output, as `git` and `man` do. Spawned
-/// directly (not through Foundation's Process, which starts a new session): the pager must
-/// keep the controlling terminal to read its keys from /dev/tty.
+/// text on its standard input and the terminal as its output, as `git` and `man` do.
 enum Pager {
     static func show(_ text: String) {
         let env = ProcessInfo.processInfo.environment
-        let pager = env["PAGER"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? "less -R"
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return FileHandle.standardOutput.write(Data(text.utf8)) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
-        posix_spawn_file_actions_addclose(&actions, fds[0])
-        posix_spawn_file_actions_addclose(&actions, fds[1])
-        var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("sh"), strdup("-c"), strdup(pager), nil]
-        defer { argv.forEach { free($0) } }
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
-        close(fds[0])
-        guard spawned == 0 else {
-            close(fds[1])
-            return FileHandle.standardOutput.write(Data(text.utf8))
+        let pager = env["PAGER"].flatMap { $0.trimmed().isEmpty ? nil : $0 } ?? "less -R"
+        guard let started = try? Subprocess.writing("/bin/sh", ["-c", pager]) else {
+            StandardStream.standardOutput.write(Data(text.utf8))
+            return
         }
         // The pager may quit before reading everything: a broken pipe is not an error here.
         let previous = signal(SIGPIPE, SIG_IGN)
         defer { signal(SIGPIPE, previous) }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            offset += n
-        }
-        close(fds[1])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        var out = OutputBuffer(fd: started.input)
+        out.write(text)
+        out.flush()
+        close(started.input)
+        _ = started.child.wait()
     }
 }

@@ -1,6 +1,9 @@
+import AppArmorEdit
 import AppArmorPolicy
-import Foundation
+import Dispatch
+import FoundationEssentials
 import ProfileTools
+import SystemAppArmor
 
 /// One logprof pass over a log with a front end: read, ask, then save (or print the diff, or
 /// write the plan). Shared by `logprof` and `genprof`.
@@ -21,6 +24,10 @@ struct LogprofReview {
     /// Whether questions are shown (their Severity header): not with --allow-all, which then
     /// skips reading severity.db.
     var showsSeverity = true
+    /// The parser and policy ABI the rules must fit.
+    var target = RuleTargetOptions()
+    /// `--allow-all` without `--allow-denied`: DENIED records (enforce mode) are left alone.
+    var skipDenied = false
 
     /// `offset`: for a file source, the byte to start reading at.
     func run(ui: ReviewUI, source: LogprofSource, mark: String?, offset: Int = 0) throws {
@@ -39,16 +46,28 @@ struct LogprofReview {
             loading.prepareCoverage(for: [])
             throw LogprofFailure(message: "\(error)")
         }
+        for r in collector.refused {
+            // A request that gives no valid rule is skipped and said so; the others go on.
+            StandardStream.standardError.write(Data("aaswift logprof: skipped a request of \(r.profile.debugDescription): \(r.reason)\n".utf8))
+        }
         let items = collector.ordered()
         loading.prepareCoverage(for: items.map(\.fullName))
         let (severity, globs) = tables.wait()
         let policy = loading.wait()
+        policy.targets = RuleTargets(options: target, profileDir: profileDir)
         let session = LogprofSession(policy: policy, config: config, severity: severity, items: items, globs: globs)
         if endsProcess { _ = Unmanaged.passRetained(session) }
         session.noAbstraction = noAbstraction
         session.tunableOptions = tunableOptions
+        session.skipDenied = skipDenied
         let driver = ReviewDriver(session: session, ui: ui)
         if driver.askAll() == .aborted { return }
+        if session.deniedSkipped > 0 {
+            ui.info("Left \(session.deniedSkipped) request(s) that enforce-mode profiles denied (--allow-denied allows them).")
+        }
+        if session.unsupported > 0 {
+            ui.info("Skipped \(session.unsupported) request(s) whose rules the installed apparmor_parser cannot read (see --parser-version).")
+        }
         if session.changes.isEmpty {
             ui.info(Self.nothingMessage(collector.stats, session, source: source.description, dir: profileDir))
             return
@@ -76,10 +95,12 @@ struct LogprofReview {
         }
         if dryRun || planOut != nil {
             if let out = planOut {
-                let plan = LogprofPlan(profileDir: profileDir, local: local, changes: session.changes)
-                do { try plan.encoded().write(to: URL(fileURLWithPath: out)) } catch { throw LogprofFailure(message: "cannot write \(out): \(error.localizedDescription)") }
+                // The plan names absolute paths and the digest of each file it changes, and is
+                // written like a profile (temporary file, flush, rename).
+                let plan = LogprofPlan.bound(profileDir: profileDir, local: local, changes: session.changes)
+                do { try AtomicWrite.write(Array(try plan.encoded()), to: out) } catch { throw LogprofFailure(message: "cannot write \(out): \(error)") }
             }
-            if dryRun { FileHandle.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8)) }
+            if dryRun { StandardStream.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8)) }
             return
         }
         while true {
@@ -91,12 +112,12 @@ struct LogprofReview {
             let (cmd, sel) = ui.ask(prompt)
             switch cmd {
             case .save:
-                try write(session, ui: ui, files: planned())
+                try lockedWrite(session, ui: ui, planned)
                 return
             case .saveSelected:
                 guard sel >= 0 && sel < names.count else { continue }
                 session.keepOnly([names[sel]])
-                try write(session, ui: ui, files: planned())
+                try lockedWrite(session, ui: ui, planned)
                 return
             case .viewChanges, .viewClean:
                 ui.showChanges(try planned().map { $0.diff() }.joined())
@@ -108,6 +129,14 @@ struct LogprofReview {
             default: continue
             }
         }
+    }
+
+    /// Plans and writes holding the folder's lock: the edits are made on the bytes the files
+    /// have now (another run's rules stay), and a file changed after that is not overwritten.
+    func lockedWrite(_ session: LogprofSession, ui: ReviewUI, _ planned: () throws -> [PlannedFile]) throws {
+        do {
+            try FolderLock.withLock(outputDir ?? profileDir) { try write(session, ui: ui, files: planned()) }
+        } catch let e as FolderLock.Failure { throw LogprofFailure(message: "\(e)") }
     }
 
     func write(_ session: LogprofSession, ui: ReviewUI, files: [PlannedFile]) throws {

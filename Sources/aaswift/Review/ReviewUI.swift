@@ -21,7 +21,8 @@ final class AllowAllUI: ReviewUI {
     func info(_ text: String) { out(text) }
     func important(_ text: String) { out(text) }
     func ask(_ p: LogprofPrompt) -> (LogprofMenuCommand, Int) {
-        for c: LogprofMenuCommand in [.profile, .inherit, .allow, .save] where p.commands.contains(c) {
+        // The first choice of each prompt: hats and children are added (see aaswift-logprof(1)).
+        for c: LogprofMenuCommand in [.profile, .inherit, .allow, .addHat, .save] where p.commands.contains(c) {
             if c == .profile && p.defaultCommand != .profile { continue }
             return (c, p.selected)
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ProfileTools
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +18,7 @@ final class TTYReviewUI: ReviewUI {
     var interactive: Bool { isatty(0) != 0 && isatty(1) != 0 }
 
     func out(_ s: String) {
-        FileHandle.standardOutput.write(Data(s.utf8))
+        StandardStream.standardOutput.write(Data(s.utf8))
     }
 
     func info(_ text: String) { out(text + "\n") }
@@ -53,7 +53,10 @@ final class TTYReviewUI: ReviewUI {
         if let t = p.title { s += "= \(t) =\n\n" }
         if !p.headers.isEmpty {
             let w = (p.headers.map { $0.0.count }.max() ?? 0) + 1
-            for (k, v) in p.headers { s += (k + ":").padding(toLength: w, withPad: " ", startingAt: 0) + " " + v.description + "\n" }
+            for (k, v) in p.headers {
+                let label = k + ":"
+                s += label + String(repeating: " ", count: max(0, w - label.count)) + " " + v.description + "\n"
+            }
             s += "\n"
         }
         if let e = p.explanation { s += e + "\n\n" }

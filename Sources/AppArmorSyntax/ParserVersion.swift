@@ -1,0 +1,74 @@
+/// The apparmor_parser version a policy is written for: what `check`, logprof and easyprof judge
+/// against where the language's meaning changed between versions. A plain value: the policy
+/// layer does no system I/O, so the caller finds the version (`--parser-version`, the installed
+/// parser's `--version`, or the profile's `abi`) and passes it in.
+public struct ParserVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let major: Int
+    public let minor: Int
+    public let patch: Int
+
+    public init(_ major: Int, _ minor: Int, _ patch: Int = 0) {
+        self.major = major
+        self.minor = minor
+        self.patch = patch
+    }
+
+    /// Debian 12's parser.
+    public static let v3_0 = ParserVersion(3, 0)
+    public static let v4_0 = ParserVersion(4, 0)
+    /// Debian 13's and Ubuntu 25.04's parser.
+    public static let v4_1 = ParserVersion(4, 1)
+    /// What a policy is judged against when nothing names a version: the newest semantics known.
+    public static let latest = v4_1
+
+    /// Reads `4.1`, `3.0.8`, `4.1.0~beta1`, `v4.1`, or the first line of
+    /// `apparmor_parser --version` ("AppArmor parser version 4.1.0"); nil when no version is there.
+    public init?(parsing text: some StringProtocol) {
+        var s = Substring(text)
+        if let nl = s.firstIndex(of: "\n") { s = s[..<nl] }
+        let marker = "version "
+        if let i = s.indices.first(where: { s[$0...].hasPrefix(marker) }) { s = s[s.index(i, offsetBy: marker.count)...] }
+        s = s.drop(while: { $0 == " " || $0 == "v" })
+        var parts: [Int] = []
+        var digits = ""
+        for ch in s {
+            if ch.isASCII, ch.isNumber {
+                digits.append(ch)
+            } else if ch == ".", !digits.isEmpty, parts.count < 2 {
+                parts.append(Int(digits) ?? 0)
+                digits = ""
+            } else {
+                break
+            }
+        }
+        if !digits.isEmpty { parts.append(Int(digits) ?? 0) }
+        guard parts.count >= 2, digits.count <= 6 else { return nil }
+        self.init(parts[0], parts[1], parts.count > 2 ? parts[2] : 0)
+    }
+
+    /// The version an `abi <abi/4.0>,` statement declares: the parser line that ships that ABI.
+    public init?(abiName: String) {
+        let name = abiName.split(separator: "/").last.map(String.init) ?? abiName
+        guard let v = ParserVersion(parsing: name) else { return nil }
+        self = v
+    }
+
+    public var description: String { "\(major).\(minor).\(patch)" }
+
+    /// `4.1`, or `3.0.8` when the patch level is known: how messages name a version.
+    public var shortDescription: String { patch == 0 ? "\(major).\(minor)" : description }
+
+    public static func < (a: ParserVersion, b: ParserVersion) -> Bool {
+        (a.major, a.minor, a.patch) < (b.major, b.minor, b.patch)
+    }
+
+    // MARK: what changed between versions
+
+    /// `priority=N` before a rule: new in 4.1; older parsers reject the keyword.
+    public var hasRulePriority: Bool { self >= .v4_1 }
+
+    /// Exec rules: a pattern without `*`, `**`, `?` or `[^...]` is an exact match that overrides
+    /// an overlapping glob's x mode. 4.x counts character classes (`[56]`) and alternations as
+    /// exact; 3.x counts a character class as a glob.
+    public var characterClassIsExactMatch: Bool { self >= .v4_0 }
+}

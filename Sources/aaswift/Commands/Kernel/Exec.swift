@@ -1,0 +1,92 @@
+import ArgumentParser
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+import SystemAppArmor
+
+struct ExecCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Run a command confined by a profile (aa-exec).",
+        discussion: """
+            Asks the kernel to move this process to PROFILE when it executes COMMAND \
+            (aa_change_onexec), or at once with --immediate (aa_change_profile), then \
+            executes COMMAND in its place. A PROFILE written '&name' is stacked on the \
+            current confinement instead (aa_stack_onexec / aa_stack_profile). With \
+            --namespace the name becomes ':NS://PROFILE'. Without -p and -n the command just \
+            runs. Errors say whether the profile is not loaded, the change is not allowed, or \
+            AppArmor is not available; the exit status is then 1.
+
+            Examples:
+              aaswift exec -p usr.bin.foo -- /usr/bin/foo --flag
+              aaswift exec -p '&sandbox' -- sh -c 'cat /proc/self/attr/current'
+            """
+    )
+
+    @Option(name: [.short, .long], help: "The profile to confine COMMAND with ('&name' stacks it).")
+    var profile: String?
+
+    @Option(name: [.short, .long], help: "The policy namespace of the profile.")
+    var namespace: String?
+
+    @Flag(name: [.short, .long], help: "Change profile now, before executing COMMAND (it may then fail to start).")
+    var immediate = false
+
+    @Flag(name: [.short, .long], help: "Print what is done on standard error.")
+    var verbose = false
+
+    @Flag(name: [.short, .long], help: "Print the libapparmor calls and their results on standard error.")
+    var debug = false
+
+    @Argument(parsing: .captureForPassthrough, help: "The command and its arguments (after --).")
+    var command: [String] = []
+
+    func run() throws {
+        var argv = command
+        // The command is taken as it comes (`aaswift exec -p x ls -l` as aa-exec takes it), so
+        // help is asked for as its first word.
+        if argv.first == "-h" || argv.first == "--help" {
+            print(AASwift.helpMessage(for: ExecCommand.self))
+            return
+        }
+        if argv.first == "--" { argv.removeFirst() }
+        guard let program = argv.first else { throw ValidationError("give the command to run, after --") }
+        let pid = getpid()
+        func say(_ s: String) { StandardStream.standardError.write(Data("[\(pid)] \(s)\n".utf8)) }
+        if profile != nil || namespace != nil {
+            var name = profile ?? ""
+            let stack = name.hasPrefix("&")
+            if stack { name.removeFirst() }
+            if let namespace { name = ":\(namespace)://" + name }
+            let transition: LibAppArmor.Transition = stack ? (immediate ? .stackNow : .stackOnExec) : (immediate ? .changeNow : .changeOnExec)
+            let call = switch transition {
+            case .changeOnExec: "aa_change_onexec"
+            case .changeNow: "aa_change_profile"
+            case .stackOnExec: "aa_stack_onexec"
+            case .stackNow: "aa_stack_profile"
+            }
+            if verbose || debug { say("\(call)(\"\(name)\")") }
+            let failure = LibAppArmor.transition(transition, to: name)
+            if debug { say("\(failure == nil ? 0 : -1) = \(call)(\"\(name)\")") }
+            if let failure {
+                let what = profile != nil ? "profile" : "namespace"
+                let message: String
+                switch failure.code {
+                case ENOENT: message = "\(what) '\(name)' does not exist (is it loaded? see aaswift status)"
+                case EACCES: message = "insufficient permissions to change to the \(what) '\(name)'"
+                case EINVAL: message = "AppArmor interface not available"
+                default: message = "\(failure)"
+                }
+                StandardStream.standardError.write(Data("aaswift exec: ERROR: \(message)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        if verbose { say("exec " + argv.joined(separator: " ")) }
+        let cArgs = argv.map { strdup($0) } + [nil]
+        execvp(program, cArgs)
+        let e = SystemErrno(errno)
+        StandardStream.standardError.write(Data("aaswift exec: ERROR: Failed to execute \"\(program)\": \(e)\n".utf8))
+        throw ExitCode(1)
+    }
+}

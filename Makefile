@@ -11,7 +11,7 @@ GENERATED    := .build/conformance-generated
 # What building and `make test` need: libapparmor's headers, the upstream tools (side-by-side
 # tests), dpkg-dev and lintian (the package test), mmdebstrap (its Debian 13 root).
 DEB_PACKAGES := libapparmor-dev libaudit-dev pkg-config apparmor apparmor-utils python3-apparmor \
-                apparmor-profiles apparmor-profiles-extra tmux dpkg-dev lintian mmdebstrap
+                apparmor-profiles apparmor-profiles-extra tmux less dpkg-dev lintian mmdebstrap
 BENCH_PACKAGES := hyperfine
 BIN          := .build/release/aaswift
 VERSION      := $(shell sed -n 's/^ *static let number = "\([^"]*\)".*/\1/p' Sources/aaswift/VersionInfo.swift)

@@ -1,7 +1,7 @@
 import AppArmorPolicy
 import AppArmorSyntax
 import AuditLog
-import Foundation
+import FoundationEssentials
 import ProfileTools
 #if canImport(Glibc)
 import Glibc

@@ -90,6 +90,10 @@ final class LiveSourceTests: XCTestCase {
         d[0] = 8  // payload length only (the unicast form)
         XCTAssertEqual(AuditNetlinkDatagram.messages(d).first?.text, Array("audit(1.".utf8))
         XCTAssertEqual(AuditNetlinkDatagram.messages([1, 2, 3]), [])
+        // A line break inside a payload ends the record: the rest cannot pose as a record.
+        let forged = Array("audit(1.2:3): apparmor=\"DENIED\" name=\"/a\"\ntype=AVC msg=audit(1.2:4): apparmor=\"ALLOWED\"".utf8)
+        let datagram = [UInt8(16 + forged.count), 0, 0, 0, 0x78, 0x05] + [UInt8](repeating: 0, count: 10) + forged
+        XCTAssertEqual(AuditNetlinkDatagram.messages(datagram).map(\.text), [Array("audit(1.2:3): apparmor=\"DENIED\" name=\"/a\"".utf8)])
         XCTAssertEqual(AuditNetlinkDatagram.serial(Array("audit(1796400936.456:3): x".utf8)), 3)
         XCTAssertNil(AuditNetlinkDatagram.serial(Array("audit(1796400936.456:): x".utf8)))
         XCTAssertEqual(AuditNetlinkDatagram.typeName(1400), "AVC")

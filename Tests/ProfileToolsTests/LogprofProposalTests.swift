@@ -128,12 +128,32 @@ final class LogprofProposalTests: XCTestCase {
         let s = session(dir, [item])
         guard case .rule(let q) = s.next() else { return XCTFail("expected a rule question") }
         XCTAssertEqual(q.options, ["include <abstractions/ssl_certs>", "include <abstractions/ssl_keys>", "/etc/ssl/certs/ca-certificates.crt r,"])
-        XCTAssertEqual(q.selected, 0)
+        XCTAssertEqual(q.selected, 0, "sizes: \(q.includes.map { s.policy.abstractionSize($0) })")
         // A capability: the rule itself is the default, the abstractions come first (at most three).
         let cap = session(dir, [LogprofItem(mode: .allowed, profile: "app", kind: .capability("net_admin"))])
         guard case .rule(let c) = cap.next() else { return XCTFail("expected a rule question") }
         XCTAssertLessThanOrEqual(c.includes.count, 3)
         XCTAssertEqual(c.options[c.selected], "capability net_admin,")
+    }
+
+    func testHowMuchAPatternNames() {
+        XCTAssertEqual(LogprofPolicy.literalCount("/{media,mnt,opt,srv}/**"), 7)
+        XCTAssertEqual(LogprofPolicy.literalCount("/etc/{,libre}ssl/certs/{,**}"), 20)
+        XCTAssertEqual(LogprofPolicy.literalCount("/etc/ssl/**"), 9)
+    }
+
+    /// A broad abstraction (abstractions/totem's `/{media,mnt,opt,srv}/** r`) may be offered
+    /// but is never the default: --allow-all then writes the path.
+    func testBroadAbstractionIsNeverTheDefault() throws {
+        let dir = try folder(["app": "include <tunables/global>\nprofile app {\n}\n"])
+        for sub in ["abstractions", "tunables"] {
+            try Fixtures.run(URL(fileURLWithPath: "/bin/cp"), ["-r", Fixtures.conformance("profiles-apparmor.d/" + sub).path, dir + "/" + sub])
+        }
+        let item = LogprofItem(mode: .allowed, profile: "app", kind: .file(FileAccess(path: Array("/srv/data/x.dat".utf8), permissions: [.read], owner: false)))
+        let s = session(dir, [item])
+        guard case .rule(let q) = s.next() else { return XCTFail("expected a rule question") }
+        XCTAssertNil(q.include(at: q.selected), "\(q.options) default \(q.selected)")
+        XCTAssertEqual(q.options[q.selected], "/srv/data/x.dat r,")
     }
 
     // MARK: exec

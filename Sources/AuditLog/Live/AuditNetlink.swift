@@ -41,8 +41,10 @@ public enum AuditNetlinkDatagram {
             } else {
                 payloadEnd = d.count
             }
+            // One record is one line: the kernel escapes names, but a line break or NUL inside
+            // a payload ends the record there, so nothing after it can pass for a record.
             var text = Array(d[(at + headerSize)..<payloadEnd])
-            while let last = text.last, last == 0 || last == 0x0A { text.removeLast() }
+            if let cut = text.firstIndex(where: { $0 == 0 || $0 == 0x0A }) { text.removeSubrange(cut...) }
             if type >= 1100 && type < 2000 { out.append(AuditNetlinkMessage(type: type, text: text)) }
             at += max(headerSize, (payloadEnd - at + 3) & ~3)
         }

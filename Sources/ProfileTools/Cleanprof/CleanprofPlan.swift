@@ -119,7 +119,9 @@ public enum CleanprofPlanner {
         let file = r.source.path
         var removed = Set<ObjectIdentifier>()
         var out: [SyntaxNode] = []
-        let hats = Set(profile.children.filter(\.isHat).map { $0.name.components(separatedBy: "//").last ?? $0.name })
+        let hats = Set(profile.children.filter(\.isHat).map { hat in
+            hat.name.ranges(of: "//").last.map { String(hat.name[$0.upperBound...]) } ?? hat.name
+        })
         for (i, rule) in profile.rules.enumerated() where rule.file == file && own.contains(ObjectIdentifier(rule.node)) {
             var reason: String?
             if case .changeHat(let word) = rule.detail, case let name = word.hasPrefix("^") ? String(word.dropFirst()) : word,

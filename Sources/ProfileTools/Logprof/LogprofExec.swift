@@ -113,7 +113,7 @@ extension LogprofSession {
             text = "deny \(path) x,"
         } else {
             text = "\(path) \(c == .inherit ? "mrix" : mode)"
-            if let n = named, [.named, .namedInherit].contains(c) { text += " -> " + n }
+            if let n = named, [.named, .namedInherit].contains(c) { text += " -> " + QuotedString.quoteIfNeeded(Array(n.utf8)) }
             text += ","
         }
         record(LogprofChange(kind: .rule, file: file, profile: q.item.fullName, text: text, family: "file")) { set in

@@ -29,6 +29,7 @@ public final class LogprofPolicy {
     /// The rules of each abstraction file, and rule sets made of them on first use.
     var abstractionRules: [String: [PolicyRule]] = [:]
     var abstractionSetCache: [String: CoverageSet] = [:]
+    var abstractionSizes: [String: Int] = [:]
     var abstractionEverything = Set<Int>()
     public let customIncludes: [String]
 
@@ -243,7 +244,7 @@ public final class LogprofPolicy {
             } else {
                 guard let own = abstractionSets(a).first, CoverageSet.isKnown(kind, in: [own]) else { continue }
             }
-            ranked.append((a.name, specific, a.files.reduce(0) { $0 + (abstractionRules[$1]?.count ?? 0) }))
+            ranked.append((a.name, specific, abstractionSize(a.name)))
         }
         ranked.sort { x, y in
             if x.specific != y.specific { return x.specific > y.specific }
@@ -253,15 +254,48 @@ public final class LogprofPolicy {
         return ranked.prefix(Self.maxSuggestions).map(\.name)
     }
 
-    /// The characters of a path pattern that are not glob syntax: how much it names.
+    /// How much of a path a pattern names: its characters that are not glob syntax, counting
+    /// only the longest alternative of a `{a,b}` group (`/{media,mnt,opt,srv}/**` names 7,
+    /// `/etc/{,libre}ssl/certs/{,**}` 20).
     static func literalCount(_ pattern: String) -> Int {
-        pattern.utf8.reduce(0) { n, c in
+        var i = 0
+        return literalCount(Array(pattern.utf8), &i, inGroup: false).longest
+    }
+
+    private static func literalCount(_ b: [UInt8], _ i: inout Int, inGroup: Bool) -> (longest: Int, closed: Bool) {
+        var best = 0, current = 0
+        while i < b.count {
+            let c = b[i]
+            i += 1
             switch c {
-            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: ","),
-                 UInt8(ascii: "["), UInt8(ascii: "]"): n
-            default: n + 1
+            case UInt8(ascii: "{"):
+                current += literalCount(b, &i, inGroup: true).longest
+            case UInt8(ascii: "}") where inGroup:
+                return (max(best, current), true)
+            case UInt8(ascii: ",") where inGroup:
+                best = max(best, current)
+                current = 0
+            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"):
+                break
+            default:
+                current += 1
             }
         }
+        return (max(best, current), false)
+    }
+
+    /// Abstractions with more rules than this (their includes counted) are offered but never
+    /// the default: they grant far more than one request asks.
+    static let narrowAbstraction = 40
+
+    /// The number of rules an abstraction brings in (its includes counted), each rule of a file
+    /// once (the probe loads a file once per abstraction that includes it).
+    func abstractionSize(_ name: String) -> Int {
+        if let n = abstractionSizes[name] { return n }
+        guard let a = loadAbstractions().first(where: { $0.name == name }) else { return Int.max }
+        let n = a.files.reduce(0) { $0 + Set((abstractionRules[$1] ?? []).map { $0.node.textRange.lowerBound }).count }
+        abstractionSizes[name] = n
+        return n
     }
 
     static let suggestKey = Array("LOGPROF-SUGGEST:".utf8)

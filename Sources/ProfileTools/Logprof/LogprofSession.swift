@@ -180,9 +180,12 @@ public final class LogprofSession {
         }
         let perms = Self.permString(want)
         let sev = severityDB.rank(path: String(decoding: f.path, as: UTF8.self), modes: perms)
+        // The default: the best-ranked abstraction when it is a narrow one, else the first path.
+        let narrow = includes.first.map { policy.abstractionSize($0) <= LogprofPolicy.narrowAbstraction } ?? false
         return RuleQuestion(item: item, includes: includes, paths: LogprofGlobs.ordered(paths, raw: raw), perms: perms,
                             oldPerms: old.isEmpty ? nil : Self.permString(old), ruleText: nil,
-                            owner: f.owner, canOwner: f.owner, audit: false, selected: 0, severity: sev, rawPath: String(decoding: f.path, as: UTF8.self))
+                            owner: f.owner, canOwner: f.owner, audit: false, selected: narrow ? 0 : includes.count,
+                            severity: sev, rawPath: String(decoding: f.path, as: UTF8.self))
     }
 
     static func permString(_ p: Set<Character>) -> String {

@@ -81,8 +81,10 @@ public enum LogprofSources {
 
     /// The size of a log file now, for a later `read(from:)`.
     public static func size(of source: LogprofSource) -> Int {
-        guard case .file(let p) = source, let a = try? FileManager.default.attributesOfItem(atPath: p) else { return 0 }
-        return (a[.size] as? Int) ?? 0
+        // stat(2): FoundationEssentials gives `.size` as a UInt64, which `as? Int` misses.
+        var st = stat()
+        guard case .file(let p) = source, stat(p, &st) == 0 else { return 0 }
+        return Int(st.st_size)
     }
 
     /// Reads a regular file through a read-only mapping (no copy of the log); false when it

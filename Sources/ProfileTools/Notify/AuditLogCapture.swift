@@ -80,7 +80,9 @@ public final class AuditLogCapture: @unchecked Sendable {
             switch source.next(timeoutMilliseconds: 200) {
             case .record(let line):
                 guard AuditEventSource.mayBeAppArmor(line) else { continue }
-                var bytes = line
+                // One record, one line of the capture: a line break inside a journal message
+                // ends it there, so no text after it can pass for another record.
+                var bytes = Array(line.prefix { $0 != 0x0A && $0 != 0x0D })
                 bytes.append(0x0A)
                 lock.lock()
                 if !stopped && written + bytes.count <= limit {

@@ -23,7 +23,7 @@ printf s >&3
 answered=0
 i=0
 while [ $i -lt 300 ]; do
-  asked=$(grep -c -F '[(A)llow]' /tmp/gp.out)
+  asked=$(grep -c -F '(A)llow' /tmp/gp.out)
   if [ "$asked" -gt "$answered" ]; then printf a >&3; answered=$asked; fi
   if grep -q -F '(V)iew Changes' /tmp/gp.out; then printf s >&3; break; fi
   usleep 100000; i=$((i+1))

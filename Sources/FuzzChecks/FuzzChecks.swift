@@ -56,9 +56,12 @@ public enum FuzzChecks {
         guard let source = pipeSource(bytes) else { return nil }
         var builder = ProfileProposalBuilder()
         var logged: Set<[UInt8]> = []
+        // The policy model reads paths as Strings: a byte that is not UTF-8 comes back as U+FFFD,
+        // so the logged names are compared the same way.
+        func asRead(_ n: [UInt8]) -> [UInt8] { Array(String(decoding: n, as: UTF8.self).utf8) }
         AuditLogReader(source: source, onlyAppArmor: true).forEachRecord { record, _ in
-            if let n = record.name { logged.insert(n) }
-            if let n = record.name2 { logged.insert(n) }
+            if let n = record.name { logged.insert(asRead(n)) }
+            if let n = record.name2 { logged.insert(asRead(n)) }
             builder.add(record)
         }
         let text = builder.renderProfiles()

@@ -1,10 +1,18 @@
 import FuzzChecks
+import FuzzDriver
 
-/// libFuzzer's entry: `make fuzz` builds this with -sanitize=fuzzer, which supplies main.
+/// libFuzzer's entry: `make fuzz` builds this with -sanitize=fuzzer.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzLog(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let problem = FuzzChecks.check(.log, Array(UnsafeBufferPointer(start: data, count: size))) {
         fatalError("fuzz log: \(problem)")
     }
     return 0
+}
+
+/// The entry point SwiftPM links every executable to (this file is compiled as a library, with
+/// -parse-as-library, so it has no top-level code): libFuzzer's driver takes over from here.
+@_cdecl("FuzzLog_main")
+public func fuzzLogMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    aaswift_fuzz_main(argc, argv)
 }

@@ -173,7 +173,8 @@ struct ModeRun {
         if remove { specs.append(.flag("remove", "-r", "--remove")) }
         guard let a = QuickArguments(arguments, specs) else { return nil }
         var r = ModeRun(force: a.flag("force"), remove: a.flag("remove"))
-        if let d = a.value("dir") { r.options.dir = d }
+        // Every property is set: a ParsableArguments value made by init() holds no values yet.
+        r.options.dir = a.value("dir") ?? "/etc/apparmor.d"
         r.options.noReload = a.flag("noReload")
         r.options.dryRun = a.flag("dryRun")
         r.options.profiles = a.list("profiles")

@@ -1,6 +1,6 @@
 #!/bin/sh
 # A burst of 10,000 denials while aaswift notify -p --json reads the netlink socket: every
-# denial is counted, or the loss is reported ("N records lost"), and the two add up.
+# denial is counted, or the loss is reported ("N records lost"); the two cover the burst.
 . /mnt/inject/lib.sh
 P=/opt/e2e/burst
 install_prog $P
@@ -25,6 +25,9 @@ seen=$(grep -c '"event":"DENIED"' /tmp/burst.json)
 lost=$(sed -n 's/.* \([0-9][0-9]*\) records\{0,1\} lost:.*/\1/p' /tmp/burst.err | awk '{s+=$1} END {print s+0}')
 cat /tmp/burst.err
 echo "seen $seen, reported lost $lost"
-check "every denial seen or reported lost ($seen + $lost = 10000)" test $((seen + lost)) -eq 10000
+# The kernel's lost counter is global (records it dropped for any listener, the printk path of a
+# machine without auditd included), so a reported loss may be larger than ours, never smaller.
+check "no denial seen twice ($seen <= 10000)" test "$seen" -le 10000
+check "every denial seen or reported lost ($seen + $lost >= 10000)" test $((seen + lost)) -ge 10000
 check "a loss is never silent" sh -c "[ $seen -eq 10000 ] || grep -q 'lost' /tmp/burst.err"
 finish

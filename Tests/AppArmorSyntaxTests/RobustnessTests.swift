@@ -98,6 +98,11 @@ final class RobustnessTests: XCTestCase {
         XCTAssertLessThan(rendered.utf8.count, 2_000)
         let long = Diagnostic(.badInclude, .error, String(repeating: "x", count: 100_000), range: 0..<1)
         XCTAssertLessThanOrEqual(long.message.utf8.count, Diagnostic.maxMessageBytes)
+        // Counted in bytes: undecodable input becomes U+FFFD, three bytes each (the fuzzer's
+        // Tests/FuzzRegressionTests/Inputs/parser/crash-2d3c12... made an 811-byte message).
+        let wide = Diagnostic(.badInclude, .error, "bus=" + String(repeating: "\u{FFFD}", count: 5_000) + " end", range: 0..<1)
+        XCTAssertLessThanOrEqual(wide.message.utf8.count, Diagnostic.maxMessageBytes)
+        XCTAssertTrue(wide.message.hasPrefix("bus=\u{FFFD}") && wide.message.hasSuffix("\u{FFFD} end"), wide.message)
     }
 
     func testAndChainIsOneFlatNode() throws {

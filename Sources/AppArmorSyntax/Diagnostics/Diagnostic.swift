@@ -69,8 +69,23 @@ extension Diagnostic {
 
     static func shortened(_ message: String) -> String {
         guard message.utf8.count > maxMessageBytes else { return message }
+        // Counted in bytes, cut between scalars: a replacement character (undecodable input)
+        // takes three bytes.
         let keep = maxMessageBytes / 2 - 10
-        return String(message.unicodeScalars.prefix(keep)) + " [...] " + String(message.unicodeScalars.suffix(keep))
+        func take<S: Sequence<Unicode.Scalar>>(_ scalars: S) -> [Unicode.Scalar] {
+            var out: [Unicode.Scalar] = []
+            var bytes = 0
+            for u in scalars {
+                bytes += UTF8.width(u)
+                if bytes > keep { break }
+                out.append(u)
+            }
+            return out
+        }
+        var head = String.UnicodeScalarView(), tail = String.UnicodeScalarView()
+        head.append(contentsOf: take(message.unicodeScalars))
+        tail.append(contentsOf: take(message.unicodeScalars.reversed()).reversed())
+        return String(head) + " [...] " + String(tail)
     }
 
     /// `file:line:col: error: message [AA1001]`, the source line and a caret under the range.

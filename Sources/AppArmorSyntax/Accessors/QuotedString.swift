@@ -146,13 +146,28 @@ public enum QuotedString {
 
     /// A profile, hat or child name as one token, or nil when no token names it: names are not
     /// patterns, so a backslash cannot be written (apparmor_parser keeps it doubled), `//`
-    /// would name a hat of a hat, and an empty name or a NUL is refused by the parser.
+    /// would name a hat of a hat, and an empty name, a NUL or unbalanced braces or brackets are
+    /// refused by the parser.
     public static func name<C: Collection<UInt8>>(_ value: C) -> String? {
         let bytes = Array(value)
         guard !bytes.isEmpty, !bytes.contains(0), !bytes.contains(UInt8(ascii: "\\")) else { return nil }
         for k in 1..<max(bytes.count, 1) where bytes[k - 1] == UInt8(ascii: "/") && bytes[k] == UInt8(ascii: "/") {
             return nil
         }
+        // apparmor_parser reads a name as a pattern too: unbalanced braces or brackets fail
+        // ("Invalid profile name ... bad regular expression").
+        var braces = 0, brackets = 0
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "{"): braces += 1
+            case UInt8(ascii: "}"): braces -= 1
+            case UInt8(ascii: "["): brackets += 1
+            case UInt8(ascii: "]"): brackets -= 1
+            default: break
+            }
+            if braces < 0 || brackets < 0 { return nil }
+        }
+        guard braces == 0, brackets == 0 else { return nil }
         if bytes.allSatisfy(isBare) { return String(decoding: bytes, as: UTF8.self) }
         return quote(bytes)
     }

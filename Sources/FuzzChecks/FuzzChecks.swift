@@ -16,6 +16,15 @@ public enum FuzzChecks {
         case parser, log, plan
     }
 
+    /// libFuzzer's test function for one target: stops the run (a crash libFuzzer keeps) when a
+    /// property fails. Each fuzz executable's `LLVMFuzzerTestOneInput` calls only this.
+    public static func fuzzOne(_ target: Target, _ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+        if let problem = check(target, Array(UnsafeBufferPointer(start: data, count: size))) {
+            fatalError("fuzz \(target.rawValue): \(problem)")
+        }
+        return 0
+    }
+
     public static func check(_ target: Target, _ bytes: [UInt8]) -> String? {
         switch target {
         case .parser: parser(bytes)

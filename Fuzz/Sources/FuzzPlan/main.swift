@@ -4,10 +4,7 @@ import FuzzDriver
 /// libFuzzer's entry: `make fuzz` builds this with -sanitize=fuzzer.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPlan(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    if let problem = FuzzChecks.check(.plan, Array(UnsafeBufferPointer(start: data, count: size))) {
-        fatalError("fuzz plan: \(problem)")
-    }
-    return 0
+    FuzzChecks.fuzzOne(.plan, data, size)
 }
 
 /// The entry point SwiftPM links every executable to (this file is compiled as a library, with

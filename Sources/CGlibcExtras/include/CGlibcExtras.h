@@ -1,7 +1,7 @@
 // glibc's GNU extensions that Swift's Glibc module does not export (it is built without
 // _GNU_SOURCE): processor affinity, the current processor, memmem. The wrappers are compiled
 // with _GNU_SOURCE in CGlibcExtras.c and declared here with standard types only, so Swift calls
-// them as ordinary C functions (no @_silgen_name).
+// them as ordinary C functions, declared in this header rather than by symbol-name attributes.
 #ifndef AASWIFT_CGLIBCEXTRAS_H
 #define AASWIFT_CGLIBCEXTRAS_H
 #include <pthread.h>

@@ -97,6 +97,9 @@ final class ValidationTests: XCTestCase {
         assertFails("/a {\n}\n/a {\n}\n", "AA2041")
         assertFails("/a flags=(complain) xattrs=(k=v) {\n}\n", "AA2044")
         assertPasses(":ns:/a {\n  ^hat {\n    /x r,\n  }\n  profile child {\n    profile grandchild {\n    }\n  }\n}\n")
+        // A quoted hat name (apparmor_parser 3.0.8 and 4.1 load these); twice is a duplicate.
+        assertPasses("/a {\n  ^\"a b\" {\n  }\n  ^\"x,/**\" flags=(complain) {\n  }\n}\n")
+        assertFails("/a {\n  ^\"a b\" {\n  }\n  ^\"a b\" {\n  }\n}\n", "AA2041")
     }
 
     func testVariablesAndBooleans() {

@@ -5,11 +5,12 @@ import XCTest
 /// Scripted `--json` sessions with golden transcripts and golden profile diffs
 /// (Tests/aaswiftTests/Fixtures/json-sessions): the narrow abstraction first for a CA bundle,
 /// a (C)hild of a complain-mode profile that is complain too and takes the records of its
-/// learning profile, and an `audit` rule that covers its request. A second pass asks nothing.
+/// learning profile, an `audit` rule that covers its request, and hats named by a crafted log.
+/// A second pass asks nothing.
 final class LogprofJSONSessionTests: XCTestCase {
     static let sessions = Fixtures.project("Tests/aaswiftTests/Fixtures/json-sessions")
 
-    func run(_ name: String) throws {
+    func run(_ name: String, reports: [String] = []) throws {
         let fixture = Self.sessions.appendingPathComponent(name)
         let dir = try LogprofTestSupport.profileCopy(for: self)
         let profile = dir.appendingPathComponent(name)
@@ -18,6 +19,7 @@ final class LogprofJSONSessionTests: XCTestCase {
         let answers = try Data(contentsOf: fixture.appendingPathComponent("answers"))
         let first = try Fixtures.aaswift(["logprof", "--json", "--no-reload", "-d", dir.path, "-f", log], stdin: answers)
         XCTAssertEqual(first.status, 0, first.stderr)
+        for r in reports { XCTAssertTrue(first.stderr.contains(r), "reported: \(r)\n" + first.stderr) }
         let second = try Fixtures.aaswift(["logprof", "--json", "--no-reload", "-d", dir.path, "-f", log], stdin: Data())
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertFalse(second.stdout.contains("\"promptuser\""), "a second pass asks nothing: " + second.stdout)
@@ -43,4 +45,11 @@ final class LogprofJSONSessionTests: XCTestCase {
     func testChildOfComplainProfileIsComplainAndTakesItsNullRecords() throws { try run("complain-child-null-records") }
 
     func testAuditRuleCoversItsRequest() throws { try run("audit-covers") }
+
+    /// Hat names from change_hat records with `,` `/**`, a space (hex-encoded by the kernel) and
+    /// `^` are written quoted and read back as those hats (the second pass asks nothing); `x}`,
+    /// which apparmor_parser cannot read as a name, is skipped and reported.
+    func testCraftedHatNamesAreQuotedAndReadBack() throws {
+        try run("crafted-hat-names", reports: ["skipped a request of \"craftapp//x}\": hat name 'x}' cannot be written"])
+    }
 }

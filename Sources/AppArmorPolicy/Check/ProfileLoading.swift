@@ -10,6 +10,8 @@ extension CheckSession {
         let plusCount = plain.filter { r.text($0) == "+" }.count
         plain.removeAll { r.text($0) == "+" }
         var isHat = ps.isHat
+        // `^"a b"`: the caret and the quoted name are one name (ProfileSyntax.nameToken).
+        if isHat, plain.count >= 2, let n = ps.nameToken(in: r), n.textRange == plain[1].textRange { plain.removeFirst() }
         if parent == nil, isHat, keyword != "profile", !(keyword == "hat" && plain.first.map { r.text($0).contains("//") } == true) {
             report(.misplaced, "a hat must be inside a profile", node.textRange, in: r)
             return
@@ -54,10 +56,6 @@ extension CheckSession {
             }
         } else if keyword == nil, !isHat, !name.utf8.starts(with: "/".utf8) {
             report(.profileName, "a profile without the 'profile' keyword must be named by an absolute path: '\(raw)'", nameTok.textRange, in: r)
-            return
-        }
-        if isHat, name.contains("^") || parent != nil && name.contains("//") {
-            report(.profileName, "invalid hat name '\(name)'", nameTok.textRange, in: r)
             return
         }
         // Attachment

@@ -99,6 +99,23 @@ public enum RuleText {
         return nil
     }
 
+    /// The rules an event can become, broadest first: for a network event `network inet stream`,
+    /// then, where the target reads them, the access list and the addresses as narrower
+    /// choices; for any other event its one rule. Each is checked as `outcome` checks.
+    public static func choices(for kind: EventKind, target: RuleTarget = .unrestricted) -> [RuleProposal] {
+        guard case .network(let n) = kind else { return proposal(for: kind, target: target).map { [$0] } ?? [] }
+        var coarse = n
+        coarse.access = []
+        coarse.localAddr = nil; coarse.localPort = 0; coarse.peerAddr = nil; coarse.peerPort = 0
+        var accessOnly = n
+        accessOnly.localAddr = nil; accessOnly.localPort = 0; accessOnly.peerAddr = nil; accessOnly.peerPort = 0
+        var out: [RuleProposal] = []
+        for v in [coarse, accessOnly, n] {
+            if let p = proposal(for: .network(v), target: target), !out.contains(where: { $0.text == p.text }) { out.append(p) }
+        }
+        return out
+    }
+
     /// The rule text without the policy check, for comparing a request with rules already
     /// known (never for writing: use `outcome` or `proposal`).
     public static func unchecked(for kind: EventKind, target: RuleTarget = .unrestricted) -> RuleProposal? {

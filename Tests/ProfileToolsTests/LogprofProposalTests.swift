@@ -77,6 +77,33 @@ final class LogprofProposalTests: XCTestCase {
 
     /// `audit` and `deny` rules decide a request; a rule added once is not proposed again,
     /// whatever mode the next record was logged in.
+    /// The finer 4.x forms are offered beside `network inet6 stream`, narrower, only where the
+    /// parser and the ABI both read them; the question selects the finest.
+    func testNetworkFineFormsAreNarrowerChoices() throws {
+        let af = try FeatureSet(contentsOf: Fixtures.conformance("parser-features_files/features.af_inet").path).paths
+        XCTAssertEqual(RuleText.choices(for: Self.connect, target: RuleTarget(parser: ParserVersion(3, 0, 8), features: af)).map(\.text),
+                       ["network inet6 stream"])
+        XCTAssertEqual(RuleText.choices(for: Self.connect, target: RuleTarget(parser: ParserVersion(4, 1), features: af)).map(\.text),
+                       ["network inet6 stream", "network (connect) inet6 stream", "network (connect) inet6 stream ip=::1 peer=(ip=::1 port=80)"])
+        let create = EventKind.network(NetworkAccess(access: ["create"], family: Array("inet".utf8), sockType: Array("stream".utf8), localPort: 0, peerPort: 0))
+        XCTAssertEqual(RuleText.choices(for: create, target: RuleTarget(parser: ParserVersion(4, 1), features: af)).map(\.text),
+                       ["network inet stream", "network (create) inet stream"])
+        XCTAssertEqual(RuleText.choices(for: .capability("chown")).map(\.text), ["capability chown"])
+
+        let dir = try folder(["app": "profile app {\n}\n"])
+        for (parser, want) in [("3.0.8", ["network inet6 stream,"]),
+                               ("4.1", ["network inet6 stream,", "network (connect) inet6 stream,", "network (connect) inet6 stream ip=::1 peer=(ip=::1 port=80),"])] {
+            let policy = LogprofPolicy(dir: dir)
+            let options = RuleTargetOptions(featuresFile: Fixtures.conformance("parser-features_files/features.af_inet").path, parserVersion: parser)
+            policy.targets = RuleTargets(options: options, profileDir: dir)
+            let s = LogprofSession(policy: policy, config: LogprofConfig(), severity: SeverityDB(text: SeverityDB.builtIn),
+                                   items: [LogprofItem(mode: .allowed, profile: "app", kind: Self.connect)])
+            guard case .rule(let r) = s.next() else { return XCTFail("a rule question") }
+            XCTAssertEqual(r.options, want, parser)
+            XCTAssertEqual(r.selected, want.count - 1, "the finest form is selected")
+        }
+    }
+
     func testAuditAndDenyCoverAndNoDoubleProposals() throws {
         let dir = try folder(["app": "profile app {\n  audit signal send set=term peer=unconfined,\n  deny ptrace read peer=unconfined,\n  audit network inet stream,\n}\n"])
         let items = [

@@ -118,8 +118,9 @@ public struct RuleQuestion: Sendable {
     /// File questions: the permissions to grant (merged with what matching rules grant).
     public var perms: String
     public var oldPerms: String?
-    /// Other questions: the rule text without comma.
-    public var ruleText: String?
+    /// Other questions: the rule texts without comma, broadest first (a network event's
+    /// `network inet stream`, then its access list and addresses where the target reads them).
+    public var ruleTexts: [String]
     public var owner: Bool
     public let canOwner: Bool
     public var audit: Bool
@@ -132,7 +133,7 @@ public struct RuleQuestion: Sendable {
 
     /// The options as shown: `include <x>` lines, then rules with their commas.
     public var options: [String] {
-        includes.map { "include <\($0)>" } + (isFile ? paths.map(fileRule) : [rule(ruleText ?? "")])
+        includes.map { "include <\($0)>" } + (isFile ? paths.map(fileRule) : ruleTexts.map(rule))
     }
 
     func prefix() -> String { (audit ? "audit " : "") }

@@ -152,13 +152,15 @@ public final class LogprofSession {
     func ruleQuestion(_ item: LogprofItem) -> RuleQuestion {
         let includes = noAbstraction ? [] : policy.suggestions(for: item.kind, profile: item.fullName)
         guard case .file(let f) = item.kind else {
-            let text = RuleText.proposal(for: item.kind, target: policy.target(of: item.profile))?.text ?? ""
+            let texts = RuleText.choices(for: item.kind, target: policy.target(of: item.profile)).map(\.text)
             var sev: Severity? = nil
             if case .capability(let c) = item.kind { sev = severityDB.rank(capability: c) }
             // The rule itself is the narrowest option: it is the default, the abstractions
-            // that also allow it come before it as upstream lists them.
-            return RuleQuestion(item: item, includes: includes, paths: [], perms: "", oldPerms: nil, ruleText: text,
-                                owner: false, canOwner: false, audit: false, selected: includes.count, severity: sev, rawPath: nil)
+            // that also allow it come before it as upstream lists them; a network event's
+            // finer forms come after its `network inet stream`, the finest selected.
+            return RuleQuestion(item: item, includes: includes, paths: [], perms: "", oldPerms: nil, ruleTexts: texts.isEmpty ? [""] : texts,
+                                owner: false, canOwner: false, audit: false, selected: includes.count + max(texts.count - 1, 0),
+                                severity: sev, rawPath: nil)
         }
         let raw = QuotedString.literal(f.path)
         var want = Set(f.permissions.map(\.rawValue))
@@ -183,7 +185,7 @@ public final class LogprofSession {
         // The default: the best-ranked abstraction when it is a narrow one, else the first path.
         let narrow = includes.first.map { policy.abstractionSize($0) <= LogprofPolicy.narrowAbstraction } ?? false
         return RuleQuestion(item: item, includes: includes, paths: LogprofGlobs.ordered(paths, raw: raw), perms: perms,
-                            oldPerms: old.isEmpty ? nil : Self.permString(old), ruleText: nil,
+                            oldPerms: old.isEmpty ? nil : Self.permString(old), ruleTexts: [],
                             owner: f.owner, canOwner: f.owner, audit: false, selected: narrow ? 0 : includes.count,
                             severity: sev, rawPath: String(decoding: f.path, as: UTF8.self))
     }

@@ -14,6 +14,12 @@ struct LogprofCommand: ParsableCommand {
         allow, and asks about the rest: on the terminal, through upstream's JSON dialog (--json), \
         or not at all (--allow-all). Changes are made as minimal edits of the profile files; \
         --dry-run prints them as a unified diff and --plan-out saves them for 'aaswift apply'.
+
+        Every proposed rule is one that the installed apparmor_parser and the profile's ABI \
+        (its 'abi' statement, else the kernel's features; --abi, --features-file and \
+        --parser-version override them) can load. A network event becomes 'network inet \
+        stream,'; where both a 4.x parser and the ABI mediate inet sockets finely, its access \
+        list and addresses follow as narrower choices, the finest selected.
         """
     )
 
@@ -41,7 +47,7 @@ struct LogprofCommand: ParsableCommand {
     var configdir: String = "/etc/apparmor"
     @Flag(name: [.customShort("j"), .customLong("json")], help: "Speak upstream's JSON dialog (version 2.12) on stdin/stdout.")
     var json = false
-    @Flag(name: [.customShort("a"), .customLong("allow-all")], help: "Answer every question with its first choice (allow, inherit, save).")
+    @Flag(name: [.customShort("a"), .customLong("allow-all")], help: "Answer every question: allow the selected rule, inherit execs, add requested hats, save. DENIED records of enforce-mode profiles are skipped (see --allow-denied).")
     var allowAll = false
     @Flag(name: .long, help: "Print the unified diff of all changes instead of writing them.")
     var dryRun = false

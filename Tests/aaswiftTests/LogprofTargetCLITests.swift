@@ -58,4 +58,29 @@ final class LogprofTargetCLITests: XCTestCase {
         let ok = try Fixtures.aaswift(["apply", "--no-reload", "--parser-version", "4.1", "--features-file", af, plan])
         XCTAssertEqual(ok.status, 0, ok.stderr)
     }
+
+    /// The whole edited file is loaded as the target parser would before anything is written:
+    /// `/usr/bin/fo[o] ix` beside `/usr/bin/{foo,bar} px` loads with 3.0.8 (a character class
+    /// is a glob there) and not with 4.1 (two exact matches with different x modes).
+    func testApplyJudgesTheWholeEditedFileByTheTargetVersion() throws {
+        let dir = try LogprofTestSupport.profileCopy(for: self)
+        let profile = dir.appendingPathComponent("xapp")
+        let text = "profile xapp /usr/bin/xapp flags=(complain) {\n  /usr/bin/{foo,bar} px,\n}\n"
+        try text.write(to: profile, atomically: true, encoding: .utf8)
+        let record = "type=AVC msg=audit(1700000002.001:202): apparmor=\"ALLOWED\" operation=\"open\" profile=\"xapp\" name=\"/etc/xapp.conf\" pid=500 comm=\"xapp\" requested_mask=\"r\" denied_mask=\"r\" fsuid=0 ouid=1000\n"
+        let plan = dir.appendingPathComponent("plan.json")
+        let made = try Fixtures.aaswift(["logprof", "--allow-all", "--plan-out", plan.path, "-d", dir.path, "-f", "-"], stdin: Data(record.utf8))
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let edited = try String(contentsOf: plan, encoding: .utf8).replacingOccurrences(of: "/etc/xapp.conf r,", with: "/usr/bin/fo[o] ix,")
+        try edited.write(to: plan, atomically: true, encoding: .utf8)
+
+        let refused = try Fixtures.aaswift(["apply", "--no-reload", "--parser-version", "4.1", plan.path])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("would not load with apparmor_parser 4.1.0"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("xapp:3:3: error: conflicting exec modes"), refused.stderr)
+        XCTAssertEqual(try String(contentsOf: profile, encoding: .utf8), text, "nothing written")
+        let ok = try Fixtures.aaswift(["apply", "--no-reload", "--parser-version", "3.0.8", plan.path])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(try String(contentsOf: profile, encoding: .utf8).contains("  /usr/bin/fo[o] ix,\n"))
+    }
 }

@@ -23,6 +23,7 @@ public enum LogprofApplyError: Error, CustomStringConvertible {
     case noProfile(String, String)
     case edit(String)
     case noLocalInclude(String, String)
+    case wouldNotLoad(String, String, ParserVersion?)
 
     public var description: String {
         switch self {
@@ -31,6 +32,8 @@ public enum LogprofApplyError: Error, CustomStringConvertible {
         case .edit(let m): m
         case .noLocalInclude(let p, let f):
             "--local: '\(p)' in \(f) includes no local file of its own, and a rule in the parent's local file would land in the parent; add 'include if exists <local/...>' inside its block, or run without --local"
+        case .wouldNotLoad(let f, let why, let v):
+            "nothing written: \(f) would not load" + (v.map { " with apparmor_parser \($0)" } ?? "") + " after these changes: \(why)"
         }
     }
 }
@@ -40,7 +43,10 @@ public enum LogprofApplyError: Error, CustomStringConvertible {
 /// its block includes (`include if exists <local/...>`); a top-level profile without one gets
 /// `include if exists <local/<file>>`, a hat or child without one is refused.
 public enum LogprofApply {
-    public static func plan(_ plan: LogprofPlan, outputDir: String? = nil) throws -> [PlannedFile] {
+    /// The files the plan changes, before and after. With `checkLoads`, every edited profile
+    /// file must still load as apparmor_parser `parserVersion` would load it (`LogprofLoadCheck`).
+    public static func plan(_ plan: LogprofPlan, outputDir: String? = nil, checkLoads: Bool = true,
+                            parserVersion: ParserVersion? = nil) throws -> [PlannedFile] {
         var byFile: [String: [LogprofChange]] = [:]
         var order: [String] = []
         var created: [PlannedFile] = []
@@ -64,6 +70,7 @@ public enum LogprofApply {
             }
         }
         out += created
+        if checkLoads { try LogprofLoadCheck.check(out, profileFiles: order + created.map(\.path), profileDir: plan.profileDir, parserVersion: parserVersion) }
         if let dir = outputDir {
             out = out.map { f in
                 var g = f

@@ -29,7 +29,7 @@ extension LogprofPlan {
             return c
         }
         var plan = LogprofPlan(profileDir: dir, local: local, changes: abs)
-        let written = ((try? LogprofApply.plan(plan)) ?? []).map(\.path) + abs.map(\.file)
+        let written = ((try? LogprofApply.plan(plan, checkLoads: false)) ?? []).map(\.path) + abs.map(\.file)
         plan.files = Dictionary(written.map { ($0, digest($0)) }, uniquingKeysWith: { a, _ in a })
         return plan
     }

@@ -25,14 +25,15 @@ struct ApplyCommand: ParsableCommand {
         do { p = try LogprofPlan.decode(data) } catch { throw LogprofFailure(message: "\(plan): not a logprof plan (\(describeError(error)))") }
         // A plan can come from anywhere: it must be bound to this folder's files as they are.
         do { try p.checked() } catch { throw LogprofFailure(message: "\(plan): \(error)") }
-        let problems = RuleTargets(options: target.options, profileDir: p.profileDir).problems(in: p)
+        let targets = RuleTargets(options: target.options, profileDir: p.profileDir)
+        let problems = targets.problems(in: p)
         if !problems.isEmpty {
             throw LogprofFailure(message: "the plan has rules this system cannot load:\n" + problems.joined(separator: "\n"))
         }
         if let applied = Self.alreadyApplied(p) { throw LogprofFailure(message: "\(plan) looks applied already: \(applied)") }
         func planned() throws -> [PlannedFile] {
             let files: [PlannedFile]
-            do { files = try LogprofApply.plan(p) } catch { throw LogprofFailure(message: "\(error)") }
+            do { files = try LogprofApply.plan(p, parserVersion: targets.parser) } catch { throw LogprofFailure(message: "\(error)") }
             do { try p.checkDigests(files) } catch { throw LogprofFailure(message: "\(plan): \(error)") }
             return files
         }

@@ -95,7 +95,8 @@ struct LogprofReview {
     func save(_ session: LogprofSession, ui: ReviewUI) throws {
         func planned() throws -> [PlannedFile] {
             do {
-                return try LogprofApply.plan(LogprofPlan(profileDir: profileDir, local: local, changes: session.changes), outputDir: outputDir)
+                return try LogprofApply.plan(LogprofPlan(profileDir: profileDir, local: local, changes: session.changes), outputDir: outputDir,
+                                             parserVersion: session.policy.targets.parser)
             } catch { throw LogprofFailure(message: "\(error)") }
         }
         if dryRun || planOut != nil {

@@ -28,7 +28,7 @@ public enum FuzzChecks {
     public static func check(_ target: Target, _ bytes: [UInt8]) -> String? {
         switch target {
         case .parser: parser(bytes)
-        case .log: log(bytes)
+        case .log: log(bytes, strict: true)
         case .plan: plan(bytes)
         }
     }

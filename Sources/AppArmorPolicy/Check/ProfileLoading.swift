@@ -93,7 +93,9 @@ extension CheckSession {
         if !checkFlags(flags, in: r, node: ps.flagsList(in: r) ?? ps.node) { return }
 
         // Duplicate names at this level.
-        let key = (namespace.map { ":\($0):" } ?? "") + name
+        // Names are read as Strings: two names that differ only in bytes that are not UTF-8
+        // (each read as U+FFFD) are told apart by their source text, as apparmor_parser does.
+        let key = (namespace.map { ":\($0):" } ?? "") + name + (name.contains("\u{FFFD}") ? "\0" + r.text(nameTok) : "")
         if let parent {
             if let prev = parent.childNames[key] {
                 _ = prev

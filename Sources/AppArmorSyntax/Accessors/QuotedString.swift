@@ -146,8 +146,8 @@ public enum QuotedString {
 
     /// A profile, hat or child name as one token, or nil when no token names it: names are not
     /// patterns, so a backslash cannot be written (apparmor_parser keeps it doubled), `//`
-    /// would name a hat of a hat, and an empty name, a NUL or unbalanced braces or brackets are
-    /// refused by the parser.
+    /// would name a hat of a hat, and an empty name, a NUL, unbalanced braces or brackets and an
+    /// unterminated `:namespace:` are refused by the parser.
     public static func name<C: Collection<UInt8>>(_ value: C) -> String? {
         let bytes = Array(value)
         guard !bytes.isEmpty, !bytes.contains(0), !bytes.contains(UInt8(ascii: "\\")) else { return nil }
@@ -168,6 +168,11 @@ public enum QuotedString {
             if braces < 0 || brackets < 0 { return nil }
         }
         guard braces == 0, brackets == 0 else { return nil }
+        // `:ns:name` is a name in a namespace: apparmor_parser refuses a namespace without
+        // its closing `:` ("Namespace not terminated") and an empty namespace or name.
+        if bytes[0] == UInt8(ascii: ":") {
+            guard let close = bytes.dropFirst().firstIndex(of: UInt8(ascii: ":")), close > 1, close + 1 < bytes.count else { return nil }
+        }
         if bytes.allSatisfy(isBare) { return String(decoding: bytes, as: UTF8.self) }
         return quote(bytes)
     }

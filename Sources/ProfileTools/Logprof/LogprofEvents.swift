@@ -92,7 +92,6 @@ public struct LogprofEventCollector {
             }
             f.target = nil
             let item = LogprofItem(mode: e.mode, profile: name, hat: hat, kind: .file(f))
-            if let why = Self.refusal(item.kind) { refuse(item, why); return }
             fileIndex[key] = items.count
             items.append(item)
             return
@@ -101,14 +100,16 @@ public struct LogprofEventCollector {
         if case .changeHat(let h) = kind, h.starts(with: Self.nullPrefix) { kind = .changeHat(hat: Array(h.dropFirst(Self.nullPrefix.count))) }
         let item = LogprofItem(mode: e.mode, profile: name, hat: hat, kind: kind)
         if index[item] == nil {
-            if let why = Self.refusal(item.kind) { refuse(item, why); return }
+            if case .changeHat = kind, let why = Self.refusal(kind) { refuse(item, why); return }
             index[item] = items.count
             items.append(item)
         }
     }
 
     /// Why a request gives no rule that can be written, or nil: its rule (for exec, the `ix`
-    /// rule; for change_hat, the hat's name) must be one valid rule.
+    /// rule; for change_hat, the hat's name) must be one valid rule. Hat names are judged as
+    /// records are read; rules when the session reaches a request of a profile the folder has
+    /// (`LogprofSession.next`), so that requests never asked cost no check.
     static func refusal(_ kind: EventKind) -> RuleRefusal? {
         if case .changeHat(let hat) = kind {
             return QuotedString.name(hat) == nil ? RuleRefusal("hat name '\(String(decoding: hat, as: UTF8.self))' cannot be written") : nil

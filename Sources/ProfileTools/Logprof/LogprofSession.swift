@@ -36,6 +36,8 @@ public final class LogprofSession {
     public private(set) var childlessRecords = 0
     /// Requests whose rule the target's parser cannot read, skipped.
     public private(set) var unsupported = 0
+    /// Requests that give no valid rule, once each with the reason; they are skipped.
+    public private(set) var refused: [(profile: String, reason: RuleRefusal)] = []
 
     private let items: [LogprofItem]
     private var position = 0
@@ -98,6 +100,10 @@ public final class LogprofSession {
             }
             if isKnown(item) {
                 alreadyAllowed += 1
+                continue
+            }
+            if let why = LogprofEventCollector.refusal(item.kind) {
+                refused.append((item.fullName, why))
                 continue
             }
             if Self.needsProposal(item.kind), RuleText.proposal(for: item.kind, target: policy.target(of: item.profile)) == nil {

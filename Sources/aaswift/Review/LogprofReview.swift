@@ -2,6 +2,7 @@ import AppArmorEdit
 import AppArmorPolicy
 import Dispatch
 import FoundationEssentials
+import AuditLog
 import ProfileTools
 import SystemAppArmor
 
@@ -51,10 +52,7 @@ struct LogprofReview {
             loading.prepareCoverage(for: [])
             throw LogprofFailure(message: "\(error)")
         }
-        for r in collector.refused {
-            // A request that gives no valid rule is skipped and said so; the others go on.
-            StandardStream.standardError.write(Data("aaswift logprof: skipped a request of \(r.profile.debugDescription): \(r.reason)\n".utf8))
-        }
+        Self.reportSkipped(collector.refused)
         let items = collector.ordered()
         loading.prepareCoverage(for: items.map(\.fullName))
         let (severity, globs) = tables.wait()
@@ -66,7 +64,9 @@ struct LogprofReview {
         session.tunableOptions = tunableOptions
         session.skipDenied = skipDenied
         let driver = ReviewDriver(session: session, ui: ui)
-        if driver.askAll() == .aborted { return }
+        let outcome = driver.askAll()
+        Self.reportSkipped(session.refused)
+        if outcome == .aborted { return }
         if session.deniedSkipped > 0 {
             ui.info("Left \(session.deniedSkipped) request(s) that enforce-mode profiles denied (--allow-denied allows them).")
         }
@@ -90,6 +90,13 @@ struct LogprofReview {
         }
         if session.asked > 0 { parts.append("\(session.asked) question(s) answered without changes") }
         return "No changes: " + (parts.isEmpty ? "nothing to ask." : parts.joined(separator: "; ") + ".")
+    }
+
+    /// A request that gives no valid rule is skipped and said so; the others go on.
+    static func reportSkipped(_ refused: [(profile: String, reason: RuleRefusal)]) {
+        for r in refused {
+            StandardStream.standardError.write(Data("aaswift logprof: skipped a request of \(r.profile.debugDescription): \(r.reason)\n".utf8))
+        }
     }
 
     func save(_ session: LogprofSession, ui: ReviewUI) throws {

@@ -78,6 +78,12 @@ public struct AuditLogReader {
         if let j = journal, let text = j.recordLine() { emit(text, j.line, body) }
     }
 
+    /// Whether a line holds the start of an audit record (`type=` first, or an `audit(SECONDS`
+    /// stamp): a multi-line record never goes on past such a line.
+    public static func isRecordStart(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        AuditLog.startsRecord(line)
+    }
+
     private func emit(_ bytes: [UInt8], _ line: Int, _ body: (AuditRecord, Int) -> Void) {
         bytes.withUnsafeBufferPointer { b in
             if onlyAppArmor && !looksLikeAppArmor(b) { return }

@@ -22,12 +22,23 @@ public final class LineSource {
     fileprivate var start = 0
     fileprivate var end = 0
     fileprivate var eof = false
+    /// For a byte range of a file: the next offset to read and the range's end (`pread`, so
+    /// several sources can read parts of one file at once).
+    private var position: Int?
+    private var limit = Int.max
     public private(set) var lineNumber = 0
 
     public init(fd: Int32, ownsFD: Bool = false, blockSize: Int = 1 << 16) {
         self.fd = fd
         self.ownsFD = ownsFD
         buffer = [UInt8](repeating: 0, count: blockSize)
+    }
+
+    /// The lines of bytes `range` of a regular file (the file offset of `fd` is not used).
+    public convenience init(fd: Int32, range: Range<Int>, blockSize: Int = 1 << 16) {
+        self.init(fd: fd, blockSize: blockSize)
+        position = range.lowerBound
+        limit = range.upperBound
     }
 
     public convenience init?(path: String) {
@@ -83,9 +94,11 @@ public final class LineSource {
             buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
         }
         let got = buffer.withUnsafeMutableBufferPointer { b in
-            read(fd, b.baseAddress! + end, b.count - end)
+            guard let at = position else { return read(fd, b.baseAddress! + end, b.count - end) }
+            let want = min(b.count - end, limit - at)
+            return want > 0 ? pread(fd, b.baseAddress! + end, want, off_t(at)) : 0
         }
-        if got <= 0 { eof = true } else { end += got }
+        if got <= 0 { eof = true } else { end += got; position? += got }
     }
 }
 

@@ -9,8 +9,14 @@
 
 /// AppArmor's double-quoted strings and the tokens written from values.
 public enum QuotedString {
-    /// The bytes AARE gives a meaning to: escaped with a backslash in a literal.
-    static let aareSpecials: Set<UInt8> = Set("*?[]{}^\\".utf8)
+    /// The bytes with a meaning in a pattern (`*?[]{}^\`), escaped in a literal.
+    static func isAARESpecial(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"),
+             UInt8(ascii: "^"), UInt8(ascii: "\\"): true
+        default: false
+        }
+    }
 
     /// Bytes a token can hold without quotes (anything else is written quoted).
     public static func isBare(_ b: UInt8) -> Bool {
@@ -18,8 +24,11 @@ public enum QuotedString {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
              UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
+        case UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: ":"),
+             UInt8(ascii: "~"), UInt8(ascii: "%"), UInt8(ascii: "@"):
+            return true
         default:
-            return "/._-+:~%@".utf8.contains(b)
+            return false
         }
     }
 
@@ -51,7 +60,7 @@ public enum QuotedString {
                         j += 1
                     }
                     if v <= 255 {
-                        if aareSpecials.contains(UInt8(v)) { out.append(UInt8(ascii: "\\")) }
+                        if isAARESpecial(UInt8(v)) { out.append(UInt8(ascii: "\\")) }
                         out.append(UInt8(v))
                         i = j
                         continue
@@ -132,7 +141,7 @@ public enum QuotedString {
         escaped.reserveCapacity(value.count + 4)
         var special = false
         for b in value {
-            if aareSpecials.contains(b) {
+            if isAARESpecial(b) {
                 escaped.append(UInt8(ascii: "\\"))
                 special = true
             }

@@ -242,7 +242,7 @@ final class CoverageSet {
         }
     }
 
-    private func isKnown(_ kind: EventKind, request: PolicyRule?) -> Bool {
+    func isKnown(_ kind: EventKind, request: PolicyRule?) -> Bool {
         if everything { return true }
         switch kind {
         case .file(let f):

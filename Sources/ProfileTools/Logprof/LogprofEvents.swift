@@ -37,6 +37,7 @@ public struct LogprofEventCollector {
     /// written), once each, with the reason: the other requests go on.
     public private(set) var refused: [(profile: String, reason: RuleRefusal)] = []
     private var refusedKeys = Set<LogprofItem>()
+    private var refusedItems: [(LogprofItem, RuleRefusal)] = []
     private var index: [LogprofItem: Int] = [:]
     private var fileIndex: [FileKey: Int] = [:]
 
@@ -82,28 +83,42 @@ public struct LogprofEventCollector {
             refuse(LogprofItem(mode: e.mode, profile: name, hat: hat, kind: e.kind), RuleRefusal("hat name '\(hat!)' cannot be written"))
             return
         }
-        if case .file(var f) = e.kind {
-            // `x` alone is an exec question; with other permissions it is dropped.
-            let key = FileKey(mode: e.mode, profile: name, hat: hat, path: f.path, owner: f.owner)
+        var kind = e.kind
+        if case .changeHat(let h) = kind, h.starts(with: Self.nullPrefix) { kind = .changeHat(hat: Array(h.dropFirst(Self.nullPrefix.count))) }
+        // A file request's exec target is not part of the question.
+        if case .file(var f) = kind, f.target != nil { f.target = nil; kind = .file(f) }
+        insert(LogprofItem(mode: e.mode, profile: name, hat: hat, kind: kind))
+    }
+
+    /// Adds a request: a file request merges its permissions into an earlier one on the same
+    /// path and owner, any other is kept once.
+    private mutating func insert(_ item: LogprofItem) {
+        if case .file(let f) = item.kind {
+            let key = FileKey(mode: item.mode, profile: item.profile, hat: item.hat, path: f.path, owner: f.owner)
             if let at = fileIndex[key], case .file(var old) = items[at].kind {
                 old.permissions.formUnion(f.permissions)
                 items[at].kind = .file(old)
                 return
             }
-            f.target = nil
-            let item = LogprofItem(mode: e.mode, profile: name, hat: hat, kind: .file(f))
             fileIndex[key] = items.count
             items.append(item)
             return
         }
-        var kind = e.kind
-        if case .changeHat(let h) = kind, h.starts(with: Self.nullPrefix) { kind = .changeHat(hat: Array(h.dropFirst(Self.nullPrefix.count))) }
-        let item = LogprofItem(mode: e.mode, profile: name, hat: hat, kind: kind)
         if index[item] == nil {
-            if case .changeHat = kind, let why = Self.refusal(kind) { refuse(item, why); return }
+            if case .changeHat = item.kind, let why = Self.refusal(item.kind) { refuse(item, why); return }
             index[item] = items.count
             items.append(item)
         }
+    }
+
+    /// Adds what `other` collected after what this one did (the parts of one log read at once),
+    /// as if its records had been read here.
+    public mutating func merge(_ other: LogprofEventCollector) {
+        stats.lines += other.stats.lines
+        stats.appArmorRecords += other.stats.appArmorRecords
+        stats.events += other.stats.events
+        for (item, why) in other.refusedItems { refuse(item, why) }
+        for item in other.items { insert(item) }
     }
 
     /// Why a request gives no rule that can be written, or nil: its rule (for exec, the `ix`
@@ -119,20 +134,26 @@ public struct LogprofEventCollector {
     }
 
     private mutating func refuse(_ item: LogprofItem, _ why: RuleRefusal) {
-        if refusedKeys.insert(item).inserted { refused.append((item.fullName, why)) }
+        if refusedKeys.insert(item).inserted {
+            refused.append((item.fullName, why))
+            refusedItems.append((item, why))
+        }
     }
 
     /// Upstream's question order: complain-mode requests first, then enforce-mode; profiles
     /// sorted; a profile before its hats; rule kinds in upstream's order; log order within.
     public func ordered() -> [LogprofItem] {
-        items.enumerated().sorted { a, b in
-            let ka = Self.sortKey(a.element), kb = Self.sortKey(b.element)
+        // Positions sorted by keys worked out once (not per comparison), then the items.
+        let keys = items.map(Self.sortKey)
+        let order = keys.indices.sorted { a, b in
+            let ka = keys[a], kb = keys[b]
             if ka.mode != kb.mode { return ka.mode < kb.mode }
             if ka.profile != kb.profile { return ka.profile < kb.profile }
             if ka.hat != kb.hat { return ka.hat < kb.hat }
             if ka.kind != kb.kind { return ka.kind < kb.kind }
-            return a.offset < b.offset
-        }.map(\.element)
+            return a < b
+        }
+        return order.map { items[$0] }
     }
 
     static func sortKey(_ i: LogprofItem) -> (mode: Int, profile: String, hat: String, kind: Int) {

@@ -29,6 +29,7 @@ public final class LogprofPolicy {
     /// The rules of each abstraction file, and rule sets made of them on first use.
     var abstractionRules: [String: [PolicyRule]] = [:]
     var abstractionSetCache: [String: CoverageSet] = [:]
+    var suggestableCache: [String: [Abstraction]] = [:]
     var abstractionSizes: [String: Int] = [:]
     var abstractionEverything = Set<Int>()
     public let customIncludes: [String]
@@ -202,8 +203,7 @@ public final class LogprofPolicy {
     /// little else they grant: the most specific matching rule first (most literal characters,
     /// so `/etc/{,libre}ssl/certs/{,**}` before `/etc/ssl/**`), then the fewest rules.
     func suggestions(for kind: EventKind, profile fullName: String) -> [String] {
-        let list = loadAbstractions()
-        let have = includedFiles(of: fullName)
+        let list = suggestable(for: fullName)
         // File requests: one lookup in the combined set, then per abstraction the union of
         // what its files grant.
         // Permissions as bits; a request with a letter outside them is never covered.
@@ -221,10 +221,9 @@ public final class LogprofPolicy {
             if byGroup.isEmpty { return [] }
         }
         var ranked: [(name: String, specific: Int, size: Int)] = []
-        for a in list where !have.contains(a.file) {
-            if let s = a.suggest {
-                guard s.contains(where: { PathRegex($0)?.matches(fullName) ?? false }) else { continue }
-            }
+        // The typed rule a non-file request asks for, worked out once for every abstraction.
+        let request = CoverageSet.request(kind, reader: ruleReader)
+        for a in list {
             var specific = 0
             if case .file = kind, abstractionFiles != nil {
                 guard let own = a.groups.first else { continue }
@@ -242,7 +241,7 @@ public final class LogprofPolicy {
                     specific = hit.specific
                 }
             } else {
-                guard let own = abstractionSets(a).first, CoverageSet.isKnown(kind, in: [own]) else { continue }
+                guard let own = abstractionSets(a).first, own.isKnown(kind, request: request) else { continue }
             }
             ranked.append((a.name, specific, abstractionSize(a.name)))
         }
@@ -252,6 +251,20 @@ public final class LogprofPolicy {
             return x.name < y.name
         }
         return ranked.prefix(Self.maxSuggestions).map(\.name)
+    }
+
+    /// The abstractions that may be suggested to a profile: not included yet, and allowed by
+    /// their `LOGPROF-SUGGEST` metadata (worked out once per profile).
+    func suggestable(for fullName: String) -> [Abstraction] {
+        if let known = suggestableCache[fullName] { return known }
+        let have = includedFiles(of: fullName)
+        let list = loadAbstractions().filter { a in
+            guard !have.contains(a.file) else { return false }
+            guard let s = a.suggest else { return true }
+            return s.contains { PathRegex($0)?.matches(fullName) ?? false }
+        }
+        suggestableCache[fullName] = list
+        return list
     }
 
     /// How much of a path a pattern names: its characters that are not glob syntax, counting
@@ -303,7 +316,7 @@ public final class LogprofPolicy {
     /// `# LOGPROF-SUGGEST: no` (never) or `# LOGPROF-SUGGEST: regex...` (profile names).
     static func suggestMetadata(_ text: String) -> [String]? {
         var bytes = text
-        guard bytes.withUTF8({ LogprofEventCollector.find($0, suggestKey) }) != nil else { return nil }
+        guard bytes.withUTF8({ LogprofSources.find(suggestKey, in: $0) }) != nil else { return nil }
         var result: [String]? = nil
         for line in text.split(separator: "\n") {
             let t = line.trimmed()

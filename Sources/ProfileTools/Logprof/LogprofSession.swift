@@ -42,6 +42,8 @@ public final class LogprofSession {
     private let items: [LogprofItem]
     private var position = 0
     private var userGlobs: [String] = []
+    /// `outcome(_:)`'s answers, per profile and request kind.
+    private var outcomes: [String: [EventKind: RuleText.Outcome]] = [:]
     /// Hats added or refused in this session (`profile//hat`).
     var addedHats = Set<String>()
     /// `profile//program` for the programs an answer made inherit (ix) the profile.
@@ -63,8 +65,11 @@ public final class LogprofSession {
         self.severityDB = severity
         self.globs = globs ?? LogprofGlobs(config: config)
         self.items = items
-        // The typed rules of every non-file request, read in one load.
-        policy.ruleReader.prefetch(items.compactMap { Self.needsProposal($0.kind) ? RuleText.proposal(for: $0.kind)?.line : nil })
+        // The typed rules of the non-file requests of the folder's profiles (what coverage
+        // compares), read in one load.
+        policy.ruleReader.prefetch(items.compactMap {
+            Self.needsProposal($0.kind) && policy.hasProfile($0.profile) ? RuleText.unchecked(for: $0.kind)?.line : nil
+        })
     }
 
     /// The next question, or nil when every request has been handled.
@@ -102,14 +107,19 @@ public final class LogprofSession {
                 alreadyAllowed += 1
                 continue
             }
-            if let why = LogprofEventCollector.refusal(item.kind) {
+            switch outcome(item) {
+            case .refused(let why):
                 refused.append((item.fullName, why))
                 continue
-            }
-            if Self.needsProposal(item.kind), RuleText.proposal(for: item.kind, target: policy.target(of: item.profile)) == nil {
+            case .none where Self.needsProposal(item.kind):
                 // A rule the installed apparmor_parser cannot read (userns on 3.0...).
                 unsupported += 1
                 continue
+            default:
+                if case .changeHat = item.kind, let why = LogprofEventCollector.refusal(item.kind) {
+                    refused.append((item.fullName, why))
+                    continue
+                }
             }
             asked += 1
             switch item.kind {
@@ -128,6 +138,15 @@ public final class LogprofSession {
             }
         }
         return nil
+    }
+
+    /// The rule a request becomes for its profile's target, checked by the policy model
+    /// (`RuleText.outcome`), once per request kind and profile.
+    func outcome(_ item: LogprofItem) -> RuleText.Outcome {
+        if let known = outcomes[item.profile]?[item.kind] { return known }
+        let o = RuleText.outcome(for: item.kind, target: policy.target(of: item.profile))
+        outcomes[item.profile, default: [:]][item.kind] = o
+        return o
     }
 
     static func needsProposal(_ k: EventKind) -> Bool {
@@ -158,7 +177,15 @@ public final class LogprofSession {
     func ruleQuestion(_ item: LogprofItem) -> RuleQuestion {
         let includes = noAbstraction ? [] : policy.suggestions(for: item.kind, profile: item.fullName)
         guard case .file(let f) = item.kind else {
-            let texts = RuleText.choices(for: item.kind, target: policy.target(of: item.profile)).map(\.text)
+            // A network event has finer forms; any other kind its one checked rule.
+            let texts: [String]
+            if case .network = item.kind {
+                texts = RuleText.choices(for: item.kind, target: policy.target(of: item.profile)).map(\.text)
+            } else if case .rule(let p) = outcome(item) {
+                texts = [p.text]
+            } else {
+                texts = []
+            }
             var sev: Severity? = nil
             if case .capability(let c) = item.kind { sev = severityDB.rank(capability: c) }
             // The rule itself is the narrowest option: it is the default, the abstractions

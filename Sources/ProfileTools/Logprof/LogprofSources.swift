@@ -1,4 +1,5 @@
 import AuditLog
+import CGlibcExtras
 import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
@@ -64,7 +65,7 @@ public enum LogprofSources {
             defer { close(fd) }
             var st = stat()
             if fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFDIR { throw LogprofSourceError.isFolder(path) }
-            if mark == nil, readMapped(fd, from: offset, into: &c) { return }
+            if mark == nil, readRegularFile(fd, from: offset, into: &c) { return }
             if offset > 0 { lseek(fd, off_t(offset), SEEK_SET) }
             try readFD(fd, mark: mark, into: &c)
         case .journal(let since, let boot):
@@ -87,49 +88,34 @@ public enum LogprofSources {
         return Int(st.st_size)
     }
 
-    /// Reads a regular file through a read-only mapping (no copy of the log); false when it
-    /// cannot be mapped (empty, not a regular file), and nothing was read.
-    static func readMapped(_ fd: Int32, from offset: Int, into c: inout LogprofEventCollector) -> Bool {
+    /// Reads a regular file from `offset` (in parts at once when big); false when it is not
+    /// a regular file, and nothing was read.
+    static func readRegularFile(_ fd: Int32, from offset: Int, into c: inout LogprofEventCollector) -> Bool {
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return false }
         let size = Int(st.st_size)
-        guard size > 0, offset >= 0 else { return false }
-        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), map != MAP_FAILED else { return false }
-        defer { munmap(map, size) }
-        let start = min(offset, size)
-        c.read(buffer: UnsafeBufferPointer(start: map.assumingMemoryBound(to: UInt8.self) + start, count: size - start))
+        LogprofFileRead.read(fd, range: min(max(offset, 0), size)..<size, into: &c)
         return true
     }
 
-    /// Reads all of `fd`; with a mark, keeps what follows the line holding it.
+    /// Reads all of `fd` as a stream; with a mark, keeps what follows the first line holding
+    /// it.
     static func readFD(_ fd: Int32, mark: String?, into c: inout LogprofEventCollector) throws {
-        var all = [UInt8]()
-        var st = stat()
-        if fstat(fd, &st) == 0, st.st_size > 0 { all.reserveCapacity(Int(st.st_size) + 1) }
-        var buf = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            all.append(contentsOf: buf[0..<n])
+        let source = LineSource(fd: fd)
+        if let mark {
+            let needle = Array(mark.utf8)
+            var found = false
+            while !found, source.nextLine({ line in found = find(needle, in: line) != nil }) != nil {}
+            guard found else { throw LogprofSourceError.markNotFound(mark) }
         }
-        guard let mark else {
-            c.read(bytes: all)
-            return
-        }
-        guard let at = find(Array(mark.utf8), in: all) else { throw LogprofSourceError.markNotFound(mark) }
-        var start = at
-        while start < all.count, all[start] != 0x0A { start += 1 }
-        c.read(bytes: Array(all[min(start + 1, all.count)...]))
+        c.read(source)
     }
 
-    static func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
-        guard !needle.isEmpty, hay.count >= needle.count else { return nil }
-        var i = 0
-        let last = hay.count - needle.count
-        while i <= last {
-            if hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return i }
-            i += 1
+    /// The offset of `needle` in `hay` (memmem).
+    static func find(_ needle: [UInt8], in hay: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = hay.baseAddress, !needle.isEmpty, hay.count >= needle.count else { return nil }
+        return needle.withUnsafeBufferPointer { nb in
+            aaswift_memmem(base, hay.count, nb.baseAddress!, nb.count).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) }
         }
-        return nil
     }
 }

@@ -1,0 +1,74 @@
+import AASwiftTestSupport
+import AuditLog
+import Foundation
+@testable import ProfileTools
+import XCTest
+
+/// A big log file is read in parts at once (LogprofFileRead); the requests, their order and
+/// the counts must be those of one pass over the same bytes, whatever falls on a cut.
+final class LogprofFileReadTests: XCTestCase {
+    /// Every upstream test_multi record (one-line and multi-line USER_AVC ones, syslog and
+    /// audit.log layouts), repeated with varied names until the log is big enough to be cut.
+    func bigLog() throws -> URL {
+        let corpus = Fixtures.files(under: Fixtures.conformance("libapparmor-test_multi"), suffix: ".in")
+        XCTAssertGreaterThan(corpus.count, 100)
+        var records = try corpus.map { try Data(contentsOf: $0) }
+        XCTAssertTrue(records.contains { String(decoding: $0, as: UTF8.self).contains("type=USER_AVC") })
+        records = records.map { $0.last == 0x0A ? $0 : $0 + [0x0A] }
+        var out = Data()
+        var round = 0
+        while out.count < 3 * LogprofFileRead.minimumPart + 12345 {
+            for r in records {
+                // Vary the names a little, so that later rounds add requests of their own.
+                out += String(decoding: r, as: UTF8.self).replacingOccurrences(of: "/tmp/", with: "/tmp/r\(round % 7)/").utf8
+            }
+            round += 1
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("aaswift-big-\(UUID().uuidString).log")
+        try out.write(to: url)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    func testPartsGiveWhatOnePassGives() throws {
+        let url = try bigLog()
+        let fd = open(url.path, O_RDONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        let size = Int(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as! NSNumber)
+        let parts = LogprofFileRead.split(fd, 0..<size, count: 4)
+        XCTAssertEqual(parts.count, 3, "a log of over 3 parts' size is cut in 3 parts")
+        XCTAssertEqual(parts.first?.lowerBound, 0)
+        XCTAssertEqual(parts.last?.upperBound, size)
+        for (a, b) in zip(parts, parts.dropFirst()) { XCTAssertEqual(a.upperBound, b.lowerBound) }
+
+        var onePass = LogprofEventCollector()
+        onePass.read(LineSource(fd: fd, range: 0..<size))
+        var inParts = LogprofEventCollector()
+        LogprofFileRead.read(fd, range: 0..<size, into: &inParts)
+        XCTAssertGreaterThan(onePass.items.count, 100)
+        XCTAssertEqual(inParts.stats, onePass.stats)
+        XCTAssertEqual(inParts.items, onePass.items)
+        XCTAssertEqual(inParts.refused.map(\.profile), onePass.refused.map(\.profile))
+        XCTAssertEqual(inParts.ordered(), onePass.ordered())
+    }
+
+    /// A journald export is never cut: its field lines look like records.
+    func testJournalExportIsOnePart() throws {
+        var text = ""
+        var n = 0
+        while text.utf8.count < 3 * LogprofFileRead.minimumPart {
+            text += "__CURSOR=s=\(n)\n_TRANSPORT=audit\nMESSAGE=audit: type=1400 audit(1.\(n):\(n)): apparmor=\"DENIED\" operation=\"open\" profile=\"p\" name=\"/x\(n % 50)\" requested_mask=\"r\" denied_mask=\"r\"\n\n"
+            n += 1
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("aaswift-journal-\(UUID().uuidString).export")
+        try Data(text.utf8).write(to: url)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        let fd = open(url.path, O_RDONLY)
+        defer { close(fd) }
+        XCTAssertEqual(LogprofFileRead.split(fd, 0..<text.utf8.count, count: 4).count, 1)
+        var c = LogprofEventCollector()
+        LogprofFileRead.read(fd, range: 0..<text.utf8.count, into: &c)
+        XCTAssertEqual(c.items.count, 50)
+    }
+}

@@ -93,6 +93,26 @@ public enum RuleText {
         return .rule(p)
     }
 
+    /// `outcome` for many events of one target, checked in one batch
+    /// (`RuleTextCheck.problems`): the same answers as one `outcome` each.
+    public static func outcomes(for kinds: [EventKind], target: RuleTarget = .unrestricted) -> [Outcome] {
+        var out = [Outcome](repeating: .none, count: kinds.count)
+        var proposals: [(at: Int, proposal: RuleProposal)] = []
+        for (i, k) in kinds.enumerated() {
+            do {
+                if let p = try bareProposal(for: k, target: target) { proposals.append((i, p)) }
+            } catch {
+                out[i] = .refused(error)
+            }
+        }
+        let lines = proposals.map(\.proposal.line)
+        for (j, problem) in RuleTextCheck.problems(lines).enumerated() {
+            let (i, p) = proposals[j]
+            out[i] = problem.map { .refused(RuleRefusal("\(lines[j]): \($0)")) } ?? .rule(p)
+        }
+        return out
+    }
+
     /// The rule for an event; nil for change_hat and for an event refused (see `outcome`).
     public static func proposal(for kind: EventKind, audit: Bool = false, target: RuleTarget = .unrestricted) -> RuleProposal? {
         if case .rule(let p) = outcome(for: kind, audit: audit, target: target) { return p }

@@ -36,4 +36,51 @@ public enum RuleTextCheck {
         }
         return checker.check(r).errors.first?.diagnostic.message
     }
+
+    /// `problem` for many rules (no `kind`, no variables), in one parse and one check: each
+    /// rule on a line of its own in one profile. A rule the batch shows as exactly one item
+    /// within its line, with no qualifier but audit/deny/owner/allow and no error anywhere on
+    /// its line, passes; any other (an error, a rule that spills over its line, a batch whose
+    /// shape is off) is checked alone by `problem`, so the batch can only save work, never
+    /// change an answer to "valid".
+    public static func problems(_ rules: [String], features: FeatureSet? = nil) -> [String?] {
+        guard rules.count > 1 else { return rules.map { problem($0, features: features) } }
+        var text = "profile aaswift-rule-check {\n"
+        for r in rules { text += "  " + r + "\n" }
+        text += "}\n"
+        let checker = PolicyChecker(options: CheckOptions(features: features))
+        let r = checker.cache.add(path: "<rules>", bytes: Array(text.utf8))
+        var suspect = Set<Int>()          // lines (0-based rule index) to check alone
+        var itemsOnLine = [Int](repeating: 0, count: rules.count)
+        let source = r.source
+        func ruleIndex(_ offset: Int) -> Int? {
+            let line = source.location(of: offset).line - 2     // line 1 is the profile header
+            return line >= 0 && line < rules.count ? line : nil
+        }
+        if r.profiles.count != 1 || r.root.childNodes.count != 1 { return rules.map { problem($0, features: features) } }
+        for d in r.diagnostics where d.severity == .error {
+            guard let i = ruleIndex(d.range.lowerBound) else { return rules.map { problem($0, features: features) } }
+            suspect.insert(i)
+        }
+        for node in r.profiles[0].items {
+            let range = Int(node.textRange.lowerBound)..<Int(node.textRange.upperBound)
+            guard let i = ruleIndex(range.lowerBound), ruleIndex(max(range.lowerBound, range.upperBound - 1)) == i else {
+                return rules.map { problem($0, features: features) }
+            }
+            itemsOnLine[i] += 1
+            guard let syntax = RuleSyntax(node), node.kind != .alias,
+                  !syntax.qualifiers(in: r).contains(where: { $0 != "audit" && $0 != "deny" && $0 != "owner" && $0 != "allow" }) else {
+                suspect.insert(i)
+                continue
+            }
+        }
+        for d in checker.check(r).errors {
+            guard let i = ruleIndex(d.diagnostic.range.lowerBound) else { return rules.map { problem($0, features: features) } }
+            suspect.insert(i)
+        }
+        return rules.indices.map { i in
+            let clean = itemsOnLine[i] == 1 && !suspect.contains(i) && !rules[i].utf8.contains(where: { $0 < 0x20 || $0 == 0x7F })
+            return clean ? nil : problem(rules[i], features: features)
+        }
+    }
 }

@@ -112,7 +112,7 @@ public enum LogprofApply {
                     existing.append(c)
                 }
             }
-            func parent(_ key: String) -> String { key.components(separatedBy: "//").dropLast().joined(separator: "//") }
+            func parent(_ key: String) -> String { key.profileNameParts.dropLast().joined(separator: "//") }
             func build(_ key: String) -> NewProfile {
                 var p = new[key]!
                 p.children = keys.filter { parent($0) == key }.map(build)
@@ -273,7 +273,7 @@ public enum LogprofApply {
 
     /// A profile, hat or child by full name in a parsed file.
     static func findProfile(_ fullName: String, in r: ParseResult) -> ProfileSyntax? {
-        let parts = fullName.components(separatedBy: "//")
+        let parts = fullName.profileNameParts
         var level = topProfiles(r.root.childNodes)
         var found: ProfileSyntax?
         for part in parts {

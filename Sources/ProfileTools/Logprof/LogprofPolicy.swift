@@ -85,7 +85,7 @@ public final class LogprofPolicy {
 
     /// The folder tunables a profile's proposals may use (compiled once per top profile).
     func folders(of profile: String) -> TunableSubstitution.Folders {
-        let top = profile.components(separatedBy: "//")[0]
+        let top = profile.topProfileName
         if let f = tunableFolders[top] { return f }
         let f = TunableSubstitution.Folders(variables: variables(of: top), used: variablesUsed(by: top))
         tunableFolders[top] = f
@@ -94,7 +94,7 @@ public final class LogprofPolicy {
 
     /// The variables a profile's file writes (`@{name}`), for proposals that read like it.
     public func variablesUsed(by profile: String) -> Set<String> {
-        guard let file = file(of: profile.components(separatedBy: "//")[0]) else { return [] }
+        guard let file = file(of: profile.topProfileName) else { return [] }
         if let u = usedVariables[file] { return u }
         var out = Set<String>()
         if case .success(let r) = checker.cache.load(file) {
@@ -114,7 +114,7 @@ public final class LogprofPolicy {
 
     /// The rule target of a profile: its file's `abi` statement, else the system's ABI.
     public func target(of profile: String) -> RuleTarget {
-        guard let file = file(of: profile.components(separatedBy: "//")[0]) else { return targets.target(abi: nil) }
+        guard let file = file(of: profile.topProfileName) else { return targets.target(abi: nil) }
         if let t = fileTargets[file] { return t }
         let bytes: [UInt8]
         if case .success(let r) = checker.cache.load(file) { bytes = r.source.bytes } else { bytes = [] }
@@ -130,7 +130,7 @@ public final class LogprofPolicy {
 
     /// A profile, hat or child (`a//b`).
     func find(_ fullName: String) -> Profile? {
-        let parts = fullName.components(separatedBy: "//")
+        let parts = fullName.profileNameParts
         guard var p = profiles[parts[0]]?.profile else { return nil }
         for part in parts.dropFirst() {
             guard let c = p.children.first(where: { $0.name == part }) else { return nil }
@@ -153,7 +153,7 @@ public final class LogprofPolicy {
 
     /// The variables of the file holding a profile (tunables included).
     public func variables(of profile: String) -> VariableTable {
-        profiles[profile.components(separatedBy: "//")[0]]?.variables ?? VariableTable()
+        profiles[profile.topProfileName]?.variables ?? VariableTable()
     }
 
     /// The coverage rule set of a profile (created on first use).
@@ -328,5 +328,41 @@ public final class LogprofPolicy {
             result = (result ?? []) + v.map { "^(" + $0 + ")$" }
         }
         return result
+    }
+}
+
+extension String {
+    /// `profile//hat//child` as its names (`app///usr/bin/kid`: `app`, `/usr/bin/kid`).
+    var profileNameParts: [String] {
+        var parts: [String] = []
+        var bytes = utf8[...]
+        while let cut = bytes.firstDoubleSlash {
+            parts.append(String(Substring(bytes[..<cut])))
+            bytes = bytes[bytes.index(cut, offsetBy: 2)...]
+        }
+        parts.append(String(Substring(bytes)))
+        return parts
+    }
+
+    /// The top-level profile of `profile//hat`.
+    var topProfileName: String {
+        guard let cut = utf8[...].firstDoubleSlash else { return self }
+        return String(Substring(utf8[..<cut]))
+    }
+}
+
+extension Substring.UTF8View {
+    /// Where the first `//` starts.
+    var firstDoubleSlash: Index? {
+        var prevSlash = false
+        for i in indices {
+            if self[i] == UInt8(ascii: "/") {
+                if prevSlash { return index(before: i) }
+                prevSlash = true
+            } else {
+                prevSlash = false
+            }
+        }
+        return nil
     }
 }

@@ -70,6 +70,13 @@ public final class LogprofSession {
         policy.ruleReader.prefetch(items.compactMap {
             Self.needsProposal($0.kind) && policy.hasProfile($0.profile) ? RuleText.unchecked(for: $0.kind)?.line : nil
         })
+        // The checked rule of every request that may be asked, one batch per profile.
+        var byProfile: [String: Set<EventKind>] = [:]
+        for i in items where policy.hasProfile(i.profile) { byProfile[i.profile, default: []].insert(i.kind) }
+        for (profile, kinds) in byProfile {
+            let list = Array(kinds)
+            outcomes[profile] = Dictionary(uniqueKeysWithValues: zip(list, RuleText.outcomes(for: list, target: policy.target(of: profile))))
+        }
     }
 
     /// The next question, or nil when every request has been handled.
@@ -311,14 +318,14 @@ public final class LogprofSession {
 
     /// Forgets the changes of the profiles not in `keep` (Save Selec(t)ed Profile).
     public func keepOnly(_ keep: Set<String>) {
-        changes.removeAll { !keep.contains($0.profile.components(separatedBy: "//")[0]) && $0.kind != .newProfile }
+        changes.removeAll { !keep.contains($0.profile.topProfileName) && $0.kind != .newProfile }
     }
 
     /// Top-level profiles with changes.
     public var changedTopProfiles: [String] {
         var out: [String] = []
         for c in changes {
-            let top = c.profile.components(separatedBy: "//")[0]
+            let top = c.profile.topProfileName
             if !out.contains(top) { out.append(top) }
         }
         return out

@@ -43,7 +43,7 @@ final class LibAppArmorDifferentialTests: XCTestCase {
         s("audit_id", x.audit_id); s("operation", x.operation); s("requested", x.requested_mask)
         s("denied", x.denied_mask); n("fsuid", Int(bitPattern: x.fsuid), unset: -1); n("ouid", Int(bitPattern: x.ouid), unset: -1)
         s("profile", x.profile); s("peer_profile", x.peer_profile); s("peer", x.peer); s("name", x.name)
-        s("comm", x.comm); s("name2", x.name2); s("namespace", x.namespace); s("attribute", x.attribute)
+        s("comm", x.comm); s("name2", x.name2); s("namespace", aaswift_log_record_namespace(r)); s("attribute", x.attribute)
         n("task", Int(bitPattern: x.task)); n("parent", Int(bitPattern: x.parent)); n("magic_token", Int(bitPattern: x.magic_token))
         s("info", x.info); n("error_code", Int(x.error_code)); n("pid", Int(bitPattern: x.pid)); n("peer_pid", Int(bitPattern: x.peer_pid))
         s("family", x.net_family); s("sock_type", x.net_sock_type); s("protocol", x.net_protocol)

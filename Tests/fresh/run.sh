@@ -55,7 +55,11 @@ for suite in "${suites[@]}"; do
   echo "== $suite: root ($pkgs)"
   mmdebstrap --quiet --variant=minbase --mode=root --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
     --include="$pkgs" "$suite" "$root" "deb $mirror $suite main" > "$log" 2>&1
+  # A machine's / is a mount point (unshare --propagation private, as the status tests use,
+  # needs one), and it has /proc and /sys.
+  bind "$root" "$root"
   mount -t proc proc "$root/proc"; mounted+=("$root/proc")
+  mount -t sysfs sysfs "$root/sys"; mounted+=("$root/sys")
   bind /dev "$root/dev"
   bind /dev/pts "$root/dev/pts"
   bind "$swift" "$root/opt/swift" ro

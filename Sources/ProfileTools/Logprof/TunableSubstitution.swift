@@ -57,14 +57,15 @@ public enum TunableSubstitution {
             }
         }
         if let best { s = "@{\(best.name)}/" + String(decoding: Array(path.utf8)[best.length...], as: UTF8.self) }
-        var parts = s.components(separatedBy: "/")
+        var parts = s.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         for i in parts.indices.dropFirst() where !parts[i].isEmpty && parts[i].allSatisfy({ $0.isASCII && $0.isNumber }) && i + 1 < parts.count {
             let before = parts[i - 1]
             if before == "@{PROC}" || before == "proc", has("pid") { parts[i] = "@{pid}" }
             else if before == "user", has("uid") { parts[i] = "@{uid}" }
         }
         s = parts.joined(separator: "/")
-        if has("multiarch"), let r = s.firstRange(of: "-linux-gnu") {
+        if has("multiarch"), s.utf8.count >= 10, s.utf8.indices.contains(where: { s.utf8[$0...].starts(with: "-linux-gnu".utf8) }),
+           let r = s.firstRange(of: "-linux-gnu") {
             // the component holding `-linux-gnu` (x86_64-linux-gnu, arm-linux-gnueabihf...)
             let start = s[..<r.lowerBound].lastIndex(of: "/").map { s.index(after: $0) }
             let end = s[r.upperBound...].firstIndex(of: "/")

@@ -83,7 +83,7 @@ extension LogprofSession {
         let p = AutodepProfile(program: program, flags: ["complain"], abi: AutodepProfile.abi(in: policy.dir, parser: policy.targets.parser))
         let file = policy.dir + "/" + p.fileName
         guard !FileManager.default.fileExists(atPath: file) else { return nil }
-        record(LogprofChange(kind: .newProfile, file: file, profile: p.name, text: p.text, family: "profile")) { _ in }
+        record(LogprofChange(kind: .newProfile, file: file, profile: p.name, text: p.text, family: .profile)) { _ in }
         return "Creating a profile for \(program) in \(file)."
     }
 }

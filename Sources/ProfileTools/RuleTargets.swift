@@ -172,7 +172,7 @@ extension RuleTargets {
         let reader = RuleTextReader()
         var out: [String] = []
         var byFile: [String: RuleTarget] = [:]
-        for c in plan.changes where c.kind == .rule && c.family != "hat" && c.family != "child" {
+        for c in plan.changes where c.kind == .rule && c.family != .hat && c.family != .child {
             let t = byFile[c.file] ?? target(file: FileManager.default.contents(atPath: c.file).map(Array.init) ?? [])
             byFile[c.file] = t
             for r in reader.rules(c.text) {

@@ -252,9 +252,9 @@ final class LogprofEngineTests: XCTestCase {
         let dir = try folder(["tunables/global": Self.tunables, "abstractions/base": "", "abstractions/extra": "", "usr.bin.app": profile])
         let file = dir + "/usr.bin.app"
         let changes = [
-            LogprofChange(kind: .rule, file: file, profile: "app", text: "/etc/b r,", family: "file"),
-            LogprofChange(kind: .rule, file: file, profile: "app", text: "capability chown,", family: "capability"),
-            LogprofChange(kind: .include, file: file, profile: "app", text: "abstractions/extra", family: "include"),
+            LogprofChange(kind: .rule, file: file, profile: "app", text: "/etc/b r,", family: .rule(.fileRule)),
+            LogprofChange(kind: .rule, file: file, profile: "app", text: "capability chown,", family: .rule(.capabilityRule)),
+            LogprofChange(kind: .include, file: file, profile: "app", text: "abstractions/extra", family: .include),
         ]
         let planned = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: changes))
         XCTAssertEqual(planned.count, 1)

@@ -93,8 +93,8 @@ public enum LogprofApply {
             var new: [String: NewProfile] = [:]
             var keys: [String] = []
             for c in changes {
-                if c.family == "hat" || c.family == "child" {
-                    let isHat = c.family == "hat"
+                if c.family == .hat || c.family == .child {
+                    let isHat = c.family == .hat
                     guard let name = isHat ? LogprofApply.hatName(c.text) : c.text,
                           let token = LogprofApply.nameToken(name, isHat: isHat) else {
                         throw LogprofApplyError.edit("a \(c.family) named \(c.text.debugDescription) cannot be written")
@@ -106,7 +106,7 @@ public enum LogprofApply {
                     }
                 } else if new[c.profile] != nil {
                     if c.kind == .include { new[c.profile]!.includes.append(c.text) } else {
-                        new[c.profile]!.rules.append(PrintedRule(kind: LogprofApply.syntaxKind(c.family), text: c.text))
+                        new[c.profile]!.rules.append(PrintedRule(kind: c.family.syntaxKind, text: c.text))
                     }
                 } else {
                     existing.append(c)
@@ -138,7 +138,7 @@ public enum LogprofApply {
                     try file.add(includeEdit("include <\(c.text)>", into: p, in: r))
                 } else {
                     if rules[c.profile] == nil { profiles.append(c.profile) }
-                    rules[c.profile, default: []].append(PrintedRule(kind: syntaxKind(c.family), text: c.text))
+                    rules[c.profile, default: []].append(PrintedRule(kind: c.family.syntaxKind, text: c.text))
                 }
             }
             for name in profiles { try file.addRules(rules[name]!, to: findProfile(name, in: r)!) }
@@ -185,7 +185,7 @@ public enum LogprofApply {
         for c in sorted.existing {
             let local = try localFile(of: c.profile)
             locals[local]!.rules.append(c.kind == .include ? PrintedRule(kind: .include, text: "include <\(c.text)>")
-                                                             : PrintedRule(kind: syntaxKind(c.family), text: c.text))
+                                                             : PrintedRule(kind: c.family.syntaxKind, text: c.text))
         }
         for (parent, block) in sorted.blocks {
             let local = try localFile(of: parent)
@@ -263,12 +263,6 @@ public enum LogprofApply {
         if isHat { return QuotedString.name(bytes) }
         guard let h = ProfileWriter.headerName(bytes) else { return nil }
         return h.hasPrefix("profile ") ? String(h.dropFirst("profile ".count)) : h
-    }
-
-    static func syntaxKind(_ family: String) -> SyntaxKind {
-        if family == "hat" { return .hat }
-        if family == "include" { return .include }
-        return SyntaxKind.ruleKind(forKeyword: family) ?? .fileRule
     }
 
     /// A profile, hat or child by full name in a parsed file.

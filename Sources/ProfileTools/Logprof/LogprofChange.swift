@@ -1,4 +1,67 @@
+import AppArmorSyntax
 import FoundationEssentials
+
+/// What a change adds: a rule of a kind (file rules included), an include, a new hat or child
+/// profile, or a new profile file. Written in a plan as its keyword (`capability`, `file`,
+/// `include`, `hat`...); a plan naming anything else does not load.
+public enum ChangeFamily: Sendable, Hashable, Codable, CustomStringConvertible {
+    case rule(SyntaxKind)
+    case include, hat, child, profile
+
+    public init?(keyword: String) {
+        switch keyword {
+        case "include": self = .include
+        case "hat": self = .hat
+        case "child": self = .child
+        case "profile": self = .profile
+        default:
+            guard let k = SyntaxKind.ruleKind(forKeyword: keyword), k != .allRule else { return nil }
+            self = .rule(k)
+        }
+    }
+
+    /// The family of a rule's text: its keyword after the qualifiers, else a file rule
+    /// (`owner /x r,`, `/x r,`).
+    public init(ruleText: String) {
+        let words = ruleText.split(separator: " ").lazy.map(String.init)
+        let word = words.first { !["audit", "deny", "owner", "allow"].contains($0) } ?? ""
+        if let k = SyntaxKind.ruleKind(forKeyword: word), k != .allRule { self = .rule(k) } else { self = .rule(.fileRule) }
+    }
+
+    public var keyword: String {
+        switch self {
+        case .include: "include"
+        case .hat: "hat"
+        case .child: "child"
+        case .profile: "profile"
+        case .rule(let k): SyntaxKind.ruleKeywords.first { SyntaxKind.ruleKind(forKeyword: $0) == k } ?? "file"
+        }
+    }
+
+    /// The syntax kind a change of this family becomes.
+    public var syntaxKind: SyntaxKind {
+        switch self {
+        case .rule(let k): k
+        case .include: .include
+        case .hat, .child, .profile: .hat
+        }
+    }
+
+    public var description: String { keyword }
+
+    public init(from decoder: Decoder) throws {
+        let word = try decoder.singleValueContainer().decode(String.self)
+        guard let f = ChangeFamily(keyword: word) else {
+            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "unknown rule family '\(word)'"))
+        }
+        self = f
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(keyword)
+    }
+}
 
 /// One accepted change: a rule or include added to a profile, or a new profile file.
 public struct LogprofChange: Codable, Sendable, Equatable {
@@ -13,12 +76,12 @@ public struct LogprofChange: Codable, Sendable, Equatable {
     public var profile: String
     /// The rule with its comma, the include name, or the new file's text.
     public var text: String
-    /// The rule's keyword (`file`, `capability`, `network`...) for placement.
-    public var family: String
+    /// What the change adds, for placement and checking.
+    public var family: ChangeFamily
     /// A new hat or child: the flags of its header (`complain` inside a complain-mode parent).
     public var flags: [String]?
 
-    public init(kind: Kind, file: String, profile: String, text: String, family: String, flags: [String]? = nil) {
+    public init(kind: Kind, file: String, profile: String, text: String, family: ChangeFamily, flags: [String]? = nil) {
         self.kind = kind
         self.file = file
         self.profile = profile

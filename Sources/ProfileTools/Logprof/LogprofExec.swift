@@ -116,7 +116,7 @@ extension LogprofSession {
             if let n = named, [.named, .namedInherit].contains(c) { text += " -> " + QuotedString.quoteIfNeeded(Array(n.utf8)) }
             text += ","
         }
-        record(LogprofChange(kind: .rule, file: file, profile: q.item.fullName, text: text, family: "file")) { set in
+        record(LogprofChange(kind: .rule, file: file, profile: q.item.fullName, text: text, family: .rule(.fileRule))) { set in
             set.addFile(pattern: q.target, perms: c == .inherit ? ["m", "r", "x"] : ["x"], owner: false, deny: c == .deny)
         }
         if c == .inherit || q.fallbackInherit && c != .deny && c != .unconfined { inheritedChildren.insert(q.item.fullName + "//" + q.target) }
@@ -132,11 +132,11 @@ extension LogprofSession {
     func createChildProfile(in parent: String, for program: String, file: String) -> String? {
         let full = parent + "//" + program
         guard !policy.hasProfile(full), addedHats.insert(full).inserted else { return nil }
-        record(LogprofChange(kind: .rule, file: file, profile: parent, text: program, family: "child", flags: modeFlags(of: parent))) { _ in }
-        record(LogprofChange(kind: .include, file: file, profile: full, text: "abstractions/base", family: "include")) { _ in }
+        record(LogprofChange(kind: .rule, file: file, profile: parent, text: program, family: .child, flags: modeFlags(of: parent))) { _ in }
+        record(LogprofChange(kind: .include, file: file, profile: full, text: "abstractions/base", family: .include)) { _ in }
         noteInclude("abstractions/base", in: full)
         let rule = QuotedString.literal(Array(program.utf8)) + " mr,"
-        record(LogprofChange(kind: .rule, file: file, profile: full, text: rule, family: "file")) { set in
+        record(LogprofChange(kind: .rule, file: file, profile: full, text: rule, family: .rule(.fileRule))) { set in
             set.addFile(pattern: program, perms: ["m", "r"], owner: false, deny: false)
         }
         return "Adding child profile \(program) to profile \(parent)."
@@ -163,7 +163,7 @@ extension LogprofSession {
         guard let token = QuotedString.name(Array(hat.utf8)) else { return nil }
         addedHats.insert(q.item.profile + "//" + hat)
         if hat != q.hat { skippedHats.insert(q.item.fullName) }
-        record(LogprofChange(kind: .rule, file: file, profile: q.item.profile, text: "^\(token) {\n}", family: "hat",
+        record(LogprofChange(kind: .rule, file: file, profile: q.item.profile, text: "^\(token) {\n}", family: .hat,
                              flags: modeFlags(of: q.item.profile))) { _ in }
         return "Adding hat \(hat) to profile \(q.item.profile)."
     }

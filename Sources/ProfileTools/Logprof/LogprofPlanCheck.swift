@@ -102,7 +102,7 @@ extension LogprofPlan {
         }
         switch c.kind {
         case .include:
-            guard c.family == "include", safeIncludeName(c.text) else {
+            guard c.family == .include, safeIncludeName(c.text) else {
                 throw PlanRefusal("\(what): include <\(c.text)> is not a name inside the include folders")
             }
         case .newProfile:
@@ -116,18 +116,16 @@ extension LogprofPlan {
             }
         case .rule:
             switch c.family {
-            case "hat":
+            case .hat:
                 guard let name = LogprofApply.hatName(c.text), let token = QuotedString.name(Array(name.utf8)),
                       c.text == "^" + token + " {\n}" else { throw PlanRefusal("\(what): not a hat: \(c.text.debugDescription)") }
-            case "child":
+            case .child:
                 guard c.text.hasPrefix("/"), !hasControl(c.text), ProfileWriter.headerName(Array(c.text.utf8)) != nil else {
                     throw PlanRefusal("\(what): not a child profile name: \(c.text.debugDescription)")
                 }
-            default:
-                let kind = LogprofApply.syntaxKind(c.family)
-                guard kind.isRule, SyntaxKind.ruleKind(forKeyword: c.family) != nil || c.family == "file" else {
-                    throw PlanRefusal("\(what): unknown rule family '\(c.family)'")
-                }
+            case .include, .profile:
+                throw PlanRefusal("\(what): a rule change of family '\(c.family)'")
+            case .rule(let kind):
                 if let problem = RuleTextCheck.problem(c.text, kind: kind, variablesFrom: dir) {
                     throw PlanRefusal("\(what): \(c.text.debugDescription) is not one \(c.family) rule: \(problem)")
                 }

@@ -274,7 +274,7 @@ public final class LogprofSession {
         if !changedProfiles.contains(name) { changedProfiles.append(name) }
         if let inc = q.include(at: q.selected) {
             if deny { return nil }
-            changes.append(LogprofChange(kind: .include, file: file, profile: name, text: inc, family: "include"))
+            changes.append(LogprofChange(kind: .include, file: file, profile: name, text: inc, family: .include))
             noteInclude(inc, in: name)
             return "Adding include <\(inc)> to profile \(name)."
         }
@@ -283,14 +283,14 @@ public final class LogprofSession {
             // apparmor_parser takes the qualifiers in this order: `audit deny owner PATH`.
             text = text.hasPrefix("audit ") ? "audit deny " + text.dropFirst("audit ".count) : "deny " + text
         }
-        let family: String
+        let family: ChangeFamily
         if q.isFile {
-            family = "file"
+            family = .rule(.fileRule)
             let path = q.paths[q.selected - q.includes.count]
             let expanded = (try? VariableExpander(table: policy.variables(of: q.item.profile)).expandPattern(path)) ?? path
             set.addFile(pattern: expanded, display: path, perms: Set(q.perms), owner: q.owner, deny: deny)
         } else {
-            family = String(text.split(separator: " ").first { !["audit", "deny"].contains($0) } ?? "")
+            family = ChangeFamily(ruleText: text)
             if !deny { set.addText(q.options[q.selected]) }
         }
         changes.append(LogprofChange(kind: .rule, file: file, profile: name, text: text, family: family))

@@ -22,7 +22,15 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         guard let data = FileManager.default.contents(atPath: plan) else { throw LogprofFailure(message: "cannot read \(plan)") }
         let p: LogprofPlan
-        do { p = try LogprofPlan.decode(data) } catch { throw LogprofFailure(message: "\(plan): not a logprof plan (\(describeError(error)))") }
+        do {
+            p = try LogprofPlan.decode(data)
+        } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
+            // A plan of the right shape with a value it may not hold (an unknown rule family).
+            let at = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+            throw LogprofFailure(message: "\(plan): refusing the plan: \(at.drop { $0 == "." }): \(context.debugDescription)")
+        } catch {
+            throw LogprofFailure(message: "\(plan): not a logprof plan (\(describeError(error)))")
+        }
         // A plan can come from anywhere: it must be bound to this folder's files as they are.
         do { try p.checked() } catch { throw LogprofFailure(message: "\(plan): \(error)") }
         let targets = RuleTargets(options: target.options, profileDir: p.profileDir)

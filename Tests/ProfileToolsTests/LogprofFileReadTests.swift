@@ -53,6 +53,32 @@ final class LogprofFileReadTests: XCTestCase {
         XCTAssertEqual(inParts.ordered(), onePass.ordered())
     }
 
+    /// With the folder's profile names known, requests of other profiles are not kept (only
+    /// named), and what is kept is what one pass keeps once the others are dropped.
+    func testRequestsOfUnknownProfilesAreNotKept() throws {
+        let url = try bigLog()
+        let fd = open(url.path, O_RDONLY)
+        defer { close(fd) }
+        let size = Int(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as! NSNumber)
+        var all = LogprofEventCollector()
+        all.read(LineSource(fd: fd, range: 0..<size))
+        let profiles = Set(all.items.map(\.profile))
+        XCTAssertGreaterThan(profiles.count, 10)
+        let keep = Set(profiles.sorted().prefix(profiles.count / 2))
+        let known = KnownProfiles()
+        known.set(keep)
+        var filtered = LogprofEventCollector(known: known)
+        LogprofFileRead.read(fd, range: 0..<size, into: &filtered)
+        filtered.dropUnknownProfiles(keep)
+        all.dropUnknownProfiles(keep)
+        XCTAssertFalse(filtered.items.isEmpty)
+        XCTAssertTrue(filtered.items.allSatisfy { keep.contains($0.profile) })
+        XCTAssertEqual(filtered.items, all.items)
+        XCTAssertEqual(filtered.ordered(), all.ordered())
+        XCTAssertEqual(filtered.unknownProfiles, profiles.subtracting(keep).union(all.unknownProfiles))
+        XCTAssertEqual(filtered.stats, all.stats)
+    }
+
     /// A journald export is never cut: its field lines look like records.
     func testJournalExportIsOnePart() throws {
         var text = ""

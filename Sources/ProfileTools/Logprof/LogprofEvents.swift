@@ -1,6 +1,7 @@
 import AppArmorSyntax
 import AuditLog
 import FoundationEssentials
+import Synchronization
 
 /// One request from the log after deduplication: the mode it was logged in, its profile (and
 /// hat or child), and what it asks. File requests on the same path and owner merge their
@@ -29,6 +30,19 @@ public struct LogStatistics: Sendable, Equatable {
     public var events = 0
 }
 
+/// The names of the profile folder's profiles, once loaded: reading threads ask without
+/// waiting (nil until then), so a log's requests for profiles the folder lacks need not be kept.
+public final class KnownProfiles: Sendable {
+    private let names = Mutex<Set<String>?>(nil)
+
+    public init() {}
+
+    public func set(_ n: Set<String>) { names.withLock { $0 = n } }
+
+    /// The names, or nil while they are not known yet.
+    public var current: Set<String>? { names.withLock { $0 } }
+}
+
 /// Collects the distinct requests of one or more logs, in a stable order.
 public struct LogprofEventCollector {
     public private(set) var items: [LogprofItem] = []
@@ -49,7 +63,16 @@ public struct LogprofEventCollector {
         var owner: Bool
     }
 
-    public init() {}
+    /// When set, requests of profiles the folder lacks are counted in `unknownProfiles` and
+    /// not kept, from the moment the names are known (`dropUnknownProfiles` ends the job).
+    public var known: KnownProfiles?
+    private var knownNames: Set<String>?
+    /// Top-level profiles named by requests that were not kept.
+    public private(set) var unknownProfiles = Set<String>()
+
+    public init(known: KnownProfiles? = nil) {
+        self.known = known
+    }
 
     static let nullPrefix = Array("null-".utf8)
 
@@ -79,6 +102,10 @@ public struct LogprofEventCollector {
         // the parent lacks; its records are the new child's questions.
         if let hh = hat, hh.hasPrefix("null-") { hat = String(hh.dropFirst("null-".count)) }
         if name.hasPrefix("null-") { name = "null-complain-profile" }
+        if let names = knownNames ?? resolveKnown(), !names.contains(name) {
+            unknownProfiles.insert(name)
+            return
+        }
         if let h = h, hat != nil, QuotedString.name(h) == nil {
             refuse(LogprofItem(mode: e.mode, profile: name, hat: hat, kind: e.kind), RuleRefusal("hat name '\(hat!)' cannot be written"))
             return
@@ -88,6 +115,29 @@ public struct LogprofEventCollector {
         // A file request's exec target is not part of the question.
         if case .file(var f) = kind, f.target != nil { f.target = nil; kind = .file(f) }
         insert(LogprofItem(mode: e.mode, profile: name, hat: hat, kind: kind))
+    }
+
+    private mutating func resolveKnown() -> Set<String>? {
+        guard let k = known, let names = k.current else { return nil }
+        knownNames = names
+        return names
+    }
+
+    /// Leaves out the requests of profiles not in `names` (the folder's top-level profiles).
+    public mutating func dropUnknownProfiles(_ names: Set<String>) {
+        knownNames = names
+        guard items.contains(where: { !names.contains($0.profile) }) else { return }
+        for i in items where !names.contains(i.profile) { unknownProfiles.insert(i.profile) }
+        items.removeAll { !names.contains($0.profile) }
+        index = [:]
+        fileIndex = [:]
+        for (k, i) in items.enumerated() {
+            if case .file(let f) = i.kind {
+                fileIndex[FileKey(mode: i.mode, profile: i.profile, hat: i.hat, path: f.path, owner: f.owner)] = k
+            } else {
+                index[i] = k
+            }
+        }
     }
 
     /// Adds a request: a file request merges its permissions into an earlier one on the same
@@ -117,6 +167,7 @@ public struct LogprofEventCollector {
         stats.lines += other.stats.lines
         stats.appArmorRecords += other.stats.appArmorRecords
         stats.events += other.stats.events
+        unknownProfiles.formUnion(other.unknownProfiles)
         for (item, why) in other.refusedItems { refuse(item, why) }
         for item in other.items { insert(item) }
     }

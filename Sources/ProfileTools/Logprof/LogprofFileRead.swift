@@ -20,9 +20,10 @@ enum LogprofFileRead {
             return
         }
         let later = parts.dropFirst().map { PartResult($0) }
+        let known = c.known
         let threads = later.map { slot in
             PosixThread {
-                var mine = LogprofEventCollector()
+                var mine = LogprofEventCollector(known: known)
                 mine.read(LineSource(fd: fd, range: slot.range))
                 slot.collector = mine
             }

@@ -47,11 +47,13 @@ struct LogprofReview {
         let tables = Background {
             (showsSeverity ? SeverityDB.load(configDir: configDir) : SeverityDB(text: ""), LogprofGlobs(config: config))
         }
-        var collector = LogprofEventCollector()
+        // Requests of profiles the folder lacks are not kept once the profiles are known.
+        var collector = LogprofEventCollector(known: loading.known)
         do { try LogprofSources.read(source, mark: mark, from: offset, into: &collector) } catch {
             loading.prepareCoverage(for: [])
             throw LogprofFailure(message: "\(error)")
         }
+        collector.dropUnknownProfiles(loading.profileNames())
         Self.reportSkipped(collector.refused)
         let items = collector.ordered()
         loading.prepareCoverage(for: items.map(\.fullName))
@@ -74,19 +76,20 @@ struct LogprofReview {
             ui.info("Skipped \(session.unsupported) request(s) whose rules the installed apparmor_parser cannot read (see --parser-version).")
         }
         if session.changes.isEmpty {
-            ui.info(Self.nothingMessage(collector.stats, session, source: source.description, dir: profileDir))
+            ui.info(Self.nothingMessage(collector.stats, session, unknown: collector.unknownProfiles, source: source.description, dir: profileDir))
             return
         }
         try save(session, ui: ui)
     }
 
-    static func nothingMessage(_ s: LogStatistics, _ session: LogprofSession, source: String, dir: String) -> String {
+    static func nothingMessage(_ s: LogStatistics, _ session: LogprofSession, unknown: Set<String> = [], source: String, dir: String) -> String {
         if s.appArmorRecords == 0 { return "No AppArmor records found in \(source): nothing to do." }
         if s.events == 0 { return "The AppArmor records in \(source) ask for no rules (status and audit records only)." }
         var parts: [String] = []
         if session.alreadyAllowed > 0 { parts.append("\(session.alreadyAllowed) request(s) already allowed by the profiles") }
-        if !session.unknownProfiles.isEmpty {
-            parts.append("records for profiles not in \(dir): " + session.unknownProfiles.sorted().joined(separator: ", "))
+        let unknownProfiles = session.unknownProfiles.union(unknown)
+        if !unknownProfiles.isEmpty {
+            parts.append("records for profiles not in \(dir): " + unknownProfiles.sorted().joined(separator: ", "))
         }
         if session.asked > 0 { parts.append("\(session.asked) question(s) answered without changes") }
         return "No changes: " + (parts.isEmpty ? "nothing to ask." : parts.joined(separator: "; ") + ".")
@@ -162,7 +165,10 @@ struct LogprofReview {
 /// other); `wait()` hands the result over.
 final class PolicyLoading: @unchecked Sendable {
     private let itemsReady = DispatchSemaphore(value: 0)
+    private let profilesLoaded = DispatchSemaphore(value: 0)
     private var names: [String] = []
+    /// The folder's profile names, set once they are loaded.
+    let known = KnownProfiles()
     private let policy: LogprofPolicy
     private var threads: [PosixThread] = []
 
@@ -171,10 +177,19 @@ final class PolicyLoading: @unchecked Sendable {
         // The profiles' rule sets are made on their thread too, once the log has named them.
         threads.append(PosixThread { [self] in
             policy.loadProfiles()
+            known.set(Set(policy.profileNames))
+            profilesLoaded.signal()
             itemsReady.wait()
             policy.prepareCoverage(for: names)
         })
         if abstractions { threads.append(PosixThread { [self] in policy.preloadAbstractions() }) }
+    }
+
+    /// The folder's top-level profile names (waits for them to load).
+    func profileNames() -> Set<String> {
+        profilesLoaded.wait()
+        profilesLoaded.signal()
+        return known.current ?? []
     }
 
     /// The profiles (and hats) the log names; call once, before `wait()`.

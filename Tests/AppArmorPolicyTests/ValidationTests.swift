@@ -107,7 +107,11 @@ final class ValidationTests: XCTestCase {
         assertFails("@{A} = a\n@{A} = b\n", "AA2011")
         assertFails("@{A} += a\n", "AA2012")
         assertFails("@{_A} = a\n", "AA2013")
-        assertFails("@{A} = a,\n", "AA2014")
+        // A bare ',' is a syntax error (apparmor_parser: "Variable declarations do not accept
+        // trailing commas"); ',' followed by more of a value is part of it, as upstream reads it.
+        assertFails("@{A} = a,\n", "AA1011")
+        assertPasses("@{A} = a,b ,c d\\,\n")
+        assertFails("@{A} = a!b\n", "AA2014")
         assertFails(profile("/@{NOPE}/x r,"), "AA2010")
         assertFails("@{A} = @{B}\n@{B} = @{A}\n" + profile("/@{A} r,"), "AA2015")
         assertFails("$B = maybe\n", "AA2016")

@@ -44,16 +44,3 @@ final class GoldenTests: XCTestCase {
         XCTAssertEqual(r.root.childNodes.last?.kind, .fileRule)
     }
 }
-
-/// Grammar/apparmor.ebnf names every keyword the parser acts on.
-final class GrammarTests: XCTestCase {
-    func testGrammarNamesEveryKeyword() throws {
-        let grammar = try String(contentsOf: Fixtures.project("Grammar/apparmor.ebnf"), encoding: .utf8)
-        for kw in SyntaxKind.ruleKeywords + Parser.qualifierKeywords + ["include", "#include", "abi", "#abi", "if", "else", "exists", "defined", "not", "and", "or", "in", "profile", "hat", "set", "alias", "priority"] {
-            XCTAssertTrue(grammar.contains(kw), "Grammar/apparmor.ebnf does not mention \(kw)")
-        }
-        for kind in SyntaxKind.ruleKeywords {
-            XCTAssertNotNil(SyntaxKind.ruleKind(forKeyword: kind))
-        }
-    }
-}

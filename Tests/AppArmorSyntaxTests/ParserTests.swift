@@ -83,6 +83,51 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(a.map(\.node.kind), [.variableAssignment, .variableAssignment, .variableAssignment, .variableAssignment, .booleanAssignment, .booleanAssignment])
     }
 
+    // Drifts from apparmor_parser that Grammar/apparmor.ebnf once hid; each case as 3.0.8 and
+    // 4.1 take it with -Q -K.
+
+    private func errorIDs(_ text: String) -> [String] {
+        parse(text).diagnostics.filter { $0.severity == .error }.map(\.id.rawValue)
+    }
+
+    func testBareCommaInVariableValues() {
+        // "Variable declarations do not accept trailing commas".
+        for bad in ["@{A} = a,\n", "@{A} = , a\n", "@{A} = a, b\n", "@{A} = a,,b\n", "@{A} = \"a\",\n", "@{A} = a,\"b\"\n", "@{A} = ,\n"] {
+            XCTAssertEqual(errorIDs(bad), ["AA1011"], bad)
+        }
+        // A comma followed by more of a value is part of it; an escaped one too.
+        let r = parse("@{A} = a,b ,c d\\, {x,y}\n")
+        XCTAssertFalse(r.hasErrors)
+        XCTAssertEqual(r.root.childNodes.compactMap(AssignmentSyntax.init).first?.values(in: r), ["a,b", ",c", "d\\,", "{x,y}"])
+    }
+
+    func testContinuationEndsAtABlankOrCommentLine() {
+        let r = parse("@{A} = a \\\n  b\n@{B} = c \\\n\n@{C} = d \\\n# note\nprofile t { /x r, }\n")
+        XCTAssertFalse(r.hasErrors)
+        XCTAssertEqual(r.root.childNodes.map(\.kind), [.variableAssignment, .variableAssignment, .variableAssignment, .profile])
+        XCTAssertEqual(r.root.childNodes.compactMap(AssignmentSyntax.init).map { $0.values(in: r) }, [["a", "b"], ["c"], ["d"]])
+    }
+
+    func testDefinedTakesAVariable() {
+        XCTAssertEqual(errorIDs("profile t { if defined @{a} and defined @b and defined ${c} and defined $d {\n} }\n"), [])
+        // "unexpected TOK_ID, expecting TOK_SET_VAR or TOK_BOOL_VAR" (or a lexer error).
+        for bad in ["foo", "@{a}x", "\"@{a}\"", "@{1a}", "@{a-b}"] {
+            XCTAssertEqual(errorIDs("profile t { if defined \(bad) {\n} }\n"), ["AA1009"], bad)
+        }
+        XCTAssertEqual(errorIDs("profile t { if defined {\n} }\n"), ["AA1009"])
+    }
+
+    func testControlBytesInWords() {
+        // Inside a word a control byte is a word byte; it cannot start a token.
+        let r = parse("@{A} = \u{1} a\u{2}\n/p {\n  /tmp/a\u{1}b\u{7F} r,\n}\n")
+        XCTAssertFalse(r.hasErrors)
+        XCTAssertEqual(r.text(RuleSyntax(r.profiles[0].items[0])!.plainTokens[0]), "/tmp/a\u{1}b\u{7F}")
+        XCTAssertEqual(r.root.childNodes.compactMap(AssignmentSyntax.init).first?.values(in: r), ["\u{1}", "a\u{2}"])
+        XCTAssertEqual(errorIDs("/p {\n  \u{1}/a r,\n}\n"), ["AA1012"])
+        XCTAssertEqual(errorIDs("/p {\n  /a r,\n}\u{1}\n"), ["AA1012"])
+        XCTAssertEqual(errorIDs("/p {\n  capability\u{1} chown,\n}\n"), ["AA1006"])
+    }
+
     func testEveryRuleFamily() {
         let r = parse("""
             /p {

@@ -246,10 +246,8 @@ public final class CheckSession {
         let name = a.name(in: r)
         let op = r.text(a.operatorToken)
         for t in a.valueTokens where !AssignmentSyntax.isContinuation(t, in: r) {
-            if t.kind == .comma {
-                report(.variableBadValue, "a variable's values are separated by spaces, not ','", t.textRange, in: r)
-                return
-            }
+            // A bare ',' among the values: the parser reported it (AA1011).
+            if t.kind == .comma { return }
             let raw = r.text(t)
             if t.kind == .string, raw.count < 2 || !raw.hasSuffix("\"") {
                 report(.variableBadValue, "unterminated quoted value", t.textRange, in: r)
@@ -261,10 +259,6 @@ public final class CheckSession {
             }
             if t.kind == .word, raw.utf8.contains(UInt8(ascii: "\"")) {
                 report(.variableBadValue, "stray '\"' in a variable's value", t.textRange, in: r)
-                return
-            }
-            if t.kind == .word, r.text(t).hasSuffix(",") {
-                report(.variableBadValue, "a variable's values are separated by spaces, not ','", t.textRange, in: r)
                 return
             }
         }

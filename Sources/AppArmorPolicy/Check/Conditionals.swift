@@ -45,10 +45,8 @@ extension CheckSession {
         case .definedExpr:
             guard let t = e.childTokens.dropFirst().first else { return nil }
             let text = r.text(t)
-            guard text.hasPrefix("@") || text.hasPrefix("$") else {
-                report(.conditionBad, "'defined' takes a variable", t.textRange, in: r)
-                return nil
-            }
+            // Anything but a variable there is a syntax error the parser reported (AA1009).
+            guard text.hasPrefix("@") || text.hasPrefix("$") else { return nil }
             let name = VariableName.strip(text)
             return text.hasPrefix("$") ? variables.booleans[name] != nil : variables.values[name] != nil
         case .operand:

@@ -57,6 +57,21 @@ public struct Lexer: Sendable {
         b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C
     }
 
+    /// A control byte that is not white space (0x01-0x08, 0x0E-0x1F, 0x7F). As in
+    /// apparmor_parser, one cannot start a token (outside variable values) but does not end a
+    /// word either: `/tmp/a<0x01>b` is one path.
+    @inline(__always) static func isControl(_ b: UInt8) -> Bool {
+        b < 0x20 && !isSpace(b) || b == 0x7F
+    }
+
+    /// Whether a `,` in a variable's values, with `i` the index after it, goes on as a value:
+    /// apparmor_parser's `,{ID_CHARS}`, so `a,b` and `,b` are values and `a,` or `a, b` is not.
+    private func commaContinuesValue(at i: Int) -> Bool {
+        guard i < count else { return false }
+        let n = bytes[i]
+        return !Lexer.isSpace(n) && n != UInt8(ascii: "\"") && n != UInt8(ascii: ",")
+    }
+
     /// `#include` or `#abi` (legacy spellings that are statements, not comments).
     private static let hashKeywords: [[UInt8]] = [Array("include".utf8), Array("abi".utf8)]
 
@@ -132,8 +147,9 @@ public struct Lexer: Sendable {
     private func scanToken(at i: Int, mode: LexMode) -> (TokenKind, Int) {
         let b = bytes[i]
         let n = byte(i + 1)
-        if mode == .assignmentValue, b != UInt8(ascii: "\""), b != UInt8(ascii: ","), b >= 0x20, b != 0x7F {
-            // Variable values: every other character starts a word (`=`, `+=`, `}` too).
+        if mode == .assignmentValue, b != UInt8(ascii: "\""), b != UInt8(ascii: ",") || commaContinuesValue(at: i + 1) {
+            // Variable values: every other byte starts a word (`=`, `+=`, `}` and control
+            // bytes too); a `,` only when a value byte follows it.
             return (.word, scanWord(from: i, mode: mode))
         }
         switch b {
@@ -170,7 +186,8 @@ public struct Lexer: Sendable {
             // Only `#include` / `#abi` reach here; anything else was trivia.
             return (.word, scanWord(from: i, mode: mode))
         default:
-            if b < 0x20 && !Lexer.isSpace(b) || b == 0x7F {
+            if Lexer.isControl(b) {
+                // apparmor_parser: "Lexer found unexpected character: '' (0x1)".
                 return (.unknown, i + 1)
             }
             return (.word, scanWord(from: i, mode: mode))
@@ -257,6 +274,7 @@ public struct Lexer: Sendable {
         if mode == .assignmentValue {
             var i = start
             while i < count, !Lexer.isSpace(bytes[i]), bytes[i] != UInt8(ascii: "\"") || i == start {
+                if bytes[i] == UInt8(ascii: ","), !commaContinuesValue(at: i + 1) { break }
                 if bytes[i] == UInt8(ascii: "\\"), i + 1 < count, bytes[i + 1] != 0x0A, bytes[i + 1] != 0x0D { i += 1 }
                 i += 1
             }
@@ -319,7 +337,8 @@ public struct Lexer: Sendable {
             case UInt8(ascii: "-"):
                 if depth == 0, n == UInt8(ascii: ">"), i > start { return i }
             default:
-                if b < 0x20 || b == 0x7F { return i }
+                // Control bytes (`isControl`) are word bytes after the first.
+                break
             }
             i += 1
         }

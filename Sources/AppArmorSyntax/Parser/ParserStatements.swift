@@ -63,13 +63,16 @@ extension ParserState {
         var children: [SyntaxElement] = [.token(name), .token(op)]
         var last = op
         // A lone `\` ending a line continues the values on the next (apparmor_parser's
-        // ASSIGN_MODE rule for backslash-newline).
+        // ASSIGN_MODE rule for backslash-newline); a blank or comment line there ends them.
         while !endsLine(last) || last.kind == .word && textEquals(last, "\\") {
             let t = peek(.assignmentValue)
-            if t.kind == .eof { break }
+            if t.kind == .eof || endsLine(last) && bytes[t.leadingTrivia].contains(0x0A) { break }
             last = bump(.assignmentValue)
             children.append(.token(last))
-            if t.kind != .word && t.kind != .string && t.kind != .comma {
+            if t.kind == .comma {
+                // apparmor_parser: "Variable declarations do not accept trailing commas".
+                error(.badAssignment, "a variable's values are separated by spaces, not ','", t.textRange)
+            } else if t.kind != .word && t.kind != .string {
                 error(.badAssignment, "unexpected \(t.kind) in a variable's values", t.textRange)
             }
         }
@@ -130,6 +133,21 @@ extension ParserState {
     }
 
     // MARK: expressions
+
+    /// `@{name}`, `@name`, `${name}` or `$name`, the name a letter then letters, digits and
+    /// `_`: apparmor_parser's SET_VARIABLE and BOOL_VARIABLE, what `defined` takes.
+    func isVariable(_ t: Token) -> Bool {
+        guard t.kind == .word else { return false }
+        var s = bytes[t.textRange]
+        guard let sigil = s.popFirst(), sigil == UInt8(ascii: "@") || sigil == UInt8(ascii: "$") else { return false }
+        if s.first == UInt8(ascii: "{") {
+            guard s.count >= 2, s.popLast() == UInt8(ascii: "}") else { return false }
+            s.removeFirst()
+        }
+        func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") }
+        guard let first = s.first, isLetter(first) else { return false }
+        return s.allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "_") }
+    }
 
     private mutating func parseOrExpr() -> SyntaxNode? {
         parseChain(.orExpr, "or") { $0.parseAndExpr() }
@@ -195,8 +213,13 @@ extension ParserState {
                 let kw = bump(.condition)
                 var children: [SyntaxElement] = [.token(kw)]
                 let v = peek(.condition)
-                if v.kind == .word {
+                if isVariable(v) {
                     children.append(.token(bump(.condition)))
+                } else if v.kind == .word || v.kind == .string {
+                    // apparmor_parser: "unexpected TOK_ID, expecting TOK_SET_VAR or TOK_BOOL_VAR".
+                    let tok = bump(.condition)
+                    children.append(.token(tok))
+                    error(.badConditionExpr, "'defined' takes a variable (@{name} or ${name}), not '\(text(tok))'", tok.textRange)
                 } else {
                     error(.badConditionExpr, "expected a variable after 'defined'", kw.textRange)
                 }

@@ -67,11 +67,13 @@ public enum Fixtures {
 
     /// AppArmor 4.1's apparmor_parser through `../shared/trixie/parser.sh` and the Debian 13 root
     /// at `$ROOT` (default /tmp/trixie-root), when both are there (the script needs root).
+    /// The root is made when missing (`Trixie.root()`); parser.sh reads `$ROOT`, which must
+    /// then name the same root.
     public static var trixieParser: URL? {
         let script = projectRoot.deletingLastPathComponent().appendingPathComponent("shared/trixie/parser.sh")
-        let root = ProcessInfo.processInfo.environment["ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp/trixie-root"
+        let rootVar = ProcessInfo.processInfo.environment["ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp/trixie-root"
         guard FileManager.default.isExecutableFile(atPath: script.path), getuid() == 0,
-              FileManager.default.isExecutableFile(atPath: root + "/usr/sbin/apparmor_parser") else { return nil }
+              let root = try? Trixie.root(), root.path == rootVar else { return nil }
         return script
     }
 
@@ -142,12 +144,10 @@ private final class DataBox: @unchecked Sendable {
 /// The Debian 13 root with AppArmor 4.1's tools (`../shared/trixie/make-root.sh`), for
 /// side-by-side runs: `$AASWIFT_TRIXIE_ROOT`, else /tmp/trixie-root.
 public enum TrixieRoot {
-    public static var path: String {
-        let env = ProcessInfo.processInfo.environment["AASWIFT_TRIXIE_ROOT"] ?? ""
-        return env.isEmpty ? "/tmp/trixie-root" : env
-    }
+    /// `Trixie.root()`'s folder (made when missing).
+    public static var path: String { (try? Trixie.root().path) ?? "/tmp/trixie-root" }
 
-    /// Whether a 4.1 tool can run: the root holds it and we may chroot (root).
+    /// Whether a 4.1 tool can run: the root holds it (made when missing) and we may chroot (root).
     public static func has(_ tool: String) -> Bool {
         getuid() == 0 && FileManager.default.isExecutableFile(atPath: path + tool)
     }

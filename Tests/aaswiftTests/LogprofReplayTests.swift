@@ -29,18 +29,8 @@ final class LogprofReplayTests: XCTestCase {
 
     /// AppArmor 4.1's parser (../shared/trixie/parser.sh), its root made when missing.
     func parser41() throws -> URL? {
-        let trixie = Fixtures.projectRoot.appendingPathComponent("../shared/trixie").standardizedFileURL
-        let root = ProcessInfo.processInfo.environment["AAVM_TRIXIE_ROOT"] ?? "/tmp/trixie-root"
-        if !FileManager.default.isExecutableFile(atPath: root + "/usr/sbin/apparmor_parser") {
-            let make = trixie.appendingPathComponent("make-root.sh")
-            if FileManager.default.isExecutableFile(atPath: make.path) {
-                try Fixtures.run(make, [root], environment: ProcessInfo.processInfo.environment.merging(["ROOT": root]) { $1 })
-            }
-        }
-        let parser = trixie.appendingPathComponent("parser.sh")
-        guard FileManager.default.isExecutableFile(atPath: root + "/usr/sbin/apparmor_parser"),
-              FileManager.default.isExecutableFile(atPath: parser.path) else {
-            if isCI { XCTFail("no AppArmor 4.1 root at \(root) and make-root.sh could not make it") }
+        guard let parser = Fixtures.trixieParser else {
+            if isCI { XCTFail("no AppArmor 4.1 root (../shared/trixie/make-root.sh could not make it) or not root") }
             return nil
         }
         return parser
@@ -60,7 +50,7 @@ final class LogprofReplayTests: XCTestCase {
         XCTAssertEqual(local.status, 0, "apparmor_parser 3.0.8: " + local.stderr + "\n" + savedText, file: file, line: line)
         if let p41 = try parser41() {
             let r = try Fixtures.run(p41, ["-Q", "-K", "-b", dir.path, saved],
-                                     environment: ProcessInfo.processInfo.environment.merging(["ROOT": ProcessInfo.processInfo.environment["AAVM_TRIXIE_ROOT"] ?? "/tmp/trixie-root"]) { $1 })
+                                     environment: ProcessInfo.processInfo.environment)
             XCTAssertEqual(r.status, 0, "apparmor_parser 4.1: " + r.stderr, file: file, line: line)
         }
 

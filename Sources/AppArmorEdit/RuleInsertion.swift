@@ -36,8 +36,9 @@ public enum RuleInsertion {
 
     static func edits(adding rules: [PrintedRule], items: [SyntaxNode], end close: Int, profile: ProfileSyntax?, in r: ParseResult) -> [TextEdit]? {
         var places: [(offset: Int, rules: [(rule: PrintedRule, blank: Bool)])] = []
+        let paths = PathMemo()
         for rule in rules {
-            let (offset, blank) = place(rule, items: items, close: close, in: r)
+            let (offset, blank) = place(rule, items: items, close: close, in: r, paths: paths)
             if let i = places.firstIndex(where: { $0.offset == offset }) {
                 places[i].rules.append((rule, blank))
             } else {
@@ -46,7 +47,7 @@ public enum RuleInsertion {
         }
         func text(_ group: [PrintedRule]) -> String {
             // In printed order of kinds, file rules in path order; else as given.
-            let group = group.map { ($0, RulePath.ofRuleText($0.text) ?? []) }.enumerated().sorted { a, b in
+            let group = group.map { ($0, paths.ofText($0.text) ?? []) }.enumerated().sorted { a, b in
                 let (x, y) = (a.element, b.element)
                 if familyRank(x.0.kind) != familyRank(y.0.kind) { return familyRank(x.0.kind) < familyRank(y.0.kind) }
                 if x.0.kind == .fileRule, x.1 != y.1 { return x.1.lexicographicallyPrecedes(y.1) }
@@ -76,12 +77,12 @@ public enum RuleInsertion {
     }
 
     /// Where one rule goes, and whether it starts a new group that wants a blank line before it.
-    static func place(_ rule: PrintedRule, items: [SyntaxNode], close: Int, in r: ParseResult) -> (Int, Bool) {
+    static func place(_ rule: PrintedRule, items: [SyntaxNode], close: Int, in r: ParseResult, paths: PathMemo = PathMemo()) -> (Int, Bool) {
         if rule.kind == .hat || rule.kind == .profile { return blockPlace(items, close: close, in: r) }
         if rule.kind == .include, isLocalIncludeText(rule.text) {
             return (close, items.last.map { !isNested($0) } ?? false)
         }
-        return rulePlace(rule.text, kind: rule.kind, items: items, close: close, in: r)
+        return rulePlace(rule.text, kind: rule.kind, items: items, close: close, in: r, paths: paths)
     }
 
     /// The edit that adds a new hat or child profile, printed by `CanonicalPrinter` with the
@@ -138,7 +139,8 @@ public enum RuleInsertion {
 
     /// A rule: see the type's comment. A first rule of its kind placed between two groups
     /// of rules that a blank line separates gets a blank line before it too.
-    static func rulePlace(_ ruleText: String, kind: SyntaxKind, items: [SyntaxNode], close: Int, in r: ParseResult) -> (Int, Bool) {
+    static func rulePlace(_ ruleText: String, kind: SyntaxKind, items: [SyntaxNode], close: Int, in r: ParseResult,
+                          paths: PathMemo = PathMemo()) -> (Int, Bool) {
         let bytes = r.source.bytes
         // The rule section: the items before the first hat or child, less a local include
         // that ends it.
@@ -148,7 +150,7 @@ public enum RuleInsertion {
 
         let same = rules.filter { $0.kind == kind && !isLocalInclude($0, in: r) }
         if !same.isEmpty {
-            if kind == .fileRule, let place = filePlace(ruleText, among: same, in: r) { return (place, false) }
+            if kind == .fileRule, let place = filePlace(ruleText, among: same, in: r, paths: paths) { return (place, false) }
             return (same.last!.fullRange.upperBound, false)
         }
         let rank = familyRank(kind)
@@ -166,9 +168,9 @@ public enum RuleInsertion {
 
     /// A file rule among the block's file rules: in path order when they are sorted, else
     /// after the one in the same folder, or the nearest folder.
-    static func filePlace(_ ruleText: String, among rules: [SyntaxNode], in r: ParseResult) -> Int? {
-        guard let path = RulePath.ofRuleText(ruleText) else { return nil }
-        let paths = rules.map { RulePath.of($0, in: r) }
+    static func filePlace(_ ruleText: String, among rules: [SyntaxNode], in r: ParseResult, paths memo: PathMemo = PathMemo()) -> Int? {
+        guard let path = memo.ofText(ruleText) else { return nil }
+        let paths = rules.map { memo.of($0, in: r) }
         let known = paths.compactMap { $0 }
         if known.count >= 2, known.count == paths.count, zip(known, known.dropFirst()).allSatisfy({ !$1.lexicographicallyPrecedes($0) }) {
             if let i = known.firstIndex(where: { path.lexicographicallyPrecedes($0) }) {
@@ -266,6 +268,28 @@ public enum RuleInsertion {
 
     static func isLineStart(_ offset: Int, _ bytes: [UInt8]) -> Bool {
         offset == 0 || bytes[offset - 1] == 0x0A
+    }
+}
+
+/// `RulePath` answers remembered for the rules of one edit (each existing rule and each new
+/// rule's text is read once, however many rules are placed).
+final class PathMemo {
+    private var byNode: [Int: [UInt8]?] = [:]
+    private var byText: [String: [UInt8]?] = [:]
+
+    func of(_ node: SyntaxNode, in r: ParseResult) -> [UInt8]? {
+        let key = node.fullRange.lowerBound
+        if let known = byNode[key] { return known }
+        let p = RulePath.of(node, in: r)
+        byNode[key] = p
+        return p
+    }
+
+    func ofText(_ text: String) -> [UInt8]? {
+        if let known = byText[text] { return known }
+        let p = RulePath.ofRuleText(text)
+        byText[text] = p
+        return p
     }
 }
 

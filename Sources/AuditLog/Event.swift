@@ -160,7 +160,9 @@ public func splitProfileName(_ name: LogBytes) -> (profile: LogBytes, hat: LogBy
 
 /// The words of a mask such as `send receive`, sorted.
 func maskWords(_ m: LogBytes?) -> [String] {
-    guard let m else { return [] }
+    guard let m, !m.isEmpty else { return [] }
+    // Most masks are one word.
+    if !m.contains(where: { $0 == 0x20 || $0 == 0x2C }) { return [String(decoding: m, as: UTF8.self)] }
     return Set(String(decoding: m, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "," })
         .map(String.init)).sorted()
 }

@@ -21,7 +21,8 @@ public enum EventExtraction {
         }
         let op = RecordText(r.operation)
         let cls = RecordText(r.recordClass)
-        let info = RecordText(r.info)
+        // `info` decides only two error cases: made into text for those alone.
+        let info = r.errorCode == 13 || r.errorCode == 1 ? RecordText(r.info) : ""
         if r.errorCode == 13 && info == "Failed name lookup - disconnected path" {
             out.profile = nil
             return out

@@ -23,6 +23,9 @@ final class ModesCommandTests: XCTestCase {
     }
 
     /// Every Debian profile file set to complain mode still compiles (apparmor_parser -Q -K).
+    /// Profiles in `unconfined` mode (Debian 13 has dozens, there only to grant userns) are
+    /// left as they are and said so: complain would log every access of a program that is
+    /// meant to run free (`--force` changes them).
     func testDebianComplainResultsCompile() throws {
         let parser = "/sbin/apparmor_parser"
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: parser) && FileManager.default.fileExists(atPath: "/etc/apparmor.d"))
@@ -35,7 +38,11 @@ final class ModesCommandTests: XCTestCase {
             let check = try Fixtures.run(URL(fileURLWithPath: parser), ["-Q", "-K", "-I", copy, "--base", copy, file])
             XCTAssertEqual(check.status, 0, "\(file): \(check.stderr)")
             let text = try String(contentsOfFile: file, encoding: .utf8)
-            XCTAssertTrue(text.contains("complain"), file)
+            if text.contains("flags=(unconfined)") && !text.contains("complain") {
+                XCTAssertTrue(run.stdout.contains("is unconfined, skipping"), "\(file): skipped without a word")
+            } else {
+                XCTAssertTrue(text.contains("complain"), file)
+            }
             if check.status == 0 { passed += 1 }
         }
         print("apparmor_parser -Q -K accepted \(passed) of \(files.count) complain results of /etc/apparmor.d")

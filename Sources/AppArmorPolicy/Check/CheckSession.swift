@@ -216,7 +216,7 @@ public final class CheckSession {
             report(.abiBad, "invalid abi name '\(r.text(t))'", t.textRange, in: r)
         } else if let t = node.childTokens.dropFirst().first, t.kind != .comma {
             if let name = check.missing {
-                report(.abiBad, "could not open the abi file '\(name)' (apparmor_parser refuses the policy)", t.textRange, in: r)
+                report(.abiNotFound, "could not open the abi file '\(name)' (apparmor_parser refuses the policy)", t.textRange, in: r)
             }
             if abiVersion == nil { abiVersion = ParserVersion(abiName: CheckSession.abiName(t, in: r)) }
         }

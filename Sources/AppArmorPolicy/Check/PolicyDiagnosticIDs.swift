@@ -23,6 +23,7 @@ extension DiagnosticID {
     public static let profileFlagConflict = DiagnosticID("AA2043")
     public static let profileHeader = DiagnosticID("AA2044")
     public static let abiBad = DiagnosticID("AA2050")
+    public static let abiNotFound = DiagnosticID("AA2051")
 
     public static let qualifierBad = DiagnosticID("AA3001")
     public static let badPermission = DiagnosticID("AA3002")

@@ -10,9 +10,9 @@ import AppArmorSyntax
 public enum LogprofLoadCheck {
     /// Throws `LogprofApplyError.wouldNotLoad` for the first new error. `profileFiles`: the
     /// profile files the plan edits or creates (their local files are checked through them).
-    /// An include that is missing from the folder (a test folder, a partial copy) says
-    /// nothing about the edit: such errors are left to apparmor_parser.
-    static let environmental: Set<DiagnosticID> = [.includeNotFound, .includeUnreadable]
+    /// An include or abi file that is missing from the folder (a test folder, a partial copy)
+    /// says nothing about the edit: such errors are left to apparmor_parser.
+    static let environmental: Set<DiagnosticID> = [.includeNotFound, .includeUnreadable, .abiNotFound]
 
     public static func check(_ files: [PlannedFile], profileFiles: [String], profileDir: String, parserVersion: ParserVersion?) throws {
         let options = CheckOptions(searchPath: IncludeSearchPath(base: profileDir), parserVersion: parserVersion)

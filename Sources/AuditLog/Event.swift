@@ -1,23 +1,17 @@
 // The event model: what a record asks for, one case per rule kind. This is the public input of
 // rule synthesis (here and in the logprof engine).
 
-/// A file permission as the profile language writes it.
-public enum FilePermission: Character, Sendable, Hashable, CaseIterable, Comparable {
-    case mmap = "m", read = "r", write = "w", append = "a", link = "l", lock = "k"
-
-    public static func < (a: Self, b: Self) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
-}
+import AppArmorPolicy
 
 public struct FileAccess: Sendable, Hashable {
     public var path: LogBytes
-    public var permissions: Set<FilePermission>
+    /// What was asked (never `x`: an exec is an event of its own).
+    public var permissions: PermissionSet
     public var owner: Bool
     /// The link or rename target, when the record names one (not written into the rule).
     public var target: LogBytes?
 
-    public init(path: LogBytes, permissions: Set<FilePermission>, owner: Bool, target: LogBytes? = nil) {
+    public init(path: LogBytes, permissions: PermissionSet, owner: Bool, target: LogBytes? = nil) {
         self.path = path
         self.permissions = permissions
         self.owner = owner

@@ -1,3 +1,4 @@
+import AppArmorPolicy
 // From a record to events: which rule kind a record is about, and the fields that rule needs.
 // The dispatch order follows upstream's logparser (exec, namespace, mqueue, io_uring, mount,
 // pivot_root, unix, change_profile, file, capability, network, change_hat, ptrace, signal, dbus).
@@ -147,7 +148,7 @@ public enum EventExtraction {
         // Owner from fsuid/ouid applies to what was denied; an audit record's requested mask
         // says nothing about ownership.
         if r.deniedMask != nil && r.ouid != -1 && r.fsuid == r.ouid { owner = true }
-        var perms = Set<FilePermission>()
+        var perms = PermissionSet()
         for ch in mask {
             switch ch {
             case "c", "d", "w": perms.insert(.write)
@@ -159,7 +160,7 @@ public enum EventExtraction {
             default: break
             }
         }
-        if perms.contains(.write) { perms.remove(.append) }
+        perms = perms.written
         guard !perms.isEmpty else { return nil }
         return .file(FileAccess(path: name, permissions: perms, owner: owner, target: r.name2))
     }

@@ -1,3 +1,4 @@
+import AppArmorPolicy
 import AppArmorSyntax
 
 // Collects events while the log streams, keeping each distinct request once (file permissions
@@ -12,7 +13,7 @@ public struct ProposedRules: Sendable {
     }
 
     var rules: Set<RuleProposal> = []
-    var files: [FileKey: Set<FilePermission>] = [:]
+    var files: [FileKey: PermissionSet] = [:]
 
     public var isEmpty: Bool { rules.isEmpty && files.isEmpty }
 

@@ -146,7 +146,7 @@ public enum RuleText {
     static func bareProposal(for kind: EventKind, target: RuleTarget) throws(RuleRefusal) -> RuleProposal? {
         switch kind {
         case .file(let f):
-            let perms = String(f.permissions.sorted().map(\.rawValue))
+            let perms = f.permissions.text
             return RuleProposal(section: .file, text: (f.owner ? "owner " : "") + literal(f.path) + " " + perms)
         case .exec(let path, _):
             return RuleProposal(section: .file, text: literal(path) + " mrix")

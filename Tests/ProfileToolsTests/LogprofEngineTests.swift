@@ -20,8 +20,8 @@ final class LogprofEngineTests: XCTestCase {
 
     static let tunables = "@{HOMEDIRS}=/home/\n@{HOME}=@{HOMEDIRS}/*/ /root/\n@{PROC}=/proc/\n@{pid}={[1-9],[1-9][0-9]*}\n"
 
-    func file(_ profile: String, _ path: String, _ perms: [FilePermission], owner: Bool = false, mode: AuditEventType = .denied) -> LogprofItem {
-        LogprofItem(mode: mode, profile: profile, kind: .file(FileAccess(path: Array(path.utf8), permissions: Set(perms), owner: owner)))
+    func file(_ profile: String, _ path: String, _ perms: PermissionSet, owner: Bool = false, mode: AuditEventType = .denied) -> LogprofItem {
+        LogprofItem(mode: mode, profile: profile, kind: .file(FileAccess(path: Array(path.utf8), permissions: perms, owner: owner)))
     }
 
     func session(_ dir: String, _ items: [LogprofItem]) -> LogprofSession {

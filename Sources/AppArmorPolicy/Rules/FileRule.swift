@@ -22,15 +22,19 @@ public struct ExecMode: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// File permissions of a file rule.
+/// File permissions of a file rule: the access letters, and the exec transition when there
+/// is one.
 public struct FilePermissions: Sendable, Hashable {
-    public var read = false, write = false, append = false, link = false, lock = false, mmap = false
+    /// `m r w a l k` (never `x`: `exec` says how a program runs).
+    public var access = PermissionSet()
     public var exec: ExecMode?
+
+    /// What the rule grants when asked: `w` includes `a`, and `x` when it has an exec mode.
+    public var granted: PermissionSet { access.granted.union(exec == nil ? [] : .exec) }
 
     /// Whether these permissions include all of `other`'s.
     public func includes(_ o: FilePermissions) -> Bool {
-        (read || !o.read) && (write || !o.write) && (append || write || !o.append) && (link || !o.link)
-            && (lock || !o.lock) && (mmap || !o.mmap) && (o.exec == nil || exec == o.exec)
+        o.access.isSubset(of: access.granted) && (o.exec == nil || exec == o.exec)
     }
 }
 
@@ -76,12 +80,7 @@ enum FileRuleReader {
             var ch = c[i]
             if ch == "R" || ch == "W" || ch == "M" || ch == "X" { ch = Character(ch.lowercased()) }
             switch ch {
-            case "r": p.read = true
-            case "w": p.write = true
-            case "a": p.append = true
-            case "l": p.link = true
-            case "k": p.lock = true
-            case "m": p.mmap = true
+            case "r", "w", "a", "l", "k", "m": p.access.insert(PermissionSet(letter: ch)!)
             case "i", "u", "U", "p", "P", "c", "C", "x":
                 var mode = ExecMode(kind: "x", safe: false, fallback: nil, fallbackSafe: false, target: nil)
                 var j = i
@@ -105,7 +104,7 @@ enum FileRuleReader {
             }
             i += 1
         }
-        if p.write && p.append { return fail("'w' and 'a' conflict in '\(s)'") }
+        if p.access.contains([.write, .append]) { return fail("'w' and 'a' conflict in '\(s)'") }
         return p
     }
 
@@ -169,11 +168,11 @@ enum FileRuleReader {
                 scope.error(.execModeBad, "'x' needs an exec mode (ix, px, cx, ux...) unless the rule denies", permTok.textRange)
                 return nil
             }
-            if let (t, r) = target, perms.link, pathFirst {
+            if let (t, r) = target, perms.access.contains(.link), pathFirst {
                 // Deprecated form: the target belongs to the link permission.
                 if let t, scope.checkAARE(t, r) == nil { return nil }
             } else if let (t, r) = target {
-                if perms.link, !pathFirst {
+                if perms.access.contains(.link), !pathFirst {
                     scope.error(.execModeBad, "a file rule with 'l' before the path cannot name an exec target", r)
                     return nil
                 }
@@ -190,7 +189,7 @@ enum FileRuleReader {
                 frame.execRules.append(ExecEntry(pattern: path, literal: literal, mode: mode, priority: scope.qualifiers.priority ?? 0, range: scope.ruleRange, result: scope.result))
             }
         } else if let (t, r) = target {
-            guard perms.link else {
+            guard perms.access.contains(.link) else {
                 scope.error(.execModeBad, "'->' needs an exec permission (px, cx) or 'l'", r)
                 return nil
             }

@@ -39,7 +39,7 @@ final class MatcherCache {
         var patternID: Int
         var pattern: String
         var display: String
-        var mask: UInt8
+        var mask: PermissionSet
         /// The path as written uses a variable (or could not be read).
         var variableWritten: Bool
     }
@@ -66,26 +66,6 @@ final class MatcherCache {
     }
 }
 
-/// File permissions as bits (`m r w a l k x`), cheaper to combine than sets of characters.
-enum PermBits {
-    static let letters: [Character] = ["m", "r", "w", "a", "l", "k", "x"]
-
-    static func bit(_ c: Character) -> UInt8 {
-        guard let i = letters.firstIndex(of: c) else { return 0 }
-        return 1 << UInt8(i)
-    }
-
-    static let m: UInt8 = 1, r: UInt8 = 2, w: UInt8 = 4, a: UInt8 = 8, l: UInt8 = 16, k: UInt8 = 32, x: UInt8 = 64
-
-    static func mask(_ s: Set<Character>) -> UInt8 { s.reduce(0) { $0 | bit($1) } }
-
-    static func set(_ m: UInt8) -> Set<Character> {
-        var out = Set<Character>()
-        for (i, c) in letters.enumerated() where m & (1 << UInt8(i)) != 0 { out.insert(c) }
-        return out
-    }
-}
-
 /// The rules of a profile (its includes resolved, variables expanded) in a form that answers
 /// "is this request already allowed (or denied)?", plus the rules logprof has added so far.
 final class CoverageSet {
@@ -95,8 +75,7 @@ final class CoverageSet {
         var patternID: Int
         /// The path as the rule writes it (variables unexpanded), for options.
         var display: String
-        var mask: UInt8
-        var perms: Set<Character> { PermBits.set(mask) }
+        var mask: PermissionSet
         var owner: Bool
         var deny: Bool
         /// Which file of a combined set the rule comes from.
@@ -106,7 +85,7 @@ final class CoverageSet {
     let matchers: MatcherCache
     private(set) var files: [FileEntry] = []
     private var index = PathIndex()
-    typealias FilePerms = (allow: Set<Character>, deny: Set<Character>, allowNonOwner: Set<Character>, patterns: [String])
+    typealias FilePerms = (allow: PermissionSet, deny: PermissionSet, allowNonOwner: PermissionSet, patterns: [String])
     /// Answers of `filePermissions` (emptied when a rule is added).
     private var memo: [PathKey: FilePerms] = [:]
     struct PathKey: Hashable { var path: [UInt8]; var owner: Bool }
@@ -136,15 +115,7 @@ final class CoverageSet {
             switch r.detail {
             case .file(let f):
                 var info = matchers.fileRule(r) {
-                    var mask: UInt8 = 0
-                    let p = f.permissions
-                    if p.read { mask |= PermBits.r }
-                    if p.write { mask |= PermBits.w | PermBits.a }
-                    if p.append { mask |= PermBits.a }
-                    if p.link { mask |= PermBits.l }
-                    if p.lock { mask |= PermBits.k }
-                    if p.mmap { mask |= PermBits.m }
-                    if p.exec != nil { mask |= PermBits.x }
+                    let mask = f.permissions.granted
                     let written = text(r).flatMap(Self.writtenPath)
                     return MatcherCache.FileRule(patternID: -1, pattern: "", display: written ?? f.path ?? "/{**,}",
                                                  mask: mask, variableWritten: written.map(Self.hasVariable) ?? true)
@@ -165,11 +136,7 @@ final class CoverageSet {
         }
     }
 
-    func addFile(pattern raw: String, display: String? = nil, perms: Set<Character>, owner: Bool, deny: Bool, group: Int = 0) {
-        addFile(pattern: raw, display: display, mask: PermBits.mask(perms), owner: owner, deny: deny, group: group)
-    }
-
-    func addFile(pattern raw: String, display: String? = nil, mask: UInt8, owner: Bool, deny: Bool, group: Int = 0) {
+    func addFile(pattern raw: String, display: String? = nil, perms mask: PermissionSet, owner: Bool, deny: Bool, group: Int = 0) {
         let pattern = Self.singleSlashes(raw)
         addEntry(FileEntry(pattern: pattern, patternID: matchers.id(pattern), display: display ?? raw, mask: mask, owner: owner, deny: deny, group: group))
     }
@@ -197,7 +164,7 @@ final class CoverageSet {
     }
 
     private func computeFilePermissions(path: [UInt8], owner: Bool) -> FilePerms {
-        var allow: UInt8 = 0, deny: UInt8 = 0, nonOwner: UInt8 = 0
+        var allow = PermissionSet(), deny = PermissionSet(), nonOwner = PermissionSet()
         var patterns: [String] = []
         files.withUnsafeBufferPointer { files in
             for id in index.candidates(path) {
@@ -205,15 +172,15 @@ final class CoverageSet {
                 guard let m = matchers.matcher(id: files[id].patternID), m.matches(path) else { continue }
                 let mask = files[id].mask
                 if files[id].deny {
-                    deny |= mask
+                    deny.formUnion(mask)
                 } else {
-                    allow |= mask
-                    if !files[id].owner { nonOwner |= mask }
+                    allow.formUnion(mask)
+                    if !files[id].owner { nonOwner.formUnion(mask) }
                     patterns.append(files[id].display)
                 }
             }
         }
-        return (PermBits.set(allow), PermBits.set(deny), PermBits.set(nonOwner), patterns)
+        return (allow, deny, nonOwner, patterns)
     }
 
     /// The rules that match a path, for a set that combines several files.
@@ -246,12 +213,11 @@ final class CoverageSet {
         if everything { return true }
         switch kind {
         case .file(let f):
-            let want = Set(f.permissions.map(\.rawValue))
             let got = filePermissions(path: f.path, owner: f.owner)
-            return want.isSubset(of: got.allow) || want.isSubset(of: got.deny)
+            return f.permissions.isSubset(of: got.allow) || f.permissions.isSubset(of: got.deny)
         case .exec(let path, _):
             let got = filePermissions(path: path, owner: false)
-            return got.allow.contains("x") || got.deny.contains("x")
+            return got.allow.contains(.exec) || got.deny.contains(.exec)
         case .changeHat:
             return false
         default:
@@ -267,8 +233,8 @@ final class CoverageSet {
             let request = Self.request(kind, reader: first.reader)
             return sets.contains { $0.isKnown(kind, request: request) }
         }
-        let want = Set(f.permissions.map(\.rawValue))
-        var allow = Set<Character>(), deny = Set<Character>()
+        let want = f.permissions
+        var allow = PermissionSet(), deny = PermissionSet()
         // Permissions only add up: once the sets so far know the request, the rest cannot
         // change the answer.
         for s in sets {

@@ -117,7 +117,7 @@ extension LogprofSession {
             text += ","
         }
         record(LogprofChange(kind: .rule, file: file, profile: q.item.fullName, text: text, family: .rule(.fileRule))) { set in
-            set.addFile(pattern: q.target, perms: c == .inherit ? ["m", "r", "x"] : ["x"], owner: false, deny: c == .deny)
+            set.addFile(pattern: q.target, perms: c == .inherit ? [.mmap, .read, .exec] : [.exec], owner: false, deny: c == .deny)
         }
         if c == .inherit || q.fallbackInherit && c != .deny && c != .unconfined { inheritedChildren.insert(q.item.fullName + "//" + q.target) }
         var message = "Adding \(text) to profile \(q.item.fullName)."
@@ -137,7 +137,7 @@ extension LogprofSession {
         noteInclude("abstractions/base", in: full)
         let rule = QuotedString.literal(Array(program.utf8)) + " mr,"
         record(LogprofChange(kind: .rule, file: file, profile: full, text: rule, family: .rule(.fileRule))) { set in
-            set.addFile(pattern: program, perms: ["m", "r"], owner: false, deny: false)
+            set.addFile(pattern: program, perms: [.mmap, .read], owner: false, deny: false)
         }
         return "Adding child profile \(program) to profile \(parent)."
     }

@@ -206,15 +206,13 @@ public final class LogprofPolicy {
         let list = suggestable(for: fullName)
         // File requests: one lookup in the combined set, then per abstraction the union of
         // what its files grant.
-        // Permissions as bits; a request with a letter outside them is never covered.
-        var byGroup: [Int: (allow: UInt8, deny: UInt8, specific: Int)] = [:]
-        var want: UInt8? = nil
+        var byGroup: [Int: (allow: PermissionSet, deny: PermissionSet, specific: Int)] = [:]
+        var want: PermissionSet? = nil
         if case .file(let f) = kind, let all = abstractionFiles {
-            let letters = Set(f.permissions.map(\.rawValue))
-            if !letters.isEmpty && letters.allSatisfy({ PermBits.bit($0) != 0 }) { want = PermBits.mask(letters) }
+            if !f.permissions.isEmpty { want = f.permissions }
             for e in all.matchingEntries(path: f.path, owner: f.owner) {
-                var g = byGroup[e.group, default: (0, 0, 0)]
-                if e.deny { g.deny |= e.mask } else { g.allow |= e.mask }
+                var g = byGroup[e.group, default: ([], [], 0)]
+                if e.deny { g.deny.formUnion(e.mask) } else { g.allow.formUnion(e.mask) }
                 g.specific = max(g.specific, Self.literalCount(e.display))
                 byGroup[e.group] = g
             }
@@ -231,13 +229,13 @@ public final class LogprofPolicy {
                     specific = 0
                 } else {
                     guard let hit = byGroup[own], let want else { continue }
-                    var allow: UInt8 = 0, deny: UInt8 = 0
+                    var allow = PermissionSet(), deny = PermissionSet()
                     for g in a.groups {
                         guard let h = byGroup[g] else { continue }
-                        allow |= h.allow
-                        deny |= h.deny
+                        allow.formUnion(h.allow)
+                        deny.formUnion(h.deny)
                     }
-                    guard want & ~allow == 0 || want & ~deny == 0 else { continue }
+                    guard want.isSubset(of: allow) || want.isSubset(of: deny) else { continue }
                     specific = hit.specific
                 }
             } else {

@@ -203,15 +203,15 @@ public final class LogprofSession {
                                 severity: sev, rawPath: nil)
         }
         let raw = QuotedString.literal(f.path)
-        var want = Set(f.permissions.map(\.rawValue))
-        var nonOwner = Set<Character>()
+        var want = f.permissions
+        var nonOwner = PermissionSet()
         var patterns: [String] = []
         for set in ruleSets(item.fullName) {
             let got = set.filePermissions(path: f.path, owner: f.owner)
             nonOwner.formUnion(got.allowNonOwner)
             patterns += got.patterns
         }
-        let old = nonOwner.subtracting(["x"])
+        let old = nonOwner.subtracting(.exec)
         want.formUnion(old)
         var paths = Set([raw]).union(patterns.filter { $0 != "/{**,}" })
         paths.formUnion(globs.common(raw))
@@ -220,21 +220,16 @@ public final class LogprofSession {
             let folders = policy.folders(of: item.profile)
             paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, folders: folders) })
         }
-        let perms = Self.permString(want)
+        let perms = want.written.text
         let sev = severityDB.rank(path: String(decoding: f.path, as: UTF8.self), modes: perms)
         // The default: the best-ranked abstraction when it is a narrow one, else the first path.
         let narrow = includes.first.map { policy.abstractionSize($0) <= LogprofPolicy.narrowAbstraction } ?? false
         return RuleQuestion(item: item, includes: includes, paths: LogprofGlobs.ordered(paths, raw: raw), perms: perms,
-                            oldPerms: old.isEmpty ? nil : Self.permString(old), ruleTexts: [],
+                            oldPerms: old.isEmpty ? nil : old.written.text, ruleTexts: [],
                             owner: f.owner, canOwner: f.owner, audit: false, selected: narrow ? 0 : includes.count,
                             severity: sev, rawPath: String(decoding: f.path, as: UTF8.self))
     }
 
-    static func permString(_ p: Set<Character>) -> String {
-        var s = p
-        if s.contains("w") { s.remove("a") }
-        return String("mrwalkx".filter { s.contains($0) })
-    }
 
     /// (G)lob or Glob with (E)xtension on the selected option: the result is appended (when
     /// new) and selected.
@@ -288,7 +283,7 @@ public final class LogprofSession {
             family = .rule(.fileRule)
             let path = q.paths[q.selected - q.includes.count]
             let expanded = (try? VariableExpander(table: policy.variables(of: q.item.profile)).expandPattern(path)) ?? path
-            set.addFile(pattern: expanded, display: path, perms: Set(q.perms), owner: q.owner, deny: deny)
+            set.addFile(pattern: expanded, display: path, perms: PermissionSet(letters: q.perms) ?? [], owner: q.owner, deny: deny)
         } else {
             family = ChangeFamily(ruleText: text)
             if !deny { set.addText(q.options[q.selected]) }

@@ -108,5 +108,12 @@ final class AAREMatcherTests: XCTestCase {
         let text = "/" + String(repeating: "a", count: 5000)
         XCTAssertFalse(try m("/" + pattern).matches(text))
         XCTAssertTrue(try m("/" + pattern).matches(text + "b"))
+        // One `a` short, the path ends as the pattern does: backtracking would try every way
+        // of placing the stars. Its budget runs out and the automaton answers.
+        let short = "/" + String(repeating: "a", count: 29) + "b"
+        XCTAssertFalse(try m("/" + pattern).matches(short))
+        XCTAssertFalse(try m("/{x," + pattern + "}").matches(short))
+        XCTAssertFalse(try m("/**/" + pattern).matches("/x" + short))
+        XCTAssertTrue(try m("/**/" + pattern).matches("/x/" + text + "b"))
     }
 }

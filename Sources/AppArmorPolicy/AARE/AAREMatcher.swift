@@ -1,124 +1,97 @@
-/// A compiled AARE pattern: a Thompson NFA over bytes. Matching simulates the NFA with state
-/// sets (no backtracking, linear in the path length); intersection and coverage explore pairs
-/// of states of lazily built DFAs (`LazyDFA`), so every question is answered exactly.
+/// A compiled AARE pattern: the one matcher of paths and names against AppArmor globs, for the
+/// policy checks and logprof alike. When it is compiled, it picks how `matches` answers, the
+/// cheapest way that is exact for the pattern:
+/// - plain text (no `*`, `?`, `[...]` or `{...}`; escapes resolved): the path's bytes are
+///   compared with the pattern's.
+/// - at most `variantLimit` (64) flat variants once alternations are expanded: backtracking
+///   over each variant's tokens (`AAREVariants`), a variant tried only when the path ends with
+///   the literal bytes it ends with. For paths of a few dozen bytes, as logprof matches by the
+///   hundred thousand, this is much cheaper than simulating the automaton. A path that takes
+///   the backtracking more steps than a budget linear in its length (many `*` in one variant)
+///   is answered by the automaton instead, so matching never takes exponential time.
+/// - otherwise the automaton (`AARENFA`), simulated with state sets: linear in the path.
+///
+/// The three answer alike on every pattern and path (`AAREStrategyTests`). Intersection and
+/// coverage always use the automaton, built for them when matching does not use it.
 public struct AAREMatcher: Sendable {
-    struct Edge: Sendable { let set: ByteSet; let to: Int32 }
+    enum Strategy: Sendable {
+        case text([UInt8])
+        case variants(AAREVariants)
+        case automaton(AARENFA)
+    }
 
-    var edges: [[Edge]] = []
-    var epsilons: [[Int32]] = []
-    var start: Int32 = 0
-    var accept: Int32 = 0
+    /// The most flat variants a pattern may stand for and still be matched by backtracking.
+    static let variantLimit = 64
 
-    public let pattern: AAREPattern
+    let strategy: Strategy
+    /// nil for plain text compiled from its text, which is not parsed.
+    private let parsed: AAREPattern?
+
+    public var pattern: AAREPattern {
+        if let parsed { return parsed }
+        guard case .text(let bytes) = strategy else { preconditionFailure("only plain text is compiled unparsed") }
+        return AAREPattern(plainText: bytes)
+    }
 
     public init(_ pattern: AAREPattern) {
-        self.pattern = pattern
-        let s = newState()
-        let a = build(pattern.root, from: s)
-        start = s
-        accept = a
+        self.init(pattern, variantLimit: AAREMatcher.variantLimit)
     }
 
-    /// Compiles a pattern text; throws `AAREError` when it is not valid AARE.
+    /// With the strategy chosen as for `variantLimit` variants at the most (0: always the
+    /// automaton). Tests compare the strategies with it.
+    init(_ pattern: AAREPattern, variantLimit: Int) {
+        if variantLimit > 0, let v = AAREVariants(pattern.root, limit: variantLimit) {
+            self.init(strategy: v.text.map(Strategy.text) ?? .variants(v), parsed: pattern)
+        } else {
+            self.init(strategy: .automaton(AARENFA(pattern.root)), parsed: pattern)
+        }
+    }
+
+    private init(strategy: Strategy, parsed: AAREPattern?) {
+        self.strategy = strategy
+        self.parsed = parsed
+    }
+
+    /// Compiles a pattern text; throws `AAREError` when it is not valid AARE. Plain text (most
+    /// rule paths) is not parsed.
     public init(_ text: String) throws {
-        self.init(try AAREPattern(text))
-    }
-
-    private mutating func newState() -> Int32 {
-        edges.append([])
-        epsilons.append([])
-        return Int32(edges.count - 1)
-    }
-
-    /// Adds the fragment for `node` starting at `from`; returns its end state.
-    private mutating func build(_ node: AARENode, from: Int32) -> Int32 {
-        switch node {
-        case .byte(let b):
-            let to = newState()
-            edges[Int(from)].append(Edge(set: .single(b), to: to))
-            return to
-        case .anyButSlash:
-            let to = newState()
-            edges[Int(from)].append(Edge(set: AAREMatcher.notSlash, to: to))
-            return to
-        case .set(let set):
-            let to = newState()
-            edges[Int(from)].append(Edge(set: set, to: to))
-            return to
-        case .star, .doubleStar:
-            let set = node == .star ? AAREMatcher.notSlash : ByteSet.all
-            let loop = newState()
-            epsilons[Int(from)].append(loop)
-            edges[Int(loop)].append(Edge(set: set, to: loop))
-            return loop
-        case .sequence(let items):
-            var cur = from
-            for item in items { cur = build(item, from: cur) }
-            return cur
-        case .alternation(let alts):
-            let end = newState()
-            for alt in alts {
-                let s = newState()
-                epsilons[Int(from)].append(s)
-                let e = build(alt, from: s)
-                epsilons[Int(e)].append(end)
-            }
-            return end
+        if AAREPattern.isPlainText(text) {
+            self.init(strategy: .text(Array(text.utf8)), parsed: nil)
+        } else {
+            self.init(try AAREPattern(text))
         }
     }
 
-    static let notSlash: ByteSet = ByteSet.single(UInt8(ascii: "/")).inverted
-
-    // MARK: simulation
-
-    func closure(_ states: [Int32]) -> [Int32] {
-        var mark = [Bool](repeating: false, count: epsilons.count)
-        var stack: [Int32] = []
-        for s in states where !mark[Int(s)] {
-            mark[Int(s)] = true
-            stack.append(s)
-        }
-        var out = stack
-        while let s = stack.popLast() {
-            for e in epsilons[Int(s)] where !mark[Int(e)] {
-                mark[Int(e)] = true
-                stack.append(e)
-                out.append(e)
-            }
-        }
-        out.sort()
-        return out
+    /// The automaton: the one matching uses, or a new one.
+    var automaton: AARENFA {
+        if case .automaton(let a) = strategy { return a }
+        return AARENFA(pattern.root)
     }
-
-    func step(_ states: [Int32], _ b: UInt8) -> [Int32] {
-        var next: [Int32] = []
-        for s in states {
-            for e in edges[Int(s)] where e.set.contains(b) { next.append(e.to) }
-        }
-        return next.isEmpty ? [] : closure(next)
-    }
-
-    var startSet: [Int32] { closure([start]) }
-
-    func accepts(_ set: [Int32]) -> Bool { set.contains(accept) }
 
     /// Whether the pattern matches the whole of `path`.
-    public func matches(_ path: String) -> Bool { matches(bytes: Array(path.utf8)) }
-
-    public func matches(bytes: [UInt8]) -> Bool {
-        var cur = startSet
-        for b in bytes {
-            cur = step(cur, b)
-            if cur.isEmpty { return false }
-        }
-        return accepts(cur)
+    public func matches(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { matches($0) }
     }
 
-    /// The literal bytes a pattern must start with (up to its first glob or alternation).
-    var literalPrefix: [UInt8] { AAREMatcher.literalEdge(pattern.root, fromStart: true) }
-    /// The literal bytes a pattern must end with.
-    var literalSuffix: [UInt8] { AAREMatcher.literalEdge(pattern.root, fromStart: false) }
+    public func matches(bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { matches($0) }
+    }
 
+    func matches(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch strategy {
+        case .text(let text):
+            return text.count == path.count && text.elementsEqual(path)
+        case .variants(let v):
+            if let answer = v.matches(path, budget: AAREVariants.budget(path.count)) { return answer }
+            return automaton.matches(path)
+        case .automaton(let a):
+            return a.matches(path)
+        }
+    }
+
+    /// The literal bytes a pattern must start with (up to its first glob or alternation), or
+    /// end with.
     static func literalEdge(_ n: AARENode, fromStart: Bool) -> [UInt8] {
         guard case .sequence(let items) = n else { return [] }
         var out: [UInt8] = []
@@ -160,59 +133,34 @@ public struct AAREMatcher: Sendable {
 
     /// A quick test: false when the literal prefixes or suffixes, or the number of path
     /// components, already tell the patterns apart; true when they might overlap.
-    func mayIntersect(_ other: AAREMatcher) -> Bool {
-        let (la, ha) = AAREMatcher.slashes(pattern.root)
-        let (lb, hb) = AAREMatcher.slashes(other.pattern.root)
+    static func mayIntersect(_ a: AARENode, _ b: AARENode) -> Bool {
+        let (la, ha) = slashes(a)
+        let (lb, hb) = slashes(b)
         if let ha, ha < lb { return false }
         if let hb, hb < la { return false }
-        let (pa, pb) = (literalPrefix, other.literalPrefix)
+        let (pa, pb) = (literalEdge(a, fromStart: true), literalEdge(b, fromStart: true))
         let n = min(pa.count, pb.count)
         if pa[..<n] != pb[..<n] { return false }
-        let (sa, sb) = (literalSuffix, other.literalSuffix)
+        let (sa, sb) = (literalEdge(a, fromStart: false), literalEdge(b, fromStart: false))
         let m = min(sa.count, sb.count)
         return sa.suffix(m) == sb.suffix(m)
     }
 
-    /// Whether some string matches both patterns, by a search over pairs of NFA states: an
-    /// epsilon move on either side, or a byte move on both where the two edges share a byte.
-    /// Exact, no subset construction: the pair graph has at most `states × other.states` nodes.
+    /// Whether some string matches both patterns, by the search over pairs of automaton states
+    /// alone (`AARENFA.intersectsByPairs`).
     func intersectsByPairs(_ other: AAREMatcher) -> Bool {
-        let width = other.edges.count
-        let dense = edges.count * width <= 1 << 16
-        var marks = [Bool](repeating: false, count: dense ? edges.count * width : 0)
-        var sparse = Set<Int>()
-        var stack: [(Int32, Int32)] = []
-        func visit(_ a: Int32, _ b: Int32) {
-            let k = Int(a) * width + Int(b)
-            if dense {
-                guard !marks[k] else { return }
-                marks[k] = true
-            } else {
-                guard sparse.insert(k).inserted else { return }
-            }
-            stack.append((a, b))
-        }
-        visit(start, other.start)
-        while let (p, q) = stack.popLast() {
-            if p == accept && q == other.accept { return true }
-            for e in epsilons[Int(p)] { visit(e, q) }
-            for e in other.epsilons[Int(q)] { visit(p, e) }
-            for x in edges[Int(p)] {
-                for y in other.edges[Int(q)] where x.set.intersects(y.set) { visit(x.to, y.to) }
-            }
-        }
-        return false
+        automaton.intersectsByPairs(other.automaton)
     }
 
     /// Whether some string matches both patterns.
     public func intersects(_ other: AAREMatcher) -> Bool {
-        mayIntersect(other) && intersectsByPairs(other)
+        AAREMatcher.mayIntersect(pattern.root, other.pattern.root) && intersectsByPairs(other)
     }
 
     /// Whether every string `other` matches is matched by this pattern (`other` ⊆ `self`).
     /// Exact; when the search is too large it answers false (never a wrong "yes").
     public func covers(_ other: AAREMatcher) -> Bool {
-        LazyDFA(self).covers(LazyDFA(other))
+        LazyDFA(automaton).covers(LazyDFA(other.automaton))
     }
 
     /// Whether both patterns match exactly the same strings.

@@ -93,6 +93,13 @@ public struct AAREPattern: Sendable, Equatable {
         self.source = bytes
     }
 
+    /// The pattern of a text without a byte AARE gives a meaning to (`isPlainText`), as
+    /// parsing builds it.
+    init(plainText bytes: [UInt8]) {
+        self.root = .sequence(bytes.map { .byte($0) })
+        self.source = bytes
+    }
+
     /// Whether the pattern has no wildcard (`*`, `**`, `?`, `[...]`): it names a finite set of
     /// paths (alternations allowed). apparmor_parser lets such exact matches override globs.
     public var isLiteral: Bool { AAREPattern.isLiteral(root) }

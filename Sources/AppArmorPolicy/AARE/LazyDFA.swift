@@ -1,8 +1,8 @@
-/// A DFA built lazily from an `AAREMatcher`'s NFA: each set of NFA states met becomes one DFA
-/// state, and each transition is computed once, on first use. Used for intersection and
-/// coverage, where the same patterns are compared many times.
+/// A DFA built lazily from an AARE automaton (`AARENFA`): each set of NFA states met becomes
+/// one DFA state, and each transition is computed once, on first use. Used for intersection
+/// and coverage, where the same patterns are compared many times.
 final class LazyDFA {
-    let nfa: AAREMatcher
+    let nfa: AARENFA
     private var sets: [[Int32]] = []
     private var index: [[Int32]: Int32] = [:]
     /// The bytes some NFA state of each DFA state has an edge on (others lead nowhere).
@@ -14,7 +14,9 @@ final class LazyDFA {
     let classOf: [UInt8]
     let classCount: Int
 
-    init(_ nfa: AAREMatcher) {
+    convenience init(_ matcher: AAREMatcher) { self.init(matcher.automaton) }
+
+    init(_ nfa: AARENFA) {
         self.nfa = nfa
         var cls = [Int](repeating: 0, count: 256)
         var count = 1
@@ -119,7 +121,7 @@ final class LazyDFA {
 
     /// Whether some string matches both.
     func intersects(_ other: LazyDFA) -> Bool {
-        guard nfa.mayIntersect(other.nfa) else { return false }
+        guard AAREMatcher.mayIntersect(nfa.root, other.nfa.root) else { return false }
         return LazyDFA.explore(self, other, bothAlive: true) { a, b in
             a >= 0 && b >= 0 && self.accepting[Int(a)] && other.accepting[Int(b)]
         } ?? true

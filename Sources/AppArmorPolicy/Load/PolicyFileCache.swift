@@ -83,7 +83,7 @@ public final class PolicyFileCache {
     @exclusivity(unchecked) private var patternTexts: [String] = []
     /// Parsed on first comparison (most exec patterns are never compared).
     @exclusivity(unchecked) private var patternInfo: [PatternShape?] = []
-    @exclusivity(unchecked) private var patternMatchers: [AAREMatcher?] = []
+    @exclusivity(unchecked) private var patternAutomata: [AARENFA?] = []
     @exclusivity(unchecked) private var pairs: [Int: Bool] = [:]
 
     /// What tells two patterns apart cheaply: literal prefix and suffix, `/` count range.
@@ -117,7 +117,7 @@ public final class PolicyFileCache {
         let id = patternTexts.count
         patternTexts.append(p)
         patternInfo.append(nil)
-        patternMatchers.append(nil)
+        patternAutomata.append(nil)
         patternIDs[p] = id
         return id
     }
@@ -129,12 +129,12 @@ public final class PolicyFileCache {
         return s
     }
 
-    private func matcher(_ id: Int) -> AAREMatcher? {
-        if let m = patternMatchers[id] { return m }
+    private func automaton(_ id: Int) -> AARENFA? {
+        if let a = patternAutomata[id] { return a }
         guard let p = shape(id).pattern else { return nil }
-        let m = AAREMatcher(p)
-        patternMatchers[id] = m
-        return m
+        let a = AARENFA(p.root)
+        patternAutomata[id] = a
+        return a
     }
 
     /// Whether two interned patterns overlap, remembered for the run.
@@ -142,7 +142,7 @@ public final class PolicyFileCache {
         let key = a < b ? a << 32 | b : b << 32 | a
         if let v = pairs[key] { return v }
         var v = false
-        if shape(a).mayIntersect(shape(b)), let ma = matcher(a), let mb = matcher(b) {
+        if shape(a).mayIntersect(shape(b)), let ma = automaton(a), let mb = automaton(b) {
             v = ma.intersectsByPairs(mb)
         }
         pairs[key] = v

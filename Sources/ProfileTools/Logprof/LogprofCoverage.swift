@@ -9,15 +9,15 @@ final class MatcherCache {
     let reader: RuleTextReader
 
     init(reader: RuleTextReader = RuleTextReader()) { self.reader = reader }
-    private var cache: [String: GlobMatcher?] = [:]
+    private var cache: [String: AAREMatcher?] = [:]
     private var ids: [String: Int] = [:]
     private(set) var patterns: [String] = []
     private(set) var prefixes: [[[UInt8]]] = []
-    private var compiled: [GlobMatcher??] = []
+    private var compiled: [AAREMatcher??] = []
 
-    func matcher(_ pattern: String) -> GlobMatcher? {
+    func matcher(_ pattern: String) -> AAREMatcher? {
         if let m = cache[pattern] { return m }
-        let m = GlobMatcher(pattern)
+        let m = try? AAREMatcher(pattern)
         cache[pattern] = m
         return m
     }
@@ -58,7 +58,7 @@ final class MatcherCache {
         fileRules[ObjectIdentifier(r)] = (r, info)
     }
 
-    func matcher(id: Int) -> GlobMatcher? {
+    func matcher(id: Int) -> AAREMatcher? {
         if let m = compiled[id] { return m }
         let m = matcher(patterns[id])
         compiled[id] = .some(m)
@@ -169,7 +169,7 @@ final class CoverageSet {
         files.withUnsafeBufferPointer { files in
             for id in index.candidates(path) {
                 if files[id].owner && !owner { continue }
-                guard let m = matchers.matcher(id: files[id].patternID), m.matches(path) else { continue }
+                guard let m = matchers.matcher(id: files[id].patternID), m.matches(bytes: path) else { continue }
                 let mask = files[id].mask
                 if files[id].deny {
                     deny.formUnion(mask)
@@ -188,7 +188,7 @@ final class CoverageSet {
         index.candidates(path).compactMap { id in
             let e = files[id]
             if e.owner && !owner { return nil }
-            guard let m = matchers.matcher(id: e.patternID), m.matches(path) else { return nil }
+            guard let m = matchers.matcher(id: e.patternID), m.matches(bytes: path) else { return nil }
             return e
         }
     }

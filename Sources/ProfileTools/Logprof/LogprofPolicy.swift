@@ -146,7 +146,7 @@ public final class LogprofPolicy {
             if let a = e.profile.attachment, a == path { return name }
         }
         for (name, e) in profiles {
-            if let a = e.profile.attachment, let m = matchers.matcher(a), m.matches(Array(path.utf8)) { return name }
+            if let a = e.profile.attachment, let m = matchers.matcher(a), m.matches(path) { return name }
         }
         return nil
     }

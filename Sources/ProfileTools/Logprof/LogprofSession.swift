@@ -215,7 +215,7 @@ public final class LogprofSession {
         want.formUnion(old)
         var paths = Set([raw]).union(patterns.filter { $0 != "/{**,}" })
         paths.formUnion(globs.common(raw))
-        for g in userGlobs { if let m = policy.matchers.matcher(g), m.matches(f.path) { paths.insert(g) } }
+        for g in userGlobs { if let m = policy.matchers.matcher(g), m.matches(bytes: f.path) { paths.insert(g) } }
         if tunableOptions {
             let folders = policy.folders(of: item.profile)
             paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, folders: folders) })
@@ -245,7 +245,7 @@ public final class LogprofSession {
         guard path.hasPrefix("/") || path.hasPrefix("@{") else { return (false, false) }
         guard let raw = q.rawPath else { return (true, false) }
         let expanded = (try? VariableExpander(table: policy.variables(of: q.item.profile)).expandPattern(path)) ?? path
-        return (true, policy.matchers.matcher(expanded)?.matches(Array(raw.utf8)) ?? false)
+        return (true, policy.matchers.matcher(expanded)?.matches(raw) ?? false)
     }
 
     public func addNewPath(_ q: inout RuleQuestion, _ path: String) {

@@ -20,7 +20,7 @@ public struct SeverityDB: Sendable {
         var folder: [String]
         /// The rest of the path after the folder, as AARE with a trailing `**`: severity.db
         /// globs match a path's beginning.
-        var matcher: GlobMatcher?
+        var matcher: AAREMatcher?
         var ranks: [Character: Int]
     }
 
@@ -54,7 +54,7 @@ public struct SeverityDB: Sendable {
                 } else {
                     let pieces = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
                     let k = pieces.firstIndex(where: { $0.contains("*") })!
-                    let entry = GlobEntry(folder: Array(pieces[..<k]), matcher: GlobMatcher(pieces[k...].joined(separator: "/") + "**"), ranks: ranks)
+                    let entry = GlobEntry(folder: Array(pieces[..<k]), matcher: try? AAREMatcher(pieces[k...].joined(separator: "/") + "**"), ranks: ranks)
                     // As upstream's severity.py: a later line for the same glob replaces the
                     // earlier one (`/etc/shadow* 5 9 0` after `7 9 0` makes /etc/shadow 5).
                     if let i = globIndex[path] { globs[i] = entry } else {
@@ -104,7 +104,7 @@ public struct SeverityDB: Sendable {
         for k in 0..<pieces.count { candidates += globsByFolder[Self.globKey(pieces[..<k])] ?? [] }
         for g in candidates.map({ globs[$0] }) {
             let rest = pieces[g.folder.count...].joined(separator: "/")
-            guard let m = g.matcher, m.matches(Array(rest.utf8)) else { continue }
+            guard let m = g.matcher, m.matches(rest) else { continue }
             guard let r = keys.compactMap({ g.ranks[$0] }).max() else { continue }
             if best == nil || g.folder.count > best!.depth || (g.folder.count == best!.depth && r > best!.rank) {
                 best = (g.folder.count, r)

@@ -23,7 +23,7 @@ public enum TunableSubstitution {
     /// The folder variables a profile may use, compiled once per profile file.
     public struct Folders {
         let variables: VariableTable
-        let matchers: [(name: String, matcher: GlobMatcher)]
+        let matchers: [(name: String, matcher: AAREMatcher)]
 
         public init(variables v: VariableTable, used: Set<String>? = nil) {
             variables = v
@@ -31,7 +31,7 @@ public enum TunableSubstitution {
             matchers = folderVariables.compactMap { name in
                 guard v.values[name] != nil, used == nil || commonVariables.contains(name) || used!.contains(name),
                       let pattern = try? expander.expandPattern("@{\(name)}"),
-                      let m = GlobMatcher(CoverageSet.singleSlashes(pattern + "/")) else { return nil }
+                      let m = try? AAREMatcher(CoverageSet.singleSlashes(pattern + "/")) else { return nil }
                 return (name, m)
             }
         }
@@ -53,7 +53,7 @@ public enum TunableSubstitution {
                 let prefix = path[...end]
                 let length = prefix.utf8.count
                 if let b = best, b.length >= length { break }
-                if m.matches(Array(prefix.utf8)) { best = (name, length); break }
+                if m.matches(bytes: Array(prefix.utf8)) { best = (name, length); break }
             }
         }
         if let best { s = "@{\(best.name)}/" + String(decoding: Array(path.utf8)[best.length...], as: UTF8.self) }

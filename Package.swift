@@ -43,10 +43,14 @@ let package = Package(
         ),
         // The running system: securityfs, /proc attrs, apparmor_parser, behind protocols.
         .target(name: "SystemAppArmor", dependencies: ["CAppArmor"]),
+        // What the tools share about a policy: does a rule cover another or a request (the typed
+        // rules' coverage, and the index logprof asks per request). Lint, explain and diff
+        // belong here too.
+        .target(name: "PolicyAnalysis", dependencies: ["AppArmorSyntax", "AppArmorPolicy", "AuditLog"]),
         // easyprof, logprof/genprof/autodep engines, mode changes: no terminal I/O.
         .target(
             name: "ProfileTools",
-            dependencies: ["AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor", "CGlibcExtras"]
+            dependencies: ["AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "PolicyAnalysis", "SystemAppArmor", "CGlibcExtras"]
         ),
         .executableTarget(
             name: "aaswift",
@@ -64,11 +68,11 @@ let package = Package(
         // Shared helpers for the test targets: corpus locations, running the binary.
         .target(name: "AASwiftTestSupport", path: "Sources/AASwiftTestSupport"),
         .testTarget(name: "AppArmorSyntaxTests", dependencies: ["AppArmorSyntax", "AASwiftTestSupport"]),
-        .testTarget(name: "AppArmorPolicyTests", dependencies: ["AppArmorPolicy", "AASwiftTestSupport"]),
+        .testTarget(name: "AppArmorPolicyTests", dependencies: ["AppArmorPolicy", "PolicyAnalysis", "AASwiftTestSupport"]),
         .testTarget(name: "AppArmorEditTests", dependencies: ["AppArmorEdit", "AASwiftTestSupport"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "AppArmorSyntax", "AppArmorPolicy", "CAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SystemAppArmorTests", dependencies: ["SystemAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ProfileToolsTests", dependencies: ["ProfileTools", "AASwiftTestSupport"]),
+        .testTarget(name: "ProfileToolsTests", dependencies: ["ProfileTools", "PolicyAnalysis", "AASwiftTestSupport"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzChecks", "AASwiftTestSupport"], exclude: ["Inputs"]),
         .testTarget(name: "aaswiftTests", dependencies: ["aaswift", "AASwiftTestSupport"], exclude: ["run-upstream-status.sh", "Fixtures"]),
     ]

@@ -1,4 +1,5 @@
 import AppArmorPolicy
+import PolicyAnalysis
 import XCTest
 
 /// One test per validation family: a valid rule passes, each kind of mistake is reported with

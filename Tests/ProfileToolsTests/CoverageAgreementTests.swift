@@ -1,4 +1,5 @@
 import AppArmorPolicy
+import PolicyAnalysis
 import AuditLog
 @testable import ProfileTools
 import XCTest

@@ -271,6 +271,7 @@ final class LogprofEngineTests: XCTestCase {
 }
 
 import AppArmorPolicy
+import PolicyAnalysis
 
 enum VariableTableStub {
     static func table(_ values: [String: [String]]) -> VariableTable {

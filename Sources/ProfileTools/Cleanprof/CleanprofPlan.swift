@@ -1,5 +1,6 @@
 import AppArmorEdit
 import AppArmorPolicy
+import PolicyAnalysis
 import AppArmorSyntax
 import FoundationEssentials
 

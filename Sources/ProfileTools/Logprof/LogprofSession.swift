@@ -1,4 +1,5 @@
 import AppArmorPolicy
+import PolicyAnalysis
 import AppArmorSyntax
 import AuditLog
 import FoundationEssentials

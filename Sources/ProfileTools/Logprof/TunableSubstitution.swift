@@ -1,4 +1,5 @@
 import AppArmorPolicy
+import PolicyAnalysis
 import FoundationEssentials
 
 /// Variants of a path written with the tunables a profile loads, so that a proposed rule reads

@@ -1,3 +1,4 @@
+import AppArmorPolicy
 import AppArmorSyntax
 
 /// Sound subset checks between rules: `a.covers(b)` is true only when every access `b` grants

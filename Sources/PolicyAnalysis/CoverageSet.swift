@@ -4,18 +4,18 @@ import AuditLog
 
 /// Compiled AARE patterns, shared by every rule set of a run: each distinct pattern gets an
 /// id once, with its literal prefixes (for `PathIndex`); its matcher is compiled on first use.
-final class MatcherCache {
+public final class MatcherCache {
     /// Reads rule texts into typed rules for the sets that use this cache.
-    let reader: RuleTextReader
+    public let reader: RuleTextReader
 
-    init(reader: RuleTextReader = RuleTextReader()) { self.reader = reader }
+    public init(reader: RuleTextReader = RuleTextReader()) { self.reader = reader }
     private var cache: [String: AAREMatcher?] = [:]
     private var ids: [String: Int] = [:]
-    private(set) var patterns: [String] = []
-    private(set) var prefixes: [[[UInt8]]] = []
+    public private(set) var patterns: [String] = []
+    public private(set) var prefixes: [[[UInt8]]] = []
     private var compiled: [AAREMatcher??] = []
 
-    func matcher(_ pattern: String) -> AAREMatcher? {
+    public func matcher(_ pattern: String) -> AAREMatcher? {
         if let m = cache[pattern] { return m }
         let m = try? AAREMatcher(pattern)
         cache[pattern] = m
@@ -23,7 +23,7 @@ final class MatcherCache {
     }
 
     /// The id of a pattern (its prefixes computed the first time).
-    func id(_ pattern: String) -> Int {
+    public func id(_ pattern: String) -> Int {
         if let i = ids[pattern] { return i }
         let i = patterns.count
         ids[pattern] = i
@@ -34,31 +34,31 @@ final class MatcherCache {
     }
 
     /// What a file rule contributes to a set, worked out once per rule.
-    struct FileRule {
+    public struct FileRule {
         /// -1 until the rule is first used in a set.
-        var patternID: Int
-        var pattern: String
-        var display: String
-        var mask: PermissionSet
+        public var patternID: Int
+        public var pattern: String
+        public var display: String
+        public var mask: PermissionSet
         /// The path as written uses a variable (or could not be read).
-        var variableWritten: Bool
+        public var variableWritten: Bool
     }
 
     /// Keyed by the rule object (kept alive here, so that its identity is not reused).
     private var fileRules: [ObjectIdentifier: (rule: PolicyRule, info: FileRule)] = [:]
 
-    func fileRule(_ r: PolicyRule, make: () -> FileRule) -> FileRule {
+    public func fileRule(_ r: PolicyRule, make: () -> FileRule) -> FileRule {
         if let hit = fileRules[ObjectIdentifier(r)] { return hit.info }
         let info = make()
         fileRules[ObjectIdentifier(r)] = (r, info)
         return info
     }
 
-    func update(_ r: PolicyRule, _ info: FileRule) {
+    public func update(_ r: PolicyRule, _ info: FileRule) {
         fileRules[ObjectIdentifier(r)] = (r, info)
     }
 
-    func matcher(id: Int) -> AAREMatcher? {
+    public func matcher(id: Int) -> AAREMatcher? {
         if let m = compiled[id] { return m }
         let m = matcher(patterns[id])
         compiled[id] = .some(m)
@@ -68,39 +68,39 @@ final class MatcherCache {
 
 /// The rules of a profile (its includes resolved, variables expanded) in a form that answers
 /// "is this request already allowed (or denied)?", plus the rules logprof has added so far.
-final class CoverageSet {
-    struct FileEntry {
-        var pattern: String
+public final class CoverageSet {
+    public struct FileEntry {
+        public var pattern: String
         /// The pattern's id in the shared `MatcherCache`.
-        var patternID: Int
+        public var patternID: Int
         /// The path as the rule writes it (variables unexpanded), for options.
-        var display: String
-        var mask: PermissionSet
-        var owner: Bool
-        var deny: Bool
+        public var display: String
+        public var mask: PermissionSet
+        public var owner: Bool
+        public var deny: Bool
         /// Which file of a combined set the rule comes from.
-        var group = 0
+        public var group = 0
     }
 
-    let matchers: MatcherCache
-    private(set) var files: [FileEntry] = []
+    public let matchers: MatcherCache
+    public private(set) var files: [FileEntry] = []
     private var index = PathIndex()
-    typealias FilePerms = (allow: PermissionSet, deny: PermissionSet, allowNonOwner: PermissionSet, patterns: [String])
+    public typealias FilePerms = (allow: PermissionSet, deny: PermissionSet, allowNonOwner: PermissionSet, patterns: [String])
     /// Answers of `filePermissions` (emptied when a rule is added).
     private var memo: [PathKey: FilePerms] = [:]
-    struct PathKey: Hashable { var path: [UInt8]; var owner: Bool }
+    public struct PathKey: Hashable { var path: [UInt8]; var owner: Bool }
     /// Every rule other than file rules, by kind (allow and deny): requests are decided by
     /// `PolicyRule.decides`, the policy model's coverage test.
     private var typed: [SyntaxKind: [PolicyRule]] = [:]
     /// Reads request and added rule texts into typed rules (shared by the sets of a run).
-    let reader: RuleTextReader
-    private(set) var everything = false
+    public let reader: RuleTextReader
+    public private(set) var everything = false
 
     /// Remember answers per path (profiles, asked several times per request); abstraction
     /// sets, asked once per request each, do not.
-    let memoize: Bool
+    public let memoize: Bool
 
-    init(matchers: MatcherCache, memoize: Bool = true) {
+    public init(matchers: MatcherCache, memoize: Bool = true) {
         self.matchers = matchers
         self.reader = matchers.reader
         self.memoize = memoize
@@ -108,7 +108,7 @@ final class CoverageSet {
 
     /// Adds the loaded rules of a profile; `text` gives a rule's source text. With
     /// `writtenPathsOnly`, file rules whose path uses a variable are left out.
-    func add(_ rules: [PolicyRule], text: (PolicyRule) -> String?, writtenPathsOnly: Bool = false, group: Int = 0, filesOnly: Bool = false) {
+    public func add(_ rules: [PolicyRule], text: (PolicyRule) -> String?, writtenPathsOnly: Bool = false, group: Int = 0, filesOnly: Bool = false) {
         for r in rules {
             let q = r.qualifiers
             if filesOnly { guard case .file = r.detail else { continue } }
@@ -136,7 +136,7 @@ final class CoverageSet {
         }
     }
 
-    func addFile(pattern raw: String, display: String? = nil, perms mask: PermissionSet, owner: Bool, deny: Bool, group: Int = 0) {
+    public func addFile(pattern raw: String, display: String? = nil, perms mask: PermissionSet, owner: Bool, deny: Bool, group: Int = 0) {
         let pattern = Self.singleSlashes(raw)
         addEntry(FileEntry(pattern: pattern, patternID: matchers.id(pattern), display: display ?? raw, mask: mask, owner: owner, deny: deny, group: group))
     }
@@ -148,13 +148,13 @@ final class CoverageSet {
     }
 
     /// Adds a rule text logprof proposed (not a file rule; those go through `addFile`).
-    func addText(_ t: String) {
+    public func addText(_ t: String) {
         for r in reader.rules(t) { typed[r.kind, default: []].append(r) }
     }
 
     /// The permissions granted (allow) or refused (deny) to a path by matching rules, and the
     /// patterns of the matching allow rules.
-    func filePermissions(path: [UInt8], owner: Bool) -> FilePerms {
+    public func filePermissions(path: [UInt8], owner: Bool) -> FilePerms {
         guard memoize else { return computeFilePermissions(path: path, owner: owner) }
         let key = PathKey(path: path, owner: owner)
         if let m = memo[key] { return m }
@@ -184,7 +184,7 @@ final class CoverageSet {
     }
 
     /// The rules that match a path, for a set that combines several files.
-    func matchingEntries(path: [UInt8], owner: Bool) -> [FileEntry] {
+    public func matchingEntries(path: [UInt8], owner: Bool) -> [FileEntry] {
         index.candidates(path).compactMap { id in
             let e = files[id]
             if e.owner && !owner { return nil }
@@ -194,11 +194,11 @@ final class CoverageSet {
     }
 
     /// Whether the request is already allowed or denied by these rules.
-    func isKnown(_ kind: EventKind) -> Bool { isKnown(kind, request: Self.request(kind, reader: reader)) }
+    public func isKnown(_ kind: EventKind) -> Bool { isKnown(kind, request: Self.request(kind, reader: reader)) }
 
     /// The typed rule a request other than files and exec asks for (its finest form, whatever
     /// the rule target), worked out once when several sets are asked.
-    static func request(_ kind: EventKind, reader: RuleTextReader) -> PolicyRule? {
+    public static func request(_ kind: EventKind, reader: RuleTextReader) -> PolicyRule? {
         switch kind {
         case .file, .exec, .changeHat: nil
         default:
@@ -209,7 +209,7 @@ final class CoverageSet {
         }
     }
 
-    func isKnown(_ kind: EventKind, request: PolicyRule?) -> Bool {
+    public func isKnown(_ kind: EventKind, request: PolicyRule?) -> Bool {
         if everything { return true }
         switch kind {
         case .file(let f):
@@ -227,7 +227,7 @@ final class CoverageSet {
     }
 
     /// Whether several rule sets together know a request (file permissions add up).
-    static func isKnown(_ kind: EventKind, in sets: [CoverageSet]) -> Bool {
+    public static func isKnown(_ kind: EventKind, in sets: [CoverageSet]) -> Bool {
         guard case .file(let f) = kind, sets.count > 1 else {
             guard let first = sets.first else { return false }
             let request = Self.request(kind, reader: first.reader)
@@ -249,7 +249,7 @@ final class CoverageSet {
 
     /// Variables such as `@{HOME}/` expand to doubled slashes (`/home//*/`,
     /// `{/home/*/,/root/}/x`); paths have single ones, as apparmor_parser treats them.
-    static func singleSlashes(_ raw: String) -> String {
+    public static func singleSlashes(_ raw: String) -> String {
         var prev: UInt8 = 0
         var needed = false
         for c in raw.utf8 {
@@ -277,7 +277,7 @@ final class CoverageSet {
     }
 
     /// The index of the last byte of each top-level alternative of the `{...}` closing at `close`.
-    static func alternativeEnds(_ c: [UInt8], close: Int) -> [Int]? {
+    public static func alternativeEnds(_ c: [UInt8], close: Int) -> [Int]? {
         var depth = 0
         var ends = [close - 1]
         var i = close - 1
@@ -297,17 +297,17 @@ final class CoverageSet {
 
     /// The path of a file rule's source text: the first word after the qualifiers and an
     /// optional `file` keyword (quoted paths keep their quotes).
-    static let qualifierWords: Set<[UInt8]> = Set(["audit", "deny", "allow", "owner", "other", "file", "quiet", "kill", "complain", "prompt"].map { Array($0.utf8) })
-    static let priorityPrefix = Array("priority=".utf8)
+    public static let qualifierWords: Set<[UInt8]> = Set(["audit", "deny", "allow", "owner", "other", "file", "quiet", "kill", "complain", "prompt"].map { Array($0.utf8) })
+    public static let priorityPrefix = Array("priority=".utf8)
 
-    static func writtenPath(_ text: String) -> String? {
+    public static func writtenPath(_ text: String) -> String? {
         var text = text
         return text.withUTF8 { writtenPath(bytes: $0) }
     }
 
     /// `writtenPath` on the UTF-8 bytes of the text: the words split at spaces, tabs and
     /// newlines (at most nine, the ninth being the rest of the text).
-    static func writtenPath(bytes b: UnsafeBufferPointer<UInt8>) -> String? {
+    public static func writtenPath(bytes b: UnsafeBufferPointer<UInt8>) -> String? {
         let n = b.count
         var i = 0
         var pieces = 0
@@ -332,13 +332,13 @@ final class CoverageSet {
     /// Space, tab or newline as a whole character (a `\r\n` pair is one character, not a
     /// separator).
     @inline(__always)
-    static func isSpace(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+    public static func isSpace(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
         let c = b[i]
         return c == 0x20 || c == 0x09 || (c == 0x0A && (i == 0 || b[i - 1] != 0x0D))
     }
 
     /// Whether a path uses a variable (`@{`).
-    static func hasVariable(_ s: String) -> Bool {
+    public static func hasVariable(_ s: String) -> Bool {
         var prev: UInt8 = 0
         for c in s.utf8 {
             if prev == UInt8(ascii: "@") && c == UInt8(ascii: "{") { return true }

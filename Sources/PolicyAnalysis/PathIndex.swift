@@ -4,7 +4,7 @@ import AppArmorPolicy
 /// pattern's literal prefixes (one per branch of a leading alternation, so `{/root,/home/*}/`
 /// gives `/root` and `/home/`) put it in a bucket by its first path component; a path is only
 /// tried against its component's bucket and the rules whose prefixes stop before one.
-struct PathIndex {
+public struct PathIndex {
     /// By a hash of the first component (two components sharing a hash share a bucket: the
     /// prefix check sorts them out).
     private var buckets: [UInt64: [Int]] = [:]
@@ -14,12 +14,12 @@ struct PathIndex {
     private var prefixes: [[[UInt8]]] = []
 
     /// Adds entry `id` (ids are given in increasing order) for a pattern.
-    mutating func add(_ id: Int, pattern: String) {
+    public mutating func add(_ id: Int, pattern: String) {
         add(id, prefixes: Self.literalPrefixes(pattern))
     }
 
     /// Adds entry `id` with the literal prefixes of its pattern.
-    mutating func add(_ id: Int, prefixes p: [[UInt8]]) {
+    public mutating func add(_ id: Int, prefixes p: [[UInt8]]) {
         prefixes.append(p)
         var keys: [UInt64] = []
         var bytes: [UInt8] = []
@@ -39,7 +39,7 @@ struct PathIndex {
     }
 
     /// The ids whose prefixes allow `path`, in increasing order.
-    func candidates(_ path: [UInt8]) -> [Int] {
+    public func candidates(_ path: [UInt8]) -> [Int] {
         var ids = general
         if path.count >= 2, path[0] == UInt8(ascii: "/") {
             let b = byFirstByte[Int(path[1])]
@@ -53,20 +53,20 @@ struct PathIndex {
 
     /// `/usr/` -> `usr`. With `complete`, the component must be followed by `/` in the prefix
     /// (a prefix `/us` could still match `/usr` or `/us2`); a path's first component needs no slash.
-    static func firstComponent(_ b: ArraySlice<UInt8>, complete: Bool) -> ArraySlice<UInt8>? {
+    public static func firstComponent(_ b: ArraySlice<UInt8>, complete: Bool) -> ArraySlice<UInt8>? {
         guard b.first == UInt8(ascii: "/") else { return nil }
         let rest = b.dropFirst()
         if let slash = rest.firstIndex(of: UInt8(ascii: "/")) { return rest[..<slash] }
         return complete ? nil : rest
     }
 
-    static func hash(_ b: ArraySlice<UInt8>) -> UInt64 {
+    public static func hash(_ b: ArraySlice<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
         return h
     }
 
-    static func merge(_ a: [Int], _ b: [Int]) -> [Int] {
+    public static func merge(_ a: [Int], _ b: [Int]) -> [Int] {
         var out: [Int] = []
         out.reserveCapacity(a.count + b.count)
         var i = 0, j = 0
@@ -85,7 +85,7 @@ struct PathIndex {
     /// The literal prefixes of a pattern (at most 32; beyond that, the empty prefix). The
     /// common case, a pattern without a `{` before its first wildcard, is read off the text;
     /// others go through the parsed pattern.
-    static func literalPrefixes(_ pattern: String) -> [[UInt8]] {
+    public static func literalPrefixes(_ pattern: String) -> [[UInt8]] {
         var out: [UInt8] = []
         for b in pattern.utf8 {
             switch b {
@@ -99,7 +99,7 @@ struct PathIndex {
         return [out]
     }
 
-    static func literalPrefixes(_ node: AARENode) -> [[UInt8]] {
+    public static func literalPrefixes(_ node: AARENode) -> [[UInt8]] {
         var out: [[UInt8]] = []
         var prefix: [UInt8] = []
         var overflow = false

@@ -3,6 +3,7 @@ import AppArmorEdit
 import AppArmorSyntax
 import AuditLog
 import FoundationEssentials
+import SystemAppArmor
 import AppArmorPolicy
 
 /// A new, minimal profile for a program, as `autodep` writes it: `profile NAME /path`, the
@@ -59,8 +60,7 @@ public struct AutodepProfile: Sendable, Equatable {
         guard var interp = words.first else { return nil }
         if PathNames.lastComponent(interp) == "env", words.count > 1 {
             let prog = words[1]
-            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-            interp = path.split(separator: ":").map { $0 + "/" + prog }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/" + prog
+            interp = SystemPrograms.find(prog) ?? "/usr/bin/" + prog
         }
         return URL(fileURLWithPath: interp).resolvingSymlinksInPath().path
     }

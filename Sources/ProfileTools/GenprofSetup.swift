@@ -1,5 +1,6 @@
 import AppArmorEdit
 import FoundationEssentials
+import SystemAppArmor
 import AppArmorPolicy
 
 /// What genprof and autodep do before and after the review loop: find the program, find or
@@ -23,10 +24,7 @@ public enum GenprofSetup {
     public static func resolveProgram(_ arg: String) throws -> String {
         var path = arg
         if !arg.contains("/") {
-            let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            guard let hit = dirs.map({ $0 + "/" + arg }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-                throw Failure.notFound(arg)
-            }
+            guard let hit = SystemPrograms.find(arg) else { throw Failure.notFound(arg) }
             path = hit
         } else if !arg.hasPrefix("/") {
             path = FileManager.default.currentDirectoryPath + "/" + arg

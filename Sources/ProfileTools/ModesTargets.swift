@@ -1,5 +1,6 @@
 import AppArmorSyntax
 import FoundationEssentials
+import SystemAppArmor
 import AppArmorPolicy
 #if canImport(Glibc)
 import Glibc
@@ -52,9 +53,7 @@ public struct ModeTargetResolver: Sendable {
 
     public init(folder: String, searchPath: [String]? = nil) {
         self.folder = ModeTargetResolver.realPath(folder)
-        self.searchPath = searchPath
-            ?? (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-                .split(separator: ":").map(String.init)
+        self.searchPath = searchPath ?? SystemPrograms.searchPath()
     }
 
     /// `--profile NAME`, `--profile-file FILE` and `--executable-file PATH` name the kind of

@@ -81,14 +81,7 @@ public struct ApparmorParser: PolicyLoader {
     /// The apparmor_parser of this system: /sbin/apparmor_parser, else the first on `$PATH`
     /// (then /usr/sbin, /sbin); nil when there is none.
     public static func installed() -> String? {
-        let fm = FileManager.default
-        if fm.isExecutableFile(atPath: defaultPath) { return defaultPath }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
-        for dir in path.split(separator: ":") + ["/usr/sbin", "/sbin"] {
-            let candidate = "\(dir)/apparmor_parser"
-            if fm.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
+        SystemPrograms.first([defaultPath]) ?? SystemPrograms.find("apparmor_parser", alsoIn: ["/usr/sbin", "/sbin"])
     }
 
     /// The program; `$APPARMOR_PARSER` or /sbin/apparmor_parser unless given.

@@ -124,7 +124,7 @@ public final class AuditEventSource {
             }
         }
         func journal() -> AuditEventSource? {
-            guard let j = env.journalctl.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            guard let j = SystemPrograms.first(env.journalctl) else {
                 notes.append("no journalctl")
                 return nil
             }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SystemAppArmor
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -255,9 +256,7 @@ public struct EasyprofSession: Sendable {
                 choices[i].reason += "; already included by the template"
             }
         }
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
-            .split(separator: ":").map(String.init)
-        return (choices, EasyprofAutoDetect.rules(for: program, search: path))
+        return (choices, EasyprofAutoDetect.rules(for: program, search: SystemPrograms.searchPath()))
     }
 
     func verify(_ policy: String, search: EasyprofSearchOptions, result: inout EasyprofResult) throws {

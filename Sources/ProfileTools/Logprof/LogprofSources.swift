@@ -41,13 +41,13 @@ public enum LogprofSourceError: Error, CustomStringConvertible, Equatable {
 }
 
 public enum LogprofSources {
+    static let journalctl = ["/usr/bin/journalctl", "/bin/journalctl"]
+
     /// The default source: the first existing configured log file, else the journal when
     /// journalctl exists.
     public static func defaultSource(config: LogprofConfig) throws -> LogprofSource {
         if let f = config.existingLogFile() { return .file(f) }
-        for j in ["/usr/bin/journalctl", "/bin/journalctl"] where FileManager.default.isExecutableFile(atPath: j) {
-            return .journal(since: nil, boot: false)
-        }
+        if SystemPrograms.first(journalctl) != nil { return .journal(since: nil, boot: false) }
         throw LogprofSourceError.noLogFile(config.logFiles)
     }
 
@@ -69,7 +69,7 @@ public enum LogprofSources {
             if offset > 0 { lseek(fd, off_t(offset), SEEK_SET) }
             try readFD(fd, mark: mark, into: &c)
         case .journal(let since, let boot):
-            let program = FileManager.default.isExecutableFile(atPath: "/usr/bin/journalctl") ? "/usr/bin/journalctl" : "/bin/journalctl"
+            let program = SystemPrograms.first(journalctl) ?? journalctl[0]
             var args = ["-o", "export", "--no-pager", "_TRANSPORT=audit", "+", "_TRANSPORT=kernel"]
             if let since { args += ["--since", since] }
             if boot { args.insert("-b", at: 0) }

@@ -47,7 +47,7 @@ struct DecodeLogCommand: ParsableCommand {
         var journalctl: Subprocess.Running? = nil
         let file = self.file ?? "journal"
         if journal {
-            let started = try Subprocess.reading("/usr/bin/journalctl", ["-o", "json", "--no-pager", "_TRANSPORT=kernel", "+", "_TRANSPORT=audit"])
+            let started = try Subprocess.reading(SystemPrograms.first(["/usr/bin/journalctl", "/bin/journalctl"]) ?? "/usr/bin/journalctl", ["-o", "json", "--no-pager", "_TRANSPORT=kernel", "+", "_TRANSPORT=audit"])
             journalctl = started.child
             source = LineSource(fd: started.output)
         } else if file == "-" {

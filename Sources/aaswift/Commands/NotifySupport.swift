@@ -75,7 +75,7 @@ final class DesktopNotifier {
     init(config: NotifyConfig, logHint: String?) {
         self.config = config
         self.logHint = logHint
-        notifySend = ["/usr/bin/notify-send", "/bin/notify-send"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        notifySend = SystemPrograms.first(["/usr/bin/notify-send", "/bin/notify-send"], orNamed: "notify-send")
         let env = ProcessInfo.processInfo.environment
         let bus = env["DBUS_SESSION_BUS_ADDRESS"] != nil || FileManager.default.fileExists(atPath: "/run/user/\(geteuid())/bus")
         // Like aa-notify: not as a real root (a desktop session of root is not a use case).

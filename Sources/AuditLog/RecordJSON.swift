@@ -1,5 +1,9 @@
-// One JSON object per record. Field names follow libapparmor's aa_log_record; values that are not
-// valid UTF-8 are written with U+FFFD replacements and repeated exactly under `<field>_hex`.
+// One JSON object per record, written as it streams (a JSONOutput value per record would
+// cost a tree per line of a big log); strings are quoted by JSONOutput.quoted. Field names
+// follow libapparmor's aa_log_record; values that are not valid UTF-8 are written with U+FFFD
+// replacements and repeated exactly under `<field>_hex`.
+
+import SystemAppArmor
 
 public enum RecordJSON {
     public static func render(_ r: AuditRecord, line: Int) -> [UInt8] {
@@ -67,25 +71,9 @@ public enum RecordJSON {
         return Array(out.utf8)
     }
 
+    /// A field as a JSON string (the one JSON quoting, `JSONOutput.quoted`).
     static func jsonString(_ v: LogBytes) -> String {
-        var s = "\""
-        for scalar in String(decoding: v, as: UTF8.self).unicodeScalars {
-            switch scalar {
-            case "\"": s += "\\\""
-            case "\\": s += "\\\\"
-            case "\n": s += "\\n"
-            case "\r": s += "\\r"
-            case "\t": s += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let h = String(scalar.value, radix: 16)
-                    s += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    s.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return s + "\""
+        JSONOutput.quoted(String(decoding: v, as: UTF8.self))
     }
 }
 

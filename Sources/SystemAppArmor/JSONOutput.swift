@@ -1,15 +1,36 @@
-/// A small JSON value that keeps object keys in insertion order and allows repeated keys,
-/// as aa-status's output can repeat an executable under two modes.
+/// The one JSON writer: a small value that keeps object keys in insertion order and allows
+/// repeated keys, as aa-status's output can repeat an executable under two modes, and
+/// renders in aa-status's layouts (`compact`, `pretty`) or without spaces (`dense`, one object
+/// per line for scripts). Codable's encoder can do neither repeated keys nor cJSON's layout;
+/// JSON read back (plans, the review dialog's replies, journald) goes through Codable.
 public indirect enum JSONOutput: Sendable, Equatable {
     case string(String)
     case integer(Int)
+    case bool(Bool)
+    case null
     case array([JSONOutput])
     case object([(String, JSONOutput)])
+
+    /// An object from literal pairs, rendered `dense`.
+    public static func dense(_ pairs: KeyValuePairs<String, JSONOutput>) -> String {
+        JSONOutput.object(pairs.map { ($0.key, $0.value) }).dense
+    }
+
+    /// No spaces at all: `{"a":"b","c":[1,2]}`.
+    public var dense: String {
+        switch self {
+        case .array(let a): return "[" + a.map(\.dense).joined(separator: ",") + "]"
+        case .object(let o): return "{" + o.map { Self.quoted($0.0) + ":" + $0.1.dense }.joined(separator: ",") + "}"
+        default: return compact
+        }
+    }
 
     public static func == (a: JSONOutput, b: JSONOutput) -> Bool {
         switch (a, b) {
         case let (.string(x), .string(y)): return x == y
         case let (.integer(x), .integer(y)): return x == y
+        case let (.bool(x), .bool(y)): return x == y
+        case (.null, .null): return true
         case let (.array(x), .array(y)): return x == y
         case let (.object(x), .object(y)):
             return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
@@ -36,6 +57,8 @@ public indirect enum JSONOutput: Sendable, Equatable {
         switch self {
         case .string(let s): out += Self.quoted(s)
         case .integer(let n): out += String(n)
+        case .bool(let b): out += b ? "true" : "false"
+        case .null: out += "null"
         case .array(let items):
             out += "["
             for (i, item) in items.enumerated() {
@@ -56,7 +79,7 @@ public indirect enum JSONOutput: Sendable, Equatable {
 
     private func writePretty(into out: inout String, depth: Int) {
         switch self {
-        case .string, .integer: writeCompact(into: &out)
+        case .string, .integer, .bool, .null: writeCompact(into: &out)
         case .array(let items):
             out += "["
             for (i, item) in items.enumerated() {

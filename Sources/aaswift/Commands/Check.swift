@@ -146,7 +146,7 @@ struct CheckRun: QuickCommand, Equatable {
                     switch report {
                     case .text: StandardStream.standardError.write(Data("aaswift: \(msg)\n".utf8))
                     case .tsv: stdout += "\(file)\tFAIL\t\(msg)\n"
-                    case .json: stdout += JSON.object(["path": .string(file), "result": .string("FAIL"), "diagnostics": .array([.string(msg)])]) + "\n"
+                    case .json: stdout += JSONOutput.dense(["path": .string(file), "result": .string("FAIL"), "diagnostics": .array([.string(msg)])]) + "\n"
                     }
                     continue
                 }
@@ -166,17 +166,17 @@ struct CheckRun: QuickCommand, Equatable {
                 let first = diags.first(where: \.isError).map { $0.oneLine } ?? ""
                 stdout += "\(file)\t\(failed ? "FAIL" : "PASS")\t\(first)\n"
             case .json:
-                let list: [JSON] = diags.map { d in
+                let list: [JSONOutput] = diags.map { d in
                     let loc = d.location
                     return .object([
                         ("id", .string(d.diagnostic.id.rawValue)), ("severity", .string(d.diagnostic.severity.rawValue)),
                         ("message", .string(d.diagnostic.message)), ("file", .string(d.source.path)),
-                        ("line", .number(loc.line)), ("column", .number(loc.column)),
-                        ("offset", .number(d.diagnostic.range.lowerBound)), ("length", .number(d.diagnostic.range.count)),
+                        ("line", .integer(loc.line)), ("column", .integer(loc.column)),
+                        ("offset", .integer(d.diagnostic.range.lowerBound)), ("length", .integer(d.diagnostic.range.count)),
                         ("notes", .array(d.diagnostic.notes.map { .string($0) })),
                     ])
                 }
-                stdout += JSON.object(["path": .string(file), "result": .string(failed ? "FAIL" : "PASS"), "diagnostics": .array(list)]) + "\n"
+                stdout += JSONOutput.dense(["path": .string(file), "result": .string(failed ? "FAIL" : "PASS"), "diagnostics": .array(list)]) + "\n"
             }
             if stdout.utf8.count > 1 << 16 {
                 StandardStream.standardOutput.write(Data(stdout.utf8))

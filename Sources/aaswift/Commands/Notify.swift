@@ -109,7 +109,7 @@ struct NotifyCommand: ParsableCommand {
                 return true
             })
             if json {
-                out.write(JSON.object(["denials": .number(count), "since": .number(since)]) + "\n")
+                out.write(JSONOutput.dense(["denials": .integer(count), "since": .integer(since)]) + "\n")
             } else {
                 out.write("AppArmor denials: \(count) (since \(RecordLine.timeText(since)))\n")
             }
@@ -140,7 +140,7 @@ struct NotifyCommand: ParsableCommand {
                 desktop?.denial(r, now: now)
             case .lost(let n, let why):
                 LiveRecords.warn(LiveRecords.lostMessage(n, why))
-                if json { out.write(JSON.object(["event": .string("LOST"), "lost": .number(n), "reason": .string(why)]) + "\n") }
+                if json { out.write(JSONOutput.dense(["event": .string("LOST"), "lost": .integer(n), "reason": .string(why)]) + "\n") }
             case .idle:
                 desktop?.tick(now: now)
             }

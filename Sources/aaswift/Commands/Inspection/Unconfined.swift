@@ -55,10 +55,10 @@ struct UnconfinedCommand: ParsableCommand {
         }
         let entries = kernel.unconfinedEntries(pids: pids).filter { !short || $0.confinedBy == nil }
         if json {
-            print(JSON.array(entries.map { e in
-                .object([("pid", .number(Int(e.pid))), ("program", .string(e.program)), ("command_line", .string(e.commandLine)),
-                         ("confined", .bool(e.confinedBy != nil)), ("label", e.confinedBy.map(JSON.string) ?? .null)])
-            }).rendered)
+            print(JSONOutput.array(entries.map { e in
+                .object([("pid", .integer(Int(e.pid))), ("program", .string(e.program)), ("command_line", .string(e.commandLine)),
+                         ("confined", .bool(e.confinedBy != nil)), ("label", e.confinedBy.map(JSONOutput.string) ?? .null)])
+            }).dense)
             return
         }
         var out = OutputBuffer(fd: 1)

@@ -46,9 +46,9 @@ struct RemoveUnknownCommand: ParsableCommand {
             if !dryRun, let e = kernel.removeProfile(named: name) { failures.append("\(name): \(e)") }
         }
         if json {
-            print(JSON.object(["removed": .array(dryRun ? [] : orphans.map(JSON.string)),
-                               "would_remove": .array(dryRun ? orphans.map(JSON.string) : []),
-                               "errors": .array(failures.map(JSON.string))]))
+            print(JSONOutput.dense(["removed": .array(dryRun ? [] : orphans.map(JSONOutput.string)),
+                               "would_remove": .array(dryRun ? orphans.map(JSONOutput.string) : []),
+                               "errors": .array(failures.map(JSONOutput.string))]))
         }
         for f in failures { StandardStream.standardError.write(Data("aaswift: cannot remove \(f)\n".utf8)) }
         if !failures.isEmpty { throw ExitCode(1) }

@@ -2,6 +2,7 @@ import AppArmorEdit
 import ArgumentParser
 import FoundationEssentials
 import ProfileTools
+import SystemAppArmor
 
 struct CleanprofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -90,17 +91,17 @@ struct CleanprofCommand: ParsableCommand {
     }
 
     static func json(_ report: CleanprofReport) -> String {
-        JSON.object([
+        JSONOutput.dense([
             "files": .array(report.plans.map { plan in
                 .object([
                     ("file", .string(plan.file)),
                     ("removed", .array(plan.removals.map { r in
-                        .object([("line", .number(r.line)), ("text", .string(r.text)), ("reason", .string(r.reason)),
-                                 ("profile", r.profile.map(JSON.string) ?? .null)])
+                        .object([("line", .integer(r.line)), ("text", .string(r.text)), ("reason", .string(r.reason)),
+                                 ("profile", r.profile.map(JSONOutput.string) ?? .null)])
                     })),
                 ])
             }),
-            "errors": .array(report.errors.map(JSON.string)),
+            "errors": .array(report.errors.map(JSONOutput.string)),
         ])
     }
 }

@@ -16,6 +16,9 @@ public enum FuzzChecks {
         case parser, log, plan
     }
 
+    /// Profile folders for `logprof(_:)`, one per process, emptied between inputs.
+    nonisolated(unsafe) static var logprofFolder: String?
+
     /// libFuzzer's test function for one target: stops the run (a crash libFuzzer keeps) when a
     /// property fails. Each fuzz executable's `LLVMFuzzerTestOneInput` calls only this.
     public static func fuzzOne(_ target: Target, _ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -28,7 +31,7 @@ public enum FuzzChecks {
     public static func check(_ target: Target, _ bytes: [UInt8]) -> String? {
         switch target {
         case .parser: parser(bytes)
-        case .log: log(bytes, strict: true)
+        case .log: log(bytes, strict: true) ?? logprof(bytes)
         case .plan: plan(bytes)
         }
     }
@@ -106,6 +109,88 @@ public enum FuzzChecks {
         }
         for p in report.policy.profiles { visit(p) }
         return problem
+    }
+
+    /// Log lines through logprof's engine as `--allow-all` runs it, on a folder holding an
+    /// empty complain-mode profile for each profile the records name: each file request is
+    /// answered with its literal path, each other request with its own rule, each exec with
+    /// `ix`, each hat added. The plan either applies (every edited file loads as
+    /// apparmor_parser would, which the load check enforces) or is refused with an error, and
+    /// every file rule written names one path that a record logged.
+    public static func logprof(_ bytes: [UInt8]) -> String? {
+        guard let dir = freshFolder() else { return nil }
+        var collector = LogprofEventCollector()
+        guard let source = pipeSource(bytes) else { return nil }
+        collector.read(source)
+        var logged: Set<[UInt8]> = []
+        var names: [String] = []
+        for item in collector.items {
+            switch item.kind {
+            case .file(let f): logged.insert(Array(String(decoding: f.path, as: UTF8.self).utf8))
+            case .exec(let path, _): logged.insert(Array(String(decoding: path, as: UTF8.self).utf8))
+            default: break
+            }
+            if !names.contains(item.profile), names.count < 8 { names.append(item.profile) }
+        }
+        for (i, name) in names.enumerated() {
+            guard let token = QuotedString.name(Array(name.utf8)) else { continue }
+            let text = "profile " + token + " flags=(complain) {\n}\n"
+            guard FileManager.default.createFile(atPath: dir + "/p\(i)", contents: Data(text.utf8)) else { return nil }
+        }
+        let policy = LogprofPolicy(dir: dir)
+        let session = LogprofSession(policy: policy, config: LogprofConfig(), severity: SeverityDB(text: ""), items: collector.ordered())
+        session.noAbstraction = true
+        session.tunableOptions = false
+        var asked = 0
+        while let q = session.next(), asked < 500 {
+            asked += 1
+            switch q {
+            case .rule(var r):
+                if case .file(let f) = r.item.kind, let at = r.paths.firstIndex(of: QuotedString.literal(f.path)) {
+                    r.selected = r.includes.count + at
+                }
+                session.answer(r, deny: false)
+            case .exec(let e): _ = session.answerExec(e, .inherit)
+            case .hat(let h): session.addHat(h)
+            }
+        }
+        let files: [PlannedFile]
+        do {
+            files = try LogprofApply.plan(LogprofPlan(profileDir: dir, changes: session.changes))
+        } catch {
+            return nil  // refused, with a reason: nothing is written
+        }
+        for f in files {
+            let checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(includeDirs: [], base: dir)))
+            let report = checker.check(path: f.path, bytes: f.new)
+            var problem: String?
+            func visit(_ p: Profile) {
+                for rule in p.rules where problem == nil {
+                    guard case .file(let fr) = rule.detail, let path = fr.path else { continue }
+                    guard let exact = singleString(path) else { problem = "logprof wrote '\(path)', which matches more than one path"; continue }
+                    if !logged.contains(exact) { problem = "logprof wrote '\(path)', which no record logged" }
+                }
+                for child in p.children where problem == nil { visit(child) }
+            }
+            for p in report.policy.profiles { visit(p) }
+            if let problem { return problem }
+        }
+        return nil
+    }
+
+    /// An empty folder of this process's own, for `logprof(_:)`.
+    static func freshFolder() -> String? {
+        if let dir = logprofFolder {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
+                try? FileManager.default.removeItem(atPath: dir + "/" + name)
+            }
+            return dir
+        }
+        var template = Array("/tmp/aaswift-fuzz-logprof-XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { return nil }
+        let dir = String(cString: template)
+        logprofFolder = dir
+        return dir
     }
 
     /// A plan file: loading never crashes, and a plan that loads encodes and loads back equal.

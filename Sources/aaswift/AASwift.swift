@@ -116,8 +116,9 @@ struct AASwift: ParsableCommand {
         return "unknown subcommand '\(first)'"
     }
 
-    /// The commands read without the argument parser: those run most (scripts call `status`)
-    /// or measured whole-process against upstream (`check`, `logprof`).
+    /// The commands read without the argument parser (`QuickArguments`, which says why): those
+    /// run most (scripts call `status`), measured whole-process against upstream (`check`,
+    /// `logprof`, the mode commands) or given thousands of paths (`check`, the mode commands).
     static func quickCommand(_ name: String) -> (any QuickCommand.Type)? {
         switch name {
         case "check": CheckRun.self

@@ -3,11 +3,11 @@ import AppArmorSyntax
 
 /// A profile being loaded: its header values, rules and children so far.
 final class ProfileFrame {
-    @exclusivity(unchecked) var profile: Profile
+    var profile: Profile
     let builtins: [String: [String]]
-    @exclusivity(unchecked) var execRules: [ExecEntry] = []
-    @exclusivity(unchecked) var changeProfiles: [ChangeProfileEntry] = []
-    @exclusivity(unchecked) var childNames: [String: Range<Int>] = [:]
+    var execRules: [ExecEntry] = []
+    var changeProfiles: [ChangeProfileEntry] = []
+    var childNames: [String: Range<Int>] = [:]
 
     let builtinsHash: Int
 
@@ -20,14 +20,16 @@ final class ProfileFrame {
 
 /// The state of loading one top-level file: the file cache (shared by the whole run), the
 /// variables, the include chain and the diagnostics found. One thread uses a session (and a
-/// cache) at a time, so the hot stored properties skip the run-time exclusivity checks.
+/// cache) at a time. Its stored properties (and the cache's) keep Swift's run-time exclusivity
+/// checks: `@exclusivity(unchecked)` on all 33 saved 2-4% of `check`'s CPU time (71,496 files:
+/// 1.81 -> 1.77 s; /etc/apparmor.d: 21.4 -> 21.1 ms), too little for unchecked access.
 public final class CheckSession {
     let cache: PolicyFileCache
     let features: FeatureSet?
-    @exclusivity(unchecked) var variables = VariableTable() {
+    var variables = VariableTable() {
         didSet { digest = nil }
     }
-    @exclusivity(unchecked) var digest: (value: Int, usesBuiltins: Bool)?
+    var digest: (value: Int, usesBuiltins: Bool)?
 
     var variablesState: (value: Int, usesBuiltins: Bool) {
         if let d = digest { return d }
@@ -44,21 +46,21 @@ public final class CheckSession {
     /// Whether a variable's value refers to a profile built-in.
     var variablesUseBuiltins: Bool { variablesState.usesBuiltins }
     /// Every include, in order (to know what a walk visited).
-    @exclusivity(unchecked) var includeLog: [String] = []
+    var includeLog: [String] = []
     /// Rules read so far that use a profile built-in variable.
-    @exclusivity(unchecked) var builtinUses = 0
-    @exclusivity(unchecked) var includeStack: [String] = []
-    @exclusivity(unchecked) var diagnostics: [PolicyDiagnostic] = []
-    @exclusivity(unchecked) var filesRead: [String] = []
-    @exclusivity(unchecked) var profiles: [Profile] = []
-    @exclusivity(unchecked) var topNames: [String: Range<Int>] = [:]
-    @exclusivity(unchecked) private var syntaxReported: Set<String> = []
+    var builtinUses = 0
+    var includeStack: [String] = []
+    var diagnostics: [PolicyDiagnostic] = []
+    var filesRead: [String] = []
+    var profiles: [Profile] = []
+    var topNames: [String: Range<Int>] = [:]
+    private var syntaxReported: Set<String> = []
     /// Diagnostics reported so far, by file (each file's report stops at `Parser.maxDiagnostics`).
-    @exclusivity(unchecked) private var reportedPerFile: [String: Int] = [:]
+    private var reportedPerFile: [String: Int] = [:]
 
     /// The version given by the caller; when nil, the first `abi` statement read decides.
     let givenVersion: ParserVersion?
-    @exclusivity(unchecked) var abiVersion: ParserVersion?
+    var abiVersion: ParserVersion?
     /// The parser version whose semantics apply.
     var version: ParserVersion { givenVersion ?? abiVersion ?? .latest }
     /// How a message names the version it judges by, e.g. "apparmor_parser 3.0.8".

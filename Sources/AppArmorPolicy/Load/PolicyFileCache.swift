@@ -53,25 +53,25 @@ public enum ResolvedInclude: Sendable, Equatable {
 /// Not thread-safe: one cache per loading thread.
 public final class PolicyFileCache {
     public let searchPath: IncludeSearchPath
-    @exclusivity(unchecked) private var parsed: [String: ParseResult] = [:]
-    @exclusivity(unchecked) private var failed: [String: String] = [:]
+    private var parsed: [String: ParseResult] = [:]
+    private var failed: [String: String] = [:]
     /// Work shared by every file of a run, by include statement.
-    @exclusivity(unchecked) var includeTargets: [ObjectIdentifier: IncludeTarget] = [:]
+    var includeTargets: [ObjectIdentifier: IncludeTarget] = [:]
     /// Valid file permission strings, read.
-    @exclusivity(unchecked) var filePermissions: [String: FilePermissions] = [:]
+    var filePermissions: [String: FilePermissions] = [:]
     /// By abi statement.
-    @exclusivity(unchecked) var abiChecks: [ObjectIdentifier: AbiCheck] = [:]
+    var abiChecks: [ObjectIdentifier: AbiCheck] = [:]
     /// By rule node (nodes of the files parsed once per run).
-    @exclusivity(unchecked) var ruleMemo: [ObjectIdentifier: RuleMemos] = [:]
+    var ruleMemo: [ObjectIdentifier: RuleMemos] = [:]
     /// By included path; each memo says under which qualifiers it was made.
-    @exclusivity(unchecked) var includeMemo: [String: [IncludeMemo]] = [:]
-    @exclusivity(unchecked) var preambleMemo: [String: [PreambleMemo]] = [:]
+    var includeMemo: [String: [IncludeMemo]] = [:]
+    var preambleMemo: [String: [PreambleMemo]] = [:]
     /// Expanded variables (`@{NAME}`), by variables digest (only those free of profile
     /// built-ins), then by reference text. Keys of the standard types: a key type of our own
     /// costs a run-time conformance lookup through the whole binary on first use.
-    @exclusivity(unchecked) var expansions: [Int: [String: String]] = [:]
+    var expansions: [Int: [String: String]] = [:]
     /// The variable and boolean names each parsed file's text mentions, by tree.
-    @exclusivity(unchecked) var mentionedNames: [ObjectIdentifier: MentionedNames] = [:]
+    var mentionedNames: [ObjectIdentifier: MentionedNames] = [:]
 
     /// AARE syntax errors. Not remembered: expanded patterns seldom repeat, and checking one
     /// costs less than hashing it.
@@ -79,12 +79,12 @@ public final class PolicyFileCache {
         AAREPattern.validate(p)
     }
 
-    @exclusivity(unchecked) private var patternIDs: [String: Int] = [:]
-    @exclusivity(unchecked) private var patternTexts: [String] = []
+    private var patternIDs: [String: Int] = [:]
+    private var patternTexts: [String] = []
     /// Parsed on first comparison (most exec patterns are never compared).
-    @exclusivity(unchecked) private var patternInfo: [PatternShape?] = []
-    @exclusivity(unchecked) private var patternAutomata: [AARENFA?] = []
-    @exclusivity(unchecked) private var pairs: [Int: Bool] = [:]
+    private var patternInfo: [PatternShape?] = []
+    private var patternAutomata: [AARENFA?] = []
+    private var pairs: [Int: Bool] = [:]
 
     /// What tells two patterns apart cheaply: literal prefix and suffix, `/` count range.
     struct PatternShape {
@@ -186,7 +186,7 @@ public final class PolicyFileCache {
     }
 
     /// Parse trees shared with the other threads of a run (`checkAll`), when there are any.
-    @exclusivity(unchecked) public var shared: SharedParses?
+    public var shared: SharedParses?
 
     /// Parses bytes given directly (standard input, tests) under a name.
     public func add(path: String, bytes: [UInt8]) -> ParseResult {
@@ -195,7 +195,7 @@ public final class PolicyFileCache {
         return r
     }
 
-    @exclusivity(unchecked) private var resolved: [String: ResolvedInclude] = [:]
+    private var resolved: [String: ResolvedInclude] = [:]
 
     public func resolve(_ name: String, form: IncludeSyntax.Form, from includer: String?) -> ResolvedInclude {
         let formTag = form == .magic ? "m" : form == .quoted ? "q" : "u"

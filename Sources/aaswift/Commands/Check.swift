@@ -90,27 +90,30 @@ struct CheckRun: QuickCommand, Equatable {
     var filesFrom: String?
     var paths: [String] = []
 
+    static let table = QuickArguments.Table(positionals: true, [
+        .flag("--syntax-only"), .repeatable("-I", "--Include"), .option("-b", "--base"), .option("--features"),
+        .option("--jobs"), .option("--parser-version"), .option("--report"), .option("--files-from"),
+    ])
+
     /// The command line read without the argument parser's reflection (see `QuickArguments`),
     /// or nil when the argument parser must read it.
     static func quick(_ arguments: [String]) -> CheckRun? {
-        guard let a = QuickArguments(arguments, [
-            .flag("syntaxOnly", "--syntax-only"), .repeatable("includeDirs", "-I", "--Include"),
-            .option("base", "-b", "--base"), .option("features", "--features"), .option("jobs", "--jobs"),
-            .option("parserVersion", "--parser-version"), .option("report", "--report"), .option("filesFrom", "--files-from"),
-        ]) else { return nil }
-        var c = CheckRun(syntaxOnly: a.flag("syntaxOnly"), includeDirs: a.list("includeDirs"), base: a.value("base"),
-                         features: a.value("features"), parserVersion: a.value("parserVersion"),
-                         filesFrom: a.value("filesFrom"), paths: a.positionals)
-        if let j = a.value("jobs") {
+        guard let a = QuickArguments(arguments, table) else { return nil }
+        var c = CheckRun(syntaxOnly: a.flag("--syntax-only"), includeDirs: a.list("--Include"), base: a.value("--base"),
+                         features: a.value("--features"), parserVersion: a.value("--parser-version"),
+                         filesFrom: a.value("--files-from"), paths: a.positionals)
+        if let j = a.value("--jobs") {
             guard let n = Int(j) else { return nil }
             c.jobs = n
         }
-        if let r = a.value("report") {
+        if let r = a.value("--report") {
             guard let v = CheckCommand.Report(rawValue: r) else { return nil }
             c.report = v
         }
         return c
     }
+
+    static func parsed(_ arguments: [String]) throws -> CheckRun { try CheckCommand.parse(arguments).options }
 
     func validate() throws {
         if paths.isEmpty && filesFrom == nil { throw ValidationError("give at least one file or folder, or --files-from") }

@@ -101,26 +101,30 @@ struct LogprofRun: QuickCommand, Equatable {
     var follow = false
     var source: String?
 
+    static let table = QuickArguments.Table(positionals: false, [
+        .option("-d", "--dir"), .option("-f", "--file"), .flag("--journal"), .option("--since"), .flag("--boot"),
+        .option("-m", "--mark", "--logmark"), .flag("--no-abstraction"), .option("-o", "--output-dir"), .flag("--local"),
+        .flag("--no-reload"), .option("--configdir"), .flag("-j", "--json"), .flag("-a", "--allow-all"),
+        .flag("--dry-run"), .option("--plan-out"), .flag("--allow-denied"), .option("--abi"), .option("--features-file"),
+        .option("--parser-version"), .flag("--follow"), .option("--source"),
+    ])
+
     /// The command line read without the argument parser's reflection (see `QuickArguments`),
     /// or nil when the argument parser must read it.
     static func quick(_ arguments: [String]) -> LogprofRun? {
-        guard let a = QuickArguments(arguments, [
-            .option("dir", "-d", "--dir"), .option("file", "-f", "--file"), .flag("journal", "--journal"),
-            .option("since", "--since"), .flag("boot", "--boot"), .option("mark", "-m", "--mark", "--logmark"),
-            .flag("noAbstraction", "--no-abstraction"), .option("outputDir", "-o", "--output-dir"),
-            .flag("local", "--local"), .flag("noReload", "--no-reload"), .option("configdir", "--configdir"),
-            .flag("json", "-j", "--json"), .flag("allowAll", "-a", "--allow-all"), .flag("dryRun", "--dry-run"),
-            .option("planOut", "--plan-out"), .flag("allowDenied", "--allow-denied"), .option("abi", "--abi"),
-            .option("featuresFile", "--features-file"), .option("parserVersion", "--parser-version"),
-        ]), a.positionals.isEmpty else { return nil }
-        return LogprofRun(dir: a.value("dir"), file: a.value("file"), journal: a.flag("journal"), since: a.value("since"),
-                          boot: a.flag("boot"), mark: a.value("mark"), noAbstraction: a.flag("noAbstraction"),
-                          outputDir: a.value("outputDir"), local: a.flag("local"), noReload: a.flag("noReload"),
-                          configdir: a.value("configdir") ?? "/etc/apparmor", json: a.flag("json"),
-                          allowAll: a.flag("allowAll"), dryRun: a.flag("dryRun"), planOut: a.value("planOut"),
-                          allowDenied: a.flag("allowDenied"),
-                          target: RuleTargetOptions(abiFile: a.value("abi"), featuresFile: a.value("featuresFile"), parserVersion: a.value("parserVersion")))
+        guard let a = QuickArguments(arguments, table) else { return nil }
+        return LogprofRun(dir: a.value("--dir"), file: a.value("--file"), journal: a.flag("--journal"), since: a.value("--since"),
+                          boot: a.flag("--boot"), mark: a.value("--mark"), noAbstraction: a.flag("--no-abstraction"),
+                          outputDir: a.value("--output-dir"), local: a.flag("--local"), noReload: a.flag("--no-reload"),
+                          configdir: a.value("--configdir") ?? "/etc/apparmor", json: a.flag("--json"),
+                          allowAll: a.flag("--allow-all"), dryRun: a.flag("--dry-run"), planOut: a.value("--plan-out"),
+                          allowDenied: a.flag("--allow-denied"),
+                          target: RuleTargetOptions(abiFile: a.value("--abi"), featuresFile: a.value("--features-file"),
+                                                    parserVersion: a.value("--parser-version")),
+                          follow: a.flag("--follow"), source: a.value("--source"))
     }
+
+    static func parsed(_ arguments: [String]) throws -> LogprofRun { try LogprofCommand.parse(arguments).options }
 
     func validate() throws {
         if json && allowAll { throw ValidationError("--json and --allow-all cannot be used together") }

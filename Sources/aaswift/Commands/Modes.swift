@@ -156,30 +156,37 @@ struct ModeCommand: ParsableCommand {
 
 /// The four mode commands read without the argument parser (see `QuickArguments`): its reading
 /// of positional arguments takes time quadratic in their number (20,000 targets took over 20 s).
-struct ModeRun {
+struct ModeRun: Equatable {
     enum ExtraFlag { case force, remove }
 
     var options = ModeCommandOptions()
     var force = false
     var remove = false
 
-    static func read(_ arguments: [String], force: Bool = false, remove: Bool = false) -> ModeRun? {
+    /// `ModeCommandOptions`, and the command's extra flag.
+    static func table(_ extra: ExtraFlag?) -> QuickArguments.Table {
         var specs: [QuickArguments.Spec] = [
-            .option("dir", "-d", "--dir"), .flag("noReload", "--no-reload"), .flag("dryRun", "--dry-run"),
-            .repeatable("profiles", "--profile"), .repeatable("profileFiles", "--profile-file"),
-            .repeatable("executables", "--executable-file"),
+            .option("-d", "--dir"), .flag("--no-reload"), .flag("--dry-run"), .repeatable("--profile"),
+            .repeatable("--profile-file"), .repeatable("--executable-file"),
         ]
-        if force { specs.append(.flag("force", "--force")) }
-        if remove { specs.append(.flag("remove", "-r", "--remove")) }
-        guard let a = QuickArguments(arguments, specs) else { return nil }
-        var r = ModeRun(force: a.flag("force"), remove: a.flag("remove"))
+        switch extra {
+        case .force: specs.append(.flag("--force"))
+        case .remove: specs.append(.flag("-r", "--remove"))
+        case nil: break
+        }
+        return QuickArguments.Table(positionals: true, specs)
+    }
+
+    static func read(_ arguments: [String], _ extra: ExtraFlag?) -> ModeRun? {
+        guard let a = QuickArguments(arguments, table(extra)) else { return nil }
+        var r = ModeRun(force: extra == .force && a.flag("--force"), remove: extra == .remove && a.flag("--remove"))
         // Every property is set: a ParsableArguments value made by init() holds no values yet.
-        r.options.dir = a.value("dir") ?? "/etc/apparmor.d"
-        r.options.noReload = a.flag("noReload")
-        r.options.dryRun = a.flag("dryRun")
-        r.options.profiles = a.list("profiles")
-        r.options.profileFiles = a.list("profileFiles")
-        r.options.executables = a.list("executables")
+        r.options.dir = a.value("--dir") ?? "/etc/apparmor.d"
+        r.options.noReload = a.flag("--no-reload")
+        r.options.dryRun = a.flag("--dry-run")
+        r.options.profiles = a.list("--profile")
+        r.options.profileFiles = a.list("--profile-file")
+        r.options.executables = a.list("--executable-file")
         r.options.programs = a.positionals
         return r
     }
@@ -188,49 +195,60 @@ struct ModeRun {
     func validate() throws {
         if options.targets.isEmpty { throw ValidationError("give at least one program, profile name or profile file") }
     }
+
+    static func == (a: ModeRun, b: ModeRun) -> Bool {
+        a.force == b.force && a.remove == b.remove && a.options.dir == b.options.dir
+            && a.options.noReload == b.options.noReload && a.options.dryRun == b.options.dryRun
+            && a.options.profiles == b.options.profiles && a.options.profileFiles == b.options.profileFiles
+            && a.options.executables == b.options.executables && a.options.programs == b.options.programs
+    }
 }
 
 /// A mode command read by `ModeRun`: each says its command, its action and its extra flag.
 protocol ModeCommandRun: QuickCommand {
+    associatedtype Command: ParsableCommand
     init(mode: ModeRun)
     var mode: ModeRun { get }
     /// Which of `--force` and `--remove` the command takes.
     static var extraFlag: ModeRun.ExtraFlag? { get }
     var action: ModeAction { get }
+    /// The options of the command as the argument parser read them.
+    static func mode(of command: Command) -> ModeRun
 }
 
 extension ModeCommandRun {
-    static func quick(_ arguments: [String]) -> Self? {
-        ModeRun.read(arguments, force: extraFlag == .force, remove: extraFlag == .remove).map(Self.init(mode:))
-    }
+    static var command: any ParsableCommand.Type { Command.self }
+    static var table: QuickArguments.Table { ModeRun.table(extraFlag) }
+    static func quick(_ arguments: [String]) -> Self? { ModeRun.read(arguments, extraFlag).map(Self.init(mode:)) }
+    static func parsed(_ arguments: [String]) throws -> Self { Self(mode: mode(of: try Command.parse(arguments))) }
     func validate() throws { try mode.validate() }
     func run() throws { try mode.options.run(action, force: mode.force) }
 }
 
 struct ComplainRun: ModeCommandRun {
     var mode: ModeRun
-    static var command: any ParsableCommand.Type { ComplainCommand.self }
     static let extraFlag: ModeRun.ExtraFlag? = .force
     var action: ModeAction { .complain }
+    static func mode(of c: ComplainCommand) -> ModeRun { ModeRun(options: c.options, force: c.force) }
 }
 
 struct EnforceRun: ModeCommandRun {
     var mode: ModeRun
-    static var command: any ParsableCommand.Type { EnforceCommand.self }
     static let extraFlag: ModeRun.ExtraFlag? = .force
     var action: ModeAction { .enforce }
+    static func mode(of c: EnforceCommand) -> ModeRun { ModeRun(options: c.options, force: c.force) }
 }
 
 struct AuditRun: ModeCommandRun {
     var mode: ModeRun
-    static var command: any ParsableCommand.Type { AuditCommand.self }
     static let extraFlag: ModeRun.ExtraFlag? = .remove
     var action: ModeAction { .audit(remove: mode.remove) }
+    static func mode(of c: AuditCommand) -> ModeRun { ModeRun(options: c.options, remove: c.remove) }
 }
 
 struct DisableRun: ModeCommandRun {
     var mode: ModeRun
-    static var command: any ParsableCommand.Type { DisableCommand.self }
     static let extraFlag: ModeRun.ExtraFlag? = nil
     var action: ModeAction { .disable }
+    static func mode(of c: DisableCommand) -> ModeRun { ModeRun(options: c.options) }
 }

@@ -97,23 +97,29 @@ struct StatusRun: QuickCommand, Equatable {
     var filterExe: String = ".*"
     var root: String?
 
+    static let table = QuickArguments.Table(positionals: false, [
+        .flag("--enabled"), .flag("--profiled"), .flag("--enforced"), .flag("--complaining"), .flag("--kill"),
+        .flag("--prompt"), .flag("--special-unconfined"), .flag("--process-mixed"), .flag("--json"),
+        .flag("--pretty-json"), .flag("--verbose", "-v"), .flag("--quiet", "-q"), .flag("--count"), .option("--show"),
+        .option("--filter.mode"), .option("--filter.profiles"), .option("--filter.pid"), .option("--filter.exe"),
+        .option("--root"),
+    ])
+
     /// The command line read without the argument parser's reflection (see `QuickArguments`),
     /// or nil when the argument parser must read it.
     static func quick(_ arguments: [String]) -> StatusRun? {
-        guard let a = QuickArguments(arguments, [
-            .flag("enabled", "--enabled"), .flag("profiled", "--profiled"), .flag("enforced", "--enforced"),
-            .flag("complaining", "--complaining"), .flag("kill", "--kill"), .flag("prompt", "--prompt"),
-            .flag("specialUnconfined", "--special-unconfined"), .flag("processMixed", "--process-mixed"),
-            .flag("json", "--json"), .flag("prettyJson", "--pretty-json"), .flag("verbose", "--verbose", "-v"),
-            .flag("quiet", "--quiet", "-q"), .flag("count", "--count"), .option("show", "--show"),
-            .option("filterMode", "--filter.mode"), .option("filterProfiles", "--filter.profiles"),
-            .option("filterPid", "--filter.pid"), .option("filterExe", "--filter.exe"), .option("root", "--root"),
-        ]), a.positionals.isEmpty else { return nil }
-        return StatusRun(enabled: a.flag("enabled"), profiled: a.flag("profiled"), enforced: a.flag("enforced"), complaining: a.flag("complaining"), kill: a.flag("kill"), prompt: a.flag("prompt"), specialUnconfined: a.flag("specialUnconfined"), processMixed: a.flag("processMixed"), json: a.flag("json"), prettyJson: a.flag("prettyJson"), verbose: a.flag("verbose"), quiet: a.flag("quiet"), count: a.flag("count"),
-                         show: a.value("show") ?? "all", filterMode: a.value("filterMode") ?? ".*",
-                         filterProfiles: a.value("filterProfiles") ?? ".*", filterPid: a.value("filterPid") ?? ".*",
-                         filterExe: a.value("filterExe") ?? ".*", root: a.value("root"))
+        guard let a = QuickArguments(arguments, table) else { return nil }
+        return StatusRun(enabled: a.flag("--enabled"), profiled: a.flag("--profiled"), enforced: a.flag("--enforced"),
+                         complaining: a.flag("--complaining"), kill: a.flag("--kill"), prompt: a.flag("--prompt"),
+                         specialUnconfined: a.flag("--special-unconfined"), processMixed: a.flag("--process-mixed"),
+                         json: a.flag("--json"), prettyJson: a.flag("--pretty-json"), verbose: a.flag("--verbose"),
+                         quiet: a.flag("--quiet"), count: a.flag("--count"), show: a.value("--show") ?? "all",
+                         filterMode: a.value("--filter.mode") ?? ".*", filterProfiles: a.value("--filter.profiles") ?? ".*",
+                         filterPid: a.value("--filter.pid") ?? ".*", filterExe: a.value("--filter.exe") ?? ".*",
+                         root: a.value("--root"))
     }
+
+    static func parsed(_ arguments: [String]) throws -> StatusRun { try StatusCommand.parse(arguments).options }
 
     func validate() throws {
         let legacy = [profiled, enforced, complaining, kill, prompt, specialUnconfined, processMixed].filter { $0 }

@@ -9,12 +9,13 @@ final class ProfileFrame {
     var changeProfiles: [ChangeProfileEntry] = []
     var childNames: [String: Range<Int>] = [:]
 
-    let builtinsHash: Int
+    /// The built-ins' number in the run (`PolicyFileCache.id(ofBuiltins:)`), for the memos.
+    let builtinsID: Int
 
-    init(profile: Profile, builtins: [String: [String]]) {
+    init(profile: Profile, builtins: [String: [String]], builtinsID: Int) {
         self.profile = profile
         self.builtins = builtins
-        self.builtinsHash = builtins.hashValue
+        self.builtinsID = builtinsID
     }
 }
 
@@ -33,15 +34,12 @@ public final class CheckSession {
 
     var variablesState: (value: Int, usesBuiltins: Bool) {
         if let d = digest { return d }
-        var h = Hasher()
-        for k in variables.values.keys.sorted() { h.combine(k); h.combine(variables.values[k]) }
-        for k in variables.booleans.keys.sorted() { h.combine(k); h.combine(variables.booleans[k]) }
-        let d = (h.finalize(), variables.values.values.contains { $0.contains(where: CheckSession.mentionsBuiltin) })
+        let d = (cache.id(of: variables), variables.values.values.contains { $0.contains(where: CheckSession.mentionsBuiltin) })
         digest = d
         return d
     }
 
-    /// Changes whenever the variables do (a key of the memos).
+    /// The variables' number in the run: equal tables, equal numbers (a key of the memos).
     var variablesDigest: Int { variablesState.value }
     /// Whether a variable's value refers to a profile built-in.
     var variablesUseBuiltins: Bool { variablesState.usesBuiltins }

@@ -118,7 +118,7 @@ extension CheckSession {
         }
         let profile = Profile(name: name, namespace: namespace, attachment: attachment, flags: flags, xattrs: xattrs,
                               isHat: isHat, rules: [], children: [], node: node, file: r.source.path)
-        let frame = ProfileFrame(profile: profile, builtins: builtins)
+        let frame = ProfileFrame(profile: profile, builtins: builtins, builtinsID: cache.id(ofBuiltins: builtins))
         if let block = ps.block {
             walk(BlockSyntax.items(block), in: r, frame: frame, qualifiers: RuleQualifiers())
         }

@@ -40,7 +40,7 @@ extension CheckSession {
                               mentionsBuiltin: mentions && CheckSession.mentionsBuiltin(r.source.bytes, range))
         }
         let usesBuiltins = memos.mentionsVariable && (variablesUseBuiltins || memos.mentionsBuiltin)
-        let context = RuleMemoContext(variables: variablesDigest, outer: outer, builtins: usesBuiltins ? frame.builtinsHash : 0, version: version)
+        let context = RuleMemoContext(variables: variablesDigest, outer: outer, builtins: usesBuiltins ? frame.builtinsID : 0, version: version)
         if usesBuiltins { builtinUses += 1 }
         if let memo = memos.entries.first(where: { $0.context == context })?.memo {
             diagnostics += memo.diagnostics

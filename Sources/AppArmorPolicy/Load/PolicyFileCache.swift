@@ -63,6 +63,25 @@ public final class PolicyFileCache {
     var abiChecks: [ObjectIdentifier: AbiCheck] = [:]
     /// By rule node (nodes of the files parsed once per run).
     var ruleMemo: [ObjectIdentifier: RuleMemos] = [:]
+    /// Each variable table (and profile built-ins) met in the run, numbered: the memos are keyed
+    /// by these numbers, which stand for the values themselves (a look-up compares whole
+    /// tables), never by a hash that two tables could share.
+    private var variableTableIDs: [VariableTable: Int] = [:]
+    private var builtinsIDs: [[String: [String]]: Int] = [:]
+
+    func id(of table: VariableTable) -> Int {
+        if let i = variableTableIDs[table] { return i }
+        let i = variableTableIDs.count + 1
+        variableTableIDs[table] = i
+        return i
+    }
+
+    func id(ofBuiltins builtins: [String: [String]]) -> Int {
+        if let i = builtinsIDs[builtins] { return i }
+        let i = builtinsIDs.count + 1
+        builtinsIDs[builtins] = i
+        return i
+    }
     /// By included path; each memo says under which qualifiers it was made.
     var includeMemo: [String: [IncludeMemo]] = [:]
     var preambleMemo: [String: [PreambleMemo]] = [:]

@@ -2,7 +2,7 @@
 /// rules: `=` defines once, `?=` defines unless already defined, `:=` overrides, `+=` appends to
 /// a defined variable. Values are kept as written and expanded when used, so a variable may
 /// refer to one defined later in the file.
-public struct VariableTable: Sendable, Equatable {
+public struct VariableTable: Sendable, Hashable {
     public private(set) var values: [String: [String]] = [:]
     public private(set) var booleans: [String: Bool] = [:]
 

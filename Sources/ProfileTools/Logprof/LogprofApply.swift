@@ -258,6 +258,12 @@ public enum LogprofApply {
 
     /// The header token of a new hat (`QuotedString.name`) or child (its name, and its path as
     /// a literal attachment when the name holds AARE characters); nil when no token names it.
+    /// A hat change's text in a plan: the empty hat block as the printer writes it (`^name {`
+    /// and its closing brace).
+    static func hatText(_ token: String) -> String {
+        CanonicalPrinter.header(NewProfile(name: token, nameToken: token, isHat: true)) + "\n}"
+    }
+
     static func nameToken(_ name: String, isHat: Bool) -> String? {
         let bytes = Array(name.utf8)
         if isHat { return QuotedString.name(bytes) }

@@ -165,7 +165,7 @@ extension LogprofSession {
         guard let token = QuotedString.name(Array(hat.utf8)) else { return nil }
         addedHats.insert(q.item.profile + "//" + hat)
         if hat != q.hat { skippedHats.insert(q.item.fullName) }
-        record(LogprofChange(kind: .rule, file: file, profile: q.item.profile, text: "^\(token) {\n}", family: .hat,
+        record(LogprofChange(kind: .rule, file: file, profile: q.item.profile, text: LogprofApply.hatText(token), family: .hat,
                              flags: modeFlags(of: q.item.profile))) { _ in }
         return "Adding hat \(hat) to profile \(q.item.profile)."
     }

@@ -118,7 +118,7 @@ extension LogprofPlan {
             switch c.family {
             case .hat:
                 guard let name = LogprofApply.hatName(c.text), let token = QuotedString.name(Array(name.utf8)),
-                      c.text == "^" + token + " {\n}" else { throw PlanRefusal("\(what): not a hat: \(c.text.debugDescription)") }
+                      c.text == LogprofApply.hatText(token) else { throw PlanRefusal("\(what): not a hat: \(c.text.debugDescription)") }
             case .child:
                 guard c.text.hasPrefix("/"), !hasControl(c.text), ProfileWriter.headerName(Array(c.text.utf8)) != nil else {
                     throw PlanRefusal("\(what): not a child profile name: \(c.text.debugDescription)")

@@ -40,6 +40,25 @@ final class KernelToolsCLITests: XCTestCase {
     }
 
     /// aa-features-abi exits 1 on every error, usage errors included, and so do we.
+    /// A profile pinned to an abi that features-abi wrote (`abi <abi/pinned>,`) compiles with
+    /// apparmor_parser 4.1, for each features file of the corpus and for a features folder.
+    func testWrittenAbiIsOneApparmorParser41Reads() throws {
+        guard let parser = Fixtures.trixieParser else { throw XCTSkip("needs root and the AppArmor 4.1 root") }
+        let dir = try tempDir()
+        try FileManager.default.createDirectory(atPath: dir + "/abi", withIntermediateDirectories: true)
+        try "abi <abi/pinned>,\nprofile pinned {\n  /tmp/x r,\n  network inet stream,\n}\n".write(toFile: dir + "/pinned", atomically: false, encoding: .utf8)
+        let folder = Fixtures.conformance("parser-features_files")
+        for name in ["features.all", "features.extended-perms-policydb", "features.nopolicydb"] {
+            let w = try Fixtures.aaswift(["features-abi", "-f", folder.appendingPathComponent(name).path, "-w", dir + "/abi/pinned"])
+            XCTAssertEqual(w.status, 0, w.stderr)
+            let r = try Fixtures.run(parser, ["-Q", "-K", "--base", dir, dir + "/pinned"], environment: ProcessInfo.processInfo.environment)
+            XCTAssertEqual(r.status, 0, "\(name): \(r.stderr)")
+        }
+        try FileManager.default.removeItem(atPath: dir + "/abi/pinned")
+        let missing = try Fixtures.run(parser, ["-Q", "-K", "--base", dir, dir + "/pinned"], environment: ProcessInfo.processInfo.environment)
+        XCTAssertNotEqual(missing.status, 0, "without the file the parser refuses: the check can fail")
+    }
+
     func testFeaturesAbiNeedsOneSource() throws {
         XCTAssertEqual(try Fixtures.aaswift(["features-abi"]).status, 1)
         let both = try Fixtures.aaswift(["features-abi", "-x", "-f", "/dev/null"])

@@ -33,6 +33,9 @@ public struct MergeProposal: Sendable {
     public var headers: [(String, String)] = []
     /// A hat or child to add: the flags its header has in the other file.
     public var flags: [String] = []
+    /// An `abi` or include of the other file's preamble (asked under `[preamble]`, before the
+    /// first of its profiles); `profile` is that profile.
+    public var preamble = false
 
     /// The full name of the profile the proposal is asked under (a hat or child to add: its
     /// own name).
@@ -57,12 +60,13 @@ public struct MergeprofPlan: Sendable {
 /// aa-mergeprof: the rules of other profile files that the installed profiles of the same
 /// names (in the folder) do not already have, through a rule of their own or an include.
 /// Coverage is cleanprof's (`PolicyRule.covers`, audit, mode and priority kept). The
-/// proposals come in upstream's order: profiles by name (a hat or child after its parent), in
-/// each the includes, then the rules by kind in upstream's rule-type order, each kind in file
-/// order.
+/// proposals come in upstream's order: profiles by name (a hat or child after its parent), the
+/// other file's preamble (`abi`, includes) before its first profile, in each profile the
+/// includes, then the rules by kind in upstream's rule-type order, each kind in file order.
 public enum MergeprofPlanner {
     public static func plan(files: [String], folder: String) -> MergeprofPlan {
         var plan = MergeprofPlan()
+        var preambles = Set<[String]>()
         let resolver = ModeTargetResolver(folder: folder)
         let checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: resolver.folder)))
         for file in files {
@@ -87,6 +91,7 @@ public enum MergeprofPlanner {
                     continue
                 }
                 var found: [MergeProposal] = []
+                if preambles.insert([file, target.file]).inserted { found += preamble(sr, into: ir, profile: p.name) }
                 propose(p, sr, into: ip, ir, name: p.name, variables: installed.policy.variables, plan: &plan, into: &found)
                 plan.proposals += ordered(found)
             }
@@ -101,9 +106,11 @@ public enum MergeprofPlanner {
         .umountRule, .pivotRootRule, .unixRule, .changeHatDecl,
     ]
 
-    /// By profile name; in each profile a hat or child to add first, then by kind (stable).
+    /// By profile name; in each profile the preamble first, a hat or child to add first, then
+    /// by kind (stable).
     static func ordered(_ found: [MergeProposal]) -> [MergeProposal] {
         func rank(_ p: MergeProposal) -> Int {
+            if p.preamble { return -2 }
             if p.kind == .hat || p.kind == .child { return -1 }
             return kindOrder.firstIndex(of: p.rule.kind) ?? kindOrder.count
         }
@@ -154,6 +161,29 @@ public enum MergeprofPlanner {
                                            flags: syntax?.flags(in: sr) ?? []))
             }
             propose(child, sr, into: ic, ir, name: name + "//" + child.name, variables: variables, plan: &plan, into: &found)
+        }
+    }
+
+    /// The `abi` and include statements of the other file's preamble that the installed file's
+    /// preamble lacks (upstream asks about them first, as `[preamble]`).
+    static func preamble(_ sr: ParseResult, into ir: ParseResult, profile: String) -> [MergeProposal] {
+        func statements(_ r: ParseResult) -> [(String, SyntaxNode)] {
+            BlockItems.unconditional(r.root.childNodes).compactMap { node in
+                if let inc = IncludeSyntax(node) {
+                    let name = inc.name(in: r)
+                    let quoted = inc.form == .magic ? "<\(name)>" : "\"\(name)\""
+                    return ((inc.isIfExists(in: r) ? "include if exists " : "include ") + quoted, node)
+                }
+                guard node.kind == .abi else { return nil }
+                return (r.text(node).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).joined(separator: " "), node)
+            }
+        }
+        let have = Set(statements(ir).map(\.0))
+        return statements(sr).filter { !have.contains($0.0) }.map { text, node in
+            let abi = node.kind == .abi
+            return MergeProposal(kind: abi ? .rule : .include, profile: profile, file: ir.source.path,
+                                 rule: PrintedRule(kind: abi ? .abi : .include, text: text), origin: origin(node, sr),
+                                 headers: [(abi ? "Abi" : "Include", text)], preamble: true)
         }
     }
 

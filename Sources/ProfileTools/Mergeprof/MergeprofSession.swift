@@ -18,7 +18,8 @@ public struct MergeRuleQuestion: ReviewRuleQuestion {
     public var selected: Int
     public var severity: Severity?
 
-    var isInclude: Bool { proposal.kind == .include }
+    /// An include or a preamble statement: offered as written, whatever the toggles.
+    var isInclude: Bool { proposal.kind == .include || proposal.preamble }
     public var canGlob: Bool { proposal.pathRange != nil }
     var isDeny: Bool { proposal.qualifiers.contains("deny") }
     public var canAllow: Bool { !isDeny }
@@ -53,7 +54,7 @@ public struct MergeRuleQuestion: ReviewRuleQuestion {
     }
 
     public func prompt() -> LogprofPrompt {
-        var h: [(String, HeaderValue)] = [("Profile", .text(MergeprofSession.promptName(proposal.profile)))]
+        var h: [(String, HeaderValue)] = [("Profile", .text(proposal.preamble ? "[preamble]" : MergeprofSession.promptName(proposal.profile)))]
         // The qualifiers shown follow the audit toggle, the mode the owner toggle, as upstream's do.
         var qualifier: [String] = audit ? ["audit"] : []
         if isDeny { qualifier.append("deny") } else if proposal.qualifiers.contains("allow") { qualifier.append("allow") }
@@ -101,8 +102,9 @@ public final class MergeprofSession {
     let severityDB: SeverityDB
     let ruleReader = RuleTextReader()
     public var noAbstraction = false
-    /// The accepted changes, in order.
-    public private(set) var changes: [LogprofChange] = []
+    /// The accepted changes, in order, each with the top-level profile it was asked under.
+    private var entries: [(top: String, change: LogprofChange)] = []
+    public var changes: [LogprofChange] { entries.map(\.change) }
     private var next = 0
     /// Per profile (full name): the rules accepted or brought by accepted abstractions.
     private var covered: [String: [PolicyRule]] = [:]
@@ -144,6 +146,9 @@ public final class MergeprofSession {
             switch p.kind {
             case .hat, .child:
                 return .block(MergeBlockQuestion(proposal: p))
+            case _ where p.preamble:
+                return .rule(MergeRuleQuestion(proposal: p, includes: [], paths: [""], audit: false, owner: false, canOwner: false,
+                                               selected: 0, severity: nil))
             case .include:
                 if addedIncludes[p.profile]?.contains(Self.includeName(p.rule.text)) == true { continue }
                 return .rule(MergeRuleQuestion(proposal: p, includes: [], paths: [""], audit: false, owner: false, canOwner: false,
@@ -218,21 +223,24 @@ public final class MergeprofSession {
     /// abstraction).
     public func answer(_ q: MergeRuleQuestion, deny: Bool) -> String? {
         let p = q.proposal
+        let top = p.profile.topProfileName
         if let inc = q.include(at: q.selected) {
             if deny { return nil }
-            changes.append(LogprofChange(kind: .include, file: p.file, profile: p.profile, text: inc, family: .include))
+            entries.append((top, LogprofChange(kind: .include, file: p.file, profile: p.profile, text: inc, family: .include)))
             noteInclude(inc, in: p.profile)
             return "include <\(inc)>"
         }
         if q.isInclude {
             if deny { return nil }
-            changes.append(LogprofChange(kind: .rule, file: p.file, profile: p.profile, text: p.rule.text, family: .include))
-            noteInclude(Self.includeName(p.rule.text), in: p.profile)
+            // A preamble statement goes to the file's top level (no profile).
+            let family: ChangeFamily = p.rule.kind == .abi ? .rule(.abi) : .include
+            entries.append((top, LogprofChange(kind: .rule, file: p.file, profile: p.preamble ? "" : p.profile, text: p.rule.text, family: family)))
+            if !p.preamble { noteInclude(Self.includeName(p.rule.text), in: p.profile) }
             return p.rule.text
         }
         let i = q.selected - q.includes.count
         let text = q.text(path: i, deny: deny)
-        changes.append(LogprofChange(kind: .rule, file: p.file, profile: p.profile, text: text, family: .rule(p.rule.kind)))
+        entries.append((top, LogprofChange(kind: .rule, file: p.file, profile: p.profile, text: text, family: .rule(p.rule.kind))))
         if !deny {
             if text == p.rule.text, let t = p.typed {
                 covered[p.profile, default: []].append(t)
@@ -258,23 +266,20 @@ public final class MergeprofSession {
             return
         }
         let flags = p.flags.isEmpty ? nil : p.flags
-        if p.kind == .hat {
-            changes.append(LogprofChange(kind: .rule, file: p.file, profile: p.profile, text: "^\(token) {\n}", family: .hat, flags: flags))
-        } else {
-            changes.append(LogprofChange(kind: .rule, file: p.file, profile: p.profile, text: p.rule.text, family: .child, flags: flags))
-        }
+        let (text, family): (String, ChangeFamily) = p.kind == .hat ? ("^\(token) {\n}", .hat) : (p.rule.text, .child)
+        entries.append((p.profile.topProfileName, LogprofChange(kind: .rule, file: p.file, profile: p.profile, text: text, family: family, flags: flags)))
     }
 
     /// (F)inish: the profile's other questions are skipped.
     public func finish(_ top: String) { finished.insert(top) }
 
-    /// The changes of a top-level profile.
+    /// The changes asked under a top-level profile (its file's preamble included).
     public func changes(of top: String) -> [LogprofChange] {
-        changes.filter { $0.profile.topProfileName == top }
+        entries.filter { $0.top == top }.map(\.change)
     }
 
     /// (I)gnore at the save prompt: the profile's changes are dropped.
     public func drop(_ top: String) {
-        changes.removeAll { $0.profile.topProfileName == top }
+        entries.removeAll { $0.top == top }
     }
 }

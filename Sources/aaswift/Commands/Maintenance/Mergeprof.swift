@@ -10,8 +10,9 @@ struct MergeprofCommand: ParsableCommand {
         discussion: """
             For each profile of each FILE, finds the installed profile of the same name in \
             the folder and asks about every rule and include it lacks (those the installed \
-            profile, with its includes, does not already cover), and about each hat or child \
-            profile it lacks (then about that block's rules). The questions are logprof's, \
+            profile, with its includes, does not already cover), about each hat or child \
+            profile it lacks (then about that block's rules), and, as [preamble], about the \
+            abi and includes of FILE's preamble that the installed file lacks. The questions are logprof's, \
             with aa-mergeprof's keys: (A)llow / [(D)eny] / (I)gnore / (G)lob / Glob with \
             (E)xtension / (N)ew / Audi(t) / (O)wner / Abo(r)t / (F)inish, abstractions that \
             also allow a rule offered beside it, then each profile's save prompt ((S)ave \

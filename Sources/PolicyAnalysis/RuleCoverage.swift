@@ -21,9 +21,10 @@ extension PolicyRule {
             guard a.permissions.includes(b.permissions) else { return false }
             guard let pa = a.path else { return true }  // bare `file,` allows every path
             guard let pb = b.path else { return false }
-            return AAREPattern.covers(pa, pb)
+            return AAREPattern.covers(AAREPattern.filterSlashes(pa), AAREPattern.filterSlashes(pb))
         case (.link(let a), .link(let b)):
-            return (!a.subset || b.subset) && AAREPattern.covers(a.path, b.path) && AAREPattern.covers(a.target, b.target)
+            let f = AAREPattern.filterSlashes
+            return (!a.subset || b.subset) && AAREPattern.covers(f(a.path), f(b.path)) && AAREPattern.covers(f(a.target), f(b.target))
         case (.capability(let a), .capability(let b)):
             return a.isEmpty || !b.isEmpty && Set(a).isSuperset(of: b)
         case (.network(let a), .network(let b)):
@@ -90,6 +91,60 @@ extension PolicyRule {
 }
 
 extension AAREPattern {
+    /// A file rule's path as apparmor_parser compiles it: it expands each value of a variable
+    /// on its own and then runs `filter_slashes` (runs of `/` become one, but for a leading `//`
+    /// not followed by a third). Here variables are already one alternation, so an alternative
+    /// ending in `/` before a `/` loses it too: `@{etc_ro}/ld.so.cache`, which expands to
+    /// `{/etc/,/usr/etc/}/ld.so.cache`, names `/etc/ld.so.cache` as it does for the parser.
+    public static func filterSlashes(_ path: String) -> String {
+        let slash = UInt8(ascii: "/")
+        let b = Array(path.utf8)
+        guard b.count >= 2, b.contains(slash) else { return path }
+        // Slashes that end an alternative of a group followed by `/`.
+        var dropped = Set<Int>()
+        var groups: [[Int]] = []   // for each open group: `{` then each top-level `,`
+        var i = 0
+        var inClass = false
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\\") { i += 2; continue }
+            if inClass {
+                if c == UInt8(ascii: "]") { inClass = false }
+            } else if c == UInt8(ascii: "[") {
+                inClass = true
+            } else if c == UInt8(ascii: "{") {
+                groups.append([i])
+            } else if c == UInt8(ascii: ","), !groups.isEmpty {
+                groups[groups.count - 1].append(i)
+            } else if c == UInt8(ascii: "}"), let group = groups.popLast() {
+                if i + 1 < b.count, b[i + 1] == slash {
+                    for end in group.dropFirst() + [i] where b[end - 1] == slash && !group.contains(end - 1) { dropped.insert(end - 1) }
+                }
+            }
+            i += 1
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        i = 0
+        if b[0] == slash, b[1] == slash, b.count < 3 || b[2] != slash {
+            out += [slash, slash]
+            i = 2
+        }
+        var seen = false
+        while i < b.count {
+            defer { i += 1 }
+            if dropped.contains(i) { continue }
+            if b[i] == slash {
+                if !seen { out.append(slash) }
+                seen = true
+            } else {
+                seen = false
+                out.append(b[i])
+            }
+        }
+        return out.count == b.count ? path : String(decoding: out, as: UTF8.self)
+    }
+
     /// Whether pattern text `a` matches every string pattern text `b` matches.
     public static func covers(_ a: String, _ b: String) -> Bool {
         if a == b { return true }

@@ -45,7 +45,8 @@ struct AASwift: ParsableCommand {
     )
 
     /// Exit status: 0 success, 1 a failure the command reports (a profile fails a check...),
-    /// 2 a usage error (as upstream's tools and apparmor_parser use it), other codes as each
+    /// 2 a usage error (as upstream's Python tools and apparmor_parser use it; 1 for the
+    /// commands whose upstream tools exit 1, `UpstreamUsageStatus`), other codes as each
     /// command documents.
     static func main() {
         var arguments = Array(CommandLine.arguments.dropFirst())
@@ -96,7 +97,8 @@ struct AASwift: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
-            finish(error, for: AASwift.self)
+            let sub = arguments.first.flatMap { name in configuration.subcommands.first { $0.configuration.commandName == name } }
+            finish(error, for: AASwift.self, usageStatus: (sub as? UpstreamUsageStatus.Type)?.usageStatus)
         }
     }
 
@@ -132,8 +134,9 @@ struct AASwift: ParsableCommand {
         }
     }
 
-    /// Usage errors exit 2; everything else as the argument parser decides.
-    static func finish(_ error: Error, for type: any ParsableCommand.Type, name: String? = nil) -> Never {
+    /// Usage errors exit 2 (or the command's `UpstreamUsageStatus`); everything else as the
+    /// argument parser decides.
+    static func finish(_ error: Error, for type: any ParsableCommand.Type, name: String? = nil, usageStatus: Int32? = nil) -> Never {
         // A command's own exit status (aa-status's codes...): no message, and none of the
         // argument parser's help machinery, which reflects over the whole command.
         if let code = error as? ExitCode { Glibc.exit(code.rawValue) }
@@ -142,8 +145,19 @@ struct AASwift: ParsableCommand {
             let message = name.map { "Error: \(error)\n  See 'aaswift \($0) --help' for more information." }
                 ?? AASwift.fullMessage(for: error)
             StandardStream.standardError.write(Data((message.isEmpty ? "" : message + "\n").utf8))
-            Glibc.exit(2)
+            Glibc.exit(usageStatus ?? (type as? UpstreamUsageStatus.Type)?.usageStatus ?? 2)
         }
         type.exit(withError: error)
     }
+}
+
+/// A command whose usage errors exit as its upstream tool's do instead of 2: aa-enabled,
+/// aa-exec and aa-features-abi (C programs) and aa-remove-unknown (a shell script) print their
+/// usage and exit 1.
+protocol UpstreamUsageStatus {
+    static var usageStatus: Int32 { get }
+}
+
+extension UpstreamUsageStatus {
+    static var usageStatus: Int32 { 1 }
 }

@@ -29,6 +29,12 @@ enum UpstreamNames {
         "features-abi", "genprof", "logprof", "mergeprof", "notify", "remove-unknown", "status", "unconfined",
     ]
 
+    /// How a command names itself in its messages: `aa-exec` when invoked by that name (as
+    /// upstream's tool names itself), else `aaswift exec`.
+    static func programName(for subcommand: String, invokedAs argv0: String? = CommandLine.arguments.first) -> String {
+        self.subcommand(invokedAs: argv0) == subcommand ? "aa-" + subcommand : "aaswift " + subcommand
+    }
+
     /// The subcommand for the name the program was invoked by (argv[0]), if it is an aa-* name.
     static func subcommand(invokedAs argv0: String?) -> String? {
         guard let argv0 else { return nil }

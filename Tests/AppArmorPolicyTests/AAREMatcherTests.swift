@@ -116,4 +116,27 @@ final class AAREMatcherTests: XCTestCase {
         XCTAssertFalse(try m("/**/" + pattern).matches("/x" + short))
         XCTAssertTrue(try m("/**/" + pattern).matches("/x/" + text + "b"))
     }
+
+    /// File paths compare as apparmor_parser compiles them: each value of a variable on its
+    /// own, then runs of `/` made one (`filter_slashes`), a leading `//` kept. So
+    /// `@{etc_ro}/ld.so.cache` (`@{etc_ro}=/etc/ /usr/etc/`) covers `/etc/ld.so.cache`.
+    func testFileRulesCompareWithSlashesFiltered() throws {
+        let cases = [
+            ("/etc//ld.so.cache", "/etc/ld.so.cache"), ("{/etc/,/usr/etc/}/ld.so.cache", "{/etc,/usr/etc}/ld.so.cache"),
+            ("/{,usr/}etc//x", "/{,usr/}etc/x"), ("{/,/srv/}/x", "{,/srv}/x"), ("//net/share", "//net/share"),
+            ("///x///y", "/x/y"), ("/[/]/x", "/[/]/x"),
+            ("/a\\//b", "/a\\/b"),  // filter_slashes knows no escapes
+        ]
+        for (path, filtered) in cases { XCTAssertEqual(AAREPattern.filterSlashes(path), filtered, path) }
+        func rule(_ text: String) throws -> PolicyRule {
+            let r = PolicyChecker().check(path: "/t", bytes: Array(("@{etc_ro}=/etc/ /usr/etc/\nprofile t {\n" + text + "\n}\n").utf8))
+            return try XCTUnwrap(r.policy.profiles.first?.rules.first, text)
+        }
+        let base = try rule("@{etc_ro}/ld.so.cache mr,")
+        XCTAssertTrue(base.covers(try rule("/etc/ld.so.cache r,")))
+        XCTAssertTrue(base.covers(try rule("/usr/etc/ld.so.cache r,")))
+        XCTAssertTrue(base.covers(try rule("/etc//ld.so.cache r,")))
+        XCTAssertFalse(base.covers(try rule("/etc/ld.so.cachex r,")))
+        XCTAssertFalse(try rule("/etc/ld.so.cache r,").covers(base))
+    }
 }

@@ -10,7 +10,7 @@ final class KernelToolsPlanTests: XCTestCase {
     func folder(_ files: [String: String]) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aaswift-ktp-\(UUID().uuidString)").path
         addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
-        for sub in ["abstractions", "tunables"] {
+        for sub in ["abstractions", "tunables", "abi"] {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: Fixtures.conformance("profiles-apparmor.d/" + sub).path, toPath: dir + "/" + sub)
         }
@@ -109,16 +109,115 @@ final class KernelToolsPlanTests: XCTestCase {
             "foo: /srv/foo/** r,",
             "foo//hat: /tmp/h2 w,",
         ])
-        let edited = try MergeprofPlanner.edits(for: plan.proposals)
-        XCTAssertEqual(edited.count, 1)
+        let planned = try Self.acceptAll(plan, folder: dir)
+        XCTAssertEqual(planned.count, 1)
         let before = Self.foo.components(separatedBy: "\n")
-        let after = String(decoding: try edited[0].resultBytes(), as: UTF8.self).components(separatedBy: "\n")
+        let after = String(decoding: planned[0].new, as: UTF8.self).components(separatedBy: "\n")
         // Lossless: the installed lines are all there, in order; only new lines are added.
         var rest = after[...]
         for line in before {
             guard let i = rest.firstIndex(of: line) else { return XCTFail("lost: \(line)") }
             rest = rest[(i + 1)...]
         }
-        XCTAssertEqual(after.count - before.count, plan.proposals.count + after.filter(\.isEmpty).count - before.filter(\.isEmpty).count)
+        // abstractions/nameservice, taken first, allows net_bind_service (through nis): that
+        // rule is not added.
+        XCTAssertFalse(after.contains { $0.contains("net_bind_service") })
+        XCTAssertEqual(after.count - before.count, plan.proposals.count - 1 + after.filter(\.isEmpty).count - before.filter(\.isEmpty).count)
+    }
+
+    /// Every proposal taken as written (what --allow-all does), planned as logprof's changes.
+    static func acceptAll(_ plan: MergeprofPlan, folder: String) throws -> [PlannedFile] {
+        let session = MergeprofSession(plan: plan, policy: LogprofPolicy(dir: folder), severity: SeverityDB(text: ""))
+        session.noAbstraction = true
+        for top in session.topProfiles {
+            while let q = session.next(in: top) {
+                switch q {
+                case .rule(let r): _ = session.answer(r, deny: false)
+                case .block(let b): session.answerBlock(b, add: true)
+                }
+            }
+        }
+        return try LogprofApply.plan(LogprofPlan(profileDir: folder, changes: session.changes))
+    }
+
+    /// A question's options follow its toggles as upstream's do: `audit` first, `deny` after
+    /// it, `owner` last, a globbed path in place of the written one; the text stays as written
+    /// when nothing changed. An accepted abstraction covers the later rules it allows; a hat
+    /// that is not added is not asked about.
+    func testMergeQuestionsFollowTheirToggles() throws {
+        let dir = try folder(["foo": Self.foo])
+        let other = dir + "/../aaswift-ktp-other-\(UUID().uuidString)"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: other) }
+        try """
+            profile foo /usr/bin/foo {
+              owner   /srv/data/file.txt  rw,
+              priority=2 /srv/other r,
+              capability setuid,
+              /etc/locale.alias r,
+              /etc/nsswitch.conf r,
+              /etc/hosts r,
+              ^newhat {
+                /tmp/n r,
+              }
+            }
+
+            """.write(toFile: other, atomically: false, encoding: .utf8)
+        let plan = MergeprofPlanner.plan(files: [other], folder: dir)
+        XCTAssertEqual(plan.proposals.map { "\($0.questionProfile): \($0.rule.text)" }, [
+            "foo: capability setuid,",
+            "foo: owner   /srv/data/file.txt  rw,",
+            "foo: priority=2 /srv/other r,",
+            "foo: /etc/nsswitch.conf r,",
+            "foo: /etc/hosts r,",
+            "foo//newhat: newhat",
+            "foo//newhat: /tmp/n r,",
+        ])
+        let session = MergeprofSession(plan: plan, policy: LogprofPolicy(dir: dir), severity: SeverityDB(text: ""))
+        guard case .rule(var cap) = session.next(in: "foo") else { return XCTFail("no capability question") }
+        XCTAssertEqual(cap.prompt().menuItems, ["(A)llow", "[(D)eny]", "(I)gnore", "Audi(t)", "Abo(r)t", "(F)inish"])
+        XCTAssertEqual(cap.options.last, "capability setuid,")
+        cap.audit = true
+        XCTAssertEqual(cap.options.last, "audit capability setuid,")
+        XCTAssertEqual(cap.prompt().headers.first { $0.0 == "Qualifier" }?.1.description, "audit")
+        XCTAssertEqual(session.answer(cap, deny: true), "audit deny capability setuid,")
+
+        guard case .rule(var file) = session.next(in: "foo") else { return XCTFail("no file question") }
+        XCTAssertEqual(file.options, ["owner   /srv/data/file.txt  rw,"])
+        XCTAssertEqual(file.prompt().menuItems, ["(A)llow", "[(D)eny]", "(I)gnore", "(G)lob", "Glob with (E)xtension", "(N)ew", "Audi(t)",
+                                                 "(O)wner permissions off", "Abo(r)t", "(F)inish"])
+        XCTAssertEqual(file.prompt().headers.map { "\($0.0)=\($0.1)" }, ["Profile=foo", "Path=/srv/data/file.txt", "New Mode=owner rw", "Severity=unknown"])
+        file.glob(extension: true)
+        XCTAssertEqual(file.options.last, "owner /srv/data/*.txt  rw,")
+        file.owner = false
+        file.audit = true
+        XCTAssertEqual(file.options, ["audit /srv/data/file.txt  rw,", "audit /srv/data/*.txt  rw,"])
+        XCTAssertEqual(file.prompt().headers.map { "\($0.0)=\($0.1)" },
+                       ["Profile=foo", "Qualifier=audit", "Path=/srv/data/file.txt", "New Mode=rw", "Severity=unknown"])
+        XCTAssertEqual(session.checkNewPath(file, "/srv/**").matches, true)
+        XCTAssertEqual(session.checkNewPath(file, "/tmp/x").matches, false)
+        XCTAssertEqual(session.checkNewPath(file, "srv").valid, false)
+        XCTAssertEqual(session.answer(file, deny: false), "audit /srv/data/*.txt  rw,")
+
+        guard case .rule(var prio) = session.next(in: "foo") else { return XCTFail("no priority question") }
+        prio.audit = true
+        XCTAssertEqual(session.answer(prio, deny: true), "priority=2 audit deny /srv/other r,")
+
+        // abstractions/nameservice-strict allows the name service files (through @{etc_ro}):
+        // offered beside the rule, which stays selected; once taken, it answers for
+        // /etc/hosts, which is not asked.
+        guard case .rule(var ns) = session.next(in: "foo") else { return XCTFail("no nsswitch question") }
+        XCTAssertTrue(ns.includes.contains("abstractions/nameservice-strict"), "\(ns.includes)")
+        XCTAssertEqual(ns.selected, ns.includes.count, "the rule itself is selected")
+        XCTAssertEqual(ns.options.last, "/etc/nsswitch.conf r,")
+        ns.selected = ns.includes.firstIndex(of: "abstractions/nameservice-strict")!
+        XCTAssertNil(session.answer(ns, deny: true), "an include cannot deny")
+        XCTAssertEqual(session.answer(ns, deny: false), "include <abstractions/nameservice-strict>")
+
+        guard case .block(let hat) = session.next(in: "foo") else { return XCTFail("no hat question") }
+        XCTAssertEqual(hat.prompt().menuItems, ["(A)dd Requested Hat", "[(D)eny]", "Abo(r)t", "(F)inish"])
+        session.answerBlock(hat, add: false)
+        XCTAssertNil(session.next(in: "foo"), "the rules of a hat not added are not asked")
+        XCTAssertEqual(session.changes.map(\.text), ["audit deny capability setuid,", "audit /srv/data/*.txt  rw,",
+                                                     "priority=2 audit deny /srv/other r,", "abstractions/nameservice-strict"])
     }
 }

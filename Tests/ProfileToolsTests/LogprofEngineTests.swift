@@ -142,7 +142,7 @@ final class LogprofEngineTests: XCTestCase {
         guard case .rule(var q2) = s.next() else { return XCTFail("expected a rule question") }
         XCTAssertEqual(q2.rawPath, "/srv/data/a")
         XCTAssertEqual(q2.options, ["/srv/data/a r,"])
-        s.glob(&q2, extension: false)
+        q2.glob(extension: false)
         XCTAssertEqual(q2.options.last, "/srv/data/* r,")
         XCTAssertEqual(q2.selected, 1)
         XCTAssertEqual(s.answer(q2, deny: false), "Adding /srv/data/* r, to profile app.")

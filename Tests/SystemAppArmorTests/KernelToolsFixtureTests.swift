@@ -132,4 +132,31 @@ final class KernelToolsFixtureTests: XCTestCase {
             "40 /usr/bin/dash (/bin/sh /usr/lib/x/serve.sh) not confined",
         ])
     }
+
+    /// Names are escaped as aa-unconfined's `escape_special_chars` (Python's `repr` without
+    /// its single quotes) escapes them: Python itself is the oracle.
+    func testUnconfinedEscapesNamesAsUpstream() throws {
+        let samples = ["/usr/bin/plain", "/tmp/new\nline", "/tmp/tab\there", "/tmp/it's", "/tmp/both'\"q", "/tmp/back\\slash",
+                       "/tmp/esc\u{1B}[31m", "/tmp/del\u{7F}", "/tmp/c1\u{85}", "/tmp/caf\u{E9}", "/tmp/zw\u{200B}", "/tmp/ls\u{2028}",
+                       "/tmp/nbsp\u{A0}", "/tmp/emoji\u{1F600}", "/tmp/private\u{E000}", "/tmp/astral\u{E0001}"]
+        let python = URL(fileURLWithPath: "/usr/bin/python3")
+        if FileManager.default.isExecutableFile(atPath: python.path) {
+            let script = """
+                import sys, json
+                def esc(data):
+                    data = repr(data)
+                    return data[1:-1] if len(data) > 1 and data.startswith("'") and data.endswith("'") else data
+                print(json.dumps([esc(s) for s in json.load(sys.stdin)]))
+                """
+            let input = try JSONSerialization.data(withJSONObject: samples)
+            let r = try Fixtures.run(python, ["-c", script], stdin: input)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let expected = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String]
+            XCTAssertEqual(samples.map(UnconfinedEntry.escaped), expected)
+        }
+        XCTAssertEqual(UnconfinedEntry.escaped("/tmp/new\nline"), "/tmp/new\\nline")
+        let entry = UnconfinedEntry(pid: 7, program: "/tmp/x\n8 /usr/bin/y", commandLine: "/tmp/x\n8 /usr/bin/y",
+                                    processName: "/tmp/a'b", confinedBy: nil)
+        XCTAssertEqual(entry.line, #"7 /tmp/x\n8 /usr/bin/y "(/tmp/a'b)" not confined"#)
+    }
 }

@@ -109,4 +109,66 @@ final class CleanprofSideBySideTests: XCTestCase {
         }
         print("cleanprof removed \(removedCount) statements from \(files.count) Debian profile files; all still compile")
     }
+
+    /// A small folder: a profile with a duplicate rule and a rule its abstraction grants.
+    func smallFolder(at dir: String) throws {
+        try FileManager.default.createDirectory(atPath: dir + "/abstractions", withIntermediateDirectories: true)
+        try "  /etc/cp-small/** r,\n".write(toFile: dir + "/abstractions/cp-small", atomically: false, encoding: .utf8)
+        try Self.small.write(toFile: dir + "/usr.bin.cp-small", atomically: false, encoding: .utf8)
+    }
+
+    static let small = """
+        # cleanprof, small
+        /usr/bin/cp-small {
+          #include <abstractions/cp-small>
+          /etc/cp-small/a.conf r,
+          /var/lib/cp-small/** rw,
+          /var/lib/cp-small/** rw,
+          capability chown,
+        }
+
+        """
+
+    /// -s (with upstream's --configdir, which cleanprof reads nothing from) says what 4.1's
+    /// aa-cleanprof says and removes the same rules; ours removes their lines only.
+    func testSilentSaysWhat41SaysAndRemovesTheSameRules() throws {
+        let ours = FileManager.default.temporaryDirectory.appendingPathComponent("aaswift-cleanprof-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: ours) }
+        try smallFolder(at: ours)
+        let run = try Fixtures.aaswift(["cleanprof", "--configdir", "/etc/apparmor", "--no-reload", "-d", ours, "-s", "/usr/bin/cp-small"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout, "\nDeleted 2 rules.\nWriting updated profile for /usr/bin/cp-small.\n")
+        let after = try String(contentsOfFile: ours + "/usr.bin.cp-small", encoding: .utf8)
+        XCTAssertEqual(after, Self.small.replacingOccurrences(of: "  /etc/cp-small/a.conf r,\n", with: "")
+            .replacingOccurrences(of: "  /var/lib/cp-small/** rw,\n  /var/lib/cp-small/** rw,\n", with: "  /var/lib/cp-small/** rw,\n"))
+        guard TrixieRoot.has("/usr/sbin/aa-cleanprof") else { return }
+        let theirs = try TrixieRoot.makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: theirs.outside) }
+        try smallFolder(at: theirs.outside)
+        let upstream = try TrixieRoot.run(["aa-cleanprof", "--configdir", "/etc/apparmor", "--no-reload", "-d", theirs.inside, "-s", "/usr/bin/cp-small"])
+        XCTAssertEqual(upstream.status, 0, upstream.stderr)
+        XCTAssertEqual(run.stdout, upstream.stdout)
+        let rules = { (text: String) in Set(text.components(separatedBy: "\n").map(Self.normalized).filter { $0.hasSuffix(",") }) }
+        XCTAssertEqual(rules(after), rules(try String(contentsOfFile: theirs.outside + "/usr.bin.cp-small", encoding: .utf8)))
+    }
+
+    /// Without -s: the removals, "Deleted N rules." and aa-cleanprof's prompt, (V)iew shows
+    /// the diff, (S)ave writes; Abo(r)t, confirmed, writes nothing.
+    func testPromptViewsSavesAndAborts() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aaswift-cleanprof-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try smallFolder(at: dir)
+        let file = dir + "/usr.bin.cp-small"
+        let aborted = try Fixtures.aaswift(["cleanprof", "--no-reload", "-d", dir, "/usr/bin/cp-small"], stdin: Data("ry".utf8))
+        XCTAssertEqual(aborted.status, 0, aborted.stderr)
+        XCTAssertTrue(aborted.stdout.contains("\nDeleted 2 rules.\n"), aborted.stdout)
+        XCTAssertTrue(aborted.stdout.contains("= Changed Local Profiles =\n\nThe local profile for /usr/bin/cp-small in file \(file) was changed. Would you like to save it?\n\n(S)ave Changes / [(V)iew Changes] / Abo(r)t\n"), aborted.stdout)
+        XCTAssertTrue(aborted.stdout.hasSuffix("Abandoning all changes.\n"), aborted.stdout)
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), Self.small)
+        let saved = try Fixtures.aaswift(["cleanprof", "--no-reload", "-d", dir, "/usr/bin/cp-small"], stdin: Data("vs".utf8))
+        XCTAssertEqual(saved.status, 0, saved.stderr)
+        XCTAssertTrue(saved.stdout.contains("-  /etc/cp-small/a.conf r,\n"), saved.stdout)
+        XCTAssertTrue(saved.stdout.hasSuffix("Writing updated profile for /usr/bin/cp-small.\n"), saved.stdout)
+        XCTAssertFalse(try String(contentsOfFile: file, encoding: .utf8).contains("a.conf"))
+    }
 }

@@ -39,12 +39,41 @@ final class KernelToolsCLITests: XCTestCase {
         }
     }
 
+    /// aa-features-abi exits 1 on every error, usage errors included, and so do we.
+    /// A profile pinned to an abi that features-abi wrote (`abi <abi/pinned>,`) compiles with
+    /// apparmor_parser 4.1, for each features file of the corpus and for a features folder.
+    func testWrittenAbiIsOneApparmorParser41Reads() throws {
+        guard let parser = Fixtures.trixieParser else { throw XCTSkip("needs root and the AppArmor 4.1 root") }
+        let dir = try tempDir()
+        try FileManager.default.createDirectory(atPath: dir + "/abi", withIntermediateDirectories: true)
+        try "abi <abi/pinned>,\nprofile pinned {\n  /tmp/x r,\n  network inet stream,\n}\n".write(toFile: dir + "/pinned", atomically: false, encoding: .utf8)
+        let folder = Fixtures.conformance("parser-features_files")
+        for name in ["features.all", "features.extended-perms-policydb", "features.nopolicydb"] {
+            let w = try Fixtures.aaswift(["features-abi", "-f", folder.appendingPathComponent(name).path, "-w", dir + "/abi/pinned"])
+            XCTAssertEqual(w.status, 0, w.stderr)
+            let r = try Fixtures.run(parser, ["-Q", "-K", "--base", dir, dir + "/pinned"], environment: ProcessInfo.processInfo.environment)
+            XCTAssertEqual(r.status, 0, "\(name): \(r.stderr)")
+        }
+        try FileManager.default.removeItem(atPath: dir + "/abi/pinned")
+        let missing = try Fixtures.run(parser, ["-Q", "-K", "--base", dir, dir + "/pinned"], environment: ProcessInfo.processInfo.environment)
+        XCTAssertNotEqual(missing.status, 0, "without the file the parser refuses: the check can fail")
+    }
+
     func testFeaturesAbiNeedsOneSource() throws {
-        XCTAssertEqual(try Fixtures.aaswift(["features-abi"]).status, 2)
-        XCTAssertEqual(try Fixtures.aaswift(["features-abi", "-x", "-f", "/dev/null"]).status, 2)
+        XCTAssertEqual(try Fixtures.aaswift(["features-abi"]).status, 1)
+        let both = try Fixtures.aaswift(["features-abi", "-x", "-f", "/dev/null"])
+        XCTAssertEqual(both.status, 1)
+        XCTAssertEqual(both.stderr, "aaswift features-abi: ERROR: options --extract and --file are mutually exclusive\n")
         let missing = try Fixtures.aaswift(["features-abi", "-f", "/nonexistent/features"])
         XCTAssertEqual(missing.status, 1)
-        XCTAssertTrue(missing.stderr.contains("/nonexistent/features"), missing.stderr)
+        XCTAssertEqual(missing.stderr, "aaswift features-abi: ERROR: failed to open file '/nonexistent/features' - No such file or directory\n")
+        // --write wins over --stdout, as upstream's.
+        let dir = try tempDir()
+        let features = Fixtures.conformance("parser-features_files/features.all").path
+        let w = try Fixtures.aaswift(["features-abi", "--stdout", "-w", dir + "/abi", "-f", features])
+        XCTAssertEqual(w.status, 0, w.stderr)
+        XCTAssertEqual(w.stdout, "")
+        XCTAssertEqual(try String(contentsOfFile: dir + "/abi", encoding: .utf8), try String(contentsOfFile: features, encoding: .utf8))
     }
 
     /// A link named aa-<tool> runs that tool with upstream's flags.
@@ -95,7 +124,10 @@ final class KernelToolsCLITests: XCTestCase {
         if let text = expected[r.status], !FileManager.default.fileExists(atPath: "/sys/module/apparmor") || r.status == 0 {
             XCTAssertEqual(r.stdout, text)
         }
-        XCTAssertEqual(try Fixtures.aaswift(["enabled", "--bogus"]).status, 2)
+        // aa-enabled's usage error exits 1.
+        XCTAssertEqual(try Fixtures.aaswift(["enabled", "--bogus"]).status, 1)
+        XCTAssertEqual(try Fixtures.aaswift(["remove-unknown", "--bogus"]).status, 1)
+        XCTAssertEqual(try Fixtures.aaswift(["status", "--bogus"]).status, 2, "other commands keep 2")
     }
 
     func testExecRunsTheCommandAndReportsAMissingProfile() throws {
@@ -107,7 +139,10 @@ final class KernelToolsCLITests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("aaswift-no-such-profile") || missing.stderr.contains("not available"), missing.stderr)
         let notFound = try Fixtures.aaswift(["exec", "--", "/nonexistent/prog"])
         XCTAssertEqual(notFound.status, 1)
-        XCTAssertTrue(notFound.stderr.contains("Failed to execute"), notFound.stderr)
+        XCTAssertTrue(notFound.stderr.hasSuffix("] aaswift exec: ERROR: Failed to execute \"/nonexistent/prog\": No such file or directory\n"), notFound.stderr)
+        XCTAssertTrue(notFound.stderr.hasPrefix("["), notFound.stderr)
+        // No command: a usage error, exit 1 as aa-exec's.
+        XCTAssertEqual(try Fixtures.aaswift(["exec"]).status, 1)
     }
 
     func testLoadDryRunShowsTheParserCommand() throws {

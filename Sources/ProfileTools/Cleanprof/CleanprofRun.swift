@@ -15,6 +15,11 @@ public struct CleanprofReport: Sendable {
     public var plans: [CleanprofPlan] = []
     public var errors: [String] = []
     public var succeeded: Bool { errors.isEmpty }
+
+    public init(plans: [CleanprofPlan] = [], errors: [String] = []) {
+        self.plans = plans
+        self.errors = errors
+    }
 }
 
 /// aa-cleanprof over command-line targets (programs, profile names, profile files), or every

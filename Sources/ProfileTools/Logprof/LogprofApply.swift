@@ -132,7 +132,17 @@ public enum LogprofApply {
             // rule may go too), then each block's rules together.
             var profiles: [String] = []
             var rules: [String: [PrintedRule]] = [:]
-            for c in sorted.existing {
+            // A change with no profile goes to the file's preamble (mergeprof's `abi` and
+            // includes of tunables).
+            let preamble = sorted.existing.filter { $0.profile.isEmpty }.map { PrintedRule(kind: $0.family.syntaxKind, text: $0.text) }
+            if !preamble.filter({ $0.kind != .abi }).isEmpty { try file.addTopLevelRules(preamble.filter { $0.kind != .abi }) }
+            // An abi goes first, on the line of the file's first statement (comments above stay).
+            if case let abi = preamble.filter({ $0.kind == .abi }), !abi.isEmpty, let first = r.root.childNodes.first {
+                var at = Int(first.textRange.lowerBound)
+                while at > 0, r.source.bytes[at - 1] != 0x0A { at -= 1 }
+                try file.add(.insert(abi.map { $0.text + "\n" }.joined(), at: at))
+            }
+            for c in sorted.existing where !c.profile.isEmpty {
                 guard let p = findProfile(c.profile, in: r) else { throw LogprofApplyError.noProfile(c.profile, path) }
                 if c.kind == .include {
                     try file.add(includeEdit("include <\(c.text)>", into: p, in: r))

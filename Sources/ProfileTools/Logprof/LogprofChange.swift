@@ -72,7 +72,7 @@ public struct LogprofChange: Codable, Sendable, Equatable {
     public var kind: Kind
     /// The profile file to change (for a new profile, the file to create).
     public var file: String
-    /// `profile` or `profile//hat`.
+    /// `profile` or `profile//hat`; empty for a statement of the file's preamble (mergeprof).
     public var profile: String
     /// The rule with its comma, the include name, or the new file's text.
     public var text: String

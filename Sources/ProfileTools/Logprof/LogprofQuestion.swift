@@ -5,8 +5,8 @@ public enum LogprofMenuCommand: String, Sendable, CaseIterable {
     case allow, deny, ignore, glob, globExt, new, auditOn, auditOff, ownerOn, ownerOff, abort, finish
     // exec prompt
     case inherit, child, profile, named, unconfined, ixOn, ixOff, profileInherit, childInherit, namedInherit, ignoreExec
-    // hat prompt
-    case addHat, useDefaultHat
+    // hat prompt (mergeprof: a hat or child profile the installed profile lacks)
+    case addHat, useDefaultHat, addSubprofile
     // save prompt
     case save, saveSelected, viewChanges, viewClean
     // genprof
@@ -39,6 +39,7 @@ public enum LogprofMenuCommand: String, Sendable, CaseIterable {
         case .namedInherit: "(N)amed Inherit"
         case .addHat: "(A)dd Requested Hat"
         case .useDefaultHat: "(U)se Default Hat"
+        case .addSubprofile: "(A)dd Requested Subprofile"
         case .save: "(S)ave Changes"
         case .saveSelected: "Save Selec(t)ed Profile"
         case .viewChanges: "(V)iew Changes"
@@ -108,9 +109,77 @@ public struct LogprofPrompt: Sendable {
     }
 }
 
+/// What logprof's rule questions (`RuleQuestion`) and mergeprof's (`MergeRuleQuestion`) share:
+/// abstractions offered first, then the rule's forms (a file rule's path candidates), the audit
+/// and owner toggles, upstream's menu for them, and the (G)lob and (N)ew moves.
+public protocol ReviewRuleQuestion: Sendable {
+    var includes: [String] { get }
+    /// Path candidates (file rules that (G)lob and (N)ew apply to).
+    var paths: [String] { get set }
+    var selected: Int { get set }
+    var audit: Bool { get set }
+    var owner: Bool { get set }
+    var canOwner: Bool { get }
+    /// Whether (G)lob, Glob with (E)xtension and (N)ew apply (a file rule with a path).
+    var canGlob: Bool { get }
+    /// Whether (A)llow is offered (not for a `deny` rule of another file).
+    var canAllow: Bool { get }
+    /// What (N)ew checks an entered path against (the logged path, the rule's own path).
+    var newPathOrigin: String? { get }
+    var options: [String] { get }
+    func prompt() -> LogprofPrompt
+}
+
+extension ReviewRuleQuestion {
+    /// The include name when option `i` is an include.
+    public func include(at i: Int) -> String? { i < includes.count ? includes[i] : nil }
+
+    public var commands: [LogprofMenuCommand] {
+        var c: [LogprofMenuCommand] = canAllow ? [.allow, .deny, .ignore] : [.deny, .ignore]
+        if canGlob { c += [.glob, .globExt, .new] }
+        c.append(audit ? .auditOff : .auditOn)
+        if canOwner { c.append(owner ? .ownerOff : .ownerOn) }
+        return c + [.abort, .finish]
+    }
+
+    /// Deny, as upstream's rule prompts have it for every event and every merged rule (3.0 and
+    /// 4.1 alike: its complain-mode Allow default is never reached), so that Enter adds nothing
+    /// an event in complain mode did not need.
+    public var defaultCommand: LogprofMenuCommand { .deny }
+
+    /// The prompt with these headers (a `Severity` header last when known).
+    func prompt(headers: [(String, HeaderValue)], severity: Severity?) -> LogprofPrompt {
+        var h = headers
+        switch severity {
+        case .rank(let n): h.append(("Severity", .number(n)))
+        case .unknown: h.append(("Severity", .text("unknown")))
+        case nil: break
+        }
+        return LogprofPrompt(title: nil, headers: h, explanation: nil, options: options, selected: selected,
+                             commands: commands, defaultCommand: defaultCommand)
+    }
+
+    /// (G)lob or Glob with (E)xtension on the selected path: the result is appended (when
+    /// new) and selected.
+    public mutating func glob(extension ext: Bool) {
+        guard canGlob, include(at: selected) == nil else { return }
+        let path = paths[selected - includes.count]
+        select(ext ? LogprofGlobs.globExtension(path) : LogprofGlobs.globPath(path))
+    }
+
+    /// Appends a path (when new) and selects it.
+    public mutating func select(_ path: String) {
+        if !paths.contains(path) { paths.append(path) }
+        selected = includes.count + paths.firstIndex(of: path)!
+    }
+
+    /// (N)ew: whether an entered path can be a rule's path (it starts with `/` or a variable).
+    static func isUsablePath(_ path: String) -> Bool { path.hasPrefix("/") || path.hasPrefix("@{") }
+}
+
 /// A question about one rule: its options (include suggestions, then path candidates) and its
 /// toggles.
-public struct RuleQuestion: Sendable {
+public struct RuleQuestion: ReviewRuleQuestion {
     public let item: LogprofItem
     public var includes: [String]
     /// File questions: path candidates in order; the raw path last.
@@ -130,6 +199,9 @@ public struct RuleQuestion: Sendable {
     public let rawPath: String?
 
     public var isFile: Bool { !paths.isEmpty }
+    public var canGlob: Bool { isFile }
+    public var canAllow: Bool { true }
+    public var newPathOrigin: String? { rawPath }
 
     /// The options as shown: `include <x>` lines, then rules with their commas.
     public var options: [String] {
@@ -140,22 +212,6 @@ public struct RuleQuestion: Sendable {
     func fileRule(_ path: String) -> String { prefix() + (owner ? "owner " : "") + path + " " + perms + "," }
     func rule(_ text: String) -> String { prefix() + text + "," }
 
-    /// The include name when option `i` is an include.
-    public func include(at i: Int) -> String? { i < includes.count ? includes[i] : nil }
-
-    public var commands: [LogprofMenuCommand] {
-        var c: [LogprofMenuCommand] = [.allow, .deny, .ignore]
-        if isFile { c += [.glob, .globExt, .new] }
-        c.append(audit ? .auditOff : .auditOn)
-        if canOwner { c.append(owner ? .ownerOff : .ownerOn) }
-        return c + [.abort, .finish]
-    }
-
-    /// Deny, as upstream's rule prompts have it for every event (3.0 and 4.1 alike: its
-    /// complain-mode Allow default is never reached), so that Enter adds nothing an event in
-    /// complain mode did not need.
-    public var defaultCommand: LogprofMenuCommand { .deny }
-
     public func prompt() -> LogprofPrompt {
         var h: [(String, HeaderValue)] = [("Profile", .text(item.promptName))]
         if let raw = rawPath {
@@ -165,14 +221,7 @@ public struct RuleQuestion: Sendable {
         } else {
             h += LogprofHeaders.headers(for: item.kind)
         }
-        if let s = severity {
-            switch s {
-            case .rank(let n): h.append(("Severity", .number(n)))
-            case .unknown: h.append(("Severity", .text("unknown")))
-            }
-        }
-        return LogprofPrompt(title: nil, headers: h, explanation: nil, options: options, selected: selected,
-                             commands: commands, defaultCommand: defaultCommand)
+        return prompt(headers: h, severity: severity)
     }
 }
 

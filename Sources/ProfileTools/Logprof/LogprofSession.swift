@@ -232,18 +232,10 @@ public final class LogprofSession {
     }
 
 
-    /// (G)lob or Glob with (E)xtension on the selected option: the result is appended (when
-    /// new) and selected.
-    public func glob(_ q: inout RuleQuestion, extension ext: Bool) {
-        guard q.isFile, q.include(at: q.selected) == nil else { return }
-        let path = q.paths[q.selected - q.includes.count]
-        add(ext ? LogprofGlobs.globExtension(path) : LogprofGlobs.globPath(path), to: &q)
-    }
-
     /// (N)ew: whether `path` is usable (starts with `/` or a variable) and whether it matches
     /// the logged path. Call `addNewPath` when accepted.
     public func checkNewPath(_ q: RuleQuestion, _ path: String) -> (valid: Bool, matches: Bool) {
-        guard path.hasPrefix("/") || path.hasPrefix("@{") else { return (false, false) }
+        guard RuleQuestion.isUsablePath(path) else { return (false, false) }
         guard let raw = q.rawPath else { return (true, false) }
         let expanded = (try? VariableExpander(table: policy.variables(of: q.item.profile)).expandPattern(path)) ?? path
         return (true, policy.matchers.matcher(expanded)?.matches(raw) ?? false)
@@ -251,12 +243,7 @@ public final class LogprofSession {
 
     public func addNewPath(_ q: inout RuleQuestion, _ path: String) {
         if !userGlobs.contains(path) { userGlobs.append(path) }
-        add(path, to: &q)
-    }
-
-    private func add(_ path: String, to q: inout RuleQuestion) {
-        if !q.paths.contains(path) { q.paths.append(path) }
-        q.selected = q.includes.count + q.paths.firstIndex(of: path)!
+        q.select(path)
     }
 
     /// (A)llow or (D)eny the selected option; returns the message to show, or nil when

@@ -26,16 +26,19 @@ final class JSONReviewUI: ReviewUI {
 
     private let write: (String) -> Void
     private let readLine: () -> String?
+    /// The command named in the message that ends a run on a bad reply.
+    private let tool: String
 
-    init(write: @escaping (String) -> Void, readLine: @escaping () -> String?) {
+    init(write: @escaping (String) -> Void, readLine: @escaping () -> String?, tool: String = "logprof") {
         self.write = write
         self.readLine = readLine
+        self.tool = tool
         send([("dialog", .s("apparmor-json-version")), ("data", .s("2.12"))])
     }
 
     /// The dialog on standard output and standard input.
-    static func standard() -> JSONReviewUI {
-        JSONReviewUI(write: { StandardStream.standardOutput.write(Data(($0 + "\n").utf8)) }, readLine: { Swift.readLine() })
+    static func standard(tool: String = "logprof") -> JSONReviewUI {
+        JSONReviewUI(write: { StandardStream.standardOutput.write(Data(($0 + "\n").utf8)) }, readLine: { Swift.readLine() }, tool: tool)
     }
 
     func send(_ o: [(String, Value)]) { write(Value.obj(o).text) }
@@ -51,7 +54,7 @@ final class JSONReviewUI: ReviewUI {
     }
 
     private func fail(_ message: String) -> Never {
-        StandardStream.standardError.write(Data("aaswift logprof: \(message); no changes written\n".utf8))
+        StandardStream.standardError.write(Data("aaswift \(tool): \(message); no changes written\n".utf8))
         exit(1)
     }
 
@@ -90,10 +93,10 @@ final class JSONReviewUI: ReviewUI {
         return reply("getstring")?.response ?? ""
     }
 
-    func showChanges(_ diff: String) {
+    func showChanges(_ diff: String, header: String) {
         let path = FileManager.default.temporaryDirectory.appending(path: "aaswift-logprof-\(getpid()).diff").path
         _ = FileManager.default.createFile(atPath: path, contents: Data(diff.utf8))
-        send([("dialog", .s("changes")), ("header", .s("View Changes")), ("filename", .s(path))])
+        send([("dialog", .s("changes")), ("header", .s(header)), ("filename", .s(path))])
         _ = reply("changes")
         try? FileManager.default.removeItem(atPath: path)
     }

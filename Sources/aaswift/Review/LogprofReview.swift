@@ -136,12 +136,9 @@ struct LogprofReview {
                 try lockedWrite(session, ui: ui, planned)
                 return
             case .viewChanges, .viewClean:
-                ui.showChanges(try planned().map { $0.diff() }.joined())
-            case .abort:
-                if ui.yesNo("Are you sure you want to abandon this set of profile changes and exit?", default: false) {
-                    ui.info("Abandoning all changes.")
-                    return
-                }
+                // Upstream's titles: (V)iew shows the profile with its comments, (C)lean without.
+                ui.showChanges(try planned().map { $0.diff() }.joined(), header: cmd == .viewChanges ? "View Changes with comments" : "View Changes")
+            case .abort: if ui.confirmAbort() { return }
             default: continue
             }
         }

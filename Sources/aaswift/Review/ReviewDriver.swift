@@ -40,53 +40,13 @@ struct ReviewDriver {
         return .done
     }
 
-    enum Step { case next, finish, abort }
+    typealias Step = ReviewStep
 
-    func confirmAbort() -> Bool {
-        if ui.yesNo("Are you sure you want to abandon this set of profile changes and exit?", default: false) {
-            ui.info("Abandoning all changes.")
-            return true
-        }
-        return false
-    }
+    func confirmAbort() -> Bool { ui.confirmAbort() }
 
-    func askRule(_ start: RuleQuestion) -> Step {
-        var q = start
-        while true {
-            let (cmd, sel) = ui.ask(q.prompt())
-            if sel >= 0 && sel < q.options.count { q.selected = sel }
-            switch cmd {
-            case .allow, .deny:
-                if let msg = session.answer(q, deny: cmd == .deny) {
-                    ui.info(msg)
-                    return .next
-                }
-                ui.important("Denying via an include file isn't supported by the AppArmor tools")
-            case .ignore: return .next
-            case .finish: return .finish
-            case .abort: if confirmAbort() { return .abort }
-            case .glob: session.glob(&q, extension: false)
-            case .globExt: session.glob(&q, extension: true)
-            case .auditOn, .auditOff: q.audit = cmd == .auditOn
-            case .ownerOn, .ownerOff: q.owner = cmd == .ownerOn
-            case .new:
-                guard q.include(at: q.selected) == nil, let raw = q.rawPath else { continue }
-                let current = q.paths[q.selected - q.includes.count]
-                let entered = ui.getString("Enter new path: ", default: current)
-                if entered.isEmpty { continue }
-                let check = session.checkNewPath(q, entered)
-                if !check.valid {
-                    ui.important("The path you entered is invalid (not starting with / or a variable)!")
-                    continue
-                }
-                if !check.matches {
-                    let text = "The specified path does not match this log entry:\n\n  Log Entry: \(raw)\n  Entered Path:  \(entered)\nDo you really want to use this path?"
-                    if !ui.yesNo(text, default: false) { continue }
-                }
-                session.addNewPath(&q, entered)
-            default: continue
-            }
-        }
+    func askRule(_ q: RuleQuestion) -> Step {
+        ui.askRule(q, answer: { session.answer($0, deny: $1) }, checkNewPath: session.checkNewPath,
+                   addNewPath: session.addNewPath)
     }
 
     func askExec(_ start: ExecQuestion) -> Step {

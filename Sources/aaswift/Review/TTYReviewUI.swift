@@ -74,7 +74,11 @@ final class TTYReviewUI: ReviewUI {
             out(render(p, selected: selected))
             let k = key()
             switch k {
-            case "": return (.abort, selected)
+            case "":
+                // The end of input: no one is left to answer (asking to confirm Abo(r)t would
+                // read nothing again, for ever). Nothing more is written.
+                StandardStream.standardError.write(Data("aaswift: end of input: stopped, nothing more is written\n".utf8))
+                exit(1)
             case "up": if selected > 0 { selected -= 1 }
             case "down": if selected < p.options.count - 1 { selected += 1 }
             case "enter": return (p.defaultCommand, selected)
@@ -111,7 +115,7 @@ final class TTYReviewUI: ReviewUI {
 
     /// On a terminal the diff goes through the pager (coloured unless NO_COLOR); elsewhere it
     /// is printed.
-    func showChanges(_ diff: String) {
+    func showChanges(_ diff: String, header: String) {
         if diff.isEmpty { return out("(no changes)\n") }
         guard interactive else { return out(diff) }
         Pager.show(color ? Self.colored(diff) : diff)

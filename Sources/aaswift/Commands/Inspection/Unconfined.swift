@@ -13,8 +13,11 @@ struct UnconfinedCommand: ParsableCommand {
             confined' or 'PID PROGRAM confined by 'LABEL (MODE)''. Interpreters (sh, bash, \
             perl, python) show their command line. The socket tables (/proc/net/tcp, udp, raw, \
             packet and their v6 forms) and each process's fd links are read directly: no ss \
-            or netstat runs, so --with-ss and --with-netstat are accepted and change nothing. \
-            Run it as root to see every process's sockets.
+            or netstat runs, so --with-ss and --with-netstat are accepted and change nothing; \
+            --configdir is accepted too. Names are escaped as upstream escapes them. A process \
+            in prompt mode counts as confined (upstream lists it as not confined). Run it as \
+            root to see every process's sockets. Without AppArmor, or with --paranoid and \
+            another --show, or an unknown --show, it fails (exit 1) with upstream's message.
 
             Example: aaswift unconfined --short   # only the unconfined ones
             """
@@ -23,8 +26,8 @@ struct UnconfinedCommand: ParsableCommand {
     @Flag(help: "Every process, not only those with sockets (same as --show=all).")
     var paranoid = false
 
-    @Option(help: "Which processes: server (listening sockets), network (any socket), client (connected sockets), all.")
-    var show: String = "server"
+    @Option(help: "Which processes: server (listening sockets, the default), network (any socket), client (connected sockets), all.")
+    var show: String?
 
     @Flag(name: .customLong("with-ss"), help: "Accepted for upstream's command line; the tables are read directly.")
     var withSs = false
@@ -38,17 +41,41 @@ struct UnconfinedCommand: ParsableCommand {
     @Flag(help: "Print the list as JSON.")
     var json = false
 
+    @Option(name: .long, help: "Accepted for upstream's command line (unconfined reads no configuration).")
+    var configdir: String?
+
     func validate() throws {
-        guard show == "all" || NetworkSockets.Selection(rawValue: show) != nil else {
-            throw ValidationError("--show must be all, server, network or client")
-        }
         if withSs && withNetstat { throw ValidationError("--with-ss and --with-netstat are mutually exclusive") }
+    }
+
+    /// The processes to list (upstream's checks and messages, exit 1), else the error.
+    static func selection(paranoid: Bool, show: String?) -> Result<String, CLIError> {
+        if paranoid, let show, show != "all" { return .failure(CLIError("Arguments --paranoid and --show=\(show) conflict")) }
+        let chosen = show ?? (paranoid ? "all" : "server")
+        guard chosen == "all" || NetworkSockets.Selection(rawValue: chosen) != nil else {
+            return .failure(CLIError("Argument --show invalid value '\(chosen)'"))
+        }
+        return .success(chosen)
     }
 
     func run() throws {
         let kernel = AppArmorKernel(useLibAppArmor: false)
+        var problem: CLIError?
+        var show = "server"
+        switch Self.selection(paranoid: paranoid, show: self.show) {
+        case .success(let s): show = s
+        case .failure(let e): problem = e
+        }
+        if problem == nil, kernel.mountPoint == nil {
+            problem = CLIError("It seems AppArmor was not started. Please enable AppArmor and try again.")
+        }
+        if let problem {
+            // As upstream's tools report an AppArmorException.
+            StandardStream.standardError.write(Data("\nERROR: \(problem)\n".utf8))
+            throw ExitCode(1)
+        }
         let pids: [Int32]
-        if paranoid || show == "all" {
+        if show == "all" {
             pids = kernel.pids() ?? []
         } else {
             pids = NetworkSockets(root: kernel.root).pids(NetworkSockets.Selection(rawValue: show)!)

@@ -2,7 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import SystemAppArmor
 
-struct EnabledCommand: ParsableCommand {
+struct EnabledCommand: ParsableCommand, UpstreamUsageStatus {
     static let configuration = CommandConfiguration(
         commandName: "enabled",
         abstract: "Say whether AppArmor is enabled (aa-enabled).",

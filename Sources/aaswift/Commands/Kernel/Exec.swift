@@ -5,7 +5,7 @@ import Glibc
 #endif
 import SystemAppArmor
 
-struct ExecCommand: ParsableCommand {
+struct ExecCommand: ParsableCommand, UpstreamUsageStatus {
     static let configuration = CommandConfiguration(
         commandName: "exec",
         abstract: "Run a command confined by a profile (aa-exec).",
@@ -15,8 +15,9 @@ struct ExecCommand: ParsableCommand {
             executes COMMAND in its place. A PROFILE written '&name' is stacked on the \
             current confinement instead (aa_stack_onexec / aa_stack_profile). With \
             --namespace the name becomes ':NS://PROFILE'. Without -p and -n the command just \
-            runs. Errors say whether the profile is not loaded, the change is not allowed, or \
-            AppArmor is not available; the exit status is then 1.
+            runs. Messages are aa-exec's ('[PID] aa-exec: ERROR: ...' when run as aa-exec): \
+            errors say whether the profile is not loaded, the change is not allowed, or \
+            AppArmor is not available, and the exit status is then 1, as for a usage error.
 
             Examples:
               aaswift exec -p usr.bin.foo -- /usr/bin/foo --flag
@@ -53,7 +54,13 @@ struct ExecCommand: ParsableCommand {
         if argv.first == "--" { argv.removeFirst() }
         guard let program = argv.first else { throw ValidationError("give the command to run, after --") }
         let pid = getpid()
+        let me = UpstreamNames.programName(for: "exec")
+        // aa-exec's three kinds of message: -v, -d, and errors (which end the run, exit 1).
         func say(_ s: String) { StandardStream.standardError.write(Data("[\(pid)] \(s)\n".utf8)) }
+        func fail(_ s: String) -> ExitCode {
+            say("\(me): ERROR: \(s)")
+            return ExitCode(1)
+        }
         if profile != nil || namespace != nil {
             var name = profile ?? ""
             let stack = name.hasPrefix("&")
@@ -66,27 +73,22 @@ struct ExecCommand: ParsableCommand {
             case .stackOnExec: "aa_stack_onexec"
             case .stackNow: "aa_stack_profile"
             }
-            if verbose || debug { say("\(call)(\"\(name)\")") }
+            if verbose { say("\(call)(\"\(name)\")") }
             let failure = LibAppArmor.transition(transition, to: name)
-            if debug { say("\(failure == nil ? 0 : -1) = \(call)(\"\(name)\")") }
+            if debug { say("\(me): DEBUG: \(failure == nil ? 0 : -1) = \(call)(\"\(name)\")") }
             if let failure {
                 let what = profile != nil ? "profile" : "namespace"
-                let message: String
                 switch failure.code {
-                case ENOENT: message = "\(what) '\(name)' does not exist (is it loaded? see aaswift status)"
-                case EACCES: message = "insufficient permissions to change to the \(what) '\(name)'"
-                case EINVAL: message = "AppArmor interface not available"
-                default: message = "\(failure)"
+                case ENOENT: throw fail("\(what) '\(name)' does not exist (is it loaded? see aaswift status)")
+                case EACCES: throw fail("insufficient permissions to change to the \(what) '\(name)'")
+                case EINVAL: throw fail("AppArmor interface not available")
+                default: throw fail("\(failure)")
                 }
-                StandardStream.standardError.write(Data("aaswift exec: ERROR: \(message)\n".utf8))
-                throw ExitCode(1)
             }
         }
         if verbose { say("exec " + argv.joined(separator: " ")) }
         let cArgs = argv.map { strdup($0) } + [nil]
         execvp(program, cArgs)
-        let e = SystemErrno(errno)
-        StandardStream.standardError.write(Data("aaswift exec: ERROR: Failed to execute \"\(program)\": \(e)\n".utf8))
-        throw ExitCode(1)
+        throw fail("Failed to execute \"\(program)\": \(SystemErrno(errno))")
     }
 }

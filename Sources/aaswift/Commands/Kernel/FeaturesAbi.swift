@@ -2,8 +2,11 @@ import AppArmorEdit
 import ArgumentParser
 import FoundationEssentials
 import SystemAppArmor
+#if canImport(Glibc)
+import Glibc
+#endif
 
-struct FeaturesAbiCommand: ParsableCommand {
+struct FeaturesAbiCommand: ParsableCommand, UpstreamUsageStatus {
     static let configuration = CommandConfiguration(
         commandName: "features-abi",
         abstract: "Write the kernel's AppArmor feature set as an abi file (aa-features-abi).",
@@ -16,6 +19,11 @@ struct FeaturesAbiCommand: ParsableCommand {
 
               aaswift features-abi -x -w /etc/apparmor.d/abi/this-kernel
               # then, in a profile: abi <abi/this-kernel>,
+
+            Errors are aa-features-abi's ('aa-features-abi: ERROR: failed to open file ...' \
+            when run as aa-features-abi); they and usage errors exit 1. Unlike upstream's, \
+            --write replaces the file whole (upstream writes over it without truncating) and \
+            makes it readable by all (0644, as the policy folder's files are).
             """
     )
 
@@ -31,21 +39,28 @@ struct FeaturesAbiCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.")
     var write: String?
 
-    @Flag(name: .customLong("stdout"), help: "Write to standard output (the default).")
+    @Flag(name: .customLong("stdout"), help: "Write to standard output (the default; --write wins, as upstream's).")
     var toStdout = false
 
     func validate() throws {
-        let sources = [extract, file != nil, featuresDir != nil].filter { $0 }.count
-        if sources == 0 { throw ValidationError("give a source: --extract, --file FILE or --features-dir DIR") }
-        if sources > 1 { throw ValidationError("--extract, --file and --features-dir are mutually exclusive") }
-        if toStdout && write != nil { throw ValidationError("--stdout and --write are mutually exclusive") }
+        if !extract && file == nil && featuresDir == nil { throw ValidationError("give a source: --extract, --file FILE or --features-dir DIR") }
     }
 
     func run() throws {
+        let me = UpstreamNames.programName(for: "features-abi")
+        func fail(_ s: String) -> ExitCode {
+            StandardStream.standardError.write(Data("\(me): ERROR: \(s)\n".utf8))
+            return ExitCode(1)
+        }
+        let chosen = [extract ? "--extract" : nil, file != nil ? "--file" : nil, featuresDir != nil ? "--features-dir" : nil].compactMap { $0 }
+        if chosen.count > 1 { throw fail("options \(chosen.joined(separator: " and ")) are mutually exclusive") }
         let result: Result<[UInt8], FeatureABI.Failure>
         if let file {
+            let fd = open(file, O_RDONLY | O_CLOEXEC)
+            if fd < 0 { throw fail("failed to open file '\(file)' - \(SystemErrno(errno))") }
+            close(fd)
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw CLIError("failed to load features abi from file '\(file)'")
+                throw fail("failed to load features abi from file '\(file)' - \(SystemErrno(EISDIR))")
             }
             result = .success(Array(data))
         } else if let featuresDir {
@@ -56,10 +71,11 @@ struct FeaturesAbiCommand: ParsableCommand {
         let bytes: [UInt8]
         switch result {
         case .success(let b): bytes = b
-        case .failure(let f): throw CLIError("failed to extract features abi: \(f)")
+        case .failure(.notMounted): throw fail("failed to extract features abi from the kernel - \(SystemErrno(ENOENT)) (the AppArmor securityfs is not mounted)")
+        case .failure(let f): throw fail("failed to extract features abi \(featuresDir == nil ? "from the kernel" : "from '\(featuresDir!)'") - \(f)")
         }
         if let write {
-            try AtomicWrite.write(bytes, to: write)
+            do { try AtomicWrite.write(bytes, to: write) } catch { throw fail("failed to open output file '\(write)' - \(error)") }
         } else {
             StandardStream.standardOutput.write(Data(bytes))
         }

@@ -2,8 +2,11 @@ import ArgumentParser
 import FoundationEssentials
 import ProfileTools
 import SystemAppArmor
+#if canImport(Glibc)
+import Glibc
+#endif
 
-struct RemoveUnknownCommand: ParsableCommand {
+struct RemoveUnknownCommand: ParsableCommand, UpstreamUsageStatus {
     static let configuration = CommandConfiguration(
         commandName: "remove-unknown",
         abstract: "Unload profiles that no file of the policy folder defines (aa-remove-unknown).",
@@ -12,7 +15,10 @@ struct RemoveUnknownCommand: ParsableCommand {
             profiles) that the folder's files define, and unloads every loaded profile that \
             is not among them, children first. libvirt's libvirt-UUID profiles stay, and so \
             do those --keep matches (a shell pattern, repeatable). With -n nothing is \
-            unloaded: the list is printed as 'Would remove ...'.
+            unloaded: the list is printed as 'Would remove ...'. Messages and exit status are \
+            upstream's: 1 when the profiles cannot be read, the remove file cannot be written \
+            (a run without -n; upstream checks it for -n too), a profile cannot be removed, or \
+            on a usage error.
 
             Example: aaswift remove-unknown -n --keep 'snap.*'
             """
@@ -37,6 +43,11 @@ struct RemoveUnknownCommand: ParsableCommand {
         case .success(let l): loaded = l
         case .failure:
             StandardStream.standardError.write(Data("ERROR: Unable to read apparmorfs profiles file\n".utf8))
+            throw ExitCode(1)
+        }
+        // As upstream: a run that would unload checks first that it may (-n only reads).
+        if !dryRun, let mnt = kernel.mountPoint, access(mnt + "/.remove", W_OK) != 0 {
+            StandardStream.standardError.write(Data("ERROR: Unable to write to apparmorfs remove file\n".utf8))
             throw ExitCode(1)
         }
         let orphans = RemoveUnknown.orphans(loaded: loaded, known: RemoveUnknown.knownNames(folder: dir), keep: keep)

@@ -22,9 +22,12 @@ struct CleanprofCommand: ParsableCommand {
             stays as it was. Two `set rlimit` rules of one resource are both kept (the last \
             one is the one in force; upstream removes it).
 
-            Without --silent the removals and their diff are shown and the change is saved \
-            after a yes; --dry-run prints only the diff (stdout) and writes nothing. Saved \
-            files are reloaded with apparmor_parser -r unless --no-reload.
+            Without --silent each changed file's removals are listed ("Deleted N rules.") and \
+            aa-cleanprof's prompt asks: (S)ave Changes / [(V)iew Changes] (the diff, through \
+            the pager) / Abo(r)t. --silent saves without asking; --dry-run prints only the \
+            diff (stdout) and writes nothing. Saved files are reloaded with apparmor_parser -r \
+            unless --no-reload. --configdir is accepted as upstream's is (cleanprof reads no \
+            configuration).
 
             Examples:
               aaswift cleanprof -s /usr/bin/foo
@@ -50,44 +53,70 @@ struct CleanprofCommand: ParsableCommand {
     @Flag(help: "Print the removals as JSON; writes only with --silent.")
     var json = false
 
+    @Option(name: .long, help: "Accepted for upstream's command line (cleanprof reads no configuration).")
+    var configdir: String?
+
     func run() throws {
         let runner = CleanprofRunner(folder: dir, reloader: LoaderModeReloader())
         var report = runner.plan(targets.filter { !$0.isEmpty }.map(ModeArgument.guess))
         let changed = report.plans.filter(\.edited.hasChanges)
         if json {
             print(Self.json(report))
+            // --json writes only with --silent.
+            if silent, !changed.isEmpty { save(&report, runner: runner) }
         } else if dryRun {
             for plan in changed { StandardStream.standardOutput.write(Data(((try? plan.edited.diff()) ?? "").utf8)) }
-        } else if !silent {
+        } else if silent {
+            for plan in changed { StandardStream.standardOutput.write(Data("\nDeleted \(plan.removals.count) rules.\n".utf8)) }
+            if !changed.isEmpty { save(&report, runner: runner) }
+        } else {
+            let ui = TTYReviewUI()
             for plan in changed {
-                print("\(plan.file):")
-                for r in plan.removals { print("  line \(r.line): \(r.text.split(separator: "\n").first ?? "")  (\(r.reason))") }
-                print((try? plan.edited.diff()) ?? "", terminator: "")
+                // Through the front end, so that its prompts and these lines stay in order.
+                ui.info("\(plan.file):")
+                for r in plan.removals { ui.info("  line \(r.line): \(r.text.split(separator: "\n").first ?? "")  (\(r.reason))") }
+                ui.info("\nDeleted \(plan.removals.count) rules.")
+                guard ask(plan, ui: ui) else { break }
+                var one = CleanprofReport(plans: [plan])
+                save(&one, runner: runner)
+                report.errors += one.errors
             }
         }
-        // --json without --silent only reports, as --dry-run does.
-        if !dryRun, !changed.isEmpty, silent || !json {
-            if silent || Self.confirm() {
-                // Written holding the folder's lock; a file changed since it was read is refused.
-                let lock = try? FolderLock(folder: dir)
-                runner.apply(&report, options: CleanprofOptions(noReload: noReload))
-                withExtendedLifetime(lock) {}
-                if !json { for plan in changed where report.succeeded { print("Wrote \(plan.file) (\(plan.removals.count) removed).") } }
-            } else {
-                print("Changes not saved.")
-            }
-        } else if changed.isEmpty, !json, !dryRun, report.succeeded {
-            print("Nothing to clean.")
-        }
+        if changed.isEmpty, !json, !dryRun, report.succeeded { print("Nothing to clean.") }
         for e in report.errors { StandardStream.standardError.write(Data("aaswift cleanprof: \(e)\n".utf8)) }
         if !report.succeeded { throw ExitCode(1) }
     }
 
-    /// Asks on the terminal (or reads a line of standard input): `y`/`s` saves.
-    static func confirm() -> Bool {
-        StandardStream.standardError.write(Data("Save changes? [y/N] ".utf8))
-        guard let line = readLine() else { return false }
-        return ["y", "yes", "s", "save"].contains(line.trimmed().lowercased())
+    /// The profiles a plan cleans, as its messages name them.
+    static func label(_ plan: CleanprofPlan) -> String { plan.profileNames?.joined(separator: ", ") ?? plan.file }
+
+    /// Writes the report's changed files holding the folder's lock (a file changed since it
+    /// was read is refused), then says so as upstream does.
+    func save(_ report: inout CleanprofReport, runner: CleanprofRunner) {
+        let lock = try? FolderLock(folder: dir)
+        runner.apply(&report, options: CleanprofOptions(noReload: noReload))
+        withExtendedLifetime(lock) {}
+        if report.succeeded, !json {
+            var out = OutputBuffer(fd: 1)
+            for plan in report.plans where plan.edited.hasChanges { out.write("Writing updated profile for \(Self.label(plan)).\n") }
+            out.flush()
+        }
+    }
+
+    /// aa-cleanprof's prompt for one file; false when the user abandons the run.
+    func ask(_ plan: CleanprofPlan, ui: ReviewUI) -> Bool {
+        let prompt = LogprofPrompt(
+            title: "Changed Local Profiles", headers: [],
+            explanation: "The local profile for \(Self.label(plan)) in file \(plan.file) was changed. Would you like to save it?",
+            options: [], selected: 0, commands: [.save, .viewChanges, .abort], defaultCommand: .viewChanges)
+        while true {
+            switch ui.ask(prompt).0 {
+            case .save: return true
+            case .viewChanges: ui.showChanges((try? plan.edited.diff()) ?? "", header: "View Changes with comments")
+            case .abort: if ui.confirmAbort() { return false }
+            default: continue
+            }
+        }
     }
 
     static func json(_ report: CleanprofReport) -> String {

@@ -41,8 +41,12 @@ final class KernelToolsUpstreamTests: XCTestCase {
         XCTAssertEqual(debugLines.first, "[PID] aa-exec: DEBUG: -1 = aa_change_onexec(\"aaswift-none\")")
         XCTAssertTrue(debugLines.dropFirst().first?.hasPrefix("[PID] aa-exec: ERROR: ") == true, debug.stderr)
         XCTAssertEqual(try ours(dir, "aa-exec", []).status, 1)
+        let twice = try ours(dir, "aa-exec", ["-p", "a", "-p", "b", "--", "/bin/true"])
+        XCTAssertEqual(twice.status, 1)
+        XCTAssertEqual(Self.pidless(twice.stderr), "[PID] aa-exec: ERROR: Multiple -p/--profile parameters given\n")
         guard TrixieRoot.has("/usr/bin/aa-exec") else { return }
-        for args in [["--", "/nonexistent/prog"], ["-v", "--", "/bin/true"], []] {
+        for args in [["--", "/nonexistent/prog"], ["-v", "--", "/bin/true"], [], ["-p", "a", "-p", "b", "--", "/bin/true"],
+                     ["-n", "a", "-n", "b", "--", "/bin/true"]] {
             let theirs = try TrixieRoot.run(["aa-exec"] + args)
             let mine = try ours(dir, "aa-exec", args)
             XCTAssertEqual(mine.status, theirs.status, "\(args)")

@@ -25,11 +25,16 @@ struct ExecCommand: ParsableCommand, UpstreamUsageStatus {
             """
     )
 
-    @Option(name: [.short, .long], help: "The profile to confine COMMAND with ('&name' stacks it).")
-    var profile: String?
+    // Repeatable only to refuse a second one as aa-exec does ("Multiple -p/--profile
+    // parameters given"), rather than let the last win.
+    @Option(name: [.customShort("p"), .customLong("profile")], help: ArgumentHelp("The profile to confine COMMAND with ('&name' stacks it).", valueName: "profile"))
+    var profiles: [String] = []
 
-    @Option(name: [.short, .long], help: "The policy namespace of the profile.")
-    var namespace: String?
+    @Option(name: [.customShort("n"), .customLong("namespace")], help: ArgumentHelp("The policy namespace of the profile.", valueName: "namespace"))
+    var namespaces: [String] = []
+
+    var profile: String? { profiles.last }
+    var namespace: String? { namespaces.last }
 
     @Flag(name: [.short, .long], help: "Change profile now, before executing COMMAND (it may then fail to start).")
     var immediate = false
@@ -61,6 +66,8 @@ struct ExecCommand: ParsableCommand, UpstreamUsageStatus {
             say("\(me): ERROR: \(s)")
             return ExitCode(1)
         }
+        if profiles.count > 1 { throw fail("Multiple -p/--profile parameters given") }
+        if namespaces.count > 1 { throw fail("Multiple -n/--namespace parameters given") }
         if profile != nil || namespace != nil {
             var name = profile ?? ""
             let stack = name.hasPrefix("&")

@@ -6,7 +6,9 @@
 import SystemAppArmor
 
 public enum RecordJSON {
-    public static func render(_ r: AuditRecord, line: Int) -> [UInt8] {
+    /// `context`: what the event's other records said, under keys of their own (`exe`,
+    /// `proctitle`, `cwd`, `paths`, `syscall`, `success`, `exit`, `ppid`, `uid`, `auid`).
+    public static func render(_ r: AuditRecord, line: Int, context: AuditEventContext = AuditEventContext()) -> [UInt8] {
         var out = "{\"line\":\(line),\"event\":\"\(r.event.keyword)\""
         func str(_ key: String, _ v: LogBytes?) {
             guard let v else { return }
@@ -62,6 +64,19 @@ public enum RecordJSON {
         str("flags", r.flags)
         str("src_name", r.srcName)
         str("execpath", r.execpath)
+        if !context.isEmpty {
+            str("exe", context.exe)
+            str("proctitle", context.proctitle)
+            str("cwd", context.cwd)
+            if !context.paths.isEmpty { out += ",\"paths\":[" + context.paths.map(jsonString).joined(separator: ",") + "]" }
+            if r.comm == nil { str("comm", context.comm) }
+            if let v = context.syscall { out += ",\"syscall\":\(v)" }
+            if let v = context.success { out += ",\"success\":\(v)" }
+            if let v = context.exit { out += ",\"exit\":\(v)" }
+            if let v = context.ppid { out += ",\"ppid\":\(v)" }
+            if let v = context.uid { out += ",\"uid\":\(v)" }
+            if let v = context.auid { out += ",\"auid\":\(v)" }
+        }
         if !r.extras.isEmpty {
             out += ",\"extra\":{"
             out += r.extras.map { jsonString($0.key) + ":" + jsonString($0.value) }.joined(separator: ",")

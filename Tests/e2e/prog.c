@@ -6,6 +6,11 @@
  *   userns       create a user namespace (unshare(CLONE_NEWUSER) in a child process)
  *   uring-sqpoll set up an io_uring with a kernel polling thread (IORING_SETUP_SQPOLL)
  *   listen:PORT  listen on TCP PORT (0.0.0.0), say so, then sleep until killed
+ *   audit-on     turn the kernel's syscall auditing on, as `auditctl -e 1` and one rule
+ *                (`-a never,exit -F arch=b64 -S 335`, a syscall number x86_64 does not use)
+ *                do: with no rule at all the kernel writes no SYSCALL records. Processes
+ *                started after it get SYSCALL/CWD/PATH/PROCTITLE records beside their
+ *                AppArmor records
  * Prints one line per action: "<action> ok" or "<action> denied (<errno text>)".
  * Exit status: the number of failed actions (0 = all worked). */
 #define _GNU_SOURCE
@@ -16,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -26,6 +33,31 @@ static int report(const char *what, int ok) {
     else printf("%s denied (%s)\n", what, strerror(errno));
     fflush(stdout);
     return ok ? 0 : 1;
+}
+
+/* Sends one request on the audit netlink socket and reads its ack (an NLMSG_ERROR whose
+ * error is 0); errno holds the kernel's error otherwise. */
+static int audit_request(int fd, int type, const void *data, size_t len) {
+    char msg[NLMSG_SPACE(sizeof(struct audit_rule_data))];
+    memset(msg, 0, sizeof msg);
+    struct nlmsghdr *h = (struct nlmsghdr *)msg;
+    h->nlmsg_len = NLMSG_LENGTH(len);
+    h->nlmsg_type = type;
+    h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+    memcpy(NLMSG_DATA(h), data, len);
+    struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+    if (sendto(fd, msg, h->nlmsg_len, 0, (struct sockaddr *)&to, sizeof to) != (ssize_t)h->nlmsg_len) return 0;
+    char reply[512];
+    for (;;) {
+        ssize_t n = recv(fd, reply, sizeof reply, 0);
+        if (n < (ssize_t)(NLMSG_HDRLEN + sizeof(int))) return 0;
+        struct nlmsghdr *r = (struct nlmsghdr *)reply;
+        if (r->nlmsg_type != NLMSG_ERROR) continue;
+        int err = *(int *)NLMSG_DATA(r);
+        if (err == 0) return 1;
+        errno = -err;
+        return 0;
+    }
 }
 
 int main(int argc, char **argv) {
@@ -86,6 +118,25 @@ int main(int argc, char **argv) {
             int ok = fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(fd, 1) == 0;
             failed += report(a, ok);
             if (ok) for (;;) pause();
+        } else if (strcmp(a, "audit-on") == 0) {
+            struct audit_status st;
+            memset(&st, 0, sizeof st);
+            st.mask = AUDIT_STATUS_ENABLED;
+            st.enabled = 1;
+            struct audit_rule_data rule;
+            memset(&rule, 0, sizeof rule);
+            rule.flags = AUDIT_FILTER_EXIT;
+            rule.action = AUDIT_NEVER;
+            rule.field_count = 1;
+            rule.fields[0] = AUDIT_ARCH;
+            rule.values[0] = AUDIT_ARCH_X86_64;
+            rule.fieldflags[0] = AUDIT_EQUAL;
+            rule.mask[335 / 32] |= 1u << (335 % 32);
+            int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
+            int ok = fd >= 0 && audit_request(fd, AUDIT_SET, &st, sizeof st)
+                     && audit_request(fd, AUDIT_ADD_RULE, &rule, sizeof rule);
+            if (fd >= 0) close(fd);
+            failed += report(a, ok);
         } else {
             fprintf(stderr, "unknown action %s\n", a);
             failed++;

@@ -29,23 +29,30 @@ enum LiveRecords {
         return s
     }
 
-    enum Step { case record(AuditRecord), lost(Int, String), idle }
+    /// A record comes with what the other records of its kernel event (SYSCALL, CWD, PATH,
+    /// PROCTITLE) said about the process, joined by their stamp.
+    enum Step { case record(AuditRecord, AuditEventContext), lost(Int, String), idle }
 
     /// Reads until the source ends or `body` returns false. `tick`: how long to wait before
-    /// calling `body(.idle)` (for rate-limit windows and quiet-time checks).
+    /// calling `body(.idle)` (for rate-limit windows and quiet-time checks). Records of one
+    /// event arrive within microseconds, so events still held open are completed after 50 ms
+    /// without a record.
     static func read(_ source: AuditEventSource, tick: Int32 = 1000, _ body: (Step) -> Bool) {
+        var joiner = AuditEventJoiner()
+        func deliver(_ joined: [JoinedRecord]) -> Bool {
+            for j in joined where !body(.record(j.record, j.context)) { return false }
+            return true
+        }
         while true {
-            switch source.next(timeoutMilliseconds: tick) {
+            switch source.next(timeoutMilliseconds: joiner.isHolding ? min(tick, 50) : tick) {
             case .record(let line):
-                guard AuditEventSource.mayBeAppArmor(line) else { continue }
-                let r = AuditRecordParser.parse(line)
-                guard r.event != .invalid else { continue }
-                if !body(.record(r)) { return }
+                if !deliver(joiner.read(line: line)) { return }
             case .lost(let n, let why):
-                if !body(.lost(n, why)) { return }
+                if !deliver(joiner.flush()) || !body(.lost(n, why)) { return }
             case .idle:
-                if !body(.idle) { return }
+                if !deliver(joiner.flush()) || !body(.idle) { return }
             case .end:
+                _ = deliver(joiner.flush())
                 return
             }
         }

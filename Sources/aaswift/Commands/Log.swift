@@ -79,11 +79,11 @@ struct LogCommand: ParsableCommand {
         var count = 0
         LiveRecords.read(s) { step in
             switch step {
-            case .record(let r):
+            case .record(let r, let context):
                 guard filter.accepts(r) else { return true }
                 count += 1
-                if json { out.write(RecordJSON.render(r, line: count)); out.write("\n") }
-                else { out.write(RecordLine.render(r, color: color) + "\n") }
+                if json { out.write(RecordJSON.render(r, line: count, context: context)); out.write("\n") }
+                else { out.write(RecordLine.render(r, context: context, color: color) + "\n") }
                 if follow { out.flush() }
             case .lost(let n, let why):
                 out.flush()

@@ -101,10 +101,10 @@ struct NotifyCommand: ParsableCommand {
             let s = try LiveRecords.open(source, file: file, follow: false, verbose: verbose)
             var count = 0
             LiveRecords.read(s, { step in
-                if case .record(let r) = step, f.accepts(r), nameRegex?.matches(r.name) != false {
+                if case .record(let r, let context) = step, f.accepts(r), nameRegex?.matches(r.name) != false {
                     count += 1
-                    if json { out.write(RecordJSON.render(r, line: count)); out.write("\n") }
-                    else if verbose { out.write(RecordLine.render(r, color: Terminal.useColor(fd: 1)) + "\n") }
+                    if json { out.write(RecordJSON.render(r, line: count, context: context)); out.write("\n") }
+                    else if verbose { out.write(RecordLine.render(r, context: context, color: Terminal.useColor(fd: 1)) + "\n") }
                 }
                 return true
             })
@@ -132,11 +132,11 @@ struct NotifyCommand: ParsableCommand {
         LiveRecords.read(s, { step in
             let now = Date().timeIntervalSince1970
             switch step {
-            case .record(let r):
+            case .record(let r, let context):
                 guard now >= quietUntil, filter.accepts(r), nameRegex?.matches(r.name) != false else { break }
                 count += 1
-                if json { out.write(RecordJSON.render(r, line: count)); out.write("\n") }
-                else { out.write(RecordLine.render(r, color: color) + "\n") }
+                if json { out.write(RecordJSON.render(r, line: count, context: context)); out.write("\n") }
+                else { out.write(RecordLine.render(r, context: context, color: color) + "\n") }
                 desktop?.denial(r, now: now)
             case .lost(let n, let why):
                 LiveRecords.warn(LiveRecords.lostMessage(n, why))

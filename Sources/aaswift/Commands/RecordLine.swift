@@ -1,5 +1,5 @@
 // One line per AppArmor record, for `notify` and `log` on a terminal:
-//   2026-12-04 15:47:01 DENIED  firefox open /etc/shadow comm=cat requested=r denied=r
+//   2026-12-04 15:47:01 DENIED  firefox open /etc/shadow comm=cat exe=/usr/bin/cat requested=r denied=r
 // Names come from the log, so every byte that is not printable UTF-8 (escape sequences, line
 // breaks) is written as \xNN: a crafted record cannot drive the terminal.
 
@@ -10,7 +10,7 @@ import Glibc
 #endif
 
 enum RecordLine {
-    static func render(_ r: AuditRecord, color: Bool) -> String {
+    static func render(_ r: AuditRecord, context: AuditEventContext = AuditEventContext(), color: Bool) -> String {
         var out = ""
         if r.epoch > 0 { out += timeText(r.epoch) + " " }
         let outcome = r.event.keyword
@@ -23,10 +23,13 @@ enum RecordLine {
         if let peer = r.peer ?? r.peerProfile { out += " peer=" + display(peer) }
         if let f = r.family { out += " family=" + display(f) }
         if let t = r.sockType { out += " sock_type=" + display(t) }
-        if let c = r.comm { out += " comm=" + display(c) }
+        if let c = r.comm ?? context.comm { out += " comm=" + display(c) }
+        // From the event's SYSCALL and PROCTITLE records, when syscall auditing is on.
+        if let e = context.exe { out += " exe=" + display(e) }
         if let m = r.requestedMask { out += " requested=" + display(m) }
         if let m = r.deniedMask { out += " " + paint("denied=" + display(m), code: "31", color) }
         if let i = r.info { out += " info=" + display(i) }
+        if let t = context.proctitle { out += " proctitle=" + display(t) }
         return out
     }
 

@@ -45,6 +45,12 @@ public struct AuditEventJoiner {
     /// Events held open at most; the oldest is completed when one more starts.
     public let window: Int
     private var events: [PendingEvent] = []
+    /// AppArmor records held in all; past `maxHeld` (a crafted log repeating one stamp), every
+    /// event is completed, so memory stays bounded whatever the input.
+    private var held = 0
+    static let maxHeld = 4096
+    /// PATH names kept per event (the kernel logs a handful).
+    static let maxPaths = 32
 
     private struct PendingEvent {
         var stamp: [UInt8]          // SECS.MS:SERIAL; empty for a record without one
@@ -79,6 +85,8 @@ public struct AuditEventJoiner {
         }
         let k = index(of: stamp) ?? start(stamp)
         events[k].records.append(record)
+        held += 1
+        if held > Self.maxHeld { return flush() }
         return ready()
     }
 
@@ -133,6 +141,7 @@ public struct AuditEventJoiner {
             done += 1
         }
         if done > 0 { events.removeFirst(done) }
+        held -= out.count
         return out
     }
 }
@@ -242,7 +251,7 @@ struct Companion {
         case .cwd:
             c.cwd = value("cwd") ?? c.cwd
         case .path:
-            if let n = value("name"), n != Array("(null)".utf8) { c.paths.append(n) }
+            if let n = value("name"), n != Array("(null)".utf8), c.paths.count < AuditEventJoiner.maxPaths { c.paths.append(n) }
         case .proctitle:
             // The arguments are NUL-separated in the hex form.
             c.proctitle = value("proctitle").map { $0.map { $0 == 0 ? UInt8(ascii: " ") : $0 } } ?? c.proctitle

@@ -147,4 +147,27 @@ final class AuditEventJoinerTests: XCTestCase {
         XCTAssertEqual(text(out[0].context.proctitle), "A exe=/evil")
         XCTAssertNil(out[0].context.cwd)
     }
+
+    /// A crafted log that repeats one stamp forever holds a bounded number of records.
+    func testOneStampRepeatedIsBounded() {
+        var j = AuditEventJoiner()
+        let avc = Array(#"type=AVC msg=audit(1700000000.000:9): apparmor="DENIED" operation="open" profile="p" name="/x" pid=1 comm="c" requested_mask="r" denied_mask="r" fsuid=0 ouid=0"#.utf8)
+        let path = Array(#"type=PATH msg=audit(1700000000.000:9): item=0 name="/x""#.utf8)
+        var out = 0
+        var most = 0
+        for i in 0..<20_000 {
+            out += j.read(line: avc).count
+            _ = j.read(line: path)
+            most = max(most, i + 1 - out)
+        }
+        out += j.flush().count
+        XCTAssertEqual(out, 20_000, "every record comes out")
+        XCTAssertEqual(most, AuditEventJoiner.maxHeld, "held records never pass the bound")
+        var k = AuditEventJoiner()
+        var last: [JoinedRecord] = []
+        for _ in 0..<100 { _ = k.read(line: avc) }
+        for _ in 0..<100 { _ = k.read(line: path) }
+        last = k.flush()
+        XCTAssertEqual(last.first?.context.paths.count, AuditEventJoiner.maxPaths)
+    }
 }

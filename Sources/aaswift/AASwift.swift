@@ -32,7 +32,7 @@ struct AASwift: ParsableCommand {
             ]),
             CommandGroup(name: "Inspection", subcommands: [
                 StatusCommand.self, UnconfinedCommand.self, ParseCommand.self, CheckCommand.self,
-                LogCommand.self, DecodeLogCommand.self, DecodeCommand.self, ExplainCommand.self,
+                LogCommand.self, DecodeLogCommand.self, DecodeCommand.self, ExplainCommand.self, DiffCommand.self,
             ]),
             CommandGroup(name: "Maintenance", subcommands: [
                 CleanprofCommand.self, MergeprofCommand.self,

@@ -267,11 +267,7 @@ public final class Explainer {
 
     private func describe(_ r: PolicyRule, expanded: String?, applies: Bool, reasons: [String], granting: PermissionSet) -> ExplainRule {
         var reasons = reasons
-        var line = 0, text = ""
-        if case .success(let parsed) = checker.cache.load(r.file) {
-            line = parsed.source.location(of: Int(r.node.textRange.lowerBound)).line
-            text = parsed.text(r.node)
-        }
+        let (line, text) = checker.cache.ruleSource(r)
         if r.qualifiers.deny { reasons.insert("deny: refuses \(granting.isEmpty ? "the request" : granting.text)", at: 0) }
         else { reasons.insert(granting.isEmpty ? "allow: covers the request" : "allow: grants \(granting.text)", at: 0) }
         if r.qualifiers.audit { reasons.append("audit: the kernel logs the request even when allowed") }

@@ -176,7 +176,7 @@ struct ExplainCommand: ParsableCommand {
                     loaded[name] = .some(p)
                 }
                 var request = ExplainRequest.from(event.kind, reader: reader)
-                request.label = "\(log):\(line): " + request.label
+                request.label = "\(log):\(line): " + request.label + " (the record: \(event.mode.keyword))"
                 guard let p = loaded[name] ?? nil else {
                     if only == nil {
                         out.append(.noProfile(request: request.label, name: name, folder: dir))

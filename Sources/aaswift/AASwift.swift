@@ -35,7 +35,7 @@ struct AASwift: ParsableCommand {
                 LogCommand.self, DecodeLogCommand.self, DecodeCommand.self, ExplainCommand.self, DiffCommand.self,
             ]),
             CommandGroup(name: "Maintenance", subcommands: [
-                CleanprofCommand.self, MergeprofCommand.self,
+                CleanprofCommand.self, MergeprofCommand.self, FmtCommand.self,
             ]),
             CommandGroup(name: "Kernel", subcommands: [
                 EnabledCommand.self, LoadCommand.self, UnloadCommand.self, ReplaceCommand.self,

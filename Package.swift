@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "AppArmorEditTests", dependencies: ["AppArmorEdit", "AASwiftTestSupport"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "AppArmorSyntax", "AppArmorPolicy", "CAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SystemAppArmorTests", dependencies: ["SystemAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis", "AppArmorEdit", "AASwiftTestSupport"]),
+        .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis", "AppArmorEdit", "AppArmorPolicy", "AppArmorSyntax", "AASwiftTestSupport"]),
         .testTarget(name: "ProfileToolsTests", dependencies: ["ProfileTools", "PolicyAnalysis", "AASwiftTestSupport"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzChecks", "AASwiftTestSupport"], exclude: ["Inputs"]),
         .testTarget(name: "aaswiftTests", dependencies: ["aaswift", "AASwiftTestSupport"], exclude: ["run-upstream-status.sh", "Fixtures"]),

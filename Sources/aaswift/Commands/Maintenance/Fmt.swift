@@ -56,7 +56,7 @@ struct FmtCommand: ParsableCommand {
         let files = try PolicyFiles.expand(targets).filter { $0 != "-" }
         let folderArg = targets.first { PosixFiles.kind($0) == .directory }
         let checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: base ?? folderArg ?? "/etc/apparmor.d")))
-        let formatter = Formatter(sortPermissions: sortPerms)
+        let formatter = ProfileFormatter(sortPermissions: sortPerms)
         var failed = false, wouldChange = false
         var out = OutputBuffer(fd: 1)
         for file in files {

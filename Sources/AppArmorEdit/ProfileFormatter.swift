@@ -9,7 +9,7 @@ import AppArmorSyntax
 /// (`mrwalk`, then the exec mode). A line that continues a rule keeps its own line, indented one
 /// level more than the rule. The result must lex to the same tokens (flag commas aside) and
 /// load to the same policy model (`PolicyFingerprint`); otherwise `format` refuses.
-public struct Formatter: Sendable {
+public struct ProfileFormatter: Sendable {
     public var sortPermissions: Bool
 
     public init(sortPermissions: Bool = false) { self.sortPermissions = sortPermissions }
@@ -185,7 +185,7 @@ extension String {
     }
 }
 
-extension Formatter {
+extension ProfileFormatter {
     /// Formats a file's bytes: the edited file, after checking that the result lexes to the
     /// same tokens and loads to the same policy model (`checker` resolves includes as the
     /// file's folder does). Throws a `Refusal` when it would not.

@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "aaswift",
             dependencies: [
-                "AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor", "ProfileTools", "CBuildInfo",
+                "AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "SystemAppArmor", "ProfileTools", "PolicyAnalysis", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(name: "AppArmorEditTests", dependencies: ["AppArmorEdit", "AASwiftTestSupport"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "AppArmorSyntax", "AppArmorPolicy", "CAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SystemAppArmorTests", dependencies: ["SystemAppArmor", "AASwiftTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PolicyAnalysisTests", dependencies: ["PolicyAnalysis", "AppArmorEdit", "AppArmorPolicy", "AppArmorSyntax", "AASwiftTestSupport"]),
         .testTarget(name: "ProfileToolsTests", dependencies: ["ProfileTools", "PolicyAnalysis", "AASwiftTestSupport"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzChecks", "AASwiftTestSupport"], exclude: ["Inputs"]),
         .testTarget(name: "aaswiftTests", dependencies: ["aaswift", "AASwiftTestSupport"], exclude: ["run-upstream-status.sh", "Fixtures"]),

@@ -32,10 +32,10 @@ struct AASwift: ParsableCommand {
             ]),
             CommandGroup(name: "Inspection", subcommands: [
                 StatusCommand.self, UnconfinedCommand.self, ParseCommand.self, CheckCommand.self,
-                LogCommand.self, DecodeLogCommand.self, DecodeCommand.self,
+                LogCommand.self, DecodeLogCommand.self, DecodeCommand.self, ExplainCommand.self, DiffCommand.self,
             ]),
             CommandGroup(name: "Maintenance", subcommands: [
-                CleanprofCommand.self, MergeprofCommand.self,
+                CleanprofCommand.self, MergeprofCommand.self, FmtCommand.self,
             ]),
             CommandGroup(name: "Kernel", subcommands: [
                 EnabledCommand.self, LoadCommand.self, UnloadCommand.self, ReplaceCommand.self,

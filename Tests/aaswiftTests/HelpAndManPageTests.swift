@@ -8,7 +8,7 @@ final class HelpAndManPageTests: XCTestCase {
         "parse", "check", "complain", "enforce", "audit", "disable", "status", "easyprof",
         "decode-log", "decode", "logprof", "genprof", "autodep", "apply",
         "cleanprof", "mergeprof", "mode", "enabled", "load", "unload", "replace", "features-abi",
-        "remove-unknown", "exec", "unconfined", "notify", "log",
+        "remove-unknown", "exec", "unconfined", "notify", "log", "explain", "diff", "fmt",
     ]
 
     func testEverySubcommandHasHelpAndAManPage() throws {

@@ -116,14 +116,17 @@ struct FileChecks {
         guard hasProfiles, isPolicyTreeProfile else { return [] }
         let name = PathNames.lastComponent(path)
         var out: [LintFinding] = []
-        for p in parse.topLevelProfiles {
+        for (i, p) in parse.topLevelProfiles.enumerated() {
             var found = false
             p.node.walk { n in
                 if !found, let inc = IncludeSyntax(n), inc.name(in: parse).hasPrefix("local/") { found = true }
             }
             guard !found else { continue }
             let at = p.nameToken(in: parse)?.textRange ?? p.node.textRange
-            out.append(LintFinding(.missingLocalInclude, "profile '\(p.name(in: parse))' has no 'include if exists <local/\(name)>' for local additions",
+            // The file's name for its first profile (Debian's convention), else the profile's.
+            let profileName = p.name(in: parse)
+            let local = i == 0 || profileName.contains("/") ? name : profileName
+            out.append(LintFinding(.missingLocalInclude, "profile '\(profileName)' has no 'include if exists <local/\(local)>' for local additions",
                                    at: at, in: source))
         }
         return out

@@ -87,13 +87,19 @@ public final class Linter {
         }
         collect(report.policy.profiles)
         out += fileChecks.abiUnsupported(all)
-        let grants = RuleGrantChecks(source: parse.source, matchers: matchers)
-        for p in all where !p.flags.contains("unconfined") {
+        let grants = RuleGrantChecks(source: parse.source, matchers: matchers, cache: checker.cache)
+        for p in all where !Self.isUnconfined(p) {
             out += grants.broadGrants(p)
             out += grants.writeExec(p)
             out += grants.allowDeny(p)
         }
         return out
+    }
+
+    /// A profile in unconfined mode, or one that allows everything (`allow all,`: AppArmor
+    /// 4's way of naming an unconfined program): broad grants are its purpose.
+    static func isUnconfined(_ p: Profile) -> Bool {
+        p.flags.contains("unconfined") || p.rules.contains { $0.kind == .allRule && !$0.qualifiers.deny }
     }
 
     /// In file order; one finding per check and place (a rule reached by two profiles, or an
@@ -115,7 +121,7 @@ public final class Linter {
 
     static func attachments(of profiles: [Profile], in parse: ParseResult) -> [Attachment] {
         profiles.compactMap { p in
-            guard let a = p.attachment, !p.flags.contains("unconfined"), p.file == parse.source.path,
+            guard let a = p.attachment, p.file == parse.source.path,
                   let syntax = ProfileSyntax(p.node) else { return nil }
             let token = syntax.attachmentToken(in: parse) ?? syntax.nameToken(in: parse)
             return Attachment(profile: p.name, pattern: AAREPattern.filterSlashes(a), range: token?.textRange ?? p.node.textRange, source: parse.source)

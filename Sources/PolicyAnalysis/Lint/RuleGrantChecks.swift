@@ -8,6 +8,8 @@ import AppArmorSyntax
 struct RuleGrantChecks {
     let source: SourceFile
     let matchers: MatcherCache
+    /// Where the rules of includes are read from (for their text in messages).
+    let cache: PolicyFileCache
 
     /// A file rule as these checks see it: its path as apparmor_parser compiles it.
     struct FileGrant {
@@ -33,7 +35,10 @@ struct RuleGrantChecks {
 
     /// The rule's text on one line, for messages.
     func text(_ r: PolicyRule) -> String {
-        let bytes = source.bytes[r.node.textRange]
+        var src = source
+        if !isOwn(r), case .success(let other) = cache.load(r.file) { src = other.source }
+        guard r.node.textRange.upperBound <= src.bytes.count else { return "" }
+        let bytes = src.bytes[r.node.textRange]
         let s = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isWhitespace).joined(separator: " ")
         return s.utf8.count > 80 ? String(s.prefix(77)) + "..." : s
     }
@@ -125,7 +130,8 @@ struct RuleGrantChecks {
         }
         var out: [LintFinding] = []
         for g in allows where isOwn(g.rule) {
-            guard let path = g.path else { continue }
+            // A rule over every path is broad-write's finding.
+            guard let path = g.path, !AAREPattern.covers(path, "/**") else { continue }
             let inherits = g.exec.map { $0.kind == "i" || $0.fallback == "i" } ?? false
             let runs = g.exec != nil || g.granted.contains(.mmap)
             guard runs else { continue }

@@ -40,9 +40,14 @@ public struct LintRunner {
         return plan.removals.map { r in
             let rule: LintRule = r.kind == .duplicate || r.kind == .duplicateInclude ? .duplicate : .redundant
             let text = r.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-            let what = r.kind == .duplicateInclude ? "include" : "rule"
-            return LintFinding(rule, "\(what) '\(text)' is redundant: \(r.reason)", at: r.range, in: parse.source,
-                               fix: .removeStatement(r.range))
+            let message: String
+            switch r.kind {
+            case .duplicateInclude: message = "'\(text)' repeats the include of \(r.reason.replacing("duplicate of ", with: ""))"
+            case .duplicate: message = "rule '\(text)' repeats \(r.reason.replacing("covered by ", with: ""))"
+            case .covered: message = "rule '\(text)' is redundant: \(r.reason)"
+            case .hatDeclaration: message = "'\(text)' is redundant: the \(r.reason)"
+            }
+            return LintFinding(rule, message, at: r.range, in: parse.source, fix: .removeStatement(r.range))
         }
     }
 

@@ -86,7 +86,8 @@ struct LintCommand: ParsableCommand {
                 for plan in plans { out.write((try? plan.edited.diff()) ?? "") }
                 out.flush()
                 report(errors)
-                throw ExitCode(errors.isEmpty ? 0 : 1)
+                // Nothing is written: the findings stand.
+                throw ExitCode(results.contains { $0.findings.contains(where: \.fails) } || !errors.isEmpty ? 1 : 0)
             }
             errors += write(plans, runner: runner)
             let written = Set(plans.map(\.file))

@@ -13,8 +13,7 @@ final class LintTests: XCTestCase {
 
     /// A copy of the fixture tree to edit.
     func copyOfFixture() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lint-\(UUID().uuidString)")
-        try FileManager.default.copyItem(atPath: Self.fixture, toPath: dir.path)
+        let dir = try Fixtures.temporaryCopy(of: Self.fixture, label: "lint")
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         return dir.path
     }

@@ -7,8 +7,7 @@ final class LintCommandTests: XCTestCase {
     static let fixture = Fixtures.project("Tests/aaswiftTests/Fixtures/lint").path
 
     func copyOfFixture() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lint-cli-\(UUID().uuidString)")
-        try FileManager.default.copyItem(atPath: Self.fixture, toPath: dir.path)
+        let dir = try Fixtures.temporaryCopy(of: Self.fixture, label: "lint-cli")
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         return dir.path
     }

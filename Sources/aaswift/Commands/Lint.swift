@@ -20,7 +20,8 @@ struct LintCommand: ParsableCommand {
             local/ include, unused or undefined variables, overlapping attachments, rules the \
             profile's abi cannot enforce. Every check has a stable ID (AA4001...) and a \
             severity; the list, with each check's rationale, is in aaswift-lint(8). Profiles \
-            with flags=(unconfined) are not judged for broad grants.
+            with flags=(unconfined), or an 'allow all,' rule, are not judged for broad \
+            grants or W^X.
 
             Each PATH is a file or a folder (a policy tree: its top-level profiles); with no \
             PATH, the profiles of --dir. Output: text (file:line:col: severity: message \

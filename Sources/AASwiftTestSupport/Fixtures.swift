@@ -38,6 +38,13 @@ public enum Fixtures {
         projectRoot.appendingPathComponent(relative)
     }
 
+    /// A copy of a fixture folder in a fresh temporary folder, to edit; the caller removes it.
+    public static func temporaryCopy(of path: String, label: String = "fixture") throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+        try FileManager.default.copyItem(atPath: path, toPath: dir.path)
+        return dir
+    }
+
     /// The folder holding the unpacked generated simple_tests (made by `make generated-tests`),
     /// or nil when it is absent.
     public static var generatedSimpleTests: URL? {

@@ -31,7 +31,7 @@ struct AASwift: ParsableCommand {
                 ComplainCommand.self, EnforceCommand.self, AuditCommand.self, DisableCommand.self, ModeCommand.self,
             ]),
             CommandGroup(name: "Inspection", subcommands: [
-                StatusCommand.self, UnconfinedCommand.self, ParseCommand.self, CheckCommand.self,
+                StatusCommand.self, UnconfinedCommand.self, ParseCommand.self, CheckCommand.self, LintCommand.self,
                 LogCommand.self, DecodeLogCommand.self, DecodeCommand.self, ExplainCommand.self, DiffCommand.self,
             ]),
             CommandGroup(name: "Maintenance", subcommands: [

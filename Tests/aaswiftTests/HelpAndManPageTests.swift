@@ -7,7 +7,7 @@ final class HelpAndManPageTests: XCTestCase {
     static let subcommands = [
         "parse", "check", "complain", "enforce", "audit", "disable", "status", "easyprof",
         "decode-log", "decode", "logprof", "genprof", "autodep", "apply",
-        "cleanprof", "mergeprof", "mode", "enabled", "load", "unload", "replace", "features-abi",
+        "cleanprof", "mergeprof", "lint", "mode", "enabled", "load", "unload", "replace", "features-abi",
         "remove-unknown", "exec", "unconfined", "notify", "log", "explain", "diff", "fmt",
     ]
 

@@ -50,7 +50,7 @@ public struct FeatureSet: Sendable {
     public func has(_ path: String) -> Bool { paths.contains(path) }
 
     /// Why the kernel these features describe would not enforce a rule, or nil.
-    func unsupported(_ rule: PolicyRule) -> String? {
+    public func unsupported(_ rule: PolicyRule) -> String? {
         switch rule.detail {
         case .capability(let names):
             if let n = names.first(where: { !has("caps/mask/\($0)") }) { return "capability \(n)" }

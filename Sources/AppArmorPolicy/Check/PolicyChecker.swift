@@ -59,6 +59,13 @@ public final class PolicyChecker {
         check(cache.add(path: path, bytes: bytes))
     }
 
+    /// The name an `abi` statement names (`abi/3.0` for `abi <abi/3.0>,`), nil when it names
+    /// none.
+    public static func abiName(of node: SyntaxNode, in r: ParseResult) -> String? {
+        guard node.kind == .abi, let t = node.childTokens.dropFirst().first, t.kind != .comma else { return nil }
+        return CheckSession.abiName(t, in: r)
+    }
+
     /// Syntax only: the parser's diagnostics.
     public static func checkSyntax(_ r: ParseResult) -> [PolicyDiagnostic] {
         r.diagnostics.map { PolicyDiagnostic(diagnostic: $0, source: r.source) }

@@ -14,6 +14,21 @@ public struct CleanprofRemoval: Sendable, Equatable {
     public var reason: String
     /// The profile it belongs to (`a//b`), nil for a top-level statement.
     public var profile: String?
+    /// Why, as a kind: lint reports duplicates and covered rules under their own IDs.
+    public var kind: Kind = .covered
+    /// The statement's bytes in the file.
+    public var range: Range<Int> = 0..<0
+
+    public enum Kind: String, Sendable {
+        /// An include an earlier one of the same name already loads.
+        case duplicateInclude
+        /// A rule equal to another rule of the same profile (each covers the other).
+        case duplicate
+        /// A rule another rule, or an include, covers.
+        case covered
+        /// A `^hat,` declaration beside the hat itself.
+        case hatDeclaration
+    }
 }
 
 /// What cleanprof will do to one profile file: the removals and the edited file.
@@ -43,8 +58,10 @@ public enum CleanprofError: Error, CustomStringConvertible, Equatable {
 /// others. Everything else stays byte-identical: each removal deletes the statement's lines
 /// only (or the statement alone when it shares its line with another).
 public enum CleanprofPlanner {
-    public static func plan(file: String, profileNames: [String]?, folder: String) throws -> CleanprofPlan {
-        let checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: folder)))
+    /// `checker` loads the file and its includes (one made for `folder` when nil); a caller
+    /// that checks the same files again passes its own, so that each is parsed once.
+    public static func plan(file: String, profileNames: [String]?, folder: String, checker: PolicyChecker? = nil) throws -> CleanprofPlan {
+        let checker = checker ?? PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: folder)))
         let report = checker.check(path: file)
         guard case .success(let r) = checker.cache.load(file) else {
             throw CleanprofError.doesNotLoad("\(file): cannot be read")
@@ -107,7 +124,8 @@ public enum CleanprofPlanner {
             out.append(inc.node)
             plan.removals.append(CleanprofRemoval(
                 line: r.source.location(of: inc.node.textRange.lowerBound).line, text: r.text(inc.node),
-                reason: "duplicate of line \(r.source.location(of: k.node.textRange.lowerBound).line)", profile: profile))
+                reason: "duplicate of line \(r.source.location(of: k.node.textRange.lowerBound).line)", profile: profile,
+                kind: .duplicateInclude, range: inc.node.textRange))
         }
         return out
     }
@@ -125,26 +143,30 @@ public enum CleanprofPlanner {
         })
         for (i, rule) in profile.rules.enumerated() where rule.file == file && own.contains(ObjectIdentifier(rule.node)) {
             var reason: String?
+            var kind = CleanprofRemoval.Kind.covered
             if case .changeHat(let word) = rule.detail, case let name = word.hasPrefix("^") ? String(word.dropFirst()) : word,
                hats.contains(name) {
                 reason = "hat \(name) is defined in the profile"
+                kind = .hatDeclaration
             }
             for (j, other) in profile.rules.enumerated() where reason == nil && j != i {
                 let otherOwn = other.file == file
                 if otherOwn && (conditional.contains(ObjectIdentifier(other.node)) || removed.contains(ObjectIdentifier(other.node))) { continue }
                 guard cleanCovers(other, rule) else { continue }
                 // Two equal rules: the later one goes.
-                if otherOwn, j > i, cleanCovers(rule, other) { continue }
+                let equal = otherOwn && cleanCovers(rule, other)
+                if equal, j > i { continue }
+                kind = equal ? .duplicate : .covered
                 reason = otherOwn
                     ? "covered by line \(r.source.location(of: other.node.textRange.lowerBound).line)"
-                    : "covered by \(includeName(other.file))"
+                    : "covered by \(IncludeNames.short(other.file))"
             }
             guard let reason else { continue }
             removed.insert(ObjectIdentifier(rule.node))
             out.append(rule.node)
             plan.removals.append(CleanprofRemoval(
                 line: r.source.location(of: rule.node.textRange.lowerBound).line, text: r.text(rule.node),
-                reason: reason, profile: fullName))
+                reason: reason, profile: fullName, kind: kind, range: rule.node.textRange))
         }
         return out
     }
@@ -155,15 +177,5 @@ public enum CleanprofPlanner {
         if b.qualifiers.audit && !a.qualifiers.audit { return false }
         if a.qualifiers.mode != b.qualifiers.mode || a.qualifiers.priority != b.qualifiers.priority { return false }
         return a.covers(b)
-    }
-
-    /// `abstractions/base` for `/etc/apparmor.d/abstractions/base`.
-    static func includeName(_ path: String) -> String {
-        for marker in ["/abstractions/", "/tunables/", "/local/"] {
-            if let range = path.ranges(of: marker).last {
-                return String(marker.dropFirst()) + path[range.upperBound...]
-            }
-        }
-        return path
     }
 }

@@ -46,6 +46,11 @@ extension LogprofPolicy {
         }
         abstractions = list
         abstractionFiles = all
+        for (i, a) in list.enumerated() {
+            guard let own = a.groups.first else { continue }
+            abstractionsByOwnGroup[own, default: []].append(i)
+            if abstractionEverything.contains(own) { abstractionsAllowingEverything.append(i) }
+        }
         return list
     }
 

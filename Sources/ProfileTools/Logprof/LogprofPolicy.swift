@@ -31,7 +31,15 @@ public final class LogprofPolicy {
     var abstractionRules: [String: [PolicyRule]] = [:]
     var abstractionSetCache: [String: CoverageSet] = [:]
     var suggestableCache: [String: [Abstraction]] = [:]
+    var suggestableNameCache: [String: Set<String>] = [:]
+    /// `ranked(for:)` of non-file requests.
+    var rankedByKind: [EventKind: [(index: Int, specific: Int, size: Int)]] = [:]
+    /// The abstractions (indices) whose own file is each group of `abstractionFiles`, and
+    /// those that allow everything.
+    var abstractionsByOwnGroup: [Int: [Int]] = [:]
+    var abstractionsAllowingEverything: [Int] = []
     var abstractionSizes: [String: Int] = [:]
+    private var sizeByIndex: [Int] = []
     var abstractionEverything = Set<Int>()
     public let customIncludes: [String]
 
@@ -204,32 +212,45 @@ public final class LogprofPolicy {
     /// little else they grant: the most specific matching rule first (most literal characters,
     /// so `/etc/{,libre}ssl/certs/{,**}` before `/etc/ssl/**`), then the fewest rules.
     func suggestions(for kind: EventKind, profile fullName: String) -> [String] {
-        let list = suggestable(for: fullName)
-        // File requests: one lookup in the combined set, then per abstraction the union of
-        // what its files grant.
-        var byGroup: [Int: (allow: PermissionSet, deny: PermissionSet, specific: Int)] = [:]
-        var want: PermissionSet? = nil
-        if case .file(let f) = kind, let all = abstractionFiles {
-            if !f.permissions.isEmpty { want = f.permissions }
-            for e in all.matchingEntries(path: f.path, owner: f.owner) {
+        let offered = suggestableNames(for: fullName)
+        guard !offered.isEmpty else { return [] }
+        let all = loadAbstractions()
+        var out: [String] = []
+        for r in ranked(for: kind) where offered.contains(all[r.index].name) {
+            out.append(all[r.index].name)
+            if out.count == Self.maxSuggestions { break }
+        }
+        return out
+    }
+
+    /// Every abstraction that allows the request, best first: the most specific matching rule
+    /// (its literal characters), then the smallest, then by name. It does not depend on the
+    /// profile (which abstractions a profile may be offered is filtered after), so a non-file
+    /// request's ranking is worked out once for every profile that asks it.
+    func ranked(for kind: EventKind) -> [(index: Int, specific: Int, size: Int)] {
+        let all = loadAbstractions()
+        var ranked: [(index: Int, specific: Int, size: Int)] = []
+        if case .file(let f) = kind, let files = abstractionFiles {
+            // One lookup in the combined set, then per abstraction the union of what its
+            // files grant; only abstractions whose own file matched (or that allow everything)
+            // can allow the request.
+            var byGroup: [Int: (allow: PermissionSet, deny: PermissionSet, specific: Int)] = [:]
+            for e in files.matchingEntries(path: f.path, owner: f.owner) {
                 var g = byGroup[e.group, default: ([], [], 0)]
                 if e.deny { g.deny.formUnion(e.mask) } else { g.allow.formUnion(e.mask) }
                 g.specific = max(g.specific, Self.literalCount(e.display))
                 byGroup[e.group] = g
             }
             if byGroup.isEmpty { return [] }
-        }
-        var ranked: [(name: String, specific: Int, size: Int)] = []
-        // The typed rule a non-file request asks for, worked out once for every abstraction.
-        let request = CoverageSet.request(kind, reader: ruleReader)
-        for a in list {
-            var specific = 0
-            if case .file = kind, abstractionFiles != nil {
+            let want = f.permissions
+            var candidates = abstractionsAllowingEverything
+            for g in byGroup.keys where !abstractionEverything.contains(g) { candidates += abstractionsByOwnGroup[g] ?? [] }
+            for i in candidates {
+                let a = all[i]
                 guard let own = a.groups.first else { continue }
-                if abstractionEverything.contains(own) {
-                    specific = 0
-                } else {
-                    guard let hit = byGroup[own], let want else { continue }
+                var specific = 0
+                if !abstractionEverything.contains(own) {
+                    guard let hit = byGroup[own], !want.isEmpty else { continue }
                     var allow = PermissionSet(), deny = PermissionSet()
                     for g in a.groups {
                         guard let h = byGroup[g] else { continue }
@@ -239,17 +260,32 @@ public final class LogprofPolicy {
                     guard want.isSubset(of: allow) || want.isSubset(of: deny) else { continue }
                     specific = hit.specific
                 }
-            } else {
-                guard let own = abstractionSets(a).first, own.isKnown(kind, request: request) else { continue }
+                ranked.append((i, specific, abstractionSize(at: i)))
             }
-            ranked.append((a.name, specific, abstractionSize(a.name)))
+        } else {
+            if let known = rankedByKind[kind] { return known }
+            // The typed rule a non-file request asks for, worked out once for every abstraction.
+            let request = CoverageSet.request(kind, reader: ruleReader)
+            for (i, a) in all.enumerated() {
+                guard let own = abstractionSets(a).first, own.isKnown(kind, request: request) else { continue }
+                ranked.append((i, 0, abstractionSize(at: i)))
+            }
         }
         ranked.sort { x, y in
             if x.specific != y.specific { return x.specific > y.specific }
             if x.size != y.size { return x.size < y.size }
-            return x.name < y.name
+            return all[x.index].name < all[y.index].name
         }
-        return ranked.prefix(Self.maxSuggestions).map(\.name)
+        if case .file = kind {} else { rankedByKind[kind] = ranked }
+        return ranked
+    }
+
+    /// The names of `suggestable(for:)`.
+    func suggestableNames(for fullName: String) -> Set<String> {
+        if let known = suggestableNameCache[fullName] { return known }
+        let names = Set(suggestable(for: fullName).map(\.name))
+        suggestableNameCache[fullName] = names
+        return names
     }
 
     /// The abstractions that may be suggested to a profile: not included yet, and allowed by
@@ -308,6 +344,13 @@ public final class LogprofPolicy {
         let n = a.files.reduce(0) { $0 + Set((abstractionRules[$1] ?? []).map { $0.node.textRange.lowerBound }).count }
         abstractionSizes[name] = n
         return n
+    }
+
+    /// `abstractionSize` of `loadAbstractions()[index]`, kept by index.
+    func abstractionSize(at index: Int) -> Int {
+        if sizeByIndex.isEmpty { sizeByIndex = Array(repeating: -1, count: loadAbstractions().count) }
+        if sizeByIndex[index] < 0 { sizeByIndex[index] = abstractionSize(loadAbstractions()[index].name) }
+        return sizeByIndex[index]
     }
 
     static let suggestKey = Array("LOGPROF-SUGGEST:".utf8)

@@ -91,7 +91,7 @@ public struct ApparmorParser: PolicyLoader {
 
     public init(program: String? = nil, extraArguments: [String] = []) {
         self.program = program
-            ?? ProcessInfo.processInfo.environment["APPARMOR_PARSER"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ProcessEnvironment.value("APPARMOR_PARSER")
             ?? Self.defaultPath
         self.extraArguments = extraArguments
     }

@@ -38,7 +38,7 @@ enum UpstreamNames {
     /// The subcommand for the name the program was invoked by (argv[0]), if it is an aa-* name.
     static func subcommand(invokedAs argv0: String?) -> String? {
         guard let argv0 else { return nil }
-        let base = argv0.split(separator: "/").last.map(String.init) ?? argv0
+        let base = argv0.lastIndex(of: "/").map { String(argv0[argv0.index(after: $0)...]) } ?? argv0
         guard base.hasPrefix("aa-") else { return nil }
         let name = String(base.dropFirst(3))
         return subcommands.contains(name) ? name : nil

@@ -7,6 +7,7 @@
 import AppArmorPolicy
 import AuditLog
 import FoundationEssentials
+import SystemAppArmor
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,7 +31,7 @@ public final class AuditLogCapture: @unchecked Sendable {
     /// Starts copying from `source` (opened by the caller, so its choice and errors are the
     /// caller's to report). `limit`: the most bytes written before records are counted as lost.
     public init(source: AuditEventSource, limit: Int = 256 << 20) throws {
-        let tmp = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let tmp = ProcessEnvironment.value("TMPDIR") ?? "/tmp"
         var template = Array((tmp + "/aaswift-live.XXXXXX").utf8CString)
         guard let dir = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw AuditSourceError.unreadable(tmp, String(cString: strerror(errno)))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import ProfileTools
+import SystemAppArmor
 
 struct EasyprofCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -159,7 +160,7 @@ struct EasyprofCommand: ParsableCommand {
         s.systemConfigFile = EasyprofSearchOptions.standardConfigFile
         s.parserBase = base
         s.parserInclude = include
-        if let env = ProcessInfo.processInfo.environment["AASWIFT_EASYPROF_DIR"], !env.isEmpty {
+        if let env = ProcessEnvironment.value("AASWIFT_EASYPROF_DIR") {
             // A folder of defaults named for this run wins over the system's easyprof.conf.
             s.installedDefaultsDir = env
             s.systemConfigFile = nil

@@ -168,7 +168,7 @@ struct StatusRun: QuickCommand, Equatable {
     }
 
     func run() throws {
-        let prefix = root ?? ProcessInfo.processInfo.environment["AASWIFT_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/"
+        let prefix = root ?? ProcessEnvironment.value("AASWIFT_ROOT") ?? "/"
         let reporter = StatusReporter(kernel: AppArmorKernel(root: SystemRoot(prefix)))
         if enabled {
             throw ExitCode(reporter.enabledExitCode())

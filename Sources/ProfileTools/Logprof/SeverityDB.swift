@@ -30,6 +30,8 @@ public struct SeverityDB: Sendable {
     /// The glob entries by folder (`globKey`).
     var globsByFolder: [String: [Int]] = [:]
 
+    /// The key of `globsByFolder`: the folder's depth and its parts (`rank` builds the same
+    /// keys piece by piece).
     static func globKey(_ folder: ArraySlice<String>) -> String {
         String(folder.count) + "\u{0}" + folder.joined(separator: "/")
     }
@@ -101,7 +103,11 @@ public struct SeverityDB: Sendable {
         // The entries whose folder is one of the path's leading folders (the best does not
         // depend on the order they are tried in).
         var candidates: [Int] = []
-        for k in 0..<pieces.count { candidates += globsByFolder[Self.globKey(pieces[..<k])] ?? [] }
+        var folder = ""   // pieces[..<k] joined, grown one piece at a time (globKey's form)
+        for k in 0..<pieces.count {
+            if k > 0 { folder += (k > 1 ? "/" : "") + pieces[k - 1] }
+            candidates += globsByFolder[String(k) + "\u{0}" + folder] ?? []
+        }
         for g in candidates.map({ globs[$0] }) {
             let rest = pieces[g.folder.count...].joined(separator: "/")
             guard let m = g.matcher, m.matches(rest) else { continue }

@@ -44,34 +44,43 @@ public enum TunableSubstitution {
 
     public static func variants(_ path: String, folders: Folders) -> [String] {
         let v = folders.variables
-        var s = path
         func has(_ name: String) -> Bool { v.values[name] != nil }
+        let bytes = Array(path.utf8)
+        let slash = UInt8(ascii: "/")
         // The longest leading folder some folder variable matches.
         var best: (name: String, length: Int)?
-        let slashes = path.indices.filter { path[$0] == "/" }.dropFirst()
+        let slashes = bytes.indices.filter { bytes[$0] == slash }.dropFirst()
         for (name, m) in folders.matchers {
             for end in slashes.reversed() {
-                let prefix = path[...end]
-                let length = prefix.utf8.count
+                let length = end + 1
                 if let b = best, b.length >= length { break }
-                if m.matches(bytes: Array(prefix.utf8)) { best = (name, length); break }
+                if m.matches(bytes: Array(bytes[..<length])) { best = (name, length); break }
             }
         }
-        if let best { s = "@{\(best.name)}/" + String(decoding: Array(path.utf8)[best.length...], as: UTF8.self) }
-        var parts = s.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        for i in parts.indices.dropFirst() where !parts[i].isEmpty && parts[i].allSatisfy({ $0.isASCII && $0.isNumber }) && i + 1 < parts.count {
-            let before = parts[i - 1]
-            if before == "@{PROC}" || before == "proc", has("pid") { parts[i] = "@{pid}" }
-            else if before == "user", has("uid") { parts[i] = "@{uid}" }
+        var out: [UInt8] = best.map { Array("@{\($0.name)}/".utf8) + bytes[$0.length...] } ?? bytes
+        // A process id after @{PROC}/ or /proc/, a user id after /user/, when not the last part.
+        var parts = out.split(separator: slash, omittingEmptySubsequences: false)
+        var changed = false
+        if parts.count > 2 {
+            for i in 1..<(parts.count - 1) where !parts[i].isEmpty && parts[i].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                let before = parts[i - 1]
+                if before.elementsEqual("@{PROC}".utf8) || before.elementsEqual("proc".utf8), has("pid") {
+                    parts[i] = ArraySlice("@{pid}".utf8)
+                    changed = true
+                } else if before.elementsEqual("user".utf8), has("uid") {
+                    parts[i] = ArraySlice("@{uid}".utf8)
+                    changed = true
+                }
+            }
         }
-        s = parts.joined(separator: "/")
-        if has("multiarch"), s.utf8.count >= 10, s.utf8.indices.contains(where: { s.utf8[$0...].starts(with: "-linux-gnu".utf8) }),
-           let r = s.firstRange(of: "-linux-gnu") {
-            // the component holding `-linux-gnu` (x86_64-linux-gnu, arm-linux-gnueabihf...)
-            let start = s[..<r.lowerBound].lastIndex(of: "/").map { s.index(after: $0) }
-            let end = s[r.upperBound...].firstIndex(of: "/")
-            if let start, let end { s.replaceSubrange(start..<end, with: "@{multiarch}") }
+        if changed { out = Array(parts.joined(separator: [slash])) }
+        // The part holding a multiarch triplet (x86_64-linux-gnu, arm-linux-gnueabihf...).
+        let gnu = Array("-linux-gnu".utf8)
+        if has("multiarch"), let r = out.firstRange(of: gnu) {
+            let start = out[..<r.lowerBound].lastIndex(of: slash).map { $0 + 1 }
+            let end = out[r.upperBound...].firstIndex(of: slash)
+            if let start, let end { out.replaceSubrange(start..<end, with: Array("@{multiarch}".utf8)) }
         }
-        return s == path ? [] : [s]
+        return out == bytes ? [] : [String(decoding: out, as: UTF8.self)]
     }
 }

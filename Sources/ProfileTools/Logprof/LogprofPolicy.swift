@@ -40,6 +40,8 @@ public final class LogprofPolicy {
     var abstractionsAllowingEverything: [Int] = []
     var abstractionSizes: [String: Int] = [:]
     private var sizeByIndex: [Int] = []
+    /// The rule set of each abstraction's own file, by index (for non-file requests).
+    private var ownSets: [CoverageSet?] = []
     var abstractionEverything = Set<Int>()
     public let customIncludes: [String]
 
@@ -266,8 +268,9 @@ public final class LogprofPolicy {
             if let known = rankedByKind[kind] { return known }
             // The typed rule a non-file request asks for, worked out once for every abstraction.
             let request = CoverageSet.request(kind, reader: ruleReader)
-            for (i, a) in all.enumerated() {
-                guard let own = abstractionSets(a).first, own.isKnown(kind, request: request) else { continue }
+            if ownSets.isEmpty { ownSets = all.map { abstractionSets($0).first } }
+            for (i, own) in ownSets.enumerated() {
+                guard let own, own.isKnown(kind, request: request) else { continue }
                 ranked.append((i, 0, abstractionSize(at: i)))
             }
         }

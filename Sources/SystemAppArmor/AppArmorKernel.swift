@@ -93,8 +93,11 @@ public struct AppArmorKernel: Sendable {
     /// Parses the `profiles` file.
     public static func parseProfiles(_ text: String) -> [LoadedProfile] {
         var out: [LoadedProfile] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            guard let label = ConfinementLabel.split(String(line)), let mode = label.mode else { continue }
+        let bytes = Array(text.utf8)
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            var line = line
+            while line.last == 0 { line.removeLast() }
+            guard let label = ConfinementLabel.split(line), let mode = label.mode else { continue }
             out.append(LoadedProfile(name: label.label, mode: mode == "user" ? "prompt" : mode))
         }
         return out

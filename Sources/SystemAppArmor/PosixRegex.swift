@@ -11,16 +11,19 @@ public final class PosixRegex: @unchecked Sendable {
     // never changed after init.
     private var compiled = regex_t()
     public let pattern: String
+    /// `.*` and the empty pattern match every text (aa-status's default filters): no call.
+    private let matchesAll: Bool
 
     /// Nil when the pattern does not compile.
     public init?(_ pattern: String, extended: Bool = false) {
         self.pattern = pattern
+        matchesAll = pattern == ".*" || pattern.isEmpty
         guard regcomp(&compiled, pattern, REG_NOSUB | (extended ? REG_EXTENDED : 0)) == 0 else { return nil }
     }
 
     deinit { regfree(&compiled) }
 
     public func matches(_ text: String) -> Bool {
-        regexec(&compiled, text, 0, nil, 0) == 0
+        matchesAll || regexec(&compiled, text, 0, nil, 0) == 0
     }
 }

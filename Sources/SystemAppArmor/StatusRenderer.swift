@@ -11,6 +11,11 @@ struct StatusFilter: Sendable {
         return stableSorted(list.filter { modeRE.matches($0.mode) && profile.matches($0.name) }) { $0.name }
     }
 
+    /// How many profiles pass the filters (no sorting for a count).
+    func profileCount(_ list: [LoadedProfile]) -> Int {
+        list.reduce(0) { $0 + (mode.matches($1.mode) && profile.matches($1.name) ? 1 : 0) }
+    }
+
     /// Processes passing the filters, in the order given.
     func processes(_ list: [StatusProcess], mode modeOverride: PosixRegex? = nil) -> [StatusProcess] {
         let modeRE = modeOverride ?? mode

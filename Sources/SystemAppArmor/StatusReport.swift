@@ -143,7 +143,7 @@ public struct StatusReporter: Sendable {
             }
         }
         if query.showProfiles {
-            part("profiles", "profile_count", count: { filter.profiles(profiles).count },
+            part("profiles", "profile_count", count: { filter.profileCount(profiles) },
                  json: { renderer.profilesJSON(profiles) }, text: { renderer.profilesText(profiles) })
         }
         if query.showProcesses {

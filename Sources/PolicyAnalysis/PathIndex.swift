@@ -2,16 +2,20 @@ import AppArmorPolicy
 
 /// Finds the file rules that can match a path without running every rule's automaton: each
 /// pattern's literal prefixes (one per branch of a leading alternation, so `{/root,/home/*}/`
-/// gives `/root` and `/home/`) put it in a bucket by its first path component; a path is only
-/// tried against its component's bucket and the rules whose prefixes stop before one.
+/// gives `/root` and `/home/`) put it in a bucket by the prefix's leading folders (up to its
+/// last `/`: `/srv/d1/f*` goes under `/srv/d1/`); a path is only tried against the buckets of
+/// its own leading folders (`/`, `/srv/`, `/srv/d1/`...), found as the path is read once. So a
+/// folder with thousands of rules (logprof adding them one by one) costs a path elsewhere
+/// nothing, and a path below it only its own folders' rules.
 public struct PathIndex {
-    /// By a hash of the first component (two components sharing a hash share a bucket: the
-    /// prefix check sorts them out).
+    /// By a hash of the leading folders (two folders sharing a hash share a bucket: the prefix
+    /// check sorts them out); each bucket's ids increase.
     private var buckets: [UInt64: [Int]] = [:]
+    /// Patterns with no literal leading `/` (a variable left unexpanded, the empty prefix).
     private var general: [Int] = []
-    /// Entries whose prefixes stop inside the first component, by that component's first byte.
-    private var byFirstByte: [[Int]] = Array(repeating: [], count: 256)
     private var prefixes: [[[UInt8]]] = []
+
+    public init() {}
 
     /// Adds entry `id` (ids are given in increasing order) for a pattern.
     public mutating func add(_ id: Int, pattern: String) {
@@ -22,47 +26,46 @@ public struct PathIndex {
     public mutating func add(_ id: Int, prefixes p: [[UInt8]]) {
         prefixes.append(p)
         var keys: [UInt64] = []
-        var bytes: [UInt8] = []
         for prefix in p {
-            if let component = Self.firstComponent(prefix[...], complete: true) {
-                let key = Self.hash(component)
-                if !keys.contains(key) { keys.append(key) }
-            } else if prefix.count >= 2, prefix[0] == UInt8(ascii: "/"), prefix[1] != UInt8(ascii: "/") {
-                if !bytes.contains(prefix[1]) { bytes.append(prefix[1]) }
-            } else {
+            guard prefix.first == UInt8(ascii: "/"), let slash = prefix.lastIndex(of: UInt8(ascii: "/")) else {
                 general.append(id)
                 return
             }
+            let key = Self.hash(prefix[...slash])
+            if !keys.contains(key) { keys.append(key) }
         }
         for k in keys { buckets[k, default: []].append(id) }
-        for b in bytes where byFirstByte[Int(b)].last != id { byFirstByte[Int(b)].append(id) }
     }
 
     /// The ids whose prefixes allow `path`, in increasing order.
     public func candidates(_ path: [UInt8]) -> [Int] {
         var ids = general
-        if path.count >= 2, path[0] == UInt8(ascii: "/") {
-            let b = byFirstByte[Int(path[1])]
-            if !b.isEmpty { ids = Self.merge(ids, b) }
-        }
-        if let component = Self.firstComponent(path[...], complete: false), let b = buckets[Self.hash(component)] {
-            ids = Self.merge(ids, b)
+        if path.first == UInt8(ascii: "/") {
+            var found: [Int] = []
+            var h = Self.hashSeed
+            for c in path {
+                h = Self.hashStep(h, c)
+                if c == UInt8(ascii: "/"), let b = buckets[h] { found += b }
+            }
+            if !found.isEmpty {
+                // An entry with two prefixes on the path's folders is found twice.
+                found.sort()
+                var unique: [Int] = []
+                unique.reserveCapacity(found.count)
+                for id in found where unique.last != id { unique.append(id) }
+                ids = Self.merge(ids, unique)
+            }
         }
         return ids.filter { id in prefixes[id].contains { path.starts(with: $0) } }
     }
 
-    /// `/usr/` -> `usr`. With `complete`, the component must be followed by `/` in the prefix
-    /// (a prefix `/us` could still match `/usr` or `/us2`); a path's first component needs no slash.
-    public static func firstComponent(_ b: ArraySlice<UInt8>, complete: Bool) -> ArraySlice<UInt8>? {
-        guard b.first == UInt8(ascii: "/") else { return nil }
-        let rest = b.dropFirst()
-        if let slash = rest.firstIndex(of: UInt8(ascii: "/")) { return rest[..<slash] }
-        return complete ? nil : rest
-    }
+    /// FNV-1a, the same bytes hashed at once or one step at a time.
+    static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) static func hashStep(_ h: UInt64, _ c: UInt8) -> UInt64 { (h ^ UInt64(c)) &* 0x100_0000_01b3 }
 
     public static func hash(_ b: ArraySlice<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+        var h = hashSeed
+        for c in b { h = hashStep(h, c) }
         return h
     }
 

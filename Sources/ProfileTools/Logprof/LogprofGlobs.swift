@@ -26,11 +26,11 @@ public struct LogprofGlobs: Sendable {
     public func common(_ path: String) -> [String] {
         var out = Set<String>()
         var so = path
-        if path.contains(".so") {
+        let bytes = Array(path.utf8)
+        if Self.contains(bytes, Self.soBytes) {
             for (re, rep) in soVersions { so = Self.apply(re, rep, so) }
             if so != path { out.insert(so) }
         }
-        let bytes = Array(path.utf8)
         for ((re, rep), need) in zip(rules, required) {
             if let need, !(need.anchored ? bytes.starts(with: need.bytes) : Self.contains(bytes, need.bytes)) { continue }
             guard re.matches(path) else { continue }
@@ -68,6 +68,8 @@ public struct LogprofGlobs: Sendable {
         s.append(contentsOf: lit)
         return (Array(String(s).utf8), anchored)
     }
+
+    static let soBytes = Array(".so".utf8)
 
     static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
         guard needle.count <= hay.count else { return false }

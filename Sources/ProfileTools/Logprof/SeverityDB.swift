@@ -85,12 +85,12 @@ public struct SeverityDB: Sendable {
     /// letters have no rank, as upstream).
     public func rank(path: String, modes: String) -> Severity {
         guard path.hasPrefix("/") else { return .unknown }
-        var keys = Set<Character>()
-        for m in modes {
+        var keys: [Character] = []
+        for m in modes.utf8 {
             switch m {
-            case "r": keys.insert("r")
-            case "w": keys.insert("w")
-            case "x": keys.insert("x")
+            case UInt8(ascii: "r"), UInt8(ascii: "w"), UInt8(ascii: "x"):
+                let c = Character(UnicodeScalar(m))
+                if !keys.contains(c) { keys.append(c) }
             default: break
             }
         }
@@ -98,7 +98,8 @@ public struct SeverityDB: Sendable {
         if let exact = files[rel] {
             return keys.compactMap { exact[$0] }.max().map(Severity.rank) ?? .unknown
         }
-        let pieces = rel.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let pieces = Array(rel.utf8).split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
         var best: (depth: Int, rank: Int)? = nil
         // The entries whose folder is one of the path's leading folders (the best does not
         // depend on the order they are tried in).

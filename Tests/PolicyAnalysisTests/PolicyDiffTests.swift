@@ -9,8 +9,8 @@ final class PolicyDiffTests: XCTestCase {
         files["old/p"] = old
         files["new/p"] = new
         let fx = try PolicyFixture(self, files: files)
-        let a = PolicySnapshot.load(fx.path("old/p"), base: fx.folder.path)
-        let b = PolicySnapshot.load(fx.path("new/p"), base: fx.folder.path)
+        let a = PolicySnapshot.load(fx.path("old/p"), searchPath: IncludeSearchPath(base: fx.folder.path))
+        let b = PolicySnapshot.load(fx.path("new/p"), searchPath: IncludeSearchPath(base: fx.folder.path))
         XCTAssertEqual(a.errors + b.errors, [])
         return PolicyDiff.compare(old: a, new: b)
     }
@@ -65,8 +65,8 @@ final class PolicyDiffTests: XCTestCase {
             "new/abstractions/a": "  /usr/share/** r,\n  /srv/** rw,\n", "new/one": "profile one {\n  include <abstractions/a>\n}\n",
             "new/three": "profile three {\n  /tmp/x r,\n}\n",
         ])
-        let d = PolicyDiff.compare(old: PolicySnapshot.load(fx.path("old"), base: "/nonexistent"),
-                                   new: PolicySnapshot.load(fx.path("new"), base: "/nonexistent"))
+        let d = PolicyDiff.compare(old: PolicySnapshot.load(fx.path("old"), searchPath: IncludeSearchPath(base: "/nonexistent")),
+                                   new: PolicySnapshot.load(fx.path("new"), searchPath: IncludeSearchPath(base: "/nonexistent")))
         XCTAssertEqual(d.map { "\($0.profile) \($0.change.rawValue) \($0.kind): \($0.access)" }, [
             "one granted file: /srv/** rw",
             "three granted profile: new profile (enforce mode)", "three granted file: /tmp/x r",

@@ -10,10 +10,13 @@ public struct PolicySnapshot {
     let checker: PolicyChecker
 
     /// Loads a profile file, or each top-level profile file of a folder (the folder is then
-    /// also the include base). `base` is the include base for a single file.
-    public static func load(_ path: String, base: String) -> PolicySnapshot {
+    /// the include base, after `searchPath`'s include folders). `searchPath` finds a single
+    /// file's includes.
+    public static func load(_ path: String, searchPath: IncludeSearchPath) -> PolicySnapshot {
         let isFolder = PosixFiles.kind(path) == .directory
-        let checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: isFolder ? path : base)))
+        var searchPath = searchPath
+        if isFolder { searchPath.base = path }
+        let checker = PolicyChecker(options: CheckOptions(searchPath: searchPath))
         var snap = PolicySnapshot(checker: checker)
         let files = isFolder
             ? PolicyFileCache.folderFiles(path).filter { PosixFiles.kind($0) == .file && !$0.hasSuffix("/README") }

@@ -6,16 +6,24 @@ import FoundationEssentials
 public struct LintOptions: Sendable {
     /// The policy folder (`-d`, default /etc/apparmor.d): includes, `abi/`, `local/`.
     public var folder: String
+    /// `-I` folders, searched for `<magic>` includes before `base`.
     public var includeDirs: [String]
+    /// The include base (`-b`); nil: `folder`.
+    public var base: String?
+    /// The apparmor_parser version the policy is judged for (nil: the abi statement decides).
+    public var parserVersion: ParserVersion?
     /// The checks to run; nil: all.
     public var rules: Set<String>?
     /// The abi a missing `abi` statement's fix names (nil: found in the folder, else the
     /// system's abi/ folder, by `ABIStatement.defaultName`).
     public var abiForFix: String?
 
-    public init(folder: String = "/etc/apparmor.d", includeDirs: [String] = [], rules: Set<String>? = nil, abiForFix: String? = nil) {
+    public init(folder: String = "/etc/apparmor.d", includeDirs: [String] = [], base: String? = nil, parserVersion: ParserVersion? = nil,
+                rules: Set<String>? = nil, abiForFix: String? = nil) {
         self.folder = folder
         self.includeDirs = includeDirs
+        self.base = base
+        self.parserVersion = parserVersion
         self.rules = rules
         self.abiForFix = abiForFix
     }
@@ -40,7 +48,8 @@ public final class Linter {
 
     public init(options: LintOptions) {
         self.options = options
-        self.checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(includeDirs: options.includeDirs, base: options.folder)))
+        self.checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(includeDirs: options.includeDirs, base: options.base ?? options.folder),
+                                                           parserVersion: options.parserVersion))
     }
 
     /// Lints the files; `extra` adds findings of a file (given its path and parse).

@@ -14,20 +14,14 @@ final class PolicyFolderOptionsTests: XCTestCase {
     }
 
     func layout() throws -> Layout {
-        let root = try scratchFolder("aaswift-folders")
+        let root = try scratchTree("aaswift-folders", [
+            "base/tunables/global": "@{HOME}=/home/*/ /root/\n",
+            "include/abstractions/extra": "  @{HOME}/.extrarc r,\n",
+            // Badly laid out on purpose (for fmt), and W^X on /tmp/x (for lint).
+            "profiles/usr.bin.foo": "include <tunables/global>\nprofile foo /usr/bin/foo {\n  include <abstractions/extra>\n    /etc/hosts r,\n  /tmp/x w,\n  /tmp/x m,\n}\n",
+        ])
         let l = Layout(profiles: root.appendingPathComponent("profiles"), base: root.appendingPathComponent("base"),
                        include: root.appendingPathComponent("include"))
-        let files: [(URL, String, String)] = [
-            (l.base, "tunables/global", "@{HOME}=/home/*/ /root/\n"),
-            (l.include, "abstractions/extra", "  @{HOME}/.extrarc r,\n"),
-            // Badly laid out on purpose (for fmt), and W^X on /tmp/x (for lint).
-            (l.profiles, "usr.bin.foo", "include <tunables/global>\nprofile foo /usr/bin/foo {\n  include <abstractions/extra>\n    /etc/hosts r,\n  /tmp/x w,\n  /tmp/x m,\n}\n"),
-        ]
-        for (dir, name, text) in files {
-            let url = dir.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
         return l
     }
 

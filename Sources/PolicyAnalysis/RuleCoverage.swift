@@ -5,23 +5,27 @@ import AppArmorSyntax
 /// (or denies) is also granted (or denied) by `a`. Used to skip log events already allowed and
 /// to find duplicate rules. When in doubt the answer is false.
 extension PolicyRule {
-    public func covers(_ other: PolicyRule) -> Bool {
+    /// With `patterns`, file paths are filtered, compiled and compared once per run.
+    public func covers(_ other: PolicyRule, patterns: MatcherCache? = nil) -> Bool {
         guard qualifiers.deny == other.qualifiers.deny else { return false }
-        return decides(other)
+        return decides(other, patterns: patterns)
     }
 
     /// Whether this rule decides a request (allows it, or refuses it when a `deny` rule): the
     /// same test as `covers` without comparing allow/deny. `audit` never matters.
-    public func decides(_ other: PolicyRule) -> Bool {
+    public func decides(_ other: PolicyRule, patterns: MatcherCache? = nil) -> Bool {
         guard kind == other.kind else { return false }
         if qualifiers.owner && !other.qualifiers.owner { return false }
         if qualifiers.other && !other.qualifiers.other { return false }
         switch (detail, other.detail) {
         case (.file(let a), .file(let b)):
             guard a.permissions.includes(b.permissions) else { return false }
-            guard let pa = a.path else { return true }  // bare `file,` allows every path
-            guard let pb = b.path else { return false }
-            return AAREPattern.covers(AAREPattern.filterSlashes(pa), AAREPattern.filterSlashes(pb))
+            guard a.path != nil else { return true }  // bare `file,` allows every path
+            guard b.path != nil else { return false }
+            if let patterns, let pa = patterns.filteredPath(self), let pb = patterns.filteredPath(other) {
+                return patterns.covers(pa, pb)
+            }
+            return AAREPattern.covers(AAREPattern.filterSlashes(a.path!), AAREPattern.filterSlashes(b.path!))
         case (.link(let a), .link(let b)):
             let f = AAREPattern.filterSlashes
             return (!a.subset || b.subset) && AAREPattern.covers(f(a.path), f(b.path)) && AAREPattern.covers(f(a.target), f(b.target))
@@ -145,8 +149,9 @@ extension AAREPattern {
         return out.count == b.count ? path : String(decoding: out, as: UTF8.self)
     }
 
-    /// Whether pattern text `a` matches every string pattern text `b` matches.
-    public static func covers(_ a: String, _ b: String) -> Bool {
+    /// Whether pattern text `a` matches every string pattern text `b` matches. `matcher`
+    /// compiles a pattern (a `MatcherCache` compiles each once).
+    public static func covers(_ a: String, _ b: String, matcher: (String) -> AAREMatcher? = { try? AAREMatcher($0) }) -> Bool {
         if a == b { return true }
         // Cheap refusals first. Every string `b` matches starts with its literal head and ends
         // with its literal tail, and so does every string of `a`: heads and tails must agree as
@@ -161,10 +166,10 @@ extension AAREPattern {
               agree(ba[((sa?.last ?? -1) + 1)...], bb[((sb?.last ?? -1) + 1)...], fromEnd: true) else { return false }
         // Two texts without special characters match themselves only.
         if sa == nil, sb == nil { return false }
-        guard let ma = try? AAREMatcher(a) else { return false }
+        guard let ma = matcher(a) else { return false }
         // A plain `b` is one string: match it.
         if sb == nil { return ma.matches(bytes: bb) }
-        guard let mb = try? AAREMatcher(b) else { return false }
+        guard let mb = matcher(b) else { return false }
         // Two strings `b` matches that `a` must match too, before the exact search.
         for shortest in [true, false] where !ma.matches(bytes: mb.pattern.root.sample(shortest: shortest)) { return false }
         return ma.covers(mb)

@@ -161,6 +161,44 @@ final class LintTests: XCTestCase {
         return counts
     }
 
+    /// Lint finds redundant rules through an index of each profile's patterns
+    /// (`RuleCandidates`), cleanprof without one (every pair): both find the same removals,
+    /// in the same order, with the same reasons, on whole real trees.
+    func testIndexedCoverageFindsWhatEveryPairFinds() throws {
+        let trees = [Fixtures.conformance("profiles-apparmor.d").path, "/etc/apparmor.d"]
+        let compared = try trees.map(indexedAgainstPairwise).reduce(0, +)
+        XCTAssertGreaterThan(compared, 150, "removals compared")
+    }
+
+    func testIndexedCoverageFindsWhatEveryPairFindsInDebian13() throws {
+        let root: URL
+        do { root = try Trixie.root() } catch {
+            if Trixie.mustHave { throw error }
+            throw XCTSkip("Debian 13 root unavailable: \(error)")
+        }
+        XCTAssertGreaterThan(try indexedAgainstPairwise(root.appendingPathComponent("etc/apparmor.d").path), 50)
+    }
+
+    /// Plans cleanprof's removals for every top-level file of a tree both ways; how many.
+    func indexedAgainstPairwise(_ folder: String) throws -> Int {
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/tunables/global"), folder)
+        let checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: folder)))
+        let patterns = MatcherCache()
+        var compared = 0
+        for file in (try FileManager.default.contentsOfDirectory(atPath: folder)).sorted().map({ folder + "/" + $0 }) {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir), !isDir.boolValue else { continue }
+            let report = checker.check(path: file)
+            guard let indexed = try? CleanprofPlanner.plan(file: file, profileNames: nil, folder: folder, checker: checker,
+                                                           report: report, patterns: patterns) else { continue }
+            let pairwise = try CleanprofPlanner.plan(file: file, profileNames: nil, folder: folder, checker: checker, report: report)
+            XCTAssertEqual(indexed.removals.map { "\($0.line) \($0.kind) \($0.reason)" },
+                           pairwise.removals.map { "\($0.line) \($0.kind) \($0.reason)" }, file)
+            compared += pairwise.removals.count
+        }
+        return compared
+    }
+
     func testUpstreamProfilesFromTheConformanceCorpus() throws {
         let folder = Fixtures.conformance("profiles-apparmor.d").path
         guard FileManager.default.fileExists(atPath: folder) || Fixtures.isCI else {

@@ -44,7 +44,10 @@ public struct LintFileResult: Sendable {
 public final class Linter {
     public let options: LintOptions
     public let checker: PolicyChecker
-    let matchers = MatcherCache()
+    /// Patterns compiled and compared once for the run (every profile includes the same
+    /// abstractions).
+    public let matchers = MatcherCache()
+    let abiFiles = ABIFileCache()
 
     public init(options: LintOptions) {
         self.options = options
@@ -52,8 +55,8 @@ public final class Linter {
                                                            parserVersion: options.parserVersion))
     }
 
-    /// Lints the files; `extra` adds findings of a file (given its path and parse).
-    public func lint(_ files: [String], extra: (String, ParseResult) -> [LintFinding] = { _, _ in [] }) -> [LintFileResult] {
+    /// Lints the files; `extra` adds findings of a file (given its path, parse and check).
+    public func lint(_ files: [String], extra: (String, ParseResult, CheckReport) -> [LintFinding] = { _, _, _ in [] }) -> [LintFileResult] {
         var results: [LintFileResult] = []
         var attachments: [Attachment] = []
         let abiName = options.abiForFix ?? ABIStatement.defaultName(folder: options.folder)
@@ -66,7 +69,7 @@ public final class Linter {
                 continue
             }
             var findings = lintFile(parse: parse, report: report, abiName: abiName)
-            findings += extra(file, parse)
+            findings += extra(file, parse, report)
             attachments += Self.attachments(of: report.policy.profiles, in: parse)
             results.append(LintFileResult(path: file, parse: parse, findings: findings))
         }
@@ -80,7 +83,7 @@ public final class Linter {
     }
 
     func lintFile(parse: ParseResult, report: CheckReport, abiName: String?) -> [LintFinding] {
-        let fileChecks = FileChecks(parse: parse, report: report, cache: checker.cache, folder: options.folder, abiForFix: abiName)
+        let fileChecks = FileChecks(parse: parse, report: report, cache: checker.cache, folder: options.folder, abiForFix: abiName, abiFiles: abiFiles)
         var out = fileChecks.checkerErrors()
         // A file that does not parse: nothing else is worth saying.
         if parse.diagnostics.contains(where: { $0.severity == .error }) { return out }

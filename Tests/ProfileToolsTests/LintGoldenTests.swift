@@ -82,6 +82,19 @@ final class LintGoldenTests: XCTestCase {
         }
     }
 
+    /// A `userns,` rule under an abi whose kernel lists userns_create in its namespaces mask
+    /// (Debian 13's abi/4.0, as apparmor_parser 4.1 asks for namespaces/mask/userns_create)
+    /// is enforced; under one without it, it is not.
+    func testUsernsRuleAndTheNamespacesMask() throws {
+        let features = "caps {mask {chown\n}\n}\nfile {mask {read write\n}\n}\n"
+        try (features + "namespaces {mask {userns_create\n}\npivot_root {no\n}\nprofile {yes\n}\n}\n")
+            .write(toFile: tree + "/abi/4.0", atomically: true, encoding: .utf8)
+        try features.write(toFile: tree + "/abi/old", atomically: true, encoding: .utf8)
+        let rules = ["userns,", "/srv/a r,"]
+        XCTAssertEqual(try ids("abi <abi/4.0>,\n" + Self.profile(rules[0], rules[1], abi: false)), [])
+        XCTAssertEqual(try ids("abi <abi/old>,\n" + Self.profile(rules[0], rules[1], abi: false)), ["AA4050"])
+    }
+
     /// The positive case is found only where it is: no other warning or error (notes, such as
     /// deny-nothing beside a dead allow, aside), so that each check is tested alone.
     func testPositiveCasesTriggerOnlyTheirOwnWarnings() throws {

@@ -95,6 +95,15 @@ final class LintGoldenTests: XCTestCase {
         XCTAssertEqual(try ids("abi <abi/old>,\n" + Self.profile(rules[0], rules[1], abi: false)), ["AA4050"])
     }
 
+    /// A folder's own rule is not covered by a rule on what it holds: /srv/d/* and /srv/d/**
+    /// do not match /srv/d/ (apparmor_parser compiles a whole-component star to at least one
+    /// character), as upstream's `/dir/ r, /dir/** r,` pairs assume; /srv/d/{,**} does.
+    func testAFolderIsNotCoveredByItsContents() throws {
+        XCTAssertEqual(try ids(Self.profile("/srv/d/ r,", "/srv/d/* r,")), [])
+        XCTAssertEqual(try ids(Self.profile("/srv/d/ r,", "/srv/d/** r,")), [])
+        XCTAssertEqual(try ids(Self.profile("/srv/d/ r,", "/srv/d/{,**} r,")), ["AA4002"])
+    }
+
     /// The positive case is found only where it is: no other warning or error (notes, such as
     /// deny-nothing beside a dead allow, aside), so that each check is tested alone.
     func testPositiveCasesTriggerOnlyTheirOwnWarnings() throws {

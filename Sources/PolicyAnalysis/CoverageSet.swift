@@ -72,10 +72,20 @@ public final class MatcherCache {
         if a == b { return true }
         let key = PatternPair(a: coverID(a), b: coverID(b))
         if let hit = coverAnswers[key] { return hit }
-        let answer = AAREPattern.covers(a, b, matcher: matcher)
+        let answer = AAREPattern.covers(a, b, matcher: matcher, samples: samples)
         coverAnswers[key] = answer
         return answer
     }
+
+    /// Two strings a compiled pattern matches (`AAREPattern.samples`), worked out once.
+    func samples(_ pattern: String, _ m: AAREMatcher) -> [[UInt8]] {
+        if let hit = samplesByPattern[pattern] { return hit }
+        let s = AAREPattern.samples(m)
+        samplesByPattern[pattern] = s
+        return s
+    }
+
+    private var samplesByPattern: [String: [[UInt8]]] = [:]
 
     struct PatternPair: Hashable { let a: Int, b: Int }
     private var coverAnswers: [PatternPair: Bool] = [:]

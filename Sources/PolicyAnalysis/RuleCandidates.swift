@@ -48,6 +48,7 @@ extension MatcherCache {
     /// One path the pattern matches (its shortest choices), nil when it does not compile.
     public func sample(_ pattern: String) -> [UInt8]? {
         if AAREPattern.isPlainText(pattern) { return Array(pattern.utf8) }
-        return matcher(pattern)?.pattern.root.sample(shortest: true)
+        guard let m = matcher(pattern) else { return nil }
+        return samples(pattern, m)[0]
     }
 }

@@ -150,8 +150,10 @@ extension AAREPattern {
     }
 
     /// Whether pattern text `a` matches every string pattern text `b` matches. `matcher`
-    /// compiles a pattern (a `MatcherCache` compiles each once).
-    public static func covers(_ a: String, _ b: String, matcher: (String) -> AAREMatcher? = { try? AAREMatcher($0) }) -> Bool {
+    /// compiles a pattern and `samples` gives two strings a compiled pattern matches (a
+    /// `MatcherCache` works each out once per pattern).
+    public static func covers(_ a: String, _ b: String, matcher: (String) -> AAREMatcher? = { try? AAREMatcher($0) },
+                              samples: (String, AAREMatcher) -> [[UInt8]] = { _, m in samples(m) }) -> Bool {
         if a == b { return true }
         // Cheap refusals first. Every string `b` matches starts with its literal head and ends
         // with its literal tail, and so does every string of `a`: heads and tails must agree as
@@ -171,8 +173,13 @@ extension AAREPattern {
         if sb == nil { return ma.matches(bytes: bb) }
         guard let mb = matcher(b) else { return false }
         // Two strings `b` matches that `a` must match too, before the exact search.
-        for shortest in [true, false] where !ma.matches(bytes: mb.pattern.root.sample(shortest: shortest)) { return false }
+        for sample in samples(b, mb) where !ma.matches(bytes: sample) { return false }
         return ma.covers(mb)
+    }
+
+    /// Two strings the pattern matches: its shortest and its longer choices (`sample`).
+    public static func samples(_ m: AAREMatcher) -> [[UInt8]] {
+        [m.pattern.root.sample(shortest: true), m.pattern.root.sample(shortest: false)]
     }
 
     /// The first and last offsets of a character AARE gives a meaning to (`@` too, for

@@ -177,6 +177,46 @@ extension AAREPattern {
         return ma.covers(mb)
     }
 
+    /// The texts a pattern's alternations stand for, nested ones included (`{a,b{c,d}}x` ->
+    /// `ax`, `bcx`, `bdx`): their union matches what the pattern matches. nil when there would
+    /// be more than `limit`, or the braces do not balance.
+    public static func alternatives(_ pattern: String, limit: Int = 64) -> [String]? {
+        var out: [String] = []
+        func expand(_ b: [UInt8]) -> Bool {
+            // The first top-level `{`, its `,`s and its `}`, outside escapes and classes.
+            var open: Int?, commas: [Int] = [], depth = 0, inClass = false, i = 0
+            scan: while i < b.count {
+                let c = b[i]
+                if c == UInt8(ascii: "\\") { i += 2; continue }
+                if inClass {
+                    if c == UInt8(ascii: "]") { inClass = false }
+                } else if c == UInt8(ascii: "[") {
+                    inClass = true
+                } else if c == UInt8(ascii: "{") {
+                    if open == nil { open = i }
+                    depth += 1
+                } else if c == UInt8(ascii: ","), depth == 1 {
+                    commas.append(i)
+                } else if c == UInt8(ascii: "}"), open != nil {
+                    depth -= 1
+                    if depth == 0 {
+                        let starts = [open!] + commas, ends = commas + [i]
+                        for (s, e) in zip(starts, ends) {
+                            guard expand(Array(b[..<open!]) + Array(b[(s + 1)..<e]) + Array(b[(i + 1)...])) else { return false }
+                        }
+                        return true
+                    }
+                }
+                i += 1
+                continue scan
+            }
+            guard open == nil, out.count < limit else { return false }
+            out.append(String(decoding: b, as: UTF8.self))
+            return true
+        }
+        return expand(Array(pattern.utf8)) ? out : nil
+    }
+
     /// Two strings the pattern matches: its shortest and its longer choices (`sample`).
     public static func samples(_ m: AAREMatcher) -> [[UInt8]] {
         [m.pattern.root.sample(shortest: true), m.pattern.root.sample(shortest: false)]

@@ -73,4 +73,47 @@ final class PolicyDiffTests: XCTestCase {
             "two revoked profile: profile removed",
         ])
     }
+
+    /// Dropping `owner` widens a rule to other users' files; adding it narrows the rule.
+    func testOwnerQualifier() throws {
+        let widened = try diff("profile p {\n  owner /srv/** rw,\n}\n", "profile p {\n  /srv/** rw,\n}\n")
+        XCTAssertEqual(summary(widened).count, 1, "\(summary(widened))")
+        XCTAssertEqual(widened.first?.change, .granted)
+        XCTAssertEqual(try diff("profile p {\n  /srv/** rw,\n}\n", "profile p {\n  owner /srv/** rw,\n}\n").map(\.change), [.revoked])
+    }
+
+    /// A glob narrowed to part of what it matched revokes; the same rule written through a
+    /// variable of the tunables changes nothing.
+    func testNarrowedGlobAndAVariable() throws {
+        let d = try diff("profile p {\n  /etc/** r,\n}\n", "profile p {\n  /etc/*.conf r,\n}\n")
+        XCTAssertEqual(summary(d), ["- file: /etc/** r"])
+        let same = try diff("include <tunables/global>\nprofile p {\n  /root/.foorc r,\n  /home/*/.foorc r,\n}\n",
+                            "include <tunables/global>\nprofile p {\n  @{HOME}/.foorc r,\n}\n")
+        XCTAssertEqual(summary(same), [])
+    }
+
+    /// Two folders that take their abstractions from an include folder (`-I`) rather than
+    /// their own: a change there shows in neither (both load the same abstraction), a change
+    /// of a profile does.
+    func testFoldersWithAnIncludeFolder() throws {
+        let fx = try PolicyFixture(self, files: [
+            "shared/abstractions/a": "  /usr/share/** r,\n",
+            "old/one": "profile one {\n  include <abstractions/a>\n}\n",
+            "new/one": "profile one {\n  include <abstractions/a>\n  network inet stream,\n}\n",
+        ])
+        let path = IncludeSearchPath(includeDirs: [fx.path("shared")], base: "/nonexistent")
+        let old = PolicySnapshot.load(fx.path("old"), searchPath: path), new = PolicySnapshot.load(fx.path("new"), searchPath: path)
+        XCTAssertEqual(old.errors + new.errors, [])
+        XCTAssertEqual(summary(PolicyDiff.compare(old: old, new: new)), ["+ network: network inet stream"])
+        // Without the include folder the abstraction is missing: an error, not a silent diff.
+        XCTAssertFalse(PolicySnapshot.load(fx.path("old"), searchPath: IncludeSearchPath(base: "/nonexistent")).errors.isEmpty)
+    }
+
+    func testAlternativesOfAPattern() {
+        XCTAssertEqual(AAREPattern.alternatives("/{a,b{c,d}}x"), ["/ax", "/bcx", "/bdx"])
+        XCTAssertEqual(AAREPattern.alternatives("/{,usr/}lib/[{]\\{x"), ["/lib/[{]\\{x", "/usr/lib/[{]\\{x"])
+        XCTAssertEqual(AAREPattern.alternatives("/plain"), ["/plain"])
+        XCTAssertNil(AAREPattern.alternatives("/{a,b}{c,d}{e,f}", limit: 4))
+        XCTAssertNil(AAREPattern.alternatives("/{a,b"))
+    }
 }

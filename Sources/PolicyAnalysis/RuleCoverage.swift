@@ -106,30 +106,13 @@ extension AAREPattern {
         guard b.count >= 2, b.contains(slash) else { return path }
         // Slashes that end an alternative of a group followed by `/`.
         var dropped = Set<Int>()
-        var groups: [[Int]] = []   // for each open group: `{` then each top-level `,`
-        var i = 0
-        var inClass = false
-        while i < b.count {
-            let c = b[i]
-            if c == UInt8(ascii: "\\") { i += 2; continue }
-            if inClass {
-                if c == UInt8(ascii: "]") { inClass = false }
-            } else if c == UInt8(ascii: "[") {
-                inClass = true
-            } else if c == UInt8(ascii: "{") {
-                groups.append([i])
-            } else if c == UInt8(ascii: ","), !groups.isEmpty {
-                groups[groups.count - 1].append(i)
-            } else if c == UInt8(ascii: "}"), let group = groups.popLast() {
-                if i + 1 < b.count, b[i + 1] == slash {
-                    for end in group.dropFirst() + [i] where b[end - 1] == slash && !group.contains(end - 1) { dropped.insert(end - 1) }
-                }
-            }
-            i += 1
+        for g in braceGroups(b).groups where g.close + 1 < b.count && b[g.close + 1] == slash {
+            let starts = [g.open] + g.commas
+            for end in g.commas + [g.close] where b[end - 1] == slash && !starts.contains(end - 1) { dropped.insert(end - 1) }
         }
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
-        i = 0
+        var i = 0
         if b[0] == slash, b[1] == slash, b.count < 3 || b[2] != slash {
             out += [slash, slash]
             i = 2
@@ -183,38 +166,46 @@ extension AAREPattern {
     public static func alternatives(_ pattern: String, limit: Int = 64) -> [String]? {
         var out: [String] = []
         func expand(_ b: [UInt8]) -> Bool {
-            // The first top-level `{`, its `,`s and its `}`, outside escapes and classes.
-            var open: Int?, commas: [Int] = [], depth = 0, inClass = false, i = 0
-            scan: while i < b.count {
-                let c = b[i]
-                if c == UInt8(ascii: "\\") { i += 2; continue }
-                if inClass {
-                    if c == UInt8(ascii: "]") { inClass = false }
-                } else if c == UInt8(ascii: "[") {
-                    inClass = true
-                } else if c == UInt8(ascii: "{") {
-                    if open == nil { open = i }
-                    depth += 1
-                } else if c == UInt8(ascii: ","), depth == 1 {
-                    commas.append(i)
-                } else if c == UInt8(ascii: "}"), open != nil {
-                    depth -= 1
-                    if depth == 0 {
-                        let starts = [open!] + commas, ends = commas + [i]
-                        for (s, e) in zip(starts, ends) {
-                            guard expand(Array(b[..<open!]) + Array(b[(s + 1)..<e]) + Array(b[(i + 1)...])) else { return false }
-                        }
-                        return true
-                    }
-                }
-                i += 1
-                continue scan
+            let (groups, unclosed) = braceGroups(b)
+            guard !unclosed else { return false }
+            // The first group at the top level: its alternatives, each expanded in turn.
+            guard let g = groups.min(by: { $0.open < $1.open }) else {
+                guard out.count < limit else { return false }
+                out.append(String(decoding: b, as: UTF8.self))
+                return true
             }
-            guard open == nil, out.count < limit else { return false }
-            out.append(String(decoding: b, as: UTF8.self))
+            for (s, e) in zip([g.open] + g.commas, g.commas + [g.close]) {
+                guard expand(Array(b[..<g.open]) + Array(b[(s + 1)..<e]) + Array(b[(g.close + 1)...])) else { return false }
+            }
             return true
         }
         return expand(Array(pattern.utf8)) ? out : nil
+    }
+
+    /// The `{...}` groups of a pattern in the order they close: each `{`, its own top-level
+    /// `,`s and its `}` (escapes and classes skipped); and whether a `{` is left open.
+    static func braceGroups(_ b: [UInt8]) -> (groups: [(open: Int, commas: [Int], close: Int)], unclosed: Bool) {
+        var done: [(open: Int, commas: [Int], close: Int)] = []
+        var open: [(open: Int, commas: [Int])] = []
+        var i = 0
+        var inClass = false
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\\") { i += 2; continue }
+            if inClass {
+                if c == UInt8(ascii: "]") { inClass = false }
+            } else if c == UInt8(ascii: "[") {
+                inClass = true
+            } else if c == UInt8(ascii: "{") {
+                open.append((i, []))
+            } else if c == UInt8(ascii: ","), !open.isEmpty {
+                open[open.count - 1].commas.append(i)
+            } else if c == UInt8(ascii: "}"), let g = open.popLast() {
+                done.append((g.open, g.commas, i))
+            }
+            i += 1
+        }
+        return (done, !open.isEmpty)
     }
 
     /// Two strings the pattern matches: its shortest and its longer choices (`sample`).

@@ -18,8 +18,8 @@ final class LintTests: XCTestCase {
         return dir.path
     }
 
-    func lint(_ names: [String], folder: String = LintTests.fixture, rules: Set<String>? = nil) -> [LintFileResult] {
-        LintRunner(options: LintOptions(folder: folder, rules: rules)).lint(names.map { folder + "/" + $0 })
+    func lint(_ names: [String], folder: String = LintTests.fixture, rules: Set<String>? = nil, parserVersion: ParserVersion? = nil) -> [LintFileResult] {
+        LintRunner(options: LintOptions(folder: folder, parserVersion: parserVersion, rules: rules)).lint(names.map { folder + "/" + $0 })
     }
 
     /// `line:col ID` of each finding of one file.
@@ -139,13 +139,13 @@ final class LintTests: XCTestCase {
     // MARK: real policy
 
     /// Lints a whole tree: no crash, every finding inside its file; returns the counts per ID.
-    func lintTree(_ folder: String) throws -> [String: Int] {
+    func lintTree(_ folder: String, parserVersion: ParserVersion? = nil) throws -> [String: Int] {
         let names = (try FileManager.default.contentsOfDirectory(atPath: folder)).filter { name in
             var isDir: ObjCBool = false
             return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isDir) && !isDir.boolValue
         }.sorted()
         XCTAssertFalse(names.isEmpty, folder)
-        let results = lint(names, folder: folder)
+        let results = lint(names, folder: folder, parserVersion: parserVersion)
         var counts: [String: Int] = [:]
         for r in results {
             guard let parse = r.parse else { continue }
@@ -213,6 +213,23 @@ final class LintTests: XCTestCase {
         XCTAssertNil(counts["AA4030"])
         XCTAssertNil(counts["AA4031"])
         XCTAssertNil(counts["AA4090"])
+    }
+
+    /// Debian 13's tree, judged as apparmor_parser 4.1: it loads, its userns rules are
+    /// enforced by its abi (4.0 lists userns_create in the namespaces mask), and the counts of
+    /// Conformance/lint-review.md hold.
+    func testDebian13Profiles() throws {
+        let root: URL
+        do { root = try Trixie.root() } catch {
+            if Trixie.mustHave { throw error }
+            throw XCTSkip("Debian 13 root unavailable: \(error)")
+        }
+        let counts = try lintTree(root.appendingPathComponent("etc/apparmor.d").path, parserVersion: ParserVersion(4, 1))
+        print("lint counts, Debian 13:", counts.sorted { $0.key < $1.key })
+        XCTAssertNil(counts["AA4090"], "Debian 13's profiles load")
+        XCTAssertNil(counts["AA4050"], "userns rules under abi/4.0 are enforced")
+        XCTAssertEqual(counts["AA4011"], 2, "capability, in plasmashell and its child")
+        XCTAssertGreaterThan(counts["AA4002", default: 0], 20)
     }
 
     func testDebiansInstalledProfiles() throws {

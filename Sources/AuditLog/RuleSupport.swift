@@ -48,7 +48,7 @@ public struct RuleTarget: Sendable, Equatable {
     public static let requirements: [RuleConstruct: ConstructRequirement] = [
         .networkAccessList: ConstructRequirement(parser: .v4_0, featuresAnyOf: ["network_v8/af_inet", "network_v9/af_inet"]),
         .networkAddress: ConstructRequirement(parser: .v4_0, featuresAnyOf: ["network_v8/af_inet", "network_v9/af_inet"]),
-        .userns: ConstructRequirement(parser: .v4_0, featuresAnyOf: ["namespaces/userns_create"]),
+        .userns: ConstructRequirement(parser: .v4_0, featuresAnyOf: ["namespaces/mask/userns_create", "namespaces/userns_create"]),
         .mqueue: ConstructRequirement(parser: .v4_0, featuresAnyOf: ["ipc/posix_mqueue"]),
         .ioUring: ConstructRequirement(parser: .v4_0, featuresAnyOf: ["io_uring"]),
         .abi40: ConstructRequirement(parser: .v4_0, featuresAnyOf: []),

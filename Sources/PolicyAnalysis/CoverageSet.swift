@@ -64,6 +64,53 @@ public final class MatcherCache {
         compiled[id] = .some(m)
         return m
     }
+
+    /// `AAREPattern.covers(a, b)`, worked out once per pair of patterns, each pattern compiled
+    /// once: the lint and cleanprof checks ask the same pairs for every profile that includes
+    /// the same abstractions.
+    public func covers(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        let key = PatternPair(a: coverID(a), b: coverID(b))
+        if let hit = coverAnswers[key] { return hit }
+        let answer = AAREPattern.covers(a, b, matcher: matcher, samples: samples)
+        coverAnswers[key] = answer
+        return answer
+    }
+
+    /// Two strings a compiled pattern matches (`AAREPattern.samples`), worked out once.
+    func samples(_ pattern: String, _ m: AAREMatcher) -> [[UInt8]] {
+        if let hit = samplesByPattern[pattern] { return hit }
+        let s = AAREPattern.samples(m)
+        samplesByPattern[pattern] = s
+        return s
+    }
+
+    private var samplesByPattern: [String: [[UInt8]]] = [:]
+
+    struct PatternPair: Hashable { let a: Int, b: Int }
+    private var coverAnswers: [PatternPair: Bool] = [:]
+    /// Patterns compared by `covers` (which needs no literal prefixes, unlike `id`).
+    private var coverIDs: [String: Int] = [:]
+
+    private func coverID(_ pattern: String) -> Int {
+        if let i = coverIDs[pattern] { return i }
+        let i = coverIDs.count
+        coverIDs[pattern] = i
+        return i
+    }
+
+    /// A file rule's path as apparmor_parser compiles it (`AAREPattern.filterSlashes`), worked
+    /// out once per rule; nil for a rule that is not a file rule with a path.
+    public func filteredPath(_ r: PolicyRule) -> String? {
+        if let hit = filtered[ObjectIdentifier(r)] { return hit.path }
+        var path: String?
+        if case .file(let f) = r.detail { path = f.path.map(AAREPattern.filterSlashes) }
+        filtered[ObjectIdentifier(r)] = (r, path)
+        return path
+    }
+
+    /// Keyed by the rule object (kept alive here, so that its identity is not reused).
+    private var filtered: [ObjectIdentifier: (rule: PolicyRule, path: String?)] = [:]
 }
 
 /// The rules of a profile (its includes resolved, variables expanded) in a form that answers

@@ -5,23 +5,27 @@ import AppArmorSyntax
 /// (or denies) is also granted (or denied) by `a`. Used to skip log events already allowed and
 /// to find duplicate rules. When in doubt the answer is false.
 extension PolicyRule {
-    public func covers(_ other: PolicyRule) -> Bool {
+    /// With `patterns`, file paths are filtered, compiled and compared once per run.
+    public func covers(_ other: PolicyRule, patterns: MatcherCache? = nil) -> Bool {
         guard qualifiers.deny == other.qualifiers.deny else { return false }
-        return decides(other)
+        return decides(other, patterns: patterns)
     }
 
     /// Whether this rule decides a request (allows it, or refuses it when a `deny` rule): the
     /// same test as `covers` without comparing allow/deny. `audit` never matters.
-    public func decides(_ other: PolicyRule) -> Bool {
+    public func decides(_ other: PolicyRule, patterns: MatcherCache? = nil) -> Bool {
         guard kind == other.kind else { return false }
         if qualifiers.owner && !other.qualifiers.owner { return false }
         if qualifiers.other && !other.qualifiers.other { return false }
         switch (detail, other.detail) {
         case (.file(let a), .file(let b)):
             guard a.permissions.includes(b.permissions) else { return false }
-            guard let pa = a.path else { return true }  // bare `file,` allows every path
-            guard let pb = b.path else { return false }
-            return AAREPattern.covers(AAREPattern.filterSlashes(pa), AAREPattern.filterSlashes(pb))
+            guard a.path != nil else { return true }  // bare `file,` allows every path
+            guard b.path != nil else { return false }
+            if let patterns, let pa = patterns.filteredPath(self), let pb = patterns.filteredPath(other) {
+                return patterns.covers(pa, pb)
+            }
+            return AAREPattern.covers(AAREPattern.filterSlashes(a.path!), AAREPattern.filterSlashes(b.path!))
         case (.link(let a), .link(let b)):
             let f = AAREPattern.filterSlashes
             return (!a.subset || b.subset) && AAREPattern.covers(f(a.path), f(b.path)) && AAREPattern.covers(f(a.target), f(b.target))
@@ -102,30 +106,13 @@ extension AAREPattern {
         guard b.count >= 2, b.contains(slash) else { return path }
         // Slashes that end an alternative of a group followed by `/`.
         var dropped = Set<Int>()
-        var groups: [[Int]] = []   // for each open group: `{` then each top-level `,`
-        var i = 0
-        var inClass = false
-        while i < b.count {
-            let c = b[i]
-            if c == UInt8(ascii: "\\") { i += 2; continue }
-            if inClass {
-                if c == UInt8(ascii: "]") { inClass = false }
-            } else if c == UInt8(ascii: "[") {
-                inClass = true
-            } else if c == UInt8(ascii: "{") {
-                groups.append([i])
-            } else if c == UInt8(ascii: ","), !groups.isEmpty {
-                groups[groups.count - 1].append(i)
-            } else if c == UInt8(ascii: "}"), let group = groups.popLast() {
-                if i + 1 < b.count, b[i + 1] == slash {
-                    for end in group.dropFirst() + [i] where b[end - 1] == slash && !group.contains(end - 1) { dropped.insert(end - 1) }
-                }
-            }
-            i += 1
+        for g in braceGroups(b).groups where g.close + 1 < b.count && b[g.close + 1] == slash {
+            let starts = [g.open] + g.commas
+            for end in g.commas + [g.close] where b[end - 1] == slash && !starts.contains(end - 1) { dropped.insert(end - 1) }
         }
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
-        i = 0
+        var i = 0
         if b[0] == slash, b[1] == slash, b.count < 3 || b[2] != slash {
             out += [slash, slash]
             i = 2
@@ -145,8 +132,11 @@ extension AAREPattern {
         return out.count == b.count ? path : String(decoding: out, as: UTF8.self)
     }
 
-    /// Whether pattern text `a` matches every string pattern text `b` matches.
-    public static func covers(_ a: String, _ b: String) -> Bool {
+    /// Whether pattern text `a` matches every string pattern text `b` matches. `matcher`
+    /// compiles a pattern and `samples` gives two strings a compiled pattern matches (a
+    /// `MatcherCache` works each out once per pattern).
+    public static func covers(_ a: String, _ b: String, matcher: (String) -> AAREMatcher? = { try? AAREMatcher($0) },
+                              samples: (String, AAREMatcher) -> [[UInt8]] = { _, m in samples(m) }) -> Bool {
         if a == b { return true }
         // Cheap refusals first. Every string `b` matches starts with its literal head and ends
         // with its literal tail, and so does every string of `a`: heads and tails must agree as
@@ -161,13 +151,66 @@ extension AAREPattern {
               agree(ba[((sa?.last ?? -1) + 1)...], bb[((sb?.last ?? -1) + 1)...], fromEnd: true) else { return false }
         // Two texts without special characters match themselves only.
         if sa == nil, sb == nil { return false }
-        guard let ma = try? AAREMatcher(a) else { return false }
+        guard let ma = matcher(a) else { return false }
         // A plain `b` is one string: match it.
         if sb == nil { return ma.matches(bytes: bb) }
-        guard let mb = try? AAREMatcher(b) else { return false }
+        guard let mb = matcher(b) else { return false }
         // Two strings `b` matches that `a` must match too, before the exact search.
-        for shortest in [true, false] where !ma.matches(bytes: mb.pattern.root.sample(shortest: shortest)) { return false }
+        for sample in samples(b, mb) where !ma.matches(bytes: sample) { return false }
         return ma.covers(mb)
+    }
+
+    /// The texts a pattern's alternations stand for, nested ones included (`{a,b{c,d}}x` ->
+    /// `ax`, `bcx`, `bdx`): their union matches what the pattern matches. nil when there would
+    /// be more than `limit`, or the braces do not balance.
+    public static func alternatives(_ pattern: String, limit: Int = 64) -> [String]? {
+        var out: [String] = []
+        func expand(_ b: [UInt8]) -> Bool {
+            let (groups, unclosed) = braceGroups(b)
+            guard !unclosed else { return false }
+            // The first group at the top level: its alternatives, each expanded in turn.
+            guard let g = groups.min(by: { $0.open < $1.open }) else {
+                guard out.count < limit else { return false }
+                out.append(String(decoding: b, as: UTF8.self))
+                return true
+            }
+            for (s, e) in zip([g.open] + g.commas, g.commas + [g.close]) {
+                guard expand(Array(b[..<g.open]) + Array(b[(s + 1)..<e]) + Array(b[(g.close + 1)...])) else { return false }
+            }
+            return true
+        }
+        return expand(Array(pattern.utf8)) ? out : nil
+    }
+
+    /// The `{...}` groups of a pattern in the order they close: each `{`, its own top-level
+    /// `,`s and its `}` (escapes and classes skipped); and whether a `{` is left open.
+    static func braceGroups(_ b: [UInt8]) -> (groups: [(open: Int, commas: [Int], close: Int)], unclosed: Bool) {
+        var done: [(open: Int, commas: [Int], close: Int)] = []
+        var open: [(open: Int, commas: [Int])] = []
+        var i = 0
+        var inClass = false
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\\") { i += 2; continue }
+            if inClass {
+                if c == UInt8(ascii: "]") { inClass = false }
+            } else if c == UInt8(ascii: "[") {
+                inClass = true
+            } else if c == UInt8(ascii: "{") {
+                open.append((i, []))
+            } else if c == UInt8(ascii: ","), !open.isEmpty {
+                open[open.count - 1].commas.append(i)
+            } else if c == UInt8(ascii: "}"), let g = open.popLast() {
+                done.append((g.open, g.commas, i))
+            }
+            i += 1
+        }
+        return (done, !open.isEmpty)
+    }
+
+    /// Two strings the pattern matches: its shortest and its longer choices (`sample`).
+    public static func samples(_ m: AAREMatcher) -> [[UInt8]] {
+        [m.pattern.root.sample(shortest: true), m.pattern.root.sample(shortest: false)]
     }
 
     /// The first and last offsets of a character AARE gives a meaning to (`@` too, for

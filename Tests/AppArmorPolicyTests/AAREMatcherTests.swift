@@ -7,7 +7,15 @@ final class AAREMatcherTests: XCTestCase {
     func testStarStaysInOneComponent() throws {
         let a = try m("/home/*/file")
         XCTAssertTrue(a.matches("/home/alice/file"))
-        XCTAssertTrue(a.matches("/home//file"))
+        // A `*` that is a whole path component matches at least one character, as
+        // apparmor_parser compiles it (`apparmor_parser -Q -D expr-tree` on '/foo/* r,' prints
+        // /foo/[^\x0/]([^\x0/])*).
+        XCTAssertFalse(a.matches("/home//file"))
+        XCTAssertFalse(try m("/foo/*").matches("/foo/"))
+        XCTAssertTrue(try m("/foo/*").matches("/foo/x"))
+        // Not a whole component: it may be empty.
+        XCTAssertTrue(try m("/foo/*.conf").matches("/foo/.conf"))
+        XCTAssertTrue(try m("/foo/a*").matches("/foo/a"))
         XCTAssertFalse(a.matches("/home/a/b/file"))
         XCTAssertFalse(a.matches("/home/alice/file2"))
     }
@@ -15,8 +23,15 @@ final class AAREMatcherTests: XCTestCase {
     func testDoubleStarCrossesSlashes() throws {
         let a = try m("/usr/**")
         XCTAssertTrue(a.matches("/usr/lib/x/y.so"))
-        XCTAssertTrue(a.matches("/usr/"))
+        // A whole component: at least one character, not '/' (hence upstream's /usr/{,**}).
+        XCTAssertFalse(a.matches("/usr/"))
+        XCTAssertFalse(a.matches("/usr//x"))
         XCTAssertFalse(a.matches("/usr"))
+        XCTAssertTrue(try m("/usr/{,**}").matches("/usr/"))
+        XCTAssertFalse(try m("/**").matches("/"))
+        XCTAssertTrue(try m("/{,**}").matches("/"))
+        XCTAssertTrue(try m("/usr/**/lib").matches("/usr/x/lib"))
+        XCTAssertFalse(try m("/usr/**/lib").matches("/usr//lib"))
         XCTAssertTrue(try m("/{,**/}*.so").matches("/a/b/c.so"))
     }
 

@@ -97,4 +97,65 @@ final class ExplainerTests: XCTestCase {
         XCTAssertEqual(sig.rules.map(\.line), [12])
         XCTAssertEqual(try explain { ExplainRequest.rule("signal send set=kill peer=bar", reader: $0) }.verdict, .notCovered)
     }
+
+    // MARK: nested includes, variables, deny, owner and audit together
+
+    static let nested: [String: String] = [
+        "tunables/global": "@{HOME}=/home/*/ /root/\n@{KEYDIRS}=.ssh .gnupg\n",
+        "abstractions/outer": "  include <abstractions/inner>\n  owner @{HOME}/.cache/** rw,\n",
+        "abstractions/inner": "  audit deny @{HOME}/@{KEYDIRS}/** w,\n  @{HOME}/.ssh/config r,\n",
+        "usr.bin.nest": "include <tunables/global>\nprofile nest /usr/bin/nest {\n  include <abstractions/outer>\n  @{HOME}/** r,\n}\n",
+    ]
+
+    func explainNested(_ path: String, _ perms: String, owner: Bool = true) throws -> Explanation {
+        let fx = try PolicyFixture(self, files: Self.nested)
+        let checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: fx.folder.path)))
+        let report = checker.check(path: fx.path("usr.bin.nest"))
+        XCTAssertTrue(report.passed, "\(report.errors.map(\.diagnostic.message))")
+        let p = try XCTUnwrap(Explainer.profile(named: "nest", in: report.policy.profiles))
+        let e = Explainer(checker: checker)
+        e.rootFile = p.file
+        return e.explain(try XCTUnwrap(Self.file(path, perms, owner: owner)(RuleTextReader())), in: p)
+    }
+
+    /// A rule two includes deep: the chain of include statements that leads to it, in order.
+    func testRuleOfAnAbstractionIncludedByAnAbstraction() throws {
+        let e = try explainNested("/root/.ssh/config", "r")
+        XCTAssertEqual(e.verdict, .allowed)
+        let inner = try XCTUnwrap(e.rules.first { $0.file.hasSuffix("/abstractions/inner") })
+        XCTAssertEqual(inner.line, 2)
+        XCTAssertEqual(inner.includedVia.count, 2, "\(inner.includedVia)")
+        XCTAssertTrue(inner.includedVia[0].hasSuffix("/usr.bin.nest:3"), "\(inner.includedVia)")
+        XCTAssertTrue(inner.includedVia[1].hasSuffix("/abstractions/outer:1"), "\(inner.includedVia)")
+        XCTAssertEqual(inner.expanded, "{/home/*/,/root/}/.ssh/config")
+        // The profile's own glob matches too: both are listed.
+        XCTAssertTrue(e.rules.contains { $0.file.hasSuffix("/usr.bin.nest") && $0.line == 4 }, "\(e.rules.map(\.location))")
+    }
+
+    /// An audit deny two includes deep, through a variable with two values, wins over the
+    /// profile's own allow and is logged.
+    func testAuditDenyThroughAVariableInANestedInclude() throws {
+        let e = try explainNested("/home/ann/.gnupg/pubring.kbx", "w")
+        XCTAssertEqual(e.verdict, .denied)
+        XCTAssertTrue(e.logged, "audit deny is logged")
+        let deny = try XCTUnwrap(e.rules.first { $0.effect == "deny" })
+        XCTAssertTrue(deny.file.hasSuffix("/abstractions/inner"), deny.file)
+        XCTAssertEqual(deny.line, 1)
+        XCTAssertEqual(deny.includedVia.count, 2)
+        XCTAssertEqual(deny.expanded, "{/home/*/,/root/}/{.ssh,.gnupg}/**")
+        // Read is not denied: the profile's own @{HOME}/** r allows it, unlogged.
+        let read = try explainNested("/home/ann/.gnupg/pubring.kbx", "r")
+        XCTAssertEqual(read.verdict, .allowed)
+        XCTAssertFalse(read.logged)
+    }
+
+    /// An owner rule of a nested include applies only to the task's own files.
+    func testOwnerRuleOfANestedInclude() throws {
+        XCTAssertEqual(try explainNested("/home/ann/.cache/x", "w").verdict, .allowed)
+        let other = try explainNested("/home/ann/.cache/x", "w", owner: false)
+        XCTAssertEqual(other.verdict, .notCovered)
+        let rule = try XCTUnwrap(other.rules.first { $0.file.hasSuffix("/abstractions/outer") })
+        XCTAssertFalse(rule.applies)
+        XCTAssertEqual(rule.includedVia.count, 1)
+    }
 }

@@ -9,8 +9,8 @@ final class PolicyDiffTests: XCTestCase {
         files["old/p"] = old
         files["new/p"] = new
         let fx = try PolicyFixture(self, files: files)
-        let a = PolicySnapshot.load(fx.path("old/p"), base: fx.folder.path)
-        let b = PolicySnapshot.load(fx.path("new/p"), base: fx.folder.path)
+        let a = PolicySnapshot.load(fx.path("old/p"), searchPath: IncludeSearchPath(base: fx.folder.path))
+        let b = PolicySnapshot.load(fx.path("new/p"), searchPath: IncludeSearchPath(base: fx.folder.path))
         XCTAssertEqual(a.errors + b.errors, [])
         return PolicyDiff.compare(old: a, new: b)
     }
@@ -65,12 +65,55 @@ final class PolicyDiffTests: XCTestCase {
             "new/abstractions/a": "  /usr/share/** r,\n  /srv/** rw,\n", "new/one": "profile one {\n  include <abstractions/a>\n}\n",
             "new/three": "profile three {\n  /tmp/x r,\n}\n",
         ])
-        let d = PolicyDiff.compare(old: PolicySnapshot.load(fx.path("old"), base: "/nonexistent"),
-                                   new: PolicySnapshot.load(fx.path("new"), base: "/nonexistent"))
+        let d = PolicyDiff.compare(old: PolicySnapshot.load(fx.path("old"), searchPath: IncludeSearchPath(base: "/nonexistent")),
+                                   new: PolicySnapshot.load(fx.path("new"), searchPath: IncludeSearchPath(base: "/nonexistent")))
         XCTAssertEqual(d.map { "\($0.profile) \($0.change.rawValue) \($0.kind): \($0.access)" }, [
             "one granted file: /srv/** rw",
             "three granted profile: new profile (enforce mode)", "three granted file: /tmp/x r",
             "two revoked profile: profile removed",
         ])
+    }
+
+    /// Dropping `owner` widens a rule to other users' files; adding it narrows the rule.
+    func testOwnerQualifier() throws {
+        let widened = try diff("profile p {\n  owner /srv/** rw,\n}\n", "profile p {\n  /srv/** rw,\n}\n")
+        XCTAssertEqual(summary(widened).count, 1, "\(summary(widened))")
+        XCTAssertEqual(widened.first?.change, .granted)
+        XCTAssertEqual(try diff("profile p {\n  /srv/** rw,\n}\n", "profile p {\n  owner /srv/** rw,\n}\n").map(\.change), [.revoked])
+    }
+
+    /// A glob narrowed to part of what it matched revokes; the same rule written through a
+    /// variable of the tunables changes nothing.
+    func testNarrowedGlobAndAVariable() throws {
+        let d = try diff("profile p {\n  /etc/** r,\n}\n", "profile p {\n  /etc/*.conf r,\n}\n")
+        XCTAssertEqual(summary(d), ["- file: /etc/** r"])
+        let same = try diff("include <tunables/global>\nprofile p {\n  /root/.foorc r,\n  /home/*/.foorc r,\n}\n",
+                            "include <tunables/global>\nprofile p {\n  @{HOME}/.foorc r,\n}\n")
+        XCTAssertEqual(summary(same), [])
+    }
+
+    /// Two folders that take their abstractions from an include folder (`-I`) rather than
+    /// their own: a change there shows in neither (both load the same abstraction), a change
+    /// of a profile does.
+    func testFoldersWithAnIncludeFolder() throws {
+        let fx = try PolicyFixture(self, files: [
+            "shared/abstractions/a": "  /usr/share/** r,\n",
+            "old/one": "profile one {\n  include <abstractions/a>\n}\n",
+            "new/one": "profile one {\n  include <abstractions/a>\n  network inet stream,\n}\n",
+        ])
+        let path = IncludeSearchPath(includeDirs: [fx.path("shared")], base: "/nonexistent")
+        let old = PolicySnapshot.load(fx.path("old"), searchPath: path), new = PolicySnapshot.load(fx.path("new"), searchPath: path)
+        XCTAssertEqual(old.errors + new.errors, [])
+        XCTAssertEqual(summary(PolicyDiff.compare(old: old, new: new)), ["+ network: network inet stream"])
+        // Without the include folder the abstraction is missing: an error, not a silent diff.
+        XCTAssertFalse(PolicySnapshot.load(fx.path("old"), searchPath: IncludeSearchPath(base: "/nonexistent")).errors.isEmpty)
+    }
+
+    func testAlternativesOfAPattern() {
+        XCTAssertEqual(AAREPattern.alternatives("/{a,b{c,d}}x"), ["/ax", "/bcx", "/bdx"])
+        XCTAssertEqual(AAREPattern.alternatives("/{,usr/}lib/[{]\\{x"), ["/lib/[{]\\{x", "/usr/lib/[{]\\{x"])
+        XCTAssertEqual(AAREPattern.alternatives("/plain"), ["/plain"])
+        XCTAssertNil(AAREPattern.alternatives("/{a,b}{c,d}{e,f}", limit: 4))
+        XCTAssertNil(AAREPattern.alternatives("/{a,b"))
     }
 }

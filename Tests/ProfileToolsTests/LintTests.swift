@@ -18,8 +18,8 @@ final class LintTests: XCTestCase {
         return dir.path
     }
 
-    func lint(_ names: [String], folder: String = LintTests.fixture, rules: Set<String>? = nil) -> [LintFileResult] {
-        LintRunner(options: LintOptions(folder: folder, rules: rules)).lint(names.map { folder + "/" + $0 })
+    func lint(_ names: [String], folder: String = LintTests.fixture, rules: Set<String>? = nil, parserVersion: ParserVersion? = nil) -> [LintFileResult] {
+        LintRunner(options: LintOptions(folder: folder, parserVersion: parserVersion, rules: rules)).lint(names.map { folder + "/" + $0 })
     }
 
     /// `line:col ID` of each finding of one file.
@@ -139,13 +139,13 @@ final class LintTests: XCTestCase {
     // MARK: real policy
 
     /// Lints a whole tree: no crash, every finding inside its file; returns the counts per ID.
-    func lintTree(_ folder: String) throws -> [String: Int] {
+    func lintTree(_ folder: String, parserVersion: ParserVersion? = nil) throws -> [String: Int] {
         let names = (try FileManager.default.contentsOfDirectory(atPath: folder)).filter { name in
             var isDir: ObjCBool = false
             return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isDir) && !isDir.boolValue
         }.sorted()
         XCTAssertFalse(names.isEmpty, folder)
-        let results = lint(names, folder: folder)
+        let results = lint(names, folder: folder, parserVersion: parserVersion)
         var counts: [String: Int] = [:]
         for r in results {
             guard let parse = r.parse else { continue }
@@ -159,6 +159,48 @@ final class LintTests: XCTestCase {
             }
         }
         return counts
+    }
+
+    /// Lint finds redundant rules through an index of each profile's patterns
+    /// (`RuleCandidates`), cleanprof without one (every pair): both find the same removals,
+    /// in the same order, with the same reasons, on whole real trees.
+    func testIndexedCoverageFindsWhatEveryPairFinds() throws {
+        let trees = [Fixtures.conformance("profiles-apparmor.d").path, "/etc/apparmor.d"]
+        let compared = try trees.map(indexedAgainstPairwise).reduce(0, +)
+        XCTAssertGreaterThan(compared, 80, "removals compared")
+    }
+
+    func testIndexedCoverageFindsWhatEveryPairFindsInDebian13() throws {
+        XCTAssertGreaterThan(try indexedAgainstPairwise(try Self.debian13Tree()), 30)
+    }
+
+    /// Debian 13's /etc/apparmor.d in the root `Trixie.root()` makes (a failure under CI=true,
+    /// else a skip that says why).
+    static func debian13Tree() throws -> String {
+        do { return try Trixie.root().appendingPathComponent("etc/apparmor.d").path } catch {
+            if Trixie.mustHave { throw error }
+            throw XCTSkip("Debian 13 root unavailable: \(error)")
+        }
+    }
+
+    /// Plans cleanprof's removals for every top-level file of a tree both ways; how many.
+    func indexedAgainstPairwise(_ folder: String) throws -> Int {
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/tunables/global"), folder)
+        let checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: folder)))
+        let patterns = MatcherCache()
+        var compared = 0
+        for file in (try FileManager.default.contentsOfDirectory(atPath: folder)).sorted().map({ folder + "/" + $0 }) {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir), !isDir.boolValue else { continue }
+            let report = checker.check(path: file)
+            guard let indexed = try? CleanprofPlanner.plan(file: file, profileNames: nil, folder: folder, checker: checker,
+                                                           report: report, patterns: patterns) else { continue }
+            let pairwise = try CleanprofPlanner.plan(file: file, profileNames: nil, folder: folder, checker: checker, report: report)
+            XCTAssertEqual(indexed.removals.map { "\($0.line) \($0.kind) \($0.reason)" },
+                           pairwise.removals.map { "\($0.line) \($0.kind) \($0.reason)" }, file)
+            compared += pairwise.removals.count
+        }
+        return compared
     }
 
     func testUpstreamProfilesFromTheConformanceCorpus() throws {
@@ -175,6 +217,18 @@ final class LintTests: XCTestCase {
         XCTAssertNil(counts["AA4030"])
         XCTAssertNil(counts["AA4031"])
         XCTAssertNil(counts["AA4090"])
+    }
+
+    /// Debian 13's tree, judged as apparmor_parser 4.1: it loads, its userns rules are
+    /// enforced by its abi (4.0 lists userns_create in the namespaces mask), and the counts of
+    /// Conformance/lint-review.md hold.
+    func testDebian13Profiles() throws {
+        let counts = try lintTree(try Self.debian13Tree(), parserVersion: ParserVersion(4, 1))
+        print("lint counts, Debian 13:", counts.sorted { $0.key < $1.key })
+        XCTAssertNil(counts["AA4090"], "Debian 13's profiles load")
+        XCTAssertNil(counts["AA4050"], "userns rules under abi/4.0 are enforced")
+        XCTAssertEqual(counts["AA4011"], 2, "capability, in plasmashell and its child")
+        XCTAssertGreaterThan(counts["AA4002", default: 0], 20)
     }
 
     func testDebiansInstalledProfiles() throws {

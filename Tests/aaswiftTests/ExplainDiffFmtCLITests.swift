@@ -5,19 +5,12 @@ import XCTest
 /// `aaswift explain`, `diff` and `fmt` end to end: output, exit codes, writes.
 final class ExplainDiffFmtCLITests: XCTestCase {
     func policy() throws -> URL {
-        let dir = try scratchFolder("aaswift-explain")
-        let files = [
+        try scratchTree("aaswift-explain", [
             "tunables/global": "@{HOME}=/home/*/ /root/\n",
             "abstractions/foo": "  @{HOME}/.foorc r,\n",
             "usr.bin.foo": "include <tunables/global>\nprofile foo /usr/bin/foo {\n  include <abstractions/foo>\n  /etc/** r,\n  deny /etc/shadow r,\n  /usr/bin/bar Px -> bar,\n}\n",
             "bar": "profile bar flags=(complain) {\n  /etc/hosts r,\n}\n",
-        ]
-        for (name, text) in files {
-            let url = dir.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-        return dir
+        ])
     }
 
     func testExplainGoldenAndExitCodes() throws {

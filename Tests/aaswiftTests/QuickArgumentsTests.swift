@@ -110,6 +110,8 @@ final class QuickArgumentsTests: XCTestCase {
             ["--features", "F", "--Include", "d", "--Include=e", "x"],
             ["-", "x"],
             ["--files-from", "-"],
+            ["-d", "/p", "-I", "i", "usr.bin.foo"],
+            ["--dir=/p", "--base", "/b", "x"],
         ]
         for args in lines {
             let quick = try XCTUnwrap(CheckRun.quick(args), "\(args)")

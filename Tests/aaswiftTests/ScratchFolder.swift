@@ -9,4 +9,15 @@ extension XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url
     }
+
+    /// A scratch folder holding these files (relative path: text), removed when the test ends.
+    func scratchTree(_ prefix: String, _ files: [String: String]) throws -> URL {
+        let dir = try scratchFolder(prefix)
+        for (name, text) in files {
+            let url = dir.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return dir
+    }
 }

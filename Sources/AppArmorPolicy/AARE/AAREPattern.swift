@@ -188,13 +188,19 @@ struct AAREParser {
             let b = bytes[i]
             switch b {
             case UInt8(ascii: "*"):
-                if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "*") {
-                    while i < bytes.count, bytes[i] == UInt8(ascii: "*") { i += 1 }
-                    if build { items.append(.doubleStar) }
-                } else {
-                    i += 1
-                    if build { items.append(.star) }
+                let double = i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "*")
+                var end = i
+                while end < bytes.count, bytes[end] == UInt8(ascii: "*") { end += 1 }
+                i = double ? end : i + 1
+                guard build else { continue }
+                // As apparmor_parser (parser_regex.c): a `*` or `**` that is a whole path
+                // component (right after a `/`, and before a `/` or the end of the pattern)
+                // matches at least one character, not `/`: /foo/* and /foo/** do not match
+                // /foo/, /** does not match / (hence upstream's /foo/{,**} and /{,**}).
+                if case .byte(UInt8(ascii: "/"))? = items.last, end == bytes.count || bytes[end] == UInt8(ascii: "/") {
+                    items.append(.anyButSlash)
                 }
+                items.append(double ? .doubleStar : .star)
             case UInt8(ascii: "?"):
                 i += 1
                 if build { items.append(.anyButSlash) }

@@ -68,7 +68,9 @@ public struct FeatureSet: Sendable {
         case .pivotRootRule: family = has("namespaces/pivot_root") || has("mount") ? nil : "pivot_root rules"
         case .unixRule: family = has("network/af_unix") ? nil : "unix rules"
         case .ioUringRule: family = has("io_uring") ? nil : "io_uring rules"
-        case .usernsRule: family = has("namespaces/userns_create") ? nil : "userns rules"
+        // The kernel lists it in the namespaces mask (`namespaces {mask {userns_create}}`),
+        // which apparmor_parser 4.1 asks for as namespaces/mask/userns_create.
+        case .usernsRule: family = has("namespaces/mask/userns_create") || has("namespaces/userns_create") ? nil : "userns rules"
         case .mqueueRule: family = has("ipc/posix_mqueue") ? nil : "mqueue rules"
         default: family = nil
         }

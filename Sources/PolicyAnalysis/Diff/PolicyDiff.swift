@@ -10,10 +10,13 @@ public struct PolicySnapshot {
     let checker: PolicyChecker
 
     /// Loads a profile file, or each top-level profile file of a folder (the folder is then
-    /// also the include base). `base` is the include base for a single file.
-    public static func load(_ path: String, base: String) -> PolicySnapshot {
+    /// the include base, after `searchPath`'s include folders). `searchPath` finds a single
+    /// file's includes.
+    public static func load(_ path: String, searchPath: IncludeSearchPath) -> PolicySnapshot {
         let isFolder = PosixFiles.kind(path) == .directory
-        let checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: isFolder ? path : base)))
+        var searchPath = searchPath
+        if isFolder { searchPath.base = path }
+        let checker = PolicyChecker(options: CheckOptions(searchPath: searchPath))
         var snap = PolicySnapshot(checker: checker)
         let files = isFolder
             ? PolicyFileCache.folderFiles(path).filter { PosixFiles.kind($0) == .file && !$0.hasSuffix("/README") }
@@ -127,20 +130,27 @@ public enum PolicyDiff {
         switch r.detail {
         case .file(let f):
             let pattern = f.path.map(normal) ?? "/{**,}"
-            var have = PermissionSet()
-            var execCovered = f.permissions.exec == nil
-            for o in others {
-                guard case .file(let g) = o.detail, !o.qualifiers.owner || q.owner, !o.qualifiers.other || q.other else { continue }
-                guard let gp = g.path else {
-                    have.formUnion(g.permissions.granted)
-                    if g.permissions.exec == nil || g.permissions.exec == f.permissions.exec { execCovered = true }
-                    continue
+            // Each alternative on its own: `{/home/*,/root}/.x` is covered by a rule for each.
+            var lackingSet = PermissionSet()
+            var execCovered = true
+            for part in AAREPattern.alternatives(pattern) ?? [pattern] {
+                var have = PermissionSet()
+                var partExec = f.permissions.exec == nil
+                for o in others {
+                    guard case .file(let g) = o.detail, !o.qualifiers.owner || q.owner, !o.qualifiers.other || q.other else { continue }
+                    guard let gp = g.path else {
+                        have.formUnion(g.permissions.granted)
+                        if g.permissions.exec == nil || g.permissions.exec == f.permissions.exec { partExec = true }
+                        continue
+                    }
+                    guard AAREPattern.covers(normal(gp), part) else { continue }
+                    have.formUnion(g.permissions.access.granted)
+                    if let e = f.permissions.exec, g.permissions.exec == e || (q.deny && g.permissions.exec != nil) { partExec = true }
                 }
-                guard AAREPattern.covers(normal(gp), pattern) else { continue }
-                have.formUnion(g.permissions.access.granted)
-                if let e = f.permissions.exec, g.permissions.exec == e || (q.deny && g.permissions.exec != nil) { execCovered = true }
+                lackingSet.formUnion(f.permissions.access.granted.subtracting(have))
+                execCovered = execCovered && partExec
             }
-            let lacking = f.permissions.access.granted.subtracting(have).written
+            let lacking = lackingSet.written
             let shown = QuotedString.quoteIfNeeded(Array(pattern.utf8))
             if !execCovered, let e = f.permissions.exec {
                 return ("exec", "\(prefix)\(shown) \(lacking.text)\(e)")

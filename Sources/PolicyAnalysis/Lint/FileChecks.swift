@@ -13,6 +13,8 @@ struct FileChecks {
     let folder: String
     /// The name `--fix` writes in a missing `abi` statement (`abi/3.0`), nil: no fix.
     let abiForFix: String?
+    /// The abi files read so far in the run.
+    let abiFiles: ABIFileCache
 
     var source: SourceFile { parse.source }
     var path: String { source.path }
@@ -68,7 +70,7 @@ struct FileChecks {
         guard let node = abiNode, let name = PolicyChecker.abiName(of: node, in: parse), name != "kernel", name != "default" else { return nil }
         let form: IncludeSyntax.Form = node.childTokens.dropFirst().first?.kind == .angleName ? .magic : .quoted
         for candidate in cache.searchPath.candidates(for: name, form: form, from: path) + [PathNames.appending(folder, name)] {
-            if let f = try? FeatureSet(contentsOf: candidate) { return (name, f) }
+            if let f = abiFiles.features(candidate) { return (name, f) }
         }
         return nil
     }
@@ -176,6 +178,19 @@ struct FileChecks {
             }
         }
         return out
+    }
+}
+
+/// The feature sets of abi files, each file read once for a run (every profile of a tree
+/// names the same abi).
+final class ABIFileCache {
+    private var byPath: [String: FeatureSet?] = [:]
+
+    func features(_ path: String) -> FeatureSet? {
+        if let hit = byPath[path] { return hit }
+        let f = try? FeatureSet(contentsOf: path)
+        byPath[path] = f
+        return f
     }
 }
 

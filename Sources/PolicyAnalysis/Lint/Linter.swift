@@ -6,16 +6,24 @@ import FoundationEssentials
 public struct LintOptions: Sendable {
     /// The policy folder (`-d`, default /etc/apparmor.d): includes, `abi/`, `local/`.
     public var folder: String
+    /// `-I` folders, searched for `<magic>` includes before `base`.
     public var includeDirs: [String]
+    /// The include base (`-b`); nil: `folder`.
+    public var base: String?
+    /// The apparmor_parser version the policy is judged for (nil: the abi statement decides).
+    public var parserVersion: ParserVersion?
     /// The checks to run; nil: all.
     public var rules: Set<String>?
     /// The abi a missing `abi` statement's fix names (nil: found in the folder, else the
     /// system's abi/ folder, by `ABIStatement.defaultName`).
     public var abiForFix: String?
 
-    public init(folder: String = "/etc/apparmor.d", includeDirs: [String] = [], rules: Set<String>? = nil, abiForFix: String? = nil) {
+    public init(folder: String = "/etc/apparmor.d", includeDirs: [String] = [], base: String? = nil, parserVersion: ParserVersion? = nil,
+                rules: Set<String>? = nil, abiForFix: String? = nil) {
         self.folder = folder
         self.includeDirs = includeDirs
+        self.base = base
+        self.parserVersion = parserVersion
         self.rules = rules
         self.abiForFix = abiForFix
     }
@@ -36,15 +44,19 @@ public struct LintFileResult: Sendable {
 public final class Linter {
     public let options: LintOptions
     public let checker: PolicyChecker
-    let matchers = MatcherCache()
+    /// Patterns compiled and compared once for the run (every profile includes the same
+    /// abstractions).
+    public let matchers = MatcherCache()
+    let abiFiles = ABIFileCache()
 
     public init(options: LintOptions) {
         self.options = options
-        self.checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(includeDirs: options.includeDirs, base: options.folder)))
+        self.checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(includeDirs: options.includeDirs, base: options.base ?? options.folder),
+                                                           parserVersion: options.parserVersion))
     }
 
-    /// Lints the files; `extra` adds findings of a file (given its path and parse).
-    public func lint(_ files: [String], extra: (String, ParseResult) -> [LintFinding] = { _, _ in [] }) -> [LintFileResult] {
+    /// Lints the files; `extra` adds findings of a file (given its path, parse and check).
+    public func lint(_ files: [String], extra: (String, ParseResult, CheckReport) -> [LintFinding] = { _, _, _ in [] }) -> [LintFileResult] {
         var results: [LintFileResult] = []
         var attachments: [Attachment] = []
         let abiName = options.abiForFix ?? ABIStatement.defaultName(folder: options.folder)
@@ -57,7 +69,7 @@ public final class Linter {
                 continue
             }
             var findings = lintFile(parse: parse, report: report, abiName: abiName)
-            findings += extra(file, parse)
+            findings += extra(file, parse, report)
             attachments += Self.attachments(of: report.policy.profiles, in: parse)
             results.append(LintFileResult(path: file, parse: parse, findings: findings))
         }
@@ -71,7 +83,7 @@ public final class Linter {
     }
 
     func lintFile(parse: ParseResult, report: CheckReport, abiName: String?) -> [LintFinding] {
-        let fileChecks = FileChecks(parse: parse, report: report, cache: checker.cache, folder: options.folder, abiForFix: abiName)
+        let fileChecks = FileChecks(parse: parse, report: report, cache: checker.cache, folder: options.folder, abiForFix: abiName, abiFiles: abiFiles)
         var out = fileChecks.checkerErrors()
         // A file that does not parse: nothing else is worth saying.
         if parse.diagnostics.contains(where: { $0.severity == .error }) { return out }

@@ -20,9 +20,9 @@ struct RuleGrantChecks {
         let exec: ExecMode?
     }
 
-    static func fileGrant(_ r: PolicyRule) -> FileGrant? {
+    func fileGrant(_ r: PolicyRule) -> FileGrant? {
         guard case .file(let f) = r.detail else { return nil }
-        return FileGrant(rule: r, path: f.path.map(AAREPattern.filterSlashes), granted: f.permissions.granted, exec: f.permissions.exec)
+        return FileGrant(rule: r, path: matchers.filteredPath(r), granted: f.permissions.granted, exec: f.permissions.exec)
     }
 
     static let writing: PermissionSet = [.write, .append]
@@ -55,7 +55,7 @@ struct RuleGrantChecks {
         for r in profile.rules where isOwn(r) && !r.qualifiers.deny {
             switch r.detail {
             case .file(let f):
-                guard let g = Self.fileGrant(r) else { continue }
+                guard let g = fileGrant(r) else { continue }
                 if let e = f.permissions.exec, e.kind == "u" || e.fallback == "u" {
                     out.append(finding(.unconfinedExec, "'\(text(r))' runs programs unconfined (\(e))", r))
                 }
@@ -63,7 +63,7 @@ struct RuleGrantChecks {
                     out.append(finding(.broadWrite, "'file,' grants every permission on every path", r))
                     continue
                 }
-                let everything = AAREPattern.covers(path, "/**")
+                let everything = matchers.covers(path, "/**")
                 if everything {
                     let strong = g.granted.intersection([.write, .append, .link, .exec])
                     if !strong.isEmpty {
@@ -73,7 +73,7 @@ struct RuleGrantChecks {
                     }
                     continue
                 }
-                if !g.granted.isDisjoint(with: Self.writing), AAREPattern.covers(path, "/home/*/**") {
+                if !g.granted.isDisjoint(with: Self.writing), matchers.covers(path, "/home/*/**") {
                     out.append(finding(.homeWrite, "'\(text(r))' lets the program write every file of the home folders", r))
                 }
                 if !g.granted.isDisjoint(with: [.read, .write, .append]), matchers.matcher(path)?.matches("/proc/1234/mem") == true {
@@ -116,26 +116,26 @@ struct RuleGrantChecks {
         if la && lb { return false }
         if la { return matchers.matcher(b)?.matches(a) == true }
         if lb { return matchers.matcher(a)?.matches(b) == true }
-        return AAREPattern.covers(a, b) || AAREPattern.covers(b, a)
+        return matchers.covers(a, b) || matchers.covers(b, a)
     }
 
     func writeExec(_ profile: Profile) -> [LintFinding] {
-        let grants = profile.rules.compactMap(Self.fileGrant)
+        let grants = profile.rules.compactMap(fileGrant)
         let allows = grants.filter { !$0.rule.qualifiers.deny }
         let deniesWrite = grants.filter { $0.rule.qualifiers.deny && !$0.granted.isDisjoint(with: Self.writing) }
         // Writers over every path are broad-write's finding: not a partner for each exec rule.
         let writers = allows.filter { g in
             guard let p = g.path, !g.granted.isDisjoint(with: Self.writing) else { return false }
-            return !AAREPattern.covers(p, "/**")
+            return !matchers.covers(p, "/**")
         }
         var out: [LintFinding] = []
         for g in allows where isOwn(g.rule) {
             // A rule over every path is broad-write's finding.
-            guard let path = g.path, !AAREPattern.covers(path, "/**") else { continue }
+            guard let path = g.path, !matchers.covers(path, "/**") else { continue }
             let inherits = g.exec.map { $0.kind == "i" || $0.fallback == "i" } ?? false
             let runs = g.exec != nil || g.granted.contains(.mmap)
             guard runs else { continue }
-            if deniesWrite.contains(where: { d in d.path.map { AAREPattern.covers($0, path) } ?? true }) { continue }
+            if deniesWrite.contains(where: { d in d.path.map { matchers.covers($0, path) } ?? true }) { continue }
             let what = g.exec.map { "executes (\($0.kind == "x" ? "x" : $0.description))" } ?? "maps as code (m)"
             if !g.granted.isDisjoint(with: Self.writing) {
                 out.append(finding(inherits ? .inheritWritable : .writeExec, "'\(text(g.rule))' both writes and \(what) the same path", g.rule))
@@ -154,19 +154,19 @@ struct RuleGrantChecks {
     func refusesAll(_ d: PolicyRule, _ a: PolicyRule) -> Bool {
         guard d.qualifiers.priority == a.qualifiers.priority else { return false }
         if d.qualifiers.owner && !a.qualifiers.owner || d.qualifiers.other && !a.qualifiers.other { return false }
-        if let dg = Self.fileGrant(d), let ag = Self.fileGrant(a) {
+        if let dg = fileGrant(d), let ag = fileGrant(a) {
             guard let ap = ag.path else { return false }
             guard ag.granted.isSubset(of: dg.granted) else { return false }
-            return dg.path.map { AAREPattern.covers($0, ap) } ?? true
+            return dg.path.map { matchers.covers($0, ap) } ?? true
         }
-        return d.decides(a)
+        return d.decides(a, patterns: matchers)
     }
 
     /// Whether allow rule `a` grants anything deny rule `d` refuses (conservatively: any allow
     /// rule of the same kind counts, but for file rules and capabilities, which are compared).
     func grantsSome(_ a: PolicyRule, of d: PolicyRule) -> Bool {
         guard a.kind == d.kind || a.kind == .allRule else { return false }
-        if let dg = Self.fileGrant(d), let ag = Self.fileGrant(a) {
+        if let dg = fileGrant(d), let ag = fileGrant(a) {
             guard !ag.granted.isDisjoint(with: dg.granted) else { return false }
             guard let dp = dg.path, let ap = ag.path else { return true }
             if dp == ap { return true }

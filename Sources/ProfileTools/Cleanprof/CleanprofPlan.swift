@@ -60,9 +60,12 @@ public enum CleanprofError: Error, CustomStringConvertible, Equatable {
 public enum CleanprofPlanner {
     /// `checker` loads the file and its includes (one made for `folder` when nil); a caller
     /// that checks the same files again passes its own, so that each is parsed once.
-    public static func plan(file: String, profileNames: [String]?, folder: String, checker: PolicyChecker? = nil) throws -> CleanprofPlan {
+    /// `report`: the file's check by `checker`, when the caller has it already (lint); with
+    /// `patterns`, path patterns are compiled and compared once for a run of many files.
+    public static func plan(file: String, profileNames: [String]?, folder: String, checker: PolicyChecker? = nil,
+                            report: CheckReport? = nil, patterns: MatcherCache? = nil) throws -> CleanprofPlan {
         let checker = checker ?? PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: folder)))
-        let report = checker.check(path: file)
+        let report = report ?? checker.check(path: file)
         guard case .success(let r) = checker.cache.load(file) else {
             throw CleanprofError.doesNotLoad("\(file): cannot be read")
         }
@@ -95,7 +98,7 @@ public enum CleanprofPlanner {
             let items = BlockItems.unconditional(syntax.items)
             removed += duplicateIncludes(in: items, r: r, profile: fullName, into: &plan)
             guard let (profile, _) = byNode[ObjectIdentifier(syntax.node)] else { continue }
-            removed += coveredRules(profile, items: items, r: r, fullName: fullName, into: &plan)
+            removed += coveredRules(profile, items: items, r: r, fullName: fullName, patterns: patterns, into: &plan)
         }
         for node in removed { try plan.edited.add(StatementRemoval.edit(removing: node, in: r.source.bytes)) }
         plan.removals.sort { $0.line < $1.line }
@@ -132,7 +135,8 @@ public enum CleanprofPlanner {
 
     /// The profile's own rules (written in its block, outside conditionals) that another rule
     /// of the profile covers: the earlier of two equal rules stays.
-    static func coveredRules(_ profile: Profile, items: [SyntaxNode], r: ParseResult, fullName: String, into plan: inout CleanprofPlan) -> [SyntaxNode] {
+    static func coveredRules(_ profile: Profile, items: [SyntaxNode], r: ParseResult, fullName: String, patterns: MatcherCache?,
+                             into plan: inout CleanprofPlan) -> [SyntaxNode] {
         let own = Set(BlockItems.rules(items).map(ObjectIdentifier.init))
         let conditional = Set(BlockItems.conditionalRules(profile.node).map(ObjectIdentifier.init))
         let file = r.source.path
@@ -141,6 +145,8 @@ public enum CleanprofPlanner {
         let hats = Set(profile.children.filter(\.isHat).map { hat in
             hat.name.ranges(of: "//").last.map { String(hat.name[$0.upperBound...]) } ?? hat.name
         })
+        // The rules that may cover each rule, through an index rather than every pair.
+        let candidates = patterns.map { RuleCandidates(profile.rules, patterns: $0) }
         for (i, rule) in profile.rules.enumerated() where rule.file == file && own.contains(ObjectIdentifier(rule.node)) {
             var reason: String?
             var kind = CleanprofRemoval.Kind.covered
@@ -149,12 +155,13 @@ public enum CleanprofPlanner {
                 reason = "hat \(name) is defined in the profile"
                 kind = .hatDeclaration
             }
-            for (j, other) in profile.rules.enumerated() where reason == nil && j != i {
+            for j in candidates?.mayCover(i) ?? Array(profile.rules.indices) where reason == nil && j != i {
+                let other = profile.rules[j]
                 let otherOwn = other.file == file
                 if otherOwn && (conditional.contains(ObjectIdentifier(other.node)) || removed.contains(ObjectIdentifier(other.node))) { continue }
-                guard cleanCovers(other, rule) else { continue }
+                guard cleanCovers(other, rule, patterns: patterns) else { continue }
                 // Two equal rules: the later one goes.
-                let equal = otherOwn && cleanCovers(rule, other)
+                let equal = otherOwn && cleanCovers(rule, other, patterns: patterns)
                 if equal, j > i { continue }
                 kind = equal ? .duplicate : .covered
                 reason = otherOwn
@@ -173,9 +180,9 @@ public enum CleanprofPlanner {
 
     /// `covers`, plus what removing a rule must also keep: its audit flag, its prompt or
     /// quiet mode and its priority.
-    static func cleanCovers(_ a: PolicyRule, _ b: PolicyRule) -> Bool {
+    static func cleanCovers(_ a: PolicyRule, _ b: PolicyRule, patterns: MatcherCache? = nil) -> Bool {
         if b.qualifiers.audit && !a.qualifiers.audit { return false }
         if a.qualifiers.mode != b.qualifiers.mode || a.qualifiers.priority != b.qualifiers.priority { return false }
-        return a.covers(b)
+        return a.covers(b, patterns: patterns)
     }
 }

@@ -26,15 +26,16 @@ public struct LintRunner {
     /// Lints the files (nothing is written).
     public func lint(_ files: [String]) -> [LintFileResult] {
         let wantsRedundancy = options.runs(.duplicate) || options.runs(.redundant)
-        return linter.lint(files) { file, parse in
+        return linter.lint(files) { file, parse, report in
             guard wantsRedundancy else { return [] }
-            return redundancy(file: file, parse: parse)
+            return redundancy(file: file, parse: parse, report: report)
         }
     }
 
     /// Cleanprof's removals as findings: duplicates (rules and includes) and covered rules.
-    func redundancy(file: String, parse: ParseResult) -> [LintFinding] {
-        guard let plan = try? CleanprofPlanner.plan(file: file, profileNames: nil, folder: options.folder, checker: linter.checker) else {
+    func redundancy(file: String, parse: ParseResult, report: CheckReport) -> [LintFinding] {
+        guard let plan = try? CleanprofPlanner.plan(file: file, profileNames: nil, folder: options.folder, checker: linter.checker,
+                                                    report: report, patterns: linter.matchers) else {
             return []
         }
         return plan.removals.map { r in

@@ -2,6 +2,7 @@ import AppArmorPolicy
 import AppArmorSyntax
 import ArgumentParser
 import FoundationEssentials
+import ProfileTools
 import SystemAppArmor
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +20,9 @@ struct CheckCommand: ParsableCommand {
 
             Each PATH is a file, or a folder: for a policy tree (a folder with abstractions/ or \
             tunables/) the profiles at its top level, otherwise every file below it (dot files \
-            and packaging leftovers such as *.dpkg-new, *.rpmsave and *~ are skipped).
+            and packaging leftovers such as *.dpkg-new, *.rpmsave and *~ are skipped). A PATH \
+            that is no file is a profile name or a program, whose profile file is looked up in \
+            --dir (default /etc/apparmor.d) as complain finds it; --base defaults to --dir.
 
             Where the language's meaning changed between apparmor_parser versions (exec-mode \
             conflicts, where 'priority=' may stand), the policy is judged as the parser it is \
@@ -40,11 +43,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Check syntax only (no includes, variables or rule validation).")
     var syntaxOnly = false
 
-    @Option(name: [.customShort("I"), .customLong("Include")], help: "Add a folder to the include search path.")
-    var includeDirs: [String] = []
-
-    @Option(name: [.short, .long], help: "The base folder of the policy (default /etc/apparmor.d).")
-    var base: String?
+    @OptionGroup var folder: PolicyFolderOptions
 
     @Option(name: .long, help: "A kernel feature ABI file (as in parser/tst/features_files).")
     var features: String?
@@ -66,7 +65,7 @@ struct CheckCommand: ParsableCommand {
     /// What the command line asks for, as a plain value (the argument parser's property
     /// wrappers are not touched again).
     var options: CheckRun {
-        CheckRun(syntaxOnly: syntaxOnly, includeDirs: includeDirs, base: base, features: features, jobs: jobs,
+        CheckRun(syntaxOnly: syntaxOnly, folder: folder.folder, features: features, jobs: jobs,
                  parserVersion: version.parserVersion, report: report, filesFrom: filesFrom, paths: paths)
     }
 
@@ -81,8 +80,7 @@ struct CheckRun: QuickCommand, Equatable {
     static var command: any ParsableCommand.Type { CheckCommand.self }
 
     var syntaxOnly = false
-    var includeDirs: [String] = []
-    var base: String?
+    var folder = PolicyFolder()
     var features: String?
     var jobs: Int?
     var parserVersion: String?
@@ -91,7 +89,7 @@ struct CheckRun: QuickCommand, Equatable {
     var paths: [String] = []
 
     static let table = QuickArguments.Table(positionals: true, [
-        .flag("--syntax-only"), .repeatable("-I", "--Include"), .option("-b", "--base"), .option("--features"),
+        .flag("--syntax-only"), .repeatable("-I", "--Include"), .option("-b", "--base"), .option("-d", "--dir"), .option("--features"),
         .option("--jobs"), .option("--parser-version"), .option("--report"), .option("--files-from"),
     ])
 
@@ -99,7 +97,8 @@ struct CheckRun: QuickCommand, Equatable {
     /// or nil when the argument parser must read it.
     static func quick(_ arguments: [String]) -> CheckRun? {
         guard let a = QuickArguments(arguments, table) else { return nil }
-        var c = CheckRun(syntaxOnly: a.flag("--syntax-only"), includeDirs: a.list("--Include"), base: a.value("--base"),
+        var c = CheckRun(syntaxOnly: a.flag("--syntax-only"),
+                         folder: PolicyFolder(includeDirs: a.list("--Include"), base: a.value("--base"), dir: a.value("--dir")),
                          features: a.value("--features"), parserVersion: a.value("--parser-version"),
                          filesFrom: a.value("--files-from"), paths: a.positionals)
         if let j = a.value("--jobs") {
@@ -120,7 +119,7 @@ struct CheckRun: QuickCommand, Equatable {
     }
 
     func run() throws {
-        let files = try PolicyFiles.expand(paths + FileList.read(filesFrom))
+        let files = try folder.files(paths + FileList.read(filesFrom))
         var featureSet: FeatureSet?
         if let features {
             do { featureSet = try FeatureSet(contentsOf: features) } catch {
@@ -128,7 +127,7 @@ struct CheckRun: QuickCommand, Equatable {
             }
         }
         let checker = PolicyChecker(options: CheckOptions(
-            searchPath: IncludeSearchPath(includeDirs: includeDirs, base: base ?? "/etc/apparmor.d"), features: featureSet,
+            searchPath: folder.searchPath, features: featureSet,
             parserVersion: syntaxOnly ? nil : try ParserVersionFlag.resolve(parserVersion)))
         var anyFailed = false
         let color = Terminal.useColor(fd: 2)
@@ -195,17 +194,29 @@ struct CheckRun: QuickCommand, Equatable {
 
 /// Turns the paths given on the command line into the list of files to check.
 enum PolicyFiles {
+    /// The profile file of a profile name or program, found in `folder` as complain and
+    /// cleanprof find it (`ModeTargetResolver`).
+    static func resolveName(_ name: String, in folder: String) throws -> ModeTarget {
+        switch ModeTargetResolver(folder: folder).resolve(name) {
+        case .success(let t): return t
+        case .failure(let e): throw ValidationError("\(name): no such file or folder, nor a profile of \(folder) (\(e))")
+        }
+    }
+
     static func isSkippable(_ name: String) -> Bool {
         PolicyFileCache.isSkippable(name) || name == "README"
     }
 
-    static func expand(_ paths: [String]) throws -> [String] {
+    /// The files of each path: a file, a folder's profiles, and with `folder`, the file of a
+    /// profile name or program (an argument that is no file), as `resolveName` finds it.
+    static func expand(_ paths: [String], resolvingNamesIn folder: String? = nil) throws -> [String] {
         var out: [String] = []
         for path in paths {
             switch PosixFiles.kind(path) {
             case .missing:
                 if path == "-" { out.append(path); continue }
-                throw ValidationError("\(path): no such file or folder")
+                guard let folder else { throw ValidationError("\(path): no such file or folder") }
+                out.append(try resolveName(path, in: folder).file)
             case .file:
                 out.append(path)
             case .directory:

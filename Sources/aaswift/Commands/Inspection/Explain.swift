@@ -22,7 +22,9 @@ struct ExplainCommand: ParsableCommand {
             audit logs the request, an exec rule's x transition (ix, Px -> target, ...).
 
             PROFILE is a profile name (parent//child for a hat or child), a program (its \
-            attachment), or a profile file, found as complain and cleanprof find them.
+            attachment), or a profile file, found in --dir (default /etc/apparmor.d) as \
+            complain and cleanprof find them. Includes are found over the -I folders, then \
+            --base (default --dir).
 
             The request is one of:
               --path P --perms PERMS     a file access (m r w a l k x); --not-owner: the task does not own P
@@ -46,8 +48,10 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: "A profile name, program or profile file.")
     var profile: String?
 
-    @Option(name: [.short, .customLong("dir")], help: "The profile folder.")
-    var dir: String = "/etc/apparmor.d"
+    @OptionGroup var folder: PolicyFolderOptions
+
+    /// The profile folder (`-d`).
+    var dir: String { folder.folder.profileFolder }
 
     @Option(help: "A file path to ask about (with --perms).")
     var path: String?
@@ -91,7 +95,7 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: dir)))
+        let checker = PolicyChecker(options: CheckOptions(searchPath: folder.folder.searchPath))
         let explainer = Explainer(checker: checker)
         var explanations: [Explanation] = []
         if let fromLog {

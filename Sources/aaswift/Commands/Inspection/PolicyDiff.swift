@@ -19,9 +19,12 @@ struct DiffCommand: ParsableCommand {
             ptrace, dbus, unix, mount and the rest, deny rules dropped (granted) or added \
             (revoked), new and removed profiles, and mode changes (enforce -> complain grants).
 
-            OLD and NEW are two profile files (includes resolved against -d DIR, default \
-            /etc/apparmor.d) or two policy folders (each its own include base; every profile \
-            file at its top level).
+            OLD and NEW are two profile files (includes found over the -I folders, then \
+            --base, default --dir, default /etc/apparmor.d) or two policy folders (each its own \
+            include base, after the -I folders; every profile file at its top level). A \
+            profile name or program stands for its file in --dir (as complain finds it): \
+            'aaswift diff usr.bin.foo ./usr.bin.foo' compares the installed profile with a \
+            new one.
 
             Exit status: 0 NEW grants nothing OLD did not, 1 NEW grants more (so that CI can \
             refuse a broader profile), 2 a usage error or a file that cannot be loaded.
@@ -40,20 +43,25 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: "The new profile file or policy folder.")
     var new: String
 
-    @Option(name: [.short, .customLong("dir")], help: "The include base for two profile files (default /etc/apparmor.d).")
-    var dir: String = "/etc/apparmor.d"
+    @OptionGroup var folder: PolicyFolderOptions
 
     @Option(help: "Output format: text or json.")
     var format: Format = .text
 
-    func validate() throws {
-        let kinds = [old, new].map { PosixFiles.kind($0) }
-        for (p, k) in zip([old, new], kinds) where k == .missing { throw ValidationError("\(p): no such file or folder") }
-        if kinds[0] != kinds[1] { throw ValidationError("compare two files or two folders") }
+    /// OLD and NEW as files or folders: a profile name or program is resolved in --dir.
+    func operands() throws -> (String, String) {
+        let policy = folder.folder
+        let paths = try [old, new].map { PosixFiles.kind($0) == .missing ? try policy.profileFile($0).file : $0 }
+        if PosixFiles.kind(paths[0]) != PosixFiles.kind(paths[1]) { throw ValidationError("compare two files or two folders") }
+        return (paths[0], paths[1])
     }
 
+    func validate() throws { _ = try operands() }
+
     func run() throws {
-        let before = PolicySnapshot.load(old, base: dir), after = PolicySnapshot.load(new, base: dir)
+        let (old, new) = try operands()
+        let policy = folder.folder
+        let before = PolicySnapshot.load(old, searchPath: policy.searchPath), after = PolicySnapshot.load(new, searchPath: policy.searchPath)
         let problems = before.errors + after.errors
         for e in problems { StandardStream.standardError.write(Data("aaswift diff: \(e)\n".utf8)) }
         if !problems.isEmpty { throw ExitCode(2) }

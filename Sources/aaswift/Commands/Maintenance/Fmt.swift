@@ -22,9 +22,10 @@ struct FmtCommand: ParsableCommand {
             is and reported. Files are written atomically under the folder's lock, refusing a \
             file changed since it was read.
 
-            Each PATH is a profile file or a folder (every file below it); default \
-            /etc/apparmor.d. Includes are resolved against --base (default: the folder given, \
-            or /etc/apparmor.d).
+            Each PATH is a profile file, a folder (every file below it), or a profile name or \
+            program whose file is found in --dir as complain finds it; default: --dir \
+            (/etc/apparmor.d). Includes are found over the -I folders, then --base (default: \
+            --dir, else the folder given, else /etc/apparmor.d).
 
             --check writes nothing and exits 1 when a file would change; --dry-run prints the \
             unified diff and writes nothing. Exit status: 0 done (or nothing to change), 1 a \
@@ -36,7 +37,7 @@ struct FmtCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Profile files or folders (default /etc/apparmor.d).")
+    @Argument(help: "Profile files, folders or profile names (default: --dir).")
     var paths: [String] = []
 
     @Flag(help: "Write nothing; exit 1 when a file would change.")
@@ -48,14 +49,14 @@ struct FmtCommand: ParsableCommand {
     @Flag(name: .customLong("sort-perms"), help: "Write file permissions in apparmor's order (mrwalk, then the exec mode).")
     var sortPerms = false
 
-    @Option(name: [.short, .long], help: "The include base (default: the folder given, or /etc/apparmor.d).")
-    var base: String?
+    @OptionGroup var folder: PolicyFolderOptions
 
     func run() throws {
-        let targets = paths.isEmpty ? ["/etc/apparmor.d"] : paths
-        let files = try PolicyFiles.expand(targets).filter { $0 != "-" }
+        let policy = folder.folder
+        let targets = paths.isEmpty ? [policy.profileFolder] : paths
+        let files = try policy.files(targets).filter { $0 != "-" }
         let folderArg = targets.first { PosixFiles.kind($0) == .directory }
-        let checker = PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(base: base ?? folderArg ?? "/etc/apparmor.d")))
+        let checker = PolicyChecker(options: CheckOptions(searchPath: policy.searchPath(base: policy.dir ?? folderArg ?? PolicyFolder.defaultFolder)))
         let formatter = ProfileFormatter(sortPermissions: sortPerms)
         var failed = false, wouldChange = false
         var out = OutputBuffer(fd: 1)

@@ -63,7 +63,7 @@ let package = Package(
         // every input that once broke one.
         .target(
             name: "FuzzChecks",
-            dependencies: ["AppArmorSyntax", "AppArmorPolicy", "AuditLog", "ProfileTools"]
+            dependencies: ["AppArmorSyntax", "AppArmorPolicy", "AppArmorEdit", "AuditLog", "PolicyAnalysis", "ProfileTools"]
         ),
         // Shared helpers for the test targets: corpus locations, running the binary.
         .target(name: "AASwiftTestSupport", path: "Sources/AASwiftTestSupport"),

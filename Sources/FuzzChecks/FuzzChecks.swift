@@ -1,7 +1,9 @@
+import AppArmorEdit
 import AppArmorPolicy
 import AppArmorSyntax
 import AuditLog
 import FoundationEssentials
+import PolicyAnalysis
 import ProfileTools
 #if canImport(Glibc)
 import Glibc
@@ -55,6 +57,38 @@ public enum FuzzChecks {
             let report = checker.check(path: "fuzz", bytes: bytes)
             for d in report.diagnostics where d.diagnostic.message.utf8.count > Diagnostic.maxMessageBytes + 20 {
                 return "a diagnostic message of \(d.diagnostic.message.utf8.count) bytes"
+            }
+            if let problem = formatting(bytes) ?? linting(bytes) { return problem }
+        }
+        return nil
+    }
+
+    static func noIncludes() -> PolicyChecker {
+        PolicyChecker(options: CheckOptions(searchPath: IncludeSearchPath(includeDirs: [], base: "/nonexistent")))
+    }
+
+    /// `fmt`: what it formats (it refuses a change of tokens or of the policy model) it formats
+    /// for good: formatting the result again changes nothing.
+    public static func formatting(_ bytes: [UInt8]) -> String? {
+        let f = ProfileFormatter(sortPermissions: true)
+        guard let once = try? f.format(path: "fuzz", bytes: bytes, checker: noIncludes()), once.hasChanges else { return nil }
+        guard let out = try? once.resultBytes() else { return "fmt's edits do not apply" }
+        let twice: EditedFile
+        do { twice = try f.format(path: "fuzz", bytes: out, checker: noIncludes()) } catch { return "fmt refuses its own output: \(error)" }
+        return twice.hasChanges ? "fmt is not idempotent" : nil
+    }
+
+    /// `lint` on the input as a profile file: no crash, and every finding points inside it.
+    public static func linting(_ bytes: [UInt8]) -> String? {
+        guard let dir = freshFolder() else { return nil }
+        let path = dir + "/fuzz"
+        guard (try? Data(bytes).write(to: URL(fileURLWithPath: path))) != nil else { return nil }
+        let results = LintRunner(options: LintOptions(folder: dir)).lint([path])
+        for r in results {
+            for f in r.findings where f.file == path {
+                if f.range.lowerBound < 0 || f.range.upperBound > bytes.count || f.line < 1 || f.column < 1 {
+                    return "lint \(f.rule.id) at \(f.line):\(f.column), bytes \(f.range), outside the \(bytes.count)-byte file"
+                }
             }
         }
         return nil

@@ -75,6 +75,21 @@ final class HostileInputLimitsTests: XCTestCase {
         }
     }
 
+    /// The maintainer's commands on the same deep inputs: no crash, linear time (lint once
+    /// searched the whole file for each variable's name).
+    func testLintAndFmtOnDeepInputs() throws {
+        for command in [["lint"], ["fmt", "--check"]] {
+            try assertBounded(command, scale: 8_000, memoryFactor: 40) { n in
+                var s = "@{V0}=/a\n"
+                for i in 0..<n { s += "@{V\(i + 1)}=@{V\(i)}\n" }
+                return self.bytes(s + "profile x {\n  @{V\(n)} r,\n}\n")
+            }
+            try assertBounded(command, scale: 50_000) { n in
+                self.bytes("profile x {\n  /a" + String(repeating: "{", count: n) + "x" + String(repeating: "}", count: n) + " r,\n}\n")
+            }
+        }
+    }
+
     func testLongAndChainInACondition() throws {
         for command in [["parse", "--emit", "diagnostics"], ["check"]] {
             try assertBounded(command, scale: 15_000, memoryFactor: 40) { n in

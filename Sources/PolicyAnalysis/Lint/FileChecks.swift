@@ -140,44 +140,66 @@ struct FileChecks {
     /// loads mentions. Tunables and abstractions define for others: only profile files count.
     func unusedVariables() -> [LintFinding] {
         guard hasProfiles else { return [] }
-        var texts: [[UInt8]] = []
+        let assignments = parse.root.childNodes.filter { $0.kind == .variableAssignment || $0.kind == .booleanAssignment }
+        guard !assignments.isEmpty else { return [] }
+        // Every file is read once for every name it mentions (a file defining thousands of
+        // variables is not read once per variable).
+        let own = Self.mentions(in: source.bytes)
+        var elsewhere = Mentions()
         for f in report.policy.filesRead where f != path {
-            if case .success(let r) = cache.load(f) { texts.append(r.source.bytes) }
+            if case .success(let r) = cache.load(f) { elsewhere.add(Self.mentions(in: r.source.bytes)) }
         }
         var out: [LintFinding] = []
-        for node in parse.root.childNodes where node.kind == .variableAssignment || node.kind == .booleanAssignment {
+        for node in assignments {
             guard let a = AssignmentSyntax(node), parse.text(a.operatorToken) == "=" else { continue }
             let name = a.name(in: parse)
             let isBoolean = node.kind == .booleanAssignment
-            let needle = Array((isBoolean ? "$" + name : "@{" + name + "}").utf8)
             // Mentions outside the assignment's own name.
-            let own = a.nameToken.textRange
-            var used = Self.occurrences(of: needle, in: source.bytes, boolean: isBoolean).contains { !own.contains($0) }
-            if !used { used = texts.contains { !Self.occurrences(of: needle, in: $0, boolean: isBoolean).isEmpty } }
+            let ownName = a.nameToken.textRange
+            let here = (isBoolean ? own.booleans[name] : own.sets[name]) ?? []
+            let used = here.contains { !ownName.contains($0) }
+                || (isBoolean ? elsewhere.booleans[name] : elsewhere.sets[name]) != nil
             guard !used else { continue }
             out.append(LintFinding(.unusedVariable, "\(isBoolean ? "$" + name : "@{" + name + "}") is defined and never used",
-                                   at: own, in: source))
+                                   at: ownName, in: source))
         }
         return out
     }
 
-    /// Offsets where `needle` occurs; for a boolean `$x`, not followed by a name character.
-    static func occurrences(of needle: [UInt8], in bytes: [UInt8], boolean: Bool) -> [Int] {
-        guard !needle.isEmpty, bytes.count >= needle.count else { return [] }
-        var out: [Int] = []
+    /// Where a text mentions each variable: `@{name}` (set variables) and `$name` (booleans,
+    /// the name running as far as name characters go).
+    struct Mentions {
+        var sets: [String: [Int]] = [:]
+        var booleans: [String: [Int]] = [:]
+
+        mutating func add(_ other: Mentions) {
+            for (k, v) in other.sets { sets[k, default: []] += v }
+            for (k, v) in other.booleans { booleans[k, default: []] += v }
+        }
+    }
+
+    static func mentions(in bytes: [UInt8]) -> Mentions {
+        func isNameByte(_ c: UInt8) -> Bool {
+            c == UInt8(ascii: "_") || (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A)
+        }
+        var m = Mentions()
         var i = 0
-        let first = needle[0]
-        while i <= bytes.count - needle.count {
-            if bytes[i] == first, bytes[i..<(i + needle.count)].elementsEqual(needle) {
-                let next = i + needle.count < bytes.count ? bytes[i + needle.count] : 0
-                let isNameByte = next == UInt8(ascii: "_") || (next >= 0x30 && next <= 0x39) || ((next | 0x20) >= 0x61 && (next | 0x20) <= 0x7A)
-                if !boolean || !isNameByte { out.append(i) }
-                i += needle.count
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "@"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "{"),
+               let close = bytes[(i + 2)...].firstIndex(of: UInt8(ascii: "}")) {
+                m.sets[String(decoding: bytes[(i + 2)..<close], as: UTF8.self), default: []].append(i)
+                i = close + 1
+            } else if c == UInt8(ascii: "$") {
+                var j = i + 1
+                while j < bytes.count, isNameByte(bytes[j]) { j += 1 }
+                if j > i + 1 { m.booleans[String(decoding: bytes[(i + 1)..<j], as: UTF8.self), default: []].append(i) }
+                i = j
             } else {
                 i += 1
             }
         }
-        return out
+        return m
     }
 }
 

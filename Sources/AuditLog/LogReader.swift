@@ -16,7 +16,8 @@ public struct LogLine: Sendable {
 
 /// Reads lines from a file descriptor with a reusable buffer.
 public final class LineSource {
-    private let fd: Int32
+    /// The file read (the caller may read it in parts with `LineSource(fd:range:)`).
+    public let fd: Int32
     private let ownsFD: Bool
     fileprivate var buffer: [UInt8]
     fileprivate var start = 0

@@ -17,7 +17,7 @@ final class LogprofFileReadTests: XCTestCase {
         records = records.map { $0.last == 0x0A ? $0 : $0 + [0x0A] }
         var out = Data()
         var round = 0
-        while out.count < 3 * LogprofFileRead.minimumPart + 12345 {
+        while out.count < 3 * LogFileParts.minimumPart + 12345 {
             for r in records {
                 // Vary the names a little, so that later rounds add requests of their own.
                 out += String(decoding: r, as: UTF8.self).replacingOccurrences(of: "/tmp/", with: "/tmp/r\(round % 7)/").utf8
@@ -36,7 +36,7 @@ final class LogprofFileReadTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(fd, 0)
         defer { close(fd) }
         let size = Int(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as! NSNumber)
-        let parts = LogprofFileRead.split(fd, 0..<size, count: 4)
+        let parts = LogFileParts.split(fd, 0..<size, count: 4)
         XCTAssertEqual(parts.count, 3, "a log of over 3 parts' size is cut in 3 parts")
         XCTAssertEqual(parts.first?.lowerBound, 0)
         XCTAssertEqual(parts.last?.upperBound, size)
@@ -83,7 +83,7 @@ final class LogprofFileReadTests: XCTestCase {
     func testJournalExportIsOnePart() throws {
         var text = ""
         var n = 0
-        while text.utf8.count < 3 * LogprofFileRead.minimumPart {
+        while text.utf8.count < 3 * LogFileParts.minimumPart {
             text += "__CURSOR=s=\(n)\n_TRANSPORT=audit\nMESSAGE=audit: type=1400 audit(1.\(n):\(n)): apparmor=\"DENIED\" operation=\"open\" profile=\"p\" name=\"/x\(n % 50)\" requested_mask=\"r\" denied_mask=\"r\"\n\n"
             n += 1
         }
@@ -92,9 +92,30 @@ final class LogprofFileReadTests: XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         let fd = open(url.path, O_RDONLY)
         defer { close(fd) }
-        XCTAssertEqual(LogprofFileRead.split(fd, 0..<text.utf8.count, count: 4).count, 1)
+        XCTAssertEqual(LogFileParts.split(fd, 0..<text.utf8.count, count: 4).count, 1)
         var c = LogprofEventCollector()
         LogprofFileRead.read(fd, range: 0..<text.utf8.count, into: &c)
         XCTAssertEqual(c.items.count, 50)
+    }
+
+    /// decode-log's summary of a big file, read in parts at once: the same counts as one pass,
+    /// and through the binary the same text as reading the file from standard input (one pass).
+    func testSummaryInPartsIsTheSummaryOfOnePass() throws {
+        let url = try bigLog()
+        let fd = open(url.path, O_RDONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        let size = Int(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as! NSNumber)
+        let parts = LogSummary.of(fd: fd, size: size, threads: 4)
+        let one = LogSummary.read(LineSource(fd: fd, range: 0..<size))
+        XCTAssertGreaterThan(one.total, 10_000)
+        XCTAssertEqual(parts.total, one.total)
+        XCTAssertEqual(parts.render(), one.render())
+
+        let fromFile = try Fixtures.aaswift(["decode-log", "--format", "summary", url.path])
+        let fromStdin = try Fixtures.aaswift(["decode-log", "--format", "summary", "-"], stdin: try Data(contentsOf: url))
+        XCTAssertEqual(fromFile.status, 0)
+        XCTAssertEqual(fromFile.stdout, fromStdin.stdout)
+        XCTAssertTrue(fromFile.stdout.hasPrefix("records: \(one.total)\n"))
     }
 }

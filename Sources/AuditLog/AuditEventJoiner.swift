@@ -74,7 +74,7 @@ public struct AuditEventJoiner {
             let r = AuditRecordParser.parse(line)
             return r.event == .invalid ? [] : add(r)
         }
-        return Self.mayBeCompanion(line) ? add(line: line) : []
+        return add(line: line)
     }
 
     /// Adds a parsed AppArmor record; returns the records whose events are complete, in order.
@@ -104,14 +104,6 @@ public struct AuditEventJoiner {
     public mutating func flush() -> [JoinedRecord] {
         for k in events.indices { events[k].complete = true }
         return ready()
-    }
-
-    /// Whether a line may be one of the records joined to AppArmor's (a cheap test before
-    /// `add(line:)`).
-    public static func mayBeCompanion(_ line: [UInt8]) -> Bool {
-        line.withUnsafeBufferPointer { b in
-            Companion.kinds.contains { find(b, $0.name) != nil || find(b, $0.number) != nil }
-        }
     }
 
     private func index(of stamp: [UInt8]) -> Int? {

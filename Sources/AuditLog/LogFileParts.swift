@@ -1,6 +1,7 @@
 // A big regular log file cut into parts that can be read at once, each by its own reader:
 // logprof's collectors and decode-log's summary read the parts on threads and merge in order.
 
+import AppArmorPolicy
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,6 +25,17 @@ public enum LogFileParts {
             if s > starts.last! { starts.append(s) }
         }
         return zip(starts, starts.dropFirst().map { $0 } + [range.upperBound]).map { $0..<$1 }
+    }
+
+    /// Reads `parts` at once: the first on the caller's thread through `first`, each other on
+    /// a thread of its own through `rest`; returns what `rest` made of them, in file order.
+    public static func read<T>(_ fd: Int32, parts: [Range<Int>], first: (LineSource) -> Void,
+                               rest: @escaping @Sendable (LineSource) -> T) -> [T] {
+        let slots = parts.dropFirst().map { PartResult<T>($0) }
+        let threads = slots.map { slot in PosixThread { slot.value = rest(LineSource(fd: fd, range: slot.range)) } }
+        if let p = parts.first { first(LineSource(fd: fd, range: p)) }
+        for t in threads { t.join() }
+        return slots.map { $0.value! }
     }
 
     /// The offset of the first line after `from` that starts a record (within 1 MiB), or nil.
@@ -56,4 +68,11 @@ public enum LogFileParts {
             block[i] == needle[0] && i + needle.count <= got && block[i..<(i + needle.count)].elementsEqual(needle)
         }
     }
+}
+
+/// What a thread made of one part: written only by that thread, read only after it is joined.
+private final class PartResult<T>: @unchecked Sendable {
+    let range: Range<Int>
+    var value: T?
+    init(_ range: Range<Int>) { self.range = range }
 }

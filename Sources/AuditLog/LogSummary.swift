@@ -1,5 +1,3 @@
-import AppArmorPolicy
-
 // Counts of records per event type, per profile and per operation, for `decode-log --format summary`.
 
 public struct LogSummary {
@@ -34,14 +32,10 @@ public struct LogSummary {
     /// The summary of a regular log file; a big one is cut into parts (`LogFileParts`) read at
     /// once on `threads` threads, their counts added up (the same counts as one pass).
     public static func of(fd: Int32, size: Int, threads: Int) -> LogSummary {
-        let parts = LogFileParts.split(fd, 0..<size, count: threads)
-        let slots = parts.dropFirst().map { SummaryPart($0) }
-        let running = slots.map { slot in
-            PosixThread { slot.summary = read(LineSource(fd: fd, range: slot.range)) }
-        }
-        var summary = read(LineSource(fd: fd, range: parts[0]))
-        for t in running { t.join() }
-        for slot in slots { summary.merge(slot.summary) }
+        var summary = LogSummary()
+        let others = LogFileParts.read(fd, parts: LogFileParts.split(fd, 0..<size, count: threads),
+                                       first: { summary = read($0) }, rest: { read($0) })
+        for s in others { summary.merge(s) }
         return summary
     }
 
@@ -101,12 +95,4 @@ struct BytesKey: Hashable {
 
     static func == (a: Self, b: Self) -> Bool { a.hash == b.hash && a.bytes == b.bytes }
     func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-}
-
-/// The summary of one part: written only by the thread that reads the part, read only after
-/// that thread is joined.
-private final class SummaryPart: @unchecked Sendable {
-    let range: Range<Int>
-    var summary = LogSummary()
-    init(_ range: Range<Int>) { self.range = range }
 }

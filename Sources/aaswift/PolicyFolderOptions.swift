@@ -50,7 +50,7 @@ struct PolicyFolder: Equatable {
     /// One argument that must name a single profile file: the file given, or the file of the
     /// profile name or program. The profile name is returned when the argument was one.
     func profileFile(_ argument: String) throws -> (file: String, profileName: String?) {
-        if PosixFiles.kind(argument) != .missing { return (argument, nil) }
+        if PosixFiles.kind(argument) != .missing && !PolicyFiles.isProgram(argument) { return (argument, nil) }
         let target = try PolicyFiles.resolveName(argument, in: profileFolder)
         return (target.file, target.profileName)
     }

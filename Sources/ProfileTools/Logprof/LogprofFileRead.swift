@@ -16,25 +16,12 @@ enum LogprofFileRead {
             c.read(LineSource(fd: fd, range: range))
             return
         }
-        let later = parts.dropFirst().map { PartResult($0) }
         let known = c.known
-        let threads = later.map { slot in
-            PosixThread {
-                var mine = LogprofEventCollector(known: known)
-                mine.read(LineSource(fd: fd, range: slot.range))
-                slot.collector = mine
-            }
-        }
-        c.read(LineSource(fd: fd, range: parts[0]))
-        for t in threads { t.join() }
-        for slot in later { c.merge(slot.collector) }
+        let later = LogFileParts.read(fd, parts: parts, first: { c.read($0) }, rest: { source in
+            var mine = LogprofEventCollector(known: known)
+            mine.read(source)
+            return mine
+        })
+        for other in later { c.merge(other) }
     }
-}
-
-/// The collector of one part: written only by the thread that reads the part, read only after
-/// that thread is joined.
-private final class PartResult: @unchecked Sendable {
-    let range: Range<Int>
-    var collector = LogprofEventCollector()
-    init(_ range: Range<Int>) { self.range = range }
 }

@@ -203,6 +203,19 @@ enum PolicyFiles {
         }
     }
 
+    /// Whether a file is a program rather than policy: an ELF binary, a script (`#!`), or
+    /// bytes with a NUL in their first 4 KiB.
+    static func isProgram(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 4096)
+        let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return false }
+        let b = head[..<n]
+        return b.starts(with: [0x7F, 0x45, 0x4C, 0x46]) || b.starts(with: [0x23, 0x21]) || b.contains(0)
+    }
+
     static func isSkippable(_ name: String) -> Bool {
         PolicyFileCache.isSkippable(name) || name == "README"
     }
@@ -218,7 +231,12 @@ enum PolicyFiles {
                 guard let folder else { throw ValidationError("\(path): no such file or folder") }
                 out.append(try resolveName(path, in: folder).file)
             case .file:
-                out.append(path)
+                // A program named by its path (`lint /usr/sbin/smbd`) means its profile.
+                if let folder, isProgram(path), let t = try? resolveName(path, in: folder) {
+                    out.append(t.file)
+                } else {
+                    out.append(path)
+                }
             case .directory:
                 let prefix = path.hasSuffix("/") ? path : path + "/"
                 let isPolicyTree = PosixFiles.kind(prefix + "tunables") != .missing || PosixFiles.kind(prefix + "abstractions") != .missing

@@ -132,17 +132,11 @@ struct ExplainCommand: ParsableCommand {
         return r
     }
 
-    /// The profile file and profile name an argument names: a profile file given by path, or
-    /// what the mode commands' resolver finds (name, attachment, file of the folder).
+    /// The profile file and profile name an argument names (`PolicyFolder.profileFile`: a
+    /// profile file given by path, else the profile of a name or program in the folder).
     func resolve(_ arg: String) throws -> (String, String?) {
-        if FileManager.default.fileExists(atPath: arg), let bytes = try? readInput(arg),
-           !Parser.parse(path: arg, bytes: bytes).topLevelProfiles.isEmpty {
-            return (arg, nil)
-        }
-        switch ModeTargetResolver(folder: dir).resolve(arg) {
-        case .success(let t): return (t.file, t.profileName)
-        case .failure(let e): throw ValidationError(e.description)
-        }
+        let t = try folder.folder.profileFile(arg)
+        return (t.file, t.profileName)
     }
 
     func load(_ file: String, name: String?, checker: PolicyChecker) throws -> Profile {

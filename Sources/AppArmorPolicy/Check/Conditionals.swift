@@ -34,13 +34,20 @@ extension CheckSession {
         case .andExpr, .orExpr:
             // `A and B and C ...`: operands and operators in turn (a chain is one flat node).
             // Every operand is evaluated, so each one's errors are reported.
-            guard case .node = e.children.last else { return nil }
+            // A one-word operand is its token (the parser keeps long chains small).
+            let parts = e.children
+            guard parts.count >= 3, parts.count % 2 == 1 else { return nil }
             var values: [Bool] = []
-            for part in e.childNodes {
-                guard let v = evaluate(part, in: r) else { return nil }
+            values.reserveCapacity(parts.count / 2 + 1)
+            for i in stride(from: 0, to: parts.count, by: 2) {
+                let v: Bool?
+                switch parts[i] {
+                case .node(let n): v = evaluate(n, in: r)
+                case .token(let t): v = evaluateOperand(t, in: r)
+                }
+                guard let v else { return nil }
                 values.append(v)
             }
-            guard values.count >= 2 else { return nil }
             return e.kind == .andExpr ? !values.contains(false) : values.contains(true)
         case .definedExpr:
             guard let t = e.childTokens.dropFirst().first else { return nil }
@@ -51,24 +58,29 @@ extension CheckSession {
             return text.hasPrefix("$") ? variables.booleans[name] != nil : variables.values[name] != nil
         case .operand:
             guard let t = e.firstToken else { return nil }
-            let text = r.text(t)
-            if text == "true" || text == "false" { return text == "true" }
-            guard text.hasPrefix("$") else {
-                report(.conditionBad, "a condition needs a boolean variable ($NAME), not '\(text)'", t.textRange, in: r)
-                return nil
-            }
-            let name = VariableName.strip(text)
-            guard let v = variables.booleans[name] else {
-                report(.conditionBad, "boolean '\(text)' is not defined", t.textRange, in: r)
-                return nil
-            }
-            return v
+            return evaluateOperand(t, in: r)
         case .comparisonExpr:
             return compare(e, in: r)
         default:
             report(.conditionBad, "invalid condition", e.textRange, in: r)
             return nil
         }
+    }
+
+    /// `true`, `false` or a defined boolean `$NAME`; nil after reporting anything else.
+    private func evaluateOperand(_ t: Token, in r: ParseResult) -> Bool? {
+        let text = r.text(t)
+        if text == "true" || text == "false" { return text == "true" }
+        guard text.hasPrefix("$") else {
+            report(.conditionBad, "a condition needs a boolean variable ($NAME), not '\(text)'", t.textRange, in: r)
+            return nil
+        }
+        let name = VariableName.strip(text)
+        guard let v = variables.booleans[name] else {
+            report(.conditionBad, "boolean '\(text)' is not defined", t.textRange, in: r)
+            return nil
+        }
+        return v
     }
 
     private func operandValues(_ n: SyntaxNode, in r: ParseResult) -> [String]? {

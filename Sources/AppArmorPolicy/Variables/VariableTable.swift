@@ -122,13 +122,6 @@ public struct VariableExpander: Sendable {
         !name.isEmpty && name.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F }
     }
 
-    private func lookup(_ name: String, onPath: Set<String>) throws(ExpansionError) -> [String] {
-        if onPath.contains(name) { throw .recursive(name) }
-        if let v = builtins[name] { return v }
-        if let v = table.values[name] { return v }
-        throw .undefined(name)
-    }
-
     /// When `b[i...]` starts `@{NAME}` with a valid name: the index of its `}`.
     static func referenceEnd(_ b: [UInt8], at i: Int) -> Int? {
         guard b[i] == UInt8(ascii: "@"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "{") else { return nil }
@@ -179,7 +172,7 @@ public struct VariableExpander: Sendable {
 
     private func pattern(_ s: String) throws(ExpansionError) -> String {
         guard VariableExpander.mentionsVariable(s) else { return s }
-        let resolved: [String: String] = try resolveReferences(of: s) { values, done throws(ExpansionError) in
+        let resolved: [String: String?] = try resolveReferences(of: s) { values, done throws(ExpansionError) in
             var parts: [String] = []
             for v in values { parts.append(try substitute(v, done)) }
             return parts.count == 1 ? parts[0] : "{" + parts.joined(separator: ",") + "}"
@@ -188,11 +181,11 @@ public struct VariableExpander: Sendable {
     }
 
     /// A text with each reference replaced by its (already expanded) pattern.
-    private func substitute(_ s: String, _ done: [String: String]) throws(ExpansionError) -> String {
+    private func substitute(_ s: String, _ done: [String: String?]) throws(ExpansionError) -> String {
         guard VariableExpander.mentionsVariable(s) else { return s }
         var out = ""
         for (literal, text) in VariableExpander.pieces(s) {
-            out += literal ? text : done[text]!
+            out += literal ? text : done[text]!!
             if out.utf8.count > VariableExpander.maxExpansionBytes { throw .tooLarge }
         }
         return out
@@ -200,7 +193,7 @@ public struct VariableExpander: Sendable {
 
     private func expand(_ s: String, limit: Int) throws(ExpansionError) -> [String] {
         guard VariableExpander.mentionsVariable(s) else { return [s] }
-        let resolved: [String: [String]] = try resolveReferences(of: s) { values, done throws(ExpansionError) in
+        let resolved: [String: [String]?] = try resolveReferences(of: s) { values, done throws(ExpansionError) in
             var all: [String] = []
             for v in values { all += try product(v, done, limit: limit) }
             return all
@@ -209,7 +202,7 @@ public struct VariableExpander: Sendable {
     }
 
     /// Every value of a text: the product over its references' (already expanded) values.
-    private func product(_ s: String, _ done: [String: [String]], limit: Int) throws(ExpansionError) -> [String] {
+    private func product(_ s: String, _ done: [String: [String]?], limit: Int) throws(ExpansionError) -> [String] {
         guard VariableExpander.mentionsVariable(s) else { return [s] }
         var results = [""]
         var bytes = 0
@@ -218,7 +211,7 @@ public struct VariableExpander: Sendable {
                 results = results.map { $0 + text }
                 bytes += results.count * text.utf8.count
             } else {
-                let expanded = done[text]!
+                let expanded = done[text]!!
                 var next: [String] = []
                 for a in results { for v in expanded { next.append(a + v) } }
                 if next.count > limit { throw .tooLarge }
@@ -233,35 +226,71 @@ public struct VariableExpander: Sendable {
     /// Expands every variable a text refers to, directly or through other variables, once each
     /// and in dependency order: `expandValues` gets a variable's values and the expansions of
     /// the variables they refer to. An explicit stack stands in for recursion, so a chain of
-    /// any length cannot exhaust the thread's stack. The first error is the one a left-to-right
-    /// recursive expansion meets first.
+    /// any length cannot exhaust the thread's stack; a frame holds where its scan is, not a list
+    /// of its references, and one table marks both the variables being expanded (nil) and the
+    /// ones done, so a long chain costs a few dozen bytes per link. The first error is the one a
+    /// left-to-right recursive expansion meets first.
     private func resolveReferences<T>(
         of s: String,
-        _ expandValues: ([String], [String: T]) throws(ExpansionError) -> T
-    ) throws(ExpansionError) -> [String: T] {
-        func references(_ values: [String]) -> [String] {
-            values.flatMap { v in VariableExpander.pieces(v).compactMap { $0.literal ? nil : $0.text } }
-        }
-        var done: [String: T] = [:]
-        var onPath: Set<String> = []
-        // The variables being expanded, outermost first, each with its values, its references and
-        // the next reference to visit. The first frame is the text itself.
-        var frames: [(name: String?, values: [String], refs: [String], next: Int)] = [(nil, [s], references([s]), 0)]
+        _ expandValues: ([String], [String: T?]) throws(ExpansionError) -> T
+    ) throws(ExpansionError) -> [String: T?] {
+        // nil: being expanded (on the stack); a value: done.
+        var state: [String: T?] = [:]
+        // The variables being expanded, outermost first, each with its values and where the scan
+        // for its next reference is. The first frame is the text itself.
+        var frames: [(name: String?, values: [String], value: Int32, offset: Int32)] = [(nil, [s], 0, 0)]
         while let top = frames.last {
-            if top.next == top.refs.count {
+            guard let (ref, value, offset) = VariableExpander.nextReference(in: top.values, value: Int(top.value), offset: Int(top.offset)) else {
                 frames.removeLast()
                 guard let name = top.name else { break }
-                done[name] = try expandValues(top.values, done)
-                onPath.remove(name)
+                state[name] = .some(try expandValues(top.values, state))
                 continue
             }
-            let ref = top.refs[top.next]
-            frames[frames.count - 1].next += 1
-            if done[ref] != nil { continue }
-            let values = try lookup(ref, onPath: onPath)
-            onPath.insert(ref)
-            frames.append((ref, values, references(values), 0))
+            frames[frames.count - 1].value = Int32(value)
+            frames[frames.count - 1].offset = Int32(offset)
+            if let seen = state[ref] {
+                if seen == nil { throw .recursive(ref) }
+                continue
+            }
+            let values: [String]
+            if let v = builtins[ref] { values = v } else if let v = table.values[ref] { values = v } else { throw .undefined(ref) }
+            state[ref] = .some(nil)
+            frames.append((ref, values, 0, 0))
         }
-        return done
+        return state
+    }
+
+    /// The next `@{NAME}` (a valid name) in `values`, from byte `offset` of value `value` on:
+    /// its name and where the scan goes on after it.
+    static func nextReference(in values: [String], value: Int, offset: Int) -> (String, Int, Int)? {
+        var v = value, from = offset
+        while v < values.count {
+            let start = from
+            let hit = values[v].utf8.withContiguousStorageIfAvailable { scan($0, from: start) }
+                ?? Array(values[v].utf8).withUnsafeBufferPointer { scan($0, from: start) }
+            if let (name, next) = hit { return (name, v, next) }
+            v += 1
+            from = 0
+        }
+        return nil
+    }
+
+    private static func scan(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> (String, Int)? {
+        var i = from
+        while i + 3 < b.count {
+            if b[i] == UInt8(ascii: "@"), b[i + 1] == UInt8(ascii: "{") {
+                var j = i + 2
+                while j < b.count, b[j] != UInt8(ascii: "}"), isNameByte(b[j]) { j += 1 }
+                if j < b.count, j > i + 2, b[j] == UInt8(ascii: "}") {
+                    return (String(decoding: UnsafeBufferPointer(rebasing: b[(i + 2)..<j]), as: UTF8.self), j + 1)
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    static func isNameByte(_ c: UInt8) -> Bool {
+        (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || c >= 0x30 && c <= 0x39 || c == 0x5F
     }
 }

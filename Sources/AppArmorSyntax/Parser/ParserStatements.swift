@@ -60,7 +60,10 @@ extension ParserState {
     /// `@{VAR} (= | += | ?= | :=) value...` or `${BOOL} = true|false`, up to the line end.
     mutating func parseAssignment(name: Token) -> SyntaxNode {
         let op = bump()
-        var children: [SyntaxElement] = [.token(name), .token(op)]
+        var children: [SyntaxElement] = []
+        children.reserveCapacity(3)  // most assignments have one value: no spare room per line
+        children.append(.token(name))
+        children.append(.token(op))
         var last = op
         // A lone `\` ending a line continues the values on the next (apparmor_parser's
         // ASSIGN_MODE rule for backslash-newline); a blank or comment line there ends them.
@@ -158,12 +161,15 @@ extension ParserState {
     }
 
     /// `A op B op C ...` as one flat node (operands and operators in turn), so that a chain of
-    /// any length makes a shallow tree: no later walk can run out of stack on it.
+    /// any length makes a shallow tree: no later walk can run out of stack on it. A one-word
+    /// operand (`$B`, `true`) is its token, not a node of its own, so a long chain costs two
+    /// tokens per operand and no more.
     private mutating func parseChain(
         _ kind: SyntaxKind, _ word: StaticString, operand: (inout ParserState) -> SyntaxNode?
     ) -> SyntaxNode? {
         guard let first = operand(&self) else { return nil }
-        var children: [SyntaxElement] = [.node(first)]
+        guard isWord(peek(.condition), word) else { return first }
+        var children: [SyntaxElement] = [Self.chainPart(first)]
         while isWord(peek(.condition), word) {
             let op = bump(.condition)
             children.append(.token(op))
@@ -171,9 +177,15 @@ extension ParserState {
                 error(.badConditionExpr, "expected an operand after '\(text(op))'", op.textRange)
                 break
             }
-            children.append(.node(rhs))
+            children.append(Self.chainPart(rhs))
         }
-        return children.count == 1 ? first : SyntaxNode(kind: kind, children: children, at: first.fullRange.lowerBound)
+        return SyntaxNode(kind: kind, children: children, at: first.fullRange.lowerBound)
+    }
+
+    /// An operand inside a chain: a lone `operand` node is replaced by its token.
+    private static func chainPart(_ n: SyntaxNode) -> SyntaxElement {
+        if n.kind == .operand, n.children.count == 1, case .token(let t) = n.children[0] { return .token(t) }
+        return .node(n)
     }
 
     private mutating func parseNotExpr() -> SyntaxNode? {

@@ -52,6 +52,29 @@ final class IncludeTests: XCTestCase {
         XCTAssertEqual(c.cache.filesRead, 3)
     }
 
+    /// A released file is parsed again when loaded again, from the bytes given for it (an edit
+    /// not yet written), never from the disk; its abstractions stay parsed.
+    func testReleasedFileIsParsedAgainFromItsGivenBytes() throws {
+        let root = try makeTree([
+            "abstractions/base": "/etc/ld.so.cache r,\n",
+            "a": "profile a {\n  include <abstractions/base>\n  /on/disk r,\n}\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let a = root.appendingPathComponent("a").path
+        let c = checker(root)
+        c.cache.provide(path: a, bytes: Array("profile a {\n  include <abstractions/base>\n  /edited r,\n  /bad rx,\n}\n".utf8))
+        let first = c.check(path: a)
+        XCTAssertEqual(first.errors.count, 1, "the edit's `/bad rx,`, not the disk's bytes")
+        XCTAssertEqual(c.cache.filesRead, 2)
+        c.cache.release(a)
+        XCTAssertEqual(c.cache.filesRead, 1, "the abstraction stays")
+        let again = c.check(path: a)
+        XCTAssertEqual(again.errors.map(\.oneLine), first.errors.map(\.oneLine))
+        let text = try XCTUnwrap(c.cache.load(a).get())
+        XCTAssertTrue(text.source.text(0..<text.source.bytes.count).contains("/edited r,"))
+        XCTAssertEqual(c.cache.filesRead, 2)
+    }
+
     /// One broken abstraction: the profiles that include it fail with the error in the
     /// abstraction; the others still load and pass.
     func testBrokenAbstractionOnlyFailsItsUsers() throws {

@@ -182,6 +182,7 @@ public final class PolicyFileCache {
     public func load(_ path: String) -> Result<ParseResult, PolicyLoadError> {
         if let r = parsed[path] { return .success(r) }
         if let f = failed[path] { return .failure(PolicyLoadError(message: f)) }
+        if let bytes = given[path] { return .success(add(path: path, bytes: bytes)) }
         let result: ParseResult?
         if let shared {
             // A file another thread is parsing is parsed here too (see `SharedParses`).
@@ -212,6 +213,31 @@ public final class PolicyFileCache {
         let r = Parser.parse(path: path, bytes: bytes)
         parsed[path] = r
         return r
+    }
+
+    /// Bytes that stand for a file, parsed when the file is first loaded (an edit not yet
+    /// written); they stay given when the file's tree is released.
+    private var given: [String: [UInt8]] = [:]
+
+    /// Gives the bytes a path stands for, without parsing them yet.
+    public func provide(path: String, bytes: [UInt8]) {
+        given[path] = bytes
+        parsed[path] = nil
+    }
+
+    /// Forgets a file's tree and everything remembered by its nodes, so that a run checking
+    /// many big files one by one holds one at a time. The memos are removed while the tree is
+    /// still alive, so no identifier of a freed node can ever be looked up. A file loaded again
+    /// is parsed again (from its given bytes, if any).
+    public func release(_ path: String) {
+        guard let r = parsed.removeValue(forKey: path) else { return }
+        r.root.walk { node in
+            let id = ObjectIdentifier(node)
+            includeTargets[id] = nil
+            abiChecks[id] = nil
+            ruleMemo[id] = nil
+            mentionedNames[id] = nil
+        }
     }
 
     private var resolved: [String: ResolvedInclude] = [:]

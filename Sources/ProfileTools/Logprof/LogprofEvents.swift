@@ -207,6 +207,16 @@ public struct LogprofEventCollector {
         return order.map { items[$0] }
     }
 
+    /// The items in question order, handed over: the collector keeps its statistics and what
+    /// it refused, not a second copy of every request and its look-up tables.
+    public mutating func takeOrdered() -> [LogprofItem] {
+        let out = ordered()
+        items = []
+        index = [:]
+        fileIndex = [:]
+        return out
+    }
+
     static func sortKey(_ i: LogprofItem) -> (mode: Int, profile: String, hat: String, kind: Int) {
         (i.mode == .allowed ? 0 : 1, i.profile, i.hat ?? "", kindOrder(i.kind))
     }

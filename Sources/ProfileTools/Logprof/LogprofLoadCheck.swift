@@ -18,9 +18,17 @@ public enum LogprofLoadCheck {
         let options = CheckOptions(searchPath: IncludeSearchPath(base: profileDir), parserVersion: parserVersion)
         let before = PolicyChecker(options: options)
         let after = PolicyChecker(options: options)
-        for f in files { _ = after.cache.add(path: f.path, bytes: f.new) }
+        for f in files { after.cache.provide(path: f.path, bytes: f.new) }
         var seen = Set<String>()
         for path in profileFiles where seen.insert(path).inserted {
+            // The abstractions stay parsed for the next file; the plan's own files (big after
+            // a long log) are let go once checked, so memory holds one of them at a time.
+            defer {
+                for f in files {
+                    before.cache.release(f.path)
+                    after.cache.release(f.path)
+                }
+            }
             let isNew = files.contains { $0.path == path && $0.isNew }
             var budget: [String: Int] = [:]
             if !isNew {

@@ -45,6 +45,8 @@ public final class LogprofSession {
     private var userGlobs: [String] = []
     /// `outcome(_:)`'s answers, per profile and request kind.
     private var outcomes: [String: [EventKind: RuleText.Outcome]] = [:]
+    /// The profile whose run of items `outcomes` was prepared for.
+    private var outcomesProfile: String?
     /// Hats added or refused in this session (`profile//hat`).
     var addedHats = Set<String>()
     /// `profile//program` for the programs an answer made inherit (ix) the profile.
@@ -71,18 +73,30 @@ public final class LogprofSession {
         policy.ruleReader.prefetch(items.compactMap {
             Self.needsProposal($0.kind) && policy.hasProfile($0.profile) ? RuleText.unchecked(for: $0.kind)?.line : nil
         })
-        // The checked rule of every request that may be asked, one batch per profile.
-        var byProfile: [String: Set<EventKind>] = [:]
-        for i in items where policy.hasProfile(i.profile) { byProfile[i.profile, default: []].insert(i.kind) }
-        for (profile, kinds) in byProfile {
-            let list = Array(kinds)
-            outcomes[profile] = Dictionary(uniqueKeysWithValues: zip(list, RuleText.outcomes(for: list, target: policy.target(of: profile))))
+    }
+
+    /// The checked rules of the requests of the profile whose run of items starts at `start`,
+    /// in one batch; those of the run before are let go (the items come profile by profile, so
+    /// a long log holds one profile's rules at a time).
+    private func prepareOutcomes(from start: Int) {
+        let profile = items[start].profile
+        outcomesProfile = profile
+        outcomes = [:]
+        guard policy.hasProfile(profile) else { return }
+        var kinds = Set<EventKind>()
+        var i = start
+        while i < items.count, items[i].profile == profile {
+            kinds.insert(items[i].kind)
+            i += 1
         }
+        let list = Array(kinds)
+        outcomes[profile] = Dictionary(uniqueKeysWithValues: zip(list, RuleText.outcomes(for: list, target: policy.target(of: profile))))
     }
 
     /// The next question, or nil when every request has been handled.
     public func next() -> LogprofQuestion? {
         while position < items.count {
+            if items[position].profile != outcomesProfile { prepareOutcomes(from: position) }
             var item = items[position]
             position += 1
             if let hat = item.hat, hat.hasPrefix("/"), inheritedChildren.contains(item.fullName) {

@@ -55,7 +55,7 @@ struct LogprofReview {
         }
         collector.dropUnknownProfiles(loading.profileNames())
         Self.reportSkipped(collector.refused)
-        let items = collector.ordered()
+        let items = collector.takeOrdered()
         loading.prepareCoverage(for: items.map(\.fullName))
         let (severity, globs) = tables.wait()
         let policy = loading.wait()
@@ -116,7 +116,12 @@ struct LogprofReview {
                 let plan = LogprofPlan.bound(profileDir: profileDir, local: local, changes: session.changes)
                 do { try AtomicWrite.write(Array(try plan.encoded()), to: out) } catch { throw LogprofFailure(message: "cannot write \(out): \(error)") }
             }
-            if dryRun { StandardStream.standardOutput.write(Data(try planned().map { $0.diff() }.joined().utf8)) }
+            if dryRun {
+                // File by file: a long log's diff is never held twice.
+                var out = OutputBuffer(fd: 1)
+                for file in try planned() { out.write(file.diff()) }
+                out.flush()
+            }
             return
         }
         while true {

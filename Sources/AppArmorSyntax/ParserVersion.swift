@@ -67,6 +67,12 @@ public struct ParserVersion: Sendable, Hashable, Comparable, CustomStringConvert
     /// `priority=N` before a rule: new in 4.1; older parsers reject the keyword.
     public var hasRulePriority: Bool { self >= .v4_1 }
 
+    /// Conditions beyond `not`, `$BOOL`, `defined @{SET}` and `defined $BOOL`: `and`, `or`,
+    /// parentheses, comparisons (`==`, `<`, `in` ...) and the literals `true` and `false`. New
+    /// after 4.1 (upstream's development line); 3.0.8 and 4.1 both stop at them with
+    /// "unexpected TOK_ID, expecting TOK_OPEN".
+    public var hasCompoundConditions: Bool { self > .v4_1 }
+
     /// Exec rules: a pattern without `*`, `**`, `?` or `[^...]` is an exact match that overrides
     /// an overlapping glob's x mode. 4.x counts character classes (`[56]`) and alternations as
     /// exact; 3.x counts a character class as a glob.

@@ -16,10 +16,42 @@ extension CheckSession {
                 if chosen == nil { chosen = c.block }
                 continue
             }
-            guard let expr = c.expr, let value = evaluate(expr, in: r) else { return nil }
+            guard let expr = c.expr else { return nil }
+            if let (what, range) = newerConditionSyntax(expr, in: r) {
+                report(.conditionBad, "\(what) in a condition needs an apparmor_parser newer than 4.1; \(versionName) rejects it (--parser-version to check for another)",
+                       range, in: r)
+                return nil
+            }
+            guard let value = evaluate(expr, in: r) else { return nil }
             if value, chosen == nil { chosen = c.block }
         }
         return chosen
+    }
+
+    /// What in a condition the parser being judged for cannot read, when a version was named
+    /// (`--parser-version` or the installed parser): 3.0 and 4.1 take `not`, `$BOOL` and
+    /// `defined` only. With no version named, the newest language is read.
+    func newerConditionSyntax(_ e: SyntaxNode, in r: ParseResult) -> (String, Range<Int>)? {
+        guard let v = givenVersion, !v.hasCompoundConditions else { return nil }
+        var node = e
+        while true {
+            switch node.kind {
+            case .notExpr:
+                guard let inner = node.childNodes.first else { return nil }
+                node = inner
+            case .andExpr, .orExpr:
+                let op = node.childTokens.first { r.text($0) == "and" || r.text($0) == "or" }
+                return ("'\(op.map { r.text($0) } ?? "and")'", op?.textRange ?? node.textRange)
+            case .parenExpr: return ("'('", node.firstToken?.textRange ?? node.textRange)
+            case .comparisonExpr:
+                let op = node.childTokens.first
+                return ("a comparison '\(op.map { r.text($0) } ?? "")'", op?.textRange ?? node.textRange)
+            case .operand:
+                guard let t = node.firstToken, r.text(t) == "true" || r.text(t) == "false" else { return nil }
+                return ("the literal '\(r.text(t))'", t.textRange)
+            default: return nil
+            }
+        }
     }
 
     /// The truth of an expression; nil after reporting an error.

@@ -25,9 +25,10 @@ struct CheckCommand: ParsableCommand {
             --dir (default /etc/apparmor.d) as complain finds it; --base defaults to --dir.
 
             Where the language's meaning changed between apparmor_parser versions (exec-mode \
-            conflicts, where 'priority=' may stand), the policy is judged as the parser it is \
-            written for judges it: --parser-version, else the installed apparmor_parser's \
-            version, else the profile's abi statement; the message names the version.
+            conflicts, where 'priority=' may stand, what a condition may say), the policy is \
+            judged as the parser it is written for judges it: --parser-version, else the \
+            installed apparmor_parser's version, else the profile's abi statement; the message \
+            names the version.
 
             Reports:
               text  compiler-style diagnostics on stderr (file:line:col: error: ... [AAxxxx])

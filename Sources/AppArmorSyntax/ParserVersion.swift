@@ -67,6 +67,15 @@ public struct ParserVersion: Sendable, Hashable, Comparable, CustomStringConvert
     /// `priority=N` before a rule: new in 4.1; older parsers reject the keyword.
     public var hasRulePriority: Bool { self >= .v4_1 }
 
+    /// The first parser line that reads a rule keyword, for the keywords 3.0 does not know
+    /// (`userns`, `mqueue`, `io_uring`, `all`: new in 4.0); nil for the rest.
+    public static func firstReading(_ kind: SyntaxKind) -> ParserVersion? {
+        switch kind {
+        case .usernsRule, .mqueueRule, .ioUringRule, .allRule: .v4_0
+        default: nil
+        }
+    }
+
     /// Conditions beyond `not`, `$BOOL`, `defined @{SET}` and `defined $BOOL`: `and`, `or`,
     /// parentheses, comparisons (`==`, `<`, `in` ...) and the literals `true` and `false`. New
     /// after 4.1 (upstream's development line); 3.0.8 and 4.1 both stop at them with

@@ -56,6 +56,7 @@ final class Parser41ConformanceTests: XCTestCase {
             ("priority-file.aa", .v3_0, "needs apparmor_parser 4.1"),
             ("priority-network.aa", .v4_1, "not allowed on network rules by apparmor_parser 4.1"),
             ("deny-file.aa", .v4_1, "'deny file,' is rejected by apparmor_parser 4.1"),
+            ("rule-userns.aa", .v3_0, "'userns' rules need apparmor_parser 4.0 or later; apparmor_parser 3.0 rejects them"),
             ("cond-and.aa", .v3_0, "'and' in a condition needs an apparmor_parser newer than 4.1; apparmor_parser 3.0 rejects it"),
         ] {
             let report = PolicyChecker(options: CheckOptions(parserVersion: version)).check(path: dir.appendingPathComponent(file).path)

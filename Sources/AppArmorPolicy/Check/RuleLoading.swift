@@ -69,6 +69,13 @@ extension CheckSession {
 
     func readRule(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame, outer: RuleQualifiers) {
         guard let rule = RuleSyntax(node) else { return }
+        // A rule kind the named parser (--parser-version, or the installed one) does not know.
+        if let v = givenVersion, let since = ParserVersion.firstReading(node.kind), v < since {
+            let keyword = rule.plainTokens.first
+            report(.featureUnsupported, "'\(keyword.map { r.text($0) } ?? "")' rules need apparmor_parser \(since.shortDescription) or later; \(versionName) rejects them (--parser-version to check for another)",
+                   keyword?.textRange ?? node.textRange, in: r)
+            return
+        }
         guard let own = parseQualifiers(rule.qualifiersNode, in: r, family: node.kind) else { return }
         var q = own.merged(into: outer)
         if own.allow && outer.deny || own.deny && outer.allow {

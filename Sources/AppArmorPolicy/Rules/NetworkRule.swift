@@ -64,6 +64,22 @@ enum NetworkRuleReader {
             }
         }
         guard let conds = scope.conditions(allowed: ["ip", "port", "interface", "label"], peerAllowed: ["ip", "port", "label"], family: "network") else { return nil }
+        // What the named parser (--parser-version, or the installed one) cannot read: 3.0 takes
+        // a domain and a type only; 4.x adds permissions and ip/port/peer; label and interface
+        // are newer than 4.1.
+        if let v = scope.session.givenVersion {
+            let name = scope.session.versionName
+            if v < .v4_0, !perms.isEmpty || !conds.isEmpty {
+                scope.error(.featureUnsupported, "network permissions and conditions need apparmor_parser 4.0 or later; \(name) rejects them (--parser-version to check for another)",
+                            scope.ruleRange)
+                return nil
+            }
+            if v <= .v4_1, let c = conds.first(where: { $0.key == "label" || $0.key == "interface" }) {
+                scope.error(.featureUnsupported, "'\(c.key)=' on a network rule is newer than apparmor_parser 4.1; \(name) rejects it (--parser-version to check for another)",
+                            c.range)
+                return nil
+            }
+        }
         if conds.contains(where: { $0.key == "ip" || $0.key == "port" }) {
             if let d = domain, d != "inet", d != "inet6" {
                 scope.error(.badCondition, "ip and port conditions need the inet or inet6 domain", scope.ruleRange)

@@ -76,6 +76,11 @@ public struct ParserVersion: Sendable, Hashable, Comparable, CustomStringConvert
         }
     }
 
+    /// The profile variables `@{exec_path}` and `@{attach_path}` (a profile's attachment):
+    /// newer than 4.1; 3.0.8 and 4.1 stop with "Found reference to variable exec_path, but is
+    /// never declared". `@{profile_name}` is older than both.
+    public var hasAttachmentVariables: Bool { self > .v4_1 }
+
     /// Conditions beyond `not`, `$BOOL`, `defined @{SET}` and `defined $BOOL`: `and`, `or`,
     /// parentheses, comparisons (`==`, `<`, `in` ...) and the literals `true` and `false`. New
     /// after 4.1 (upstream's development line); 3.0.8 and 4.1 both stop at them with

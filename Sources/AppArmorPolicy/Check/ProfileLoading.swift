@@ -112,7 +112,8 @@ extension CheckSession {
         }
 
         var builtins: [String: [String]] = ["profile_name": [name]]
-        if let attachment {
+        // Unknown to the named parser when it is 4.1 or older (--parser-version, or installed).
+        if let attachment, givenVersion?.hasAttachmentVariables ?? true {
             builtins["exec_path"] = [attachment]
             builtins["attach_path"] = [attachment]
         }

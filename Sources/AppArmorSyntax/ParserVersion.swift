@@ -76,6 +76,25 @@ public struct ParserVersion: Sendable, Hashable, Comparable, CustomStringConvert
         }
     }
 
+    /// Whether the parser knows a profile flag (its name, without `=value`). 3.0 stops at the
+    /// 4.x ones with "Invalid profile flag"; `attach_disconnected.ipc` is newer than 4.1.
+    public func readsProfileFlag(_ name: String) -> Bool {
+        switch name {
+        case "prompt", "default_allow", "interruptible", "debug", "kill.signal", "error", "attach_disconnected.path": self >= .v4_0
+        case "attach_disconnected.ipc": self > .v4_1
+        default: true
+        }
+    }
+
+    /// Network rules with permissions or conditions: 3.0 reads a domain and a type only
+    /// ("Invalid network entry"); 4.0 adds permissions and ip/port/peer.
+    public var readsNetworkAccess: Bool { self >= .v4_0 }
+
+    /// A network condition key: `label` and `interface` are newer than 4.1.
+    public func readsNetworkCondition(_ key: String) -> Bool {
+        key == "label" || key == "interface" ? self > .v4_1 : readsNetworkAccess
+    }
+
     /// The profile variables `@{exec_path}` and `@{attach_path}` (a profile's attachment):
     /// newer than 4.1; 3.0.8 and 4.1 stop with "Found reference to variable exec_path, but is
     /// never declared". `@{profile_name}` is older than both.

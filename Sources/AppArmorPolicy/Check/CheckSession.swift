@@ -64,6 +64,12 @@ public final class CheckSession {
     /// How a message names the version it judges by, e.g. "apparmor_parser 3.0.8".
     var versionName: String { "apparmor_parser \(version.shortDescription)" }
 
+    /// Why the parser judged by refuses something, in the words every version check uses:
+    /// "WHAT; apparmor_parser 3.0 rejects it (--parser-version to check for another)".
+    func parserRefusal(_ what: String, _ pronoun: String = "it") -> String {
+        "\(what); \(versionName) rejects \(pronoun) (--parser-version to check for another)"
+    }
+
     init(cache: PolicyFileCache, features: FeatureSet?, parserVersion: ParserVersion? = nil) {
         self.cache = cache
         self.features = features

@@ -18,8 +18,7 @@ extension CheckSession {
             }
             guard let expr = c.expr else { return nil }
             if let (what, range) = newerConditionSyntax(expr, in: r) {
-                report(.conditionBad, "\(what) in a condition needs an apparmor_parser newer than 4.1; \(versionName) rejects it (--parser-version to check for another)",
-                       range, in: r)
+                report(.conditionBad, parserRefusal("\(what) in a condition needs an apparmor_parser newer than 4.1"), range, in: r)
                 return nil
             }
             guard let value = evaluate(expr, in: r) else { return nil }

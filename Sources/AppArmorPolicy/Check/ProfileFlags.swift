@@ -8,13 +8,6 @@ extension CheckSession {
         "delegate_deleted", "attach_disconnected", "no_attach_disconnected", "chroot_relative", "namespace_relative",
         "chroot_attach", "chroot_no_attach", "debug", "interruptible", "attach_disconnected.ipc",
     ]
-    /// Flags apparmor_parser 3.0 does not know (it stops with "Invalid profile flag"); 4.1
-    /// reads them.
-    static let flagsAfter3: Set<String> = [
-        "prompt", "default_allow", "interruptible", "debug", "kill.signal", "error", "attach_disconnected.path",
-    ]
-    /// Flags of upstream's development line that 4.1 does not know either.
-    static let flagsAfter41: Set<String> = ["attach_disconnected.ipc"]
     static let conflictingFlags: [(String, String)] = [
         ("mediate_deleted", "delegate_deleted"), ("chroot_attach", "chroot_no_attach"),
         ("chroot_relative", "namespace_relative"), ("attach_disconnected", "no_attach_disconnected"),
@@ -35,8 +28,8 @@ extension CheckSession {
                 value = String(flag[flag.index(after: eq)...])
             }
             // A flag the named parser (--parser-version, or the installed one) does not know.
-            if let v = givenVersion, v < .v4_0 && CheckSession.flagsAfter3.contains(key) || v <= .v4_1 && CheckSession.flagsAfter41.contains(key) {
-                let reads = CheckSession.flagsAfter41.contains(key) ? "parsers newer than 4.1 read it" : "4.1 reads it"
+            if let v = givenVersion, !v.readsProfileFlag(key) {
+                let reads = ParserVersion.v4_1.readsProfileFlag(key) ? "4.1 reads it" : "parsers newer than 4.1 read it"
                 report(.profileFlag, "profile flag '\(key)' is not known to \(versionName) (\(reads); --parser-version to check for another)", range, in: r)
                 return false
             }

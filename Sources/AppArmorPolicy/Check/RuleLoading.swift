@@ -56,7 +56,7 @@ extension CheckSession {
     /// Why the target parser refuses `priority=N` here, or nil. `family` is nil for a rule block.
     func priorityRefusal(family: SyntaxKind?) -> String? {
         guard version.hasRulePriority else {
-            return "'priority=' needs apparmor_parser 4.1 or later; \(versionName) rejects it (--parser-version to check for another)"
+            return parserRefusal("'priority=' needs apparmor_parser 4.1 or later")
         }
         switch family {
         case nil: return "priority is not allowed on rule blocks ({ ... }) by \(versionName); put it on each rule"
@@ -72,7 +72,7 @@ extension CheckSession {
         // A rule kind the named parser (--parser-version, or the installed one) does not know.
         if let v = givenVersion, let since = ParserVersion.firstReading(node.kind), v < since {
             let keyword = rule.plainTokens.first
-            report(.featureUnsupported, "'\(keyword.map { r.text($0) } ?? "")' rules need apparmor_parser \(since.shortDescription) or later; \(versionName) rejects them (--parser-version to check for another)",
+            report(.featureUnsupported, parserRefusal("'\(keyword.map { r.text($0) } ?? "")' rules need apparmor_parser \(since.shortDescription) or later", "them"),
                    keyword?.textRange ?? node.textRange, in: r)
             return
         }

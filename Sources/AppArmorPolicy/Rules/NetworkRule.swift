@@ -68,15 +68,13 @@ enum NetworkRuleReader {
         // a domain and a type only; 4.x adds permissions and ip/port/peer; label and interface
         // are newer than 4.1.
         if let v = scope.session.givenVersion {
-            let name = scope.session.versionName
-            if v < .v4_0, !perms.isEmpty || !conds.isEmpty {
-                scope.error(.featureUnsupported, "network permissions and conditions need apparmor_parser 4.0 or later; \(name) rejects them (--parser-version to check for another)",
+            if !v.readsNetworkAccess, !perms.isEmpty || !conds.isEmpty {
+                scope.error(.featureUnsupported, scope.session.parserRefusal("network permissions and conditions need apparmor_parser 4.0 or later", "them"),
                             scope.ruleRange)
                 return nil
             }
-            if v <= .v4_1, let c = conds.first(where: { $0.key == "label" || $0.key == "interface" }) {
-                scope.error(.featureUnsupported, "'\(c.key)=' on a network rule is newer than apparmor_parser 4.1; \(name) rejects it (--parser-version to check for another)",
-                            c.range)
+            if let c = conds.first(where: { !v.readsNetworkCondition($0.key) }) {
+                scope.error(.featureUnsupported, scope.session.parserRefusal("'\(c.key)=' on a network rule is newer than apparmor_parser 4.1"), c.range)
                 return nil
             }
         }

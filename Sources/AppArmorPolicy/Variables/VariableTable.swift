@@ -15,7 +15,12 @@ public struct VariableTable: Sendable, Hashable {
     /// Whether a name is valid: a letter, then letters, digits and `_`.
     public static func isValidName(_ name: String) -> Bool {
         guard let f = name.utf8.first, (f | 0x20) >= 0x61 && (f | 0x20) <= 0x7A else { return false }
-        return name.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F }
+        return name.utf8.allSatisfy(isNameByte)
+    }
+
+    /// A byte of a variable's name: a letter, a digit or `_`.
+    public static func isNameByte(_ c: UInt8) -> Bool {
+        (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || c >= 0x30 && c <= 0x39 || c == 0x5F
     }
 
     public mutating func assign(_ name: String, op: String, values new: [String]) -> AssignError? {
@@ -119,17 +124,16 @@ public struct VariableExpander: Sendable {
     }
 
     static func isReference(_ name: Substring) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F }
+        !name.isEmpty && name.utf8.allSatisfy(VariableTable.isNameByte)
     }
 
-    /// When `b[i...]` starts `@{NAME}` with a valid name: the index of its `}`.
-    static func referenceEnd(_ b: [UInt8], at i: Int) -> Int? {
+    /// When `b[i...]` starts `@{NAME}` with a valid name: the index of its `}`. The scan stops
+    /// at the first byte no name holds.
+    static func referenceEnd<C: RandomAccessCollection<UInt8>>(_ b: C, at i: Int) -> Int? where C.Index == Int {
         guard b[i] == UInt8(ascii: "@"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "{") else { return nil }
         var j = i + 2
-        while j < b.count, b[j] != UInt8(ascii: "}") { j += 1 }
-        guard j < b.count, j > i + 2,
-              b[(i + 2)..<j].allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 || $0 == 0x5F })
-        else { return nil }
+        while j < b.count, VariableTable.isNameByte(b[j]) { j += 1 }
+        guard j < b.count, j > i + 2, b[j] == UInt8(ascii: "}") else { return nil }
         return j
     }
 
@@ -276,21 +280,11 @@ public struct VariableExpander: Sendable {
     }
 
     private static func scan(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> (String, Int)? {
-        var i = from
-        while i + 3 < b.count {
-            if b[i] == UInt8(ascii: "@"), b[i + 1] == UInt8(ascii: "{") {
-                var j = i + 2
-                while j < b.count, b[j] != UInt8(ascii: "}"), isNameByte(b[j]) { j += 1 }
-                if j < b.count, j > i + 2, b[j] == UInt8(ascii: "}") {
-                    return (String(decoding: UnsafeBufferPointer(rebasing: b[(i + 2)..<j]), as: UTF8.self), j + 1)
-                }
+        for i in from..<max(from, b.count) {
+            if let j = referenceEnd(b, at: i) {
+                return (String(decoding: UnsafeBufferPointer(rebasing: b[(i + 2)..<j]), as: UTF8.self), j + 1)
             }
-            i += 1
         }
         return nil
-    }
-
-    static func isNameByte(_ c: UInt8) -> Bool {
-        (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || c >= 0x30 && c <= 0x39 || c == 0x5F
     }
 }

@@ -179,9 +179,6 @@ struct FileChecks {
     }
 
     static func mentions(in bytes: [UInt8]) -> Mentions {
-        func isNameByte(_ c: UInt8) -> Bool {
-            c == UInt8(ascii: "_") || (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A)
-        }
         var m = Mentions()
         var i = 0
         while i < bytes.count {
@@ -192,7 +189,7 @@ struct FileChecks {
                 i = close + 1
             } else if c == UInt8(ascii: "$") {
                 var j = i + 1
-                while j < bytes.count, isNameByte(bytes[j]) { j += 1 }
+                while j < bytes.count, VariableTable.isNameByte(bytes[j]) { j += 1 }
                 if j > i + 1 { m.booleans[String(decoding: bytes[(i + 1)..<j], as: UTF8.self), default: []].append(i) }
                 i = j
             } else {

@@ -43,9 +43,8 @@ public final class LogprofSession {
     private let items: [LogprofItem]
     private var position = 0
     private var userGlobs: [String] = []
-    /// `outcome(_:)`'s answers, per profile and request kind.
-    private var outcomes: [String: [EventKind: RuleText.Outcome]] = [:]
-    /// The profile whose run of items `outcomes` was prepared for.
+    /// `outcome(_:)`'s answers for the requests of `outcomesProfile`'s current run of items.
+    private var outcomes: [EventKind: RuleText.Outcome] = [:]
     private var outcomesProfile: String?
     /// Hats added or refused in this session (`profile//hat`).
     var addedHats = Set<String>()
@@ -90,7 +89,7 @@ public final class LogprofSession {
             i += 1
         }
         let list = Array(kinds)
-        outcomes[profile] = Dictionary(uniqueKeysWithValues: zip(list, RuleText.outcomes(for: list, target: policy.target(of: profile))))
+        outcomes = Dictionary(uniqueKeysWithValues: zip(list, RuleText.outcomes(for: list, target: policy.target(of: profile))))
     }
 
     /// The next question, or nil when every request has been handled.
@@ -165,9 +164,9 @@ public final class LogprofSession {
     /// The rule a request becomes for its profile's target, checked by the policy model
     /// (`RuleText.outcome`), once per request kind and profile.
     func outcome(_ item: LogprofItem) -> RuleText.Outcome {
-        if let known = outcomes[item.profile]?[item.kind] { return known }
+        if item.profile == outcomesProfile, let known = outcomes[item.kind] { return known }
         let o = RuleText.outcome(for: item.kind, target: policy.target(of: item.profile))
-        outcomes[item.profile, default: [:]][item.kind] = o
+        if item.profile == outcomesProfile { outcomes[item.kind] = o }
         return o
     }
 

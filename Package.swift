@@ -24,7 +24,7 @@ let package = Package(
         // Audit record reader and parser (audit.log, syslog, dmesg, journald), events to rules.
         // Proposed rules are written through AppArmorSyntax's quoting and checked by the policy
         // model; live records come through libaudit (CAudit) and SystemAppArmor's subprocesses.
-        .target(name: "AuditLog", dependencies: ["AppArmorSyntax", "AppArmorPolicy", "CAudit", "SystemAppArmor"]),
+        .target(name: "AuditLog", dependencies: ["AppArmorSyntax", "AppArmorPolicy", "CAudit", "CGlibcExtras", "SystemAppArmor"]),
         // libaudit: the kernel's audit netlink socket, for live records.
         .systemLibrary(
             name: "CAudit",

@@ -2,6 +2,7 @@
 // records, and journald output, each handed to the parser as it is read.
 
 #if canImport(Glibc)
+import CGlibcExtras
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -63,7 +64,9 @@ public struct AuditLogReader {
                     }
                     return true
                 }
-                if let q = find(line, "msg='"), !memchrByte(UnsafeBufferPointer(rebasing: line[(q + 5)...]), UInt8(ascii: "'")) {
+                // Most lines hold no quote at all (memchr, wide): no `msg='` to look for.
+                if memchrByte(line, UInt8(ascii: "'")), let q = find(line, "msg='"),
+                   !memchrByte(UnsafeBufferPointer(rebasing: line[(q + 5)...]), UInt8(ascii: "'")) {
                     pending = Array(line)
                     pendingLine = n
                     return true
@@ -114,18 +117,23 @@ func startsWith(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
 
 /// The offset of `s` in `b`, if present.
 func find(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Int? {
-    let n = s.utf8CodeUnitCount
-    guard let base = b.baseAddress, b.count >= n, n > 0 else { return nil }
-    let first = Int32(s.utf8Start[0])
-    var k = 0
-    let last = b.count - n
-    while k <= last {
-        guard let hit = memchr(base + k, first, last - k + 1) else { return nil }
-        let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-        if memcmp(base + at, s.utf8Start, n) == 0 { return at }
-        k = at + 1
+    ByteSearch.find(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount), in: b)
+}
+
+/// Finding bytes in a line: glibc's memmem, which skips ahead by a table of the needle's byte
+/// pairs instead of stopping at each of its first byte (`apparmor=` starts with a byte most
+/// lines hold dozens of).
+public enum ByteSearch {
+    /// The offset of `needle` in `hay`, if present.
+    public static func find(_ needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = hay.baseAddress, let nb = needle.baseAddress, needle.count > 0, hay.count >= needle.count,
+              let hit = aaswift_memmem(base, hay.count, nb, needle.count) else { return nil }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
     }
-    return nil
+
+    public static func find(_ needle: [UInt8], in hay: UnsafeBufferPointer<UInt8>) -> Int? {
+        needle.withUnsafeBufferPointer { find($0, in: hay) }
+    }
 }
 
 /// Whether a line holds the start of an audit record: `type=` first, or an `audit(SECONDS`

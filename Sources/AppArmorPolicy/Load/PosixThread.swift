@@ -92,3 +92,46 @@ public final class PosixLock: @unchecked Sendable {
     public func lock() { pthread_mutex_lock(mutex) }
     public func unlock() { pthread_mutex_unlock(mutex) }
 }
+
+/// `items.map(body)` on up to `workers` threads (this one and `workers - 1` more), each taking
+/// the next item in turn; the results come back in the order of `items`.
+public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], workers: Int = Processors.available,
+                                                  _ body: @escaping @Sendable (T) -> R) -> [R] {
+    let n = max(1, min(workers, items.count, 8))
+    guard n > 1 else { return items.map(body) }
+    let results = ResultSlots<R>(count: items.count)
+    let work: @Sendable () -> Void = {
+        while let i = results.claim() { results.set(i, body(items[i])) }
+    }
+    let others = (1..<n).map { _ in PosixThread(work) }
+    work()
+    others.forEach { $0.join() }
+    return results.values
+}
+
+/// The results of `parallelMap`, filled in under a lock.
+private final class ResultSlots<R: Sendable>: @unchecked Sendable {
+    private let lock = PosixLock()
+    private var slots: [R?]
+    private var nextIndex = 0
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// The next item to work on, or nil when every one is taken.
+    func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextIndex < slots.count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+
+    func set(_ i: Int, _ r: R) {
+        lock.lock()
+        slots[i] = r
+        lock.unlock()
+    }
+
+    /// Every result (after every worker has finished).
+    var values: [R] { slots.map { $0! } }
+}

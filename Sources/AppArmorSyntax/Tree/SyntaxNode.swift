@@ -14,17 +14,33 @@ public enum SyntaxElement: Sendable {
 /// An immutable node of the lossless tree. Its tokens, in order, cover exactly its bytes.
 public final class SyntaxNode: Sendable {
     public let kind: SyntaxKind
+    // Offsets as Int32 (as tokens keep them): a file is at most 2 GB.
+    private let start: Int32
+    private let end: Int32
     public let children: [SyntaxElement]
+
     /// Leading trivia of the first token to trailing trivia of the last.
-    public let fullRange: Range<Int>
+    public var fullRange: Range<Int> { Int(start)..<Int(end) }
 
     public init(kind: SyntaxKind, children: [SyntaxElement], at offset: Int) {
         self.kind = kind
-        self.children = children
-        if let first = children.first, let last = children.last {
-            fullRange = first.fullRange.lowerBound..<last.fullRange.upperBound
+        // A short list of children is kept at its exact count (a list built by appending holds
+        // up to twice the room it needs, and a tree lives as long as its file is read); a long
+        // one is kept as it is, since a copy would hold both at once.
+        if children.capacity > children.count, children.count <= 64 {
+            var exact: [SyntaxElement] = []
+            exact.reserveCapacity(children.count)
+            exact.append(contentsOf: children)
+            self.children = exact
         } else {
-            fullRange = offset..<offset
+            self.children = children
+        }
+        if let first = children.first, let last = children.last {
+            start = Int32(first.fullRange.lowerBound)
+            end = Int32(last.fullRange.upperBound)
+        } else {
+            start = Int32(offset)
+            end = Int32(offset)
         }
     }
 

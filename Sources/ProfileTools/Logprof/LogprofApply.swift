@@ -58,17 +58,18 @@ public enum LogprofApply {
             if byFile[c.file] == nil { order.append(c.file) }
             byFile[c.file, default: []].append(c)
         }
-        var out: [PlannedFile] = []
-        for file in order {
-            let changes = byFile[file]!
-            guard let bytes = FileManager.default.contents(atPath: file) else { throw LogprofApplyError.unreadable(file) }
-            if plan.local {
-                out += try localFiles(file, Array(bytes), changes, profileDir: plan.profileDir)
-            } else {
-                let new = try edited(file, Array(bytes), changes)
-                out.append(PlannedFile(path: file, old: Array(bytes), new: new))
+        // Each file is edited on its own (a long log changes many profiles): on every processor.
+        let (local, profileDir) = (plan.local, plan.profileDir)
+        let jobs = order.map { ($0, byFile[$0]!) }
+        let planned = parallelMap(jobs) { (file, changes) -> Result<[PlannedFile], Error> in
+            Result {
+                guard let bytes = FileManager.default.contents(atPath: file) else { throw LogprofApplyError.unreadable(file) }
+                if local { return try localFiles(file, Array(bytes), changes, profileDir: profileDir) }
+                return [PlannedFile(path: file, old: Array(bytes), new: try edited(file, Array(bytes), changes))]
             }
         }
+        var out: [PlannedFile] = []
+        for p in planned { out += try p.get() }
         out += created
         if checkLoads { try LogprofLoadCheck.check(out, profileFiles: order + created.map(\.path), profileDir: plan.profileDir, parserVersion: parserVersion) }
         if let dir = outputDir {

@@ -361,7 +361,7 @@ public final class LogprofPolicy {
     /// `# LOGPROF-SUGGEST: no` (never) or `# LOGPROF-SUGGEST: regex...` (profile names).
     static func suggestMetadata(_ text: String) -> [String]? {
         var bytes = text
-        guard bytes.withUTF8({ LogprofSources.find(suggestKey, in: $0) }) != nil else { return nil }
+        guard bytes.withUTF8({ ByteSearch.find(suggestKey, in: $0) }) != nil else { return nil }
         var result: [String]? = nil
         for line in text.split(separator: "\n") {
             let t = line.trimmed()

@@ -127,6 +127,9 @@ public protocol ReviewRuleQuestion: Sendable {
     /// What (N)ew checks an entered path against (the logged path, the rule's own path).
     var newPathOrigin: String? { get }
     var options: [String] { get }
+    /// `options.count` and `options[i]`, without writing out every option.
+    var optionCount: Int { get }
+    func option(at i: Int) -> String
     func prompt() -> LogprofPrompt
 }
 
@@ -146,6 +149,16 @@ extension ReviewRuleQuestion {
     /// 4.1 alike: its complain-mode Allow default is never reached), so that Enter adds nothing
     /// an event in complain mode did not need.
     public var defaultCommand: LogprofMenuCommand { .deny }
+
+    public var optionCount: Int { options.count }
+    public func option(at i: Int) -> String { options[i] }
+
+    /// The prompt's menu and selection without its text (no headers, no options): what a front
+    /// end that shows nothing (--allow-all) needs to answer.
+    public func menu() -> LogprofPrompt {
+        LogprofPrompt(title: nil, headers: [], explanation: nil, options: [], selected: selected,
+                      commands: commands, defaultCommand: defaultCommand)
+    }
 
     /// The prompt with these headers (a `Severity` header last when known).
     func prompt(headers: [(String, HeaderValue)], severity: Severity?) -> LogprofPrompt {
@@ -204,8 +217,12 @@ public struct RuleQuestion: ReviewRuleQuestion {
     public var newPathOrigin: String? { rawPath }
 
     /// The options as shown: `include <x>` lines, then rules with their commas.
-    public var options: [String] {
-        includes.map { "include <\($0)>" } + (isFile ? paths.map(fileRule) : ruleTexts.map(rule))
+    public var options: [String] { (0..<optionCount).map(option(at:)) }
+    public var optionCount: Int { includes.count + (isFile ? paths.count : ruleTexts.count) }
+
+    public func option(at i: Int) -> String {
+        if i < includes.count { return "include <\(includes[i])>" }
+        return isFile ? fileRule(paths[i - includes.count]) : rule(ruleTexts[i - includes.count])
     }
 
     func prefix() -> String { (audit ? "audit " : "") }

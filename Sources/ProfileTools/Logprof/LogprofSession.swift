@@ -274,7 +274,7 @@ public final class LogprofSession {
             noteInclude(inc, in: name)
             return "Adding include <\(inc)> to profile \(name)."
         }
-        var text = q.options[q.selected]
+        var text = q.option(at: q.selected)
         if deny {
             // apparmor_parser takes the qualifiers in this order: `audit deny owner PATH`.
             text = text.hasPrefix("audit ") ? "audit deny " + text.dropFirst("audit ".count) : "deny " + text
@@ -287,7 +287,7 @@ public final class LogprofSession {
             set.addFile(pattern: expanded, display: path, perms: PermissionSet(letters: q.perms) ?? [], owner: q.owner, deny: deny)
         } else {
             family = ChangeFamily(ruleText: text)
-            if !deny { set.addText(q.options[q.selected]) }
+            if !deny { set.addText(q.option(at: q.selected)) }
         }
         changes.append(LogprofChange(kind: .rule, file: file, profile: name, text: text, family: family))
         return "Adding \(text) to profile \(name)."

@@ -1,5 +1,4 @@
 import AuditLog
-import CGlibcExtras
 import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
@@ -105,17 +104,9 @@ public enum LogprofSources {
         if let mark {
             let needle = Array(mark.utf8)
             var found = false
-            while !found, source.nextLine({ line in found = find(needle, in: line) != nil }) != nil {}
+            while !found, source.nextLine({ line in found = ByteSearch.find(needle, in: line) != nil }) != nil {}
             guard found else { throw LogprofSourceError.markNotFound(mark) }
         }
         c.read(source)
-    }
-
-    /// The offset of `needle` in `hay` (memmem).
-    static func find(_ needle: [UInt8], in hay: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let base = hay.baseAddress, !needle.isEmpty, hay.count >= needle.count else { return nil }
-        return needle.withUnsafeBufferPointer { nb in
-            aaswift_memmem(base, hay.count, nb.baseAddress!, nb.count).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) }
-        }
     }
 }

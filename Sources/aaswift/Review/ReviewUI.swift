@@ -11,6 +11,9 @@ protocol ReviewUI: AnyObject {
     func getString(_ text: String, default value: String) -> String
     /// `header`: upstream's title for the dialog ("View Changes with comments", "View Changes").
     func showChanges(_ diff: String, header: String)
+    /// Whether the front end shows a prompt's text; one that does not (--allow-all) is asked
+    /// with the menu alone, so that no question's headers and options are written out for it.
+    var showsPrompts: Bool { get }
 }
 
 /// --allow-all: takes (P)rofile (when the target has one), (I)nherit, (A)llow, (A)dd the hat or
@@ -32,12 +35,15 @@ final class AllowAllUI: ReviewUI {
     func yesNo(_ text: String, default yes: Bool) -> Bool { false }
     func getString(_ text: String, default value: String) -> String { value }
     func showChanges(_ diff: String, header: String) {}
+    var showsPrompts: Bool { false }
 }
 
 /// Where a review goes after a question.
 enum ReviewStep { case next, finish, abort }
 
 extension ReviewUI {
+    var showsPrompts: Bool { true }
+
     /// Upstream's confirmation of Abo(r)t; says so when confirmed.
     func confirmAbort() -> Bool {
         if yesNo("Are you sure you want to abandon this set of profile changes and exit?", default: false) {
@@ -57,8 +63,8 @@ extension ReviewUI {
                                         addNewPath: (inout Q, String) -> Void) -> ReviewStep {
         var q = start
         while true {
-            let (cmd, sel) = ask(q.prompt())
-            if sel >= 0 && sel < q.options.count { q.selected = sel }
+            let (cmd, sel) = ask(showsPrompts ? q.prompt() : q.menu())
+            if sel != q.selected, sel >= 0, sel < q.optionCount { q.selected = sel }
             switch cmd {
             case .allow, .deny:
                 if let msg = answer(q, cmd == .deny) {

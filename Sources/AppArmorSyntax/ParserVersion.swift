@@ -95,6 +95,22 @@ public struct ParserVersion: Sendable, Hashable, Comparable, CustomStringConvert
         key == "label" || key == "interface" ? self > .v4_1 : readsNetworkAccess
     }
 
+    /// A mount option: `symfollow`, `nosymfollow`, `nostrictatime`, `lazytime` and
+    /// `nolazytime` are new in 4.0 (3.0 stops with "unsupported mount options").
+    public func readsMountOption(_ option: String) -> Bool {
+        switch option {
+        case "symfollow", "nosymfollow", "nostrictatime", "lazytime", "nolazytime": self >= .v4_0
+        default: true
+        }
+    }
+
+    /// How a mount rule's options are encoded (AppArmorPolicy's MountEncoding): 3.0 counts
+    /// every option, set or cleared, `options=` or `options in`, as one list, and a propagation
+    /// change (`private`, `shared`...) takes no source ("Encoding of mount rule failed"); 4.x
+    /// encodes each `options=` list by the flags it sets, `options in` as optional flags, and a
+    /// propagation change with a source or a mount point.
+    public var mountsChangeWithASource: Bool { self >= .v4_0 }
+
     /// The profile variables `@{exec_path}` and `@{attach_path}` (a profile's attachment):
     /// newer than 4.1; 3.0.8 and 4.1 stop with "Found reference to variable exec_path, but is
     /// never declared". `@{profile_name}` is older than both.

@@ -20,7 +20,7 @@ enum MountRuleReader {
         "mand", "nomand", "dirsync", "symfollow", "nosymfollow", "atime", "noatime", "diratime", "nodiratime",
         "bind", "B", "rbind", "R", "move", "M", "verbose", "silent", "loud", "acl", "noacl", "relatime",
         "norelatime", "iversion", "noiversion", "strictatime", "nostrictatime", "lazytime", "nolazytime",
-        "user", "nouser", "rec", "make-rec", "read-only", "read-write", "nostrictatime",
+        "user", "nouser", "read-only",
     ])
     static let opposites: [(String, String)] = [
         ("ro", "rw"), ("suid", "nosuid"), ("dev", "nodev"), ("exec", "noexec"), ("sync", "async"),
@@ -35,6 +35,9 @@ enum MountRuleReader {
         var words: [(String, Token)] = []
         var target: (String, Range<Int>)?
         var conflict: (String, String)?
+        // The options of each `options=` and of `options in` (MountEncoding).
+        var exact: [[String]] = []
+        var optional: [String] = []
         for e in s.elements {
             switch e {
             case .condition(let key, let op, let values, _, let node):
@@ -50,10 +53,15 @@ enum MountRuleReader {
                             for (a, b) in opposites where these.contains(a) && these.contains(b) { conflict = (a, b) }
                         }
                     }
+                    defer { if op == "=" { exact.append(these) } else { optional += these } }
                     for (v, t) in values {
                         for o in v.split(separator: ",").map(String.init) {
                             guard MountRuleReader.options.contains(o) else {
                                 s.error(.badMountOption, "unknown mount option '\(o)'", t.textRange)
+                                return nil
+                            }
+                            if let v = s.session.givenVersion, !v.readsMountOption(o) {
+                                s.error(.featureUnsupported, s.session.parserRefusal("mount option '\(o)' needs apparmor_parser 4.0 or later"), t.textRange)
                                 return nil
                             }
                             options.append(o)
@@ -97,8 +105,16 @@ enum MountRuleReader {
             }
             mountpoint = source
             source = nil
-        } else if options.contains(where: { propagation.contains($0) || $0 == "rec" || $0 == "remount" }), source != nil, target != nil {
-            s.error(.badMountOption, "propagation options (private, shared, slave, unbindable) take only a mount point", s.ruleRange)
+        } else if let why = MountEncoding.problem(exact: exact, optional: optional, source: source != nil, mountpoint: mountpoint != nil,
+                                                  fstype: !fstype.isEmpty, version: s.session.givenVersion) {
+            // What 3.0 alone cannot encode is said as a version refusal.
+            if let v = s.session.givenVersion, !v.mountsChangeWithASource,
+               MountEncoding.problem(exact: exact, optional: optional, source: source != nil, mountpoint: mountpoint != nil,
+                                     fstype: !fstype.isEmpty, version: nil) == nil {
+                s.error(.featureUnsupported, s.session.parserRefusal("\(why) before apparmor_parser 4.0"), s.ruleRange)
+            } else {
+                s.error(.badMountOption, why, s.ruleRange)
+            }
             return nil
         }
         if let src = source, let t = words.first?.1, s.checkAARE(src, t.textRange) == nil { return nil }

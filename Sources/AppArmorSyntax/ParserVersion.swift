@@ -111,10 +111,30 @@ public struct ParserVersion: Sendable, Hashable, Comparable, CustomStringConvert
     /// propagation change with a source or a mount point.
     public var mountsChangeWithASource: Bool { self >= .v4_0 }
 
+    /// Opposite mount options in one `options=` list (`rw` and `ro`...): 4.x stops with
+    /// "conflicting flags in the rule"; 3.0 takes the last one.
+    public var refusesConflictingMountOptions: Bool { self >= .v4_0 }
+
     /// The profile variables `@{exec_path}` and `@{attach_path}` (a profile's attachment):
     /// newer than 4.1; 3.0.8 and 4.1 stop with "Found reference to variable exec_path, but is
     /// never declared". `@{profile_name}` is older than both.
     public var hasAttachmentVariables: Bool { self > .v4_1 }
+
+    /// An attachment that starts with a variable must still be an absolute path once expanded:
+    /// newer than 4.1 (3.0.8 and 4.1 check only an attachment written with a leading `/`).
+    public var checksExpandedAttachment: Bool { self > .v4_1 }
+
+    /// `abi <kernel>` and `abi <default>` naming the running kernel's and the parser's own ABI:
+    /// newer than 4.1 (3.0.8 and 4.1 look for a file of that name: "Could not open 'default'").
+    public var namesBuiltinABIs: Bool { self > .v4_1 }
+
+    /// `profile NAME + identities=(...)`: newer than 4.1 (3.0.8 stops at the `+`, 4.1 too).
+    public var hasProfileIdentities: Bool { self > .v4_1 }
+
+    /// `?=` (define unless defined) and `:=` (override) for variables and booleans: newer than
+    /// 4.1; 3.0.8 stops with "Lexer found unexpected character: '?'", 4.1 with "unexpected
+    /// TOK_ID, expecting TOK_EQUALS" for `:=`.
+    public var hasConditionalAssignment: Bool { self > .v4_1 }
 
     /// Conditions beyond `not`, `$BOOL`, `defined @{SET}` and `defined $BOOL`: `and`, `or`,
     /// parentheses, comparisons (`==`, `<`, `in` ...) and the literals `true` and `false`. New

@@ -210,8 +210,9 @@ public final class CheckSession {
             if c.badName == nil, let t = node.childTokens.dropFirst().first, t.kind != .comma {
                 let name = CheckSession.abiName(t, in: r)
                 let form: IncludeSyntax.Form = t.kind == .angleName ? .magic : t.kind == .string ? .quoted : .unquoted
-                // `<kernel>` and `<default>` name the running kernel's and the parser's ABI.
-                let special = form == .magic && (name == "kernel" || name == "default")
+                // `<kernel>` and `<default>` name the running kernel's and the parser's ABI
+                // (after 4.1; older parsers look for files of those names).
+                let special = form == .magic && (name == "kernel" || name == "default") && givenVersion?.namesBuiltinABIs ?? true
                 let found = special || cache.searchPath.candidates(for: name, form: form, from: r.source.path).contains { PosixFiles.kind($0) != .missing }
                 if !found { c.missing = name }
             }
@@ -251,6 +252,10 @@ public final class CheckSession {
         guard let a = AssignmentSyntax(node) else { return }
         let name = a.name(in: r)
         let op = r.text(a.operatorToken)
+        if op == "?=" || op == ":=", let v = givenVersion, !v.hasConditionalAssignment {
+            report(.featureUnsupported, parserRefusal("'\(op)' in an assignment needs an apparmor_parser newer than 4.1"), a.operatorToken.textRange, in: r)
+            return
+        }
         for t in a.valueTokens where !AssignmentSyntax.isContinuation(t, in: r) {
             // A bare ',' among the values: the parser reported it (AA1011).
             if t.kind == .comma { return }

@@ -73,7 +73,8 @@ extension CheckSession {
             do {
                 let p = try expander.expandPattern(r.value(t))
                 let all = (try? expander.expandAll(r.value(t))) ?? [p]
-                guard all.allSatisfy({ $0.utf8.starts(with: "/".utf8) }) || p.utf8.starts(with: "{/".utf8) && all.count == 1 else {
+                let judged = givenVersion?.checksExpandedAttachment ?? true || !r.value(t).hasPrefix("@{")
+                guard !judged || all.allSatisfy({ $0.utf8.starts(with: "/".utf8) }) || p.utf8.starts(with: "{/".utf8) && all.count == 1 else {
                     report(.profileHeader, "an attachment must be an absolute path: '\(r.text(t))'", t.textRange, in: r)
                     return
                 }
@@ -165,6 +166,10 @@ extension CheckSession {
                         return nil
                     }
                 } else if key == "identities" {
+                    if let v = givenVersion, !v.hasProfileIdentities {
+                        report(.featureUnsupported, parserRefusal("'+ identities=( )' needs an apparmor_parser newer than 4.1"), n.textRange, in: r)
+                        return nil
+                    }
                     identityLists += 1
                     let vals = ConditionSyntax(n)?.values(in: r) ?? []
                     if vals.isEmpty || identityLists > identities || vals.contains(where: { $0.contains(" ") && !$0.utf8.starts(with: "/".utf8) || $0.isEmpty }) {

@@ -87,7 +87,7 @@ enum MountRuleReader {
                 return nil
             }
         }
-        if let (a, b) = conflict {
+        if let (a, b) = conflict, s.session.givenVersion?.refusesConflictingMountOptions ?? true {
             s.error(.badMountOption, "mount options '\(a)' and '\(b)' conflict", s.ruleRange)
             return nil
         }

@@ -60,15 +60,19 @@ public enum Trixie {
     /// Runs the root's apparmor_parser 4.1 (`-Q -K`, Debian 13's pinned kernel features) on
     /// each file, two at a time, in one chroot. Paths are inside the root; `base` and
     /// `includes` too. Returns each file's exit status.
-    public static func parse(_ files: [String], base: String? = nil, includes: [String] = [], in root: URL) throws -> [String: Int32] {
-        var flags = "-Q -K --kernel-features /usr/share/apparmor-features/features"
+    /// `features`: a feature file to compile against instead (`-M`); `cwd`: the folder to run
+    /// in (for includes relative to it); each run is limited to `limit` seconds (a file the
+    /// parser does not finish gets 124).
+    public static func parse(_ files: [String], base: String? = nil, includes: [String] = [], features: String? = nil,
+                             cwd: String = "/", limit: Int = 60, in root: URL) throws -> [String: Int32] {
+        var flags = "-Q -K " + (features.map { "-M '\($0)'" } ?? "--kernel-features /usr/share/apparmor-features/features")
         if let base { flags += " --base '\(base)'" }
         for i in includes { flags += " -I '\(i)'" }
         let list = "/tmp/aaswift-parse-\(UUID().uuidString)"
         try files.joined(separator: "\n").appending("\n").write(toFile: root.path + list, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: root.path + list) }
         let script = """
-            tr '\\n' '\\0' < \(list) | xargs -0 -P 2 -n 1 sh -c 'apparmor_parser \(flags) "$0" >/dev/null 2>&1; echo "$? $0"'
+            cd '\(cwd)' && tr '\\n' '\\0' < \(list) | xargs -0 -P 2 -n 1 sh -c 'timeout \(limit) apparmor_parser \(flags) "$0" >/dev/null 2>&1; echo "$? $0"'
             """
         let r = try Fixtures.run(URL(fileURLWithPath: "/usr/sbin/chroot"), [root.path, "/bin/sh", "-c", script])
         var out: [String: Int32] = [:]

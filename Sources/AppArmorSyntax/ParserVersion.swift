@@ -136,6 +136,11 @@ public struct ParserVersion: Sendable, Hashable, Comparable, CustomStringConvert
     /// TOK_ID, expecting TOK_EQUALS" for `:=`.
     public var hasConditionalAssignment: Bool { self > .v4_1 }
 
+    /// `defined $NAME` of a boolean that is not set: 4.1 stops with "Unset boolean variable
+    /// $NAME used in if-expression"; 3.0.8 and the development line read it as false. (4.0 is
+    /// taken to be 4.1's line.)
+    public var refusesDefinedUnsetBoolean: Bool { self >= .v4_0 && self <= .v4_1 }
+
     /// Conditions beyond `not`, `$BOOL`, `defined @{SET}` and `defined $BOOL`: `and`, `or`,
     /// parentheses, comparisons (`==`, `<`, `in` ...) and the literals `true` and `false`. New
     /// after 4.1 (upstream's development line); 3.0.8 and 4.1 both stop at them with

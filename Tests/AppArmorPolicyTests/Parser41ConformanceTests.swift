@@ -138,6 +138,28 @@ final class Parser41ConformanceTests: XCTestCase {
 
     // MARK: AppArmor 4.1.0's parser simple_tests
 
+    /// Upstream's in-tree (HEAD) simple_tests side by side with apparmor_parser 4.1 itself, as
+    /// Parser308ConformanceTests does with 3.0.8: the parser's exit status is the verdict to
+    /// agree with; the rest are listed in Conformance/parser-side-by-side-disagreements.txt.
+    func testHeadSimpleTestsAgreeWith41Parser() throws {
+        let root = try needed("Debian 13 root") { try Trixie.root() }
+        let inside = "/tmp/aaswift-head41-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root.path + inside) }
+        let side = try SimpleTestsSideBySide(in: URL(fileURLWithPath: root.path + inside))
+        XCTAssertGreaterThan(side.cases.count, 2200)
+        let strip = root.path.count
+        let got = try Trixie.parse(side.cases.map { String($0.path.dropFirst(strip)) }, includes: [inside + "/corpus"],
+                                   features: inside + "/features.all", cwd: inside + "/tst", limit: 10, in: root)
+        let theirs: [Bool?] = side.cases.map { c in
+            got[String(c.path.dropFirst(strip))].flatMap { $0 == 124 ? nil : $0 == 0 }
+        }
+        XCTAssertGreaterThan(theirs.compactMap { $0 }.count, 2200)
+        let bad = side.disagreements("4.1", theirs: theirs, ours: try side.ours(.v4_1))
+        let listed = try SimpleTestsSideBySide.listed("parser-side-by-side-disagreements.txt", "4.1")
+        XCTAssertEqual(bad.subtracting(listed).sorted(), [], "disagreements missing from Conformance/parser-side-by-side-disagreements.txt")
+        XCTAssertEqual(listed.subtracting(bad).sorted(), [], "listed files that now agree")
+    }
+
     func testSimpleTests41() throws {
         let source = try needed("AppArmor 4.1 source") { try Trixie.source() }
         let corpus = source.appendingPathComponent("parser/tst/simple_tests")

@@ -86,7 +86,12 @@ extension CheckSession {
             // Anything but a variable there is a syntax error the parser reported (AA1009).
             guard text.hasPrefix("@") || text.hasPrefix("$") else { return nil }
             let name = VariableName.strip(text)
-            return text.hasPrefix("$") ? variables.booleans[name] != nil : variables.values[name] != nil
+            guard text.hasPrefix("$") else { return variables.values[name] != nil }
+            if variables.booleans[name] == nil, let v = givenVersion, v.refusesDefinedUnsetBoolean {
+                report(.conditionBad, parserRefusal("'defined \(text)' of a boolean that is not set stops apparmor_parser 4.1 ('Unset boolean variable')"), t.textRange, in: r)
+                return nil
+            }
+            return variables.booleans[name] != nil
         case .operand:
             guard let t = e.firstToken else { return nil }
             return evaluateOperand(t, in: r)

@@ -105,12 +105,12 @@ enum MountRuleReader {
             }
             mountpoint = source
             source = nil
-        } else if let why = MountEncoding.problem(exact: exact, optional: optional, source: source != nil, mountpoint: mountpoint != nil,
-                                                  fstype: !fstype.isEmpty, version: s.session.givenVersion) {
+        } else if case let problem = { (v: ParserVersion?) in
+                      MountEncoding.problem(exact: exact, optional: optional, source: source != nil, mountpoint: mountpoint != nil,
+                                            fstype: !fstype.isEmpty, version: v) },
+                  let why = problem(s.session.givenVersion) {
             // What 3.0 alone cannot encode is said as a version refusal.
-            if let v = s.session.givenVersion, !v.mountsChangeWithASource,
-               MountEncoding.problem(exact: exact, optional: optional, source: source != nil, mountpoint: mountpoint != nil,
-                                     fstype: !fstype.isEmpty, version: nil) == nil {
+            if let v = s.session.givenVersion, !v.mountsChangeWithASource, problem(nil) == nil {
                 s.error(.featureUnsupported, s.session.parserRefusal("\(why) before apparmor_parser 4.0"), s.ruleRange)
             } else {
                 s.error(.badMountOption, why, s.ruleRange)

@@ -21,7 +21,7 @@ final class IncludeTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: root) }
         let report = checker(root).check(path: root.appendingPathComponent("p").path)
         XCTAssertEqual(report.errors.map(\.oneLine), [])
-        XCTAssertEqual(report.policy.variables.values["HOMEDIRS"], ["/home/", "/srv/home/"])
+        XCTAssertEqual(report.policy.variables.values(of: "HOMEDIRS"), ["/home/", "/srv/home/"])
         XCTAssertEqual(report.policy.profiles.first?.rules.count, 2)
     }
 

@@ -149,7 +149,7 @@ final class LintTests: XCTestCase {
         var counts: [String: Int] = [:]
         for r in results {
             guard let parse = r.parse else { continue }
-            let lines = parse.source.lineStarts.count
+            let lines = parse.source.lineCount
             for f in r.findings {
                 counts[f.rule.id, default: 0] += 1
                 XCTAssertTrue(f.line >= 1 && f.line <= lines, f.oneLine)

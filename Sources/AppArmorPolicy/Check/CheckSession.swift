@@ -34,7 +34,7 @@ public final class CheckSession {
 
     var variablesState: (value: Int, usesBuiltins: Bool) {
         if let d = digest { return d }
-        let d = (cache.id(of: variables), variables.values.values.contains { $0.contains(where: CheckSession.mentionsBuiltin) })
+        let d = (cache.id(of: variables), variables.containsValue(where: CheckSession.mentionsBuiltin))
         digest = d
         return d
     }
@@ -201,7 +201,7 @@ public final class CheckSession {
 
     /// An abi statement's name is checked once per run; the report is made for each walk.
     func checkAbi(_ node: SyntaxNode, in r: ParseResult) {
-        let id = ObjectIdentifier(node)
+        let id = node.id
         let check: AbiCheck
         if let c = cache.abiChecks[id] {
             check = c

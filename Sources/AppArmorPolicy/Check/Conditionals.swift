@@ -39,7 +39,13 @@ extension CheckSession {
                 guard let inner = node.childNodes.first else { return nil }
                 node = inner
             case .andExpr, .orExpr:
-                let op = node.childTokens.first { r.text($0) == "and" || r.text($0) == "or" }
+                // The first operator, found without listing the chain's tokens (a chain may be
+                // hundreds of thousands long).
+                var op: Token?
+                for case .token(let t) in node.children where r.text(t) == "and" || r.text(t) == "or" {
+                    op = t
+                    break
+                }
                 return ("'\(op.map { r.text($0) } ?? "and")'", op?.textRange ?? node.textRange)
             case .parenExpr: return ("'('", node.firstToken?.textRange ?? node.textRange)
             case .comparisonExpr:
@@ -86,7 +92,7 @@ extension CheckSession {
             // Anything but a variable there is a syntax error the parser reported (AA1009).
             guard text.hasPrefix("@") || text.hasPrefix("$") else { return nil }
             let name = VariableName.strip(text)
-            guard text.hasPrefix("$") else { return variables.values[name] != nil }
+            guard text.hasPrefix("$") else { return variables.values(of: name) != nil }
             if variables.booleans[name] == nil, let v = givenVersion, v.refusesDefinedUnsetBoolean {
                 report(.conditionBad, parserRefusal("'defined \(text)' of a boolean that is not set stops apparmor_parser 4.1 ('Unset boolean variable')"), t.textRange, in: r)
                 return nil

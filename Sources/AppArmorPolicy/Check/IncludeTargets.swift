@@ -38,7 +38,7 @@ extension CheckSession {
 
     /// The include statement's target, from the run's cache; nil for a statement without a name.
     func includeTarget(_ node: SyntaxNode, in r: ParseResult) -> IncludeTarget? {
-        let id = ObjectIdentifier(node)
+        let id = node.id
         if let t = cache.includeTargets[id] { return t }
         guard let inc = IncludeSyntax(node), let nameTok = inc.nameToken else { return nil }
         let t = IncludeTarget(node: node, nameToken: nameTok, outcome: resolveInclude(inc, nameTok, in: r))

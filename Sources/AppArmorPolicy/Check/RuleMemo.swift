@@ -29,7 +29,7 @@ struct RuleMemos {
 
 extension CheckSession {
     func loadRule(_ node: SyntaxNode, in r: ParseResult, frame: ProfileFrame, outer: RuleQualifiers) {
-        let id = ObjectIdentifier(node)
+        let id = node.id
         var memos: RuleMemos
         if let m = cache.ruleMemo[id] {
             memos = m
@@ -134,7 +134,7 @@ struct VariableSnapshot {
     let booleans: [String: Bool?]
 
     func matches(_ t: VariableTable) -> Bool {
-        values.allSatisfy { t.values[$0.key] == $0.value } && booleans.allSatisfy { t.booleans[$0.key] == $0.value }
+        values.allSatisfy { t.values(of: $0.key) == $0.value } && booleans.allSatisfy { t.booleans[$0.key] == $0.value }
     }
 }
 
@@ -151,12 +151,12 @@ extension CheckSession {
             for name in mentioned.variables where names.insert(name).inserted { pending.append(name) }
         }
         while let n = pending.popLast() {
-            for v in variables.values[n] ?? [] {
+            for v in variables.values(of: n) ?? [] {
                 for ref in VariableExpander.references(v) where names.insert(ref).inserted { pending.append(ref) }
             }
         }
         var values: [String: [String]?] = [:]
-        for n in names { values[n] = .some(variables.values[n]) }
+        for n in names { values[n] = .some(variables.values(of: n)) }
         var booleans: [String: Bool?] = [:]
         for n in bools { booleans[n] = .some(variables.booleans[n]) }
         return VariableSnapshot(values: values, booleans: booleans)
@@ -164,7 +164,7 @@ extension CheckSession {
 
     /// The names a file mentions after `@`, `@{`, `$` or `${`, found once per run.
     func mentionedNames(_ f: ParseResult) -> MentionedNames {
-        if let m = cache.mentionedNames[ObjectIdentifier(f.root)] { return m }
+        if let m = cache.mentionedNames[f.root.id] { return m }
         var names: [String] = []
         var bools = Set<String>()
         var seen = Set<String>()
@@ -188,7 +188,7 @@ extension CheckSession {
             }
         }
         let m = MentionedNames(root: f.root, variables: names, booleans: bools)
-        cache.mentionedNames[ObjectIdentifier(f.root)] = m
+        cache.mentionedNames[f.root.id] = m
         return m
     }
 

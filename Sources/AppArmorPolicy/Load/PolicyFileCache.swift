@@ -232,7 +232,7 @@ public final class PolicyFileCache {
     public func release(_ path: String) {
         guard let r = parsed.removeValue(forKey: path) else { return }
         r.root.walk { node in
-            let id = ObjectIdentifier(node)
+            let id = node.id
             includeTargets[id] = nil
             abiChecks[id] = nil
             ruleMemo[id] = nil

@@ -3,7 +3,12 @@
 /// a defined variable. Values are kept as written and expanded when used, so a variable may
 /// refer to one defined later in the file.
 public struct VariableTable: Sendable, Hashable {
-    public private(set) var values: [String: [String]] = [:]
+    /// Each variable's number, given when it is first defined; its values are `entries[number]`.
+    /// A number stands for the variable in an expansion's bookkeeping (no name is copied or
+    /// hashed again), and a variable of one value costs no list of its own: a file of a hundred
+    /// thousand variables stays a few dozen bytes a variable.
+    private var numbers: [String: Int32] = [:]
+    private var entries: [VariableValues] = []
     public private(set) var booleans: [String: Bool] = [:]
 
     public init() {}
@@ -23,21 +28,73 @@ public struct VariableTable: Sendable, Hashable {
         (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || c >= 0x30 && c <= 0x39 || c == 0x5F
     }
 
+    /// The values of a variable as written (nil when it is not defined).
+    public func values(of name: String) -> [String]? {
+        numbers[name].map { entries[Int($0)].array }
+    }
+
+    /// The names of the defined variables (in no order).
+    public var names: Dictionary<String, Int32>.Keys { numbers.keys }
+
+    /// How many variables are defined.
+    public var count: Int { entries.count }
+
+    /// Whether any variable's value satisfies `test`.
+    public func containsValue(where test: (String) -> Bool) -> Bool {
+        entries.contains { $0.contains(where: test) }
+    }
+
+    /// A variable's number and values, for the expander.
+    func entry(_ name: String) -> (number: Int32, values: VariableValues)? {
+        numbers[name].map { ($0, entries[Int($0)]) }
+    }
+
+    func values(number: Int32) -> VariableValues { entries[Int(number)] }
+
     public mutating func assign(_ name: String, op: String, values new: [String]) -> AssignError? {
         guard VariableTable.isValidName(name) else { return .badName }
+        let number = numbers[name]
         switch op {
         case "+=":
-            guard values[name] != nil else { return .appendToUndefined }
-            values[name]!.append(contentsOf: new)
+            guard let number else { return .appendToUndefined }
+            entries[Int(number)].append(contentsOf: new)
         case "?=":
-            if values[name] == nil { values[name] = new }
+            if number == nil { define(name, new) }
         case ":=":
-            values[name] = new
+            if let number { entries[Int(number)] = VariableValues(new) } else { define(name, new) }
         default:
-            if values[name] != nil { return .redefined }
-            values[name] = new
+            if number != nil { return .redefined }
+            define(name, new)
         }
         return nil
+    }
+
+    private mutating func define(_ name: String, _ values: [String]) {
+        numbers[name] = Int32(entries.count)
+        entries.append(VariableValues(values))
+    }
+
+    // Equal tables define the same names with the same values and the same booleans, whatever
+    // order the names were defined in (as two dictionaries compare).
+    public static func == (a: VariableTable, b: VariableTable) -> Bool {
+        guard a.booleans == b.booleans, a.numbers.count == b.numbers.count else { return false }
+        return a.numbers.allSatisfy { name, n in
+            b.numbers[name].map { b.entries[Int($0)] == a.entries[Int(n)] } ?? false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(booleans)
+        // Order-independent, as `==` is: each name and its values hashed alone, then summed.
+        var sum = 0
+        for (name, n) in numbers {
+            var h = Hasher()
+            h.combine(name)
+            h.combine(entries[Int(n)])
+            sum &+= h.finalize()
+        }
+        hasher.combine(numbers.count)
+        hasher.combine(sum)
     }
 
     public mutating func assignBoolean(_ name: String, op: String, value: String) -> AssignError? {
@@ -62,7 +119,62 @@ public struct VariableTable: Sendable, Hashable {
         return nil
     }
 
-    public func isDefined(_ name: String) -> Bool { values[name] != nil || booleans[name] != nil }
+    public func isDefined(_ name: String) -> Bool { numbers[name] != nil || booleans[name] != nil }
+}
+
+/// The values of one variable. Most variables have one value, kept without a list.
+struct VariableValues: Sendable, Hashable {
+    private enum Storage: Sendable, Hashable {
+        case one(String)
+        case many([String])
+    }
+    private var storage: Storage
+
+    init(_ values: [String]) {
+        storage = values.count == 1 ? .one(values[0]) : .many(values)
+    }
+
+    var count: Int {
+        switch storage {
+        case .one: 1
+        case .many(let v): v.count
+        }
+    }
+
+    subscript(i: Int) -> String {
+        switch storage {
+        case .one(let v): v
+        case .many(let v): v[i]
+        }
+    }
+
+    var array: [String] {
+        switch storage {
+        case .one(let v): [v]
+        case .many(let v): v
+        }
+    }
+
+    func contains(where test: (String) -> Bool) -> Bool {
+        switch storage {
+        case .one(let v): test(v)
+        case .many(let v): v.contains(where: test)
+        }
+    }
+
+    mutating func append(contentsOf new: [String]) {
+        storage = .many(array + new)
+    }
+
+    // Equal by their values, however kept.
+    static func == (a: VariableValues, b: VariableValues) -> Bool {
+        a.count == b.count && (0..<a.count).allSatisfy { a[$0] == b[$0] }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        for i in 0..<count { hasher.combine(self[i]) }
+    }
 }
 
 /// Why a text could not be expanded.
@@ -176,20 +288,20 @@ public struct VariableExpander: Sendable {
 
     private func pattern(_ s: String) throws(ExpansionError) -> String {
         guard VariableExpander.mentionsVariable(s) else { return s }
-        let resolved: [String: String?] = try resolveReferences(of: s) { values, done throws(ExpansionError) in
+        let resolved: Resolved<String> = try resolveReferences(of: s) { values, done throws(ExpansionError) in
             var parts: [String] = []
-            for v in values { parts.append(try substitute(v, done)) }
+            for i in 0..<values.count { parts.append(try substitute(values[i], done)) }
             return parts.count == 1 ? parts[0] : "{" + parts.joined(separator: ",") + "}"
         }
         return try substitute(s, resolved)
     }
 
     /// A text with each reference replaced by its (already expanded) pattern.
-    private func substitute(_ s: String, _ done: [String: String?]) throws(ExpansionError) -> String {
+    private func substitute(_ s: String, _ done: Resolved<String>) throws(ExpansionError) -> String {
         guard VariableExpander.mentionsVariable(s) else { return s }
         var out = ""
         for (literal, text) in VariableExpander.pieces(s) {
-            out += literal ? text : done[text]!!
+            out += literal ? text : done[text]
             if out.utf8.count > VariableExpander.maxExpansionBytes { throw .tooLarge }
         }
         return out
@@ -197,16 +309,16 @@ public struct VariableExpander: Sendable {
 
     private func expand(_ s: String, limit: Int) throws(ExpansionError) -> [String] {
         guard VariableExpander.mentionsVariable(s) else { return [s] }
-        let resolved: [String: [String]?] = try resolveReferences(of: s) { values, done throws(ExpansionError) in
+        let resolved: Resolved<[String]> = try resolveReferences(of: s) { values, done throws(ExpansionError) in
             var all: [String] = []
-            for v in values { all += try product(v, done, limit: limit) }
+            for i in 0..<values.count { all += try product(values[i], done, limit: limit) }
             return all
         }
         return try product(s, resolved, limit: limit)
     }
 
     /// Every value of a text: the product over its references' (already expanded) values.
-    private func product(_ s: String, _ done: [String: [String]?], limit: Int) throws(ExpansionError) -> [String] {
+    private func product(_ s: String, _ done: Resolved<[String]>, limit: Int) throws(ExpansionError) -> [String] {
         guard VariableExpander.mentionsVariable(s) else { return [s] }
         var results = [""]
         var bytes = 0
@@ -215,7 +327,7 @@ public struct VariableExpander: Sendable {
                 results = results.map { $0 + text }
                 bytes += results.count * text.utf8.count
             } else {
-                let expanded = done[text]!!
+                let expanded = done[text]
                 var next: [String] = []
                 for a in results { for v in expanded { next.append(a + v) } }
                 if next.count > limit { throw .tooLarge }
@@ -227,51 +339,83 @@ public struct VariableExpander: Sendable {
         return results
     }
 
+    /// A variable's number for the expansion's bookkeeping, and its values: a built-in comes
+    /// first (numbered after the table's own), then the table.
+    private func lookUp(_ name: String) -> (Int32, VariableValues)? {
+        if let v = builtins[name] {
+            let k = builtins.index(forKey: name)!
+            return (Int32(table.count + builtins.distance(from: builtins.startIndex, to: k)), VariableValues(v))
+        }
+        return table.entry(name)
+    }
+
+    /// The expansions of the variables a text refers to, by name.
+    struct Resolved<T> {
+        let expander: VariableExpander
+        let done: ExpansionMemo<T>
+        subscript(name: String) -> T { done[expander.lookUp(name)!.0]!! }
+    }
+
     /// Expands every variable a text refers to, directly or through other variables, once each
     /// and in dependency order: `expandValues` gets a variable's values and the expansions of
     /// the variables they refer to. An explicit stack stands in for recursion, so a chain of
-    /// any length cannot exhaust the thread's stack; a frame holds where its scan is, not a list
-    /// of its references, and one table marks both the variables being expanded (nil) and the
-    /// ones done, so a long chain costs a few dozen bytes per link. The first error is the one a
-    /// left-to-right recursive expansion meets first.
+    /// any length cannot exhaust the thread's stack. A frame is three numbers (the variable,
+    /// the value and the byte its scan is at), and one table keyed by the variables' numbers
+    /// marks both the variables being expanded (nil) and the ones done, so a long chain costs
+    /// a few dozen bytes per link. The first error is the one a left-to-right recursive
+    /// expansion meets first.
     private func resolveReferences<T>(
         of s: String,
-        _ expandValues: ([String], [String: T?]) throws(ExpansionError) -> T
-    ) throws(ExpansionError) -> [String: T?] {
+        _ expandValues: (VariableValues, Resolved<T>) throws(ExpansionError) -> T
+    ) throws(ExpansionError) -> Resolved<T> {
         // nil: being expanded (on the stack); a value: done.
-        var state: [String: T?] = [:]
-        // The variables being expanded, outermost first, each with its values and where the scan
-        // for its next reference is. The first frame is the text itself.
-        var frames: [(name: String?, values: [String], value: Int32, offset: Int32)] = [(nil, [s], 0, 0)]
+        let variableCount = table.count + builtins.count
+        var state = ExpansionMemo<T>(variables: variableCount)
+        let text = VariableValues([s])
+        // The variables being expanded, outermost first, each with where the scan for its next
+        // reference is. The first frame (-1) is the text itself.
+        var frames: [(number: Int32, value: Int32, offset: Int32)] = [(-1, 0, 0)]
+        var valuesOf: [Int32: VariableValues] = [:]
+        func values(_ n: Int32) -> VariableValues {
+            n < 0 ? text : n < Int32(table.count) ? table.values(number: n) : valuesOf[n]!
+        }
         while let top = frames.last {
-            guard let (ref, value, offset) = VariableExpander.nextReference(in: top.values, value: Int(top.value), offset: Int(top.offset)) else {
+            let topValues = values(top.number)
+            guard let (ref, value, offset) = VariableExpander.nextReference(in: topValues, value: Int(top.value), offset: Int(top.offset)) else {
                 frames.removeLast()
-                guard let name = top.name else { break }
-                state[name] = .some(try expandValues(top.values, state))
+                guard top.number >= 0 else { break }
+                let value = try expandValues(topValues, Resolved(expander: self, done: state))
+                state[top.number] = .some(value)
                 continue
             }
             frames[frames.count - 1].value = Int32(value)
             frames[frames.count - 1].offset = Int32(offset)
-            if let seen = state[ref] {
+            guard let (number, refValues) = lookUp(ref) else { throw .undefined(ref) }
+            if let seen = state[number] {
                 if seen == nil { throw .recursive(ref) }
                 continue
             }
-            let values: [String]
-            if let v = builtins[ref] { values = v } else if let v = table.values[ref] { values = v } else { throw .undefined(ref) }
-            state[ref] = .some(nil)
-            frames.append((ref, values, 0, 0))
+            if number >= Int32(table.count) { valuesOf[number] = refValues }
+            state[number] = .some(nil)
+            // No variable is on the stack twice, so the stack is never deeper than the
+            // variables: once it is an eighth of that deep, room for all of them at once
+            // (instead of doubling, which would hold up to twice that).
+            if frames.count == frames.capacity, frames.count > 64, frames.count > variableCount / 8 {
+                frames.reserveCapacity(variableCount + 1)
+            }
+            frames.append((number, 0, 0))
         }
-        return state
+        return Resolved(expander: self, done: state)
     }
 
     /// The next `@{NAME}` (a valid name) in `values`, from byte `offset` of value `value` on:
     /// its name and where the scan goes on after it.
-    static func nextReference(in values: [String], value: Int, offset: Int) -> (String, Int, Int)? {
+    static func nextReference(in values: VariableValues, value: Int, offset: Int) -> (String, Int, Int)? {
         var v = value, from = offset
         while v < values.count {
             let start = from
-            let hit = values[v].utf8.withContiguousStorageIfAvailable { scan($0, from: start) }
-                ?? Array(values[v].utf8).withUnsafeBufferPointer { scan($0, from: start) }
+            var text = values[v]
+            let hit = text.withUTF8 { scan($0, from: start) }
             if let (name, next) = hit { return (name, v, next) }
             v += 1
             from = 0
@@ -286,5 +430,36 @@ public struct VariableExpander: Sendable {
             }
         }
         return nil
+    }
+}
+
+/// What an expansion knows of each variable it reached, by the variable's number: nil while it
+/// is being expanded, its expansion once done. A few variables are kept in a dictionary; once
+/// the expansion has reached an eighth of all the variables, in a list with a place for each
+/// (half the bytes of the dictionary, and allocated only when the expansion has done as much
+/// work as the list costs).
+struct ExpansionMemo<T> {
+    private var few: [Int32: T?] = [:]
+    private var all: [T??] = []
+    private let variables: Int
+
+    init(variables: Int) {
+        self.variables = variables
+    }
+
+    subscript(number: Int32) -> T?? {
+        get { all.isEmpty ? few[number] : all[Int(number)] }
+        set {
+            if !all.isEmpty {
+                all[Int(number)] = newValue
+                return
+            }
+            few[number] = newValue
+            if few.count > 64, few.count > variables / 8 {
+                all = Array(repeating: nil, count: variables)
+                for (k, v) in few { all[Int(k)] = .some(v) }
+                few = [:]
+            }
+        }
     }
 }

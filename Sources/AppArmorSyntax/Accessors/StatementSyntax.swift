@@ -150,7 +150,7 @@ public struct ListSyntax: Sendable {
             case .node(let n): return n
             case .token(let t):
                 guard t.kind != .lparen, t.kind != .rparen, t.kind != .comma else { return nil }
-                return SyntaxNode(kind: .operand, children: [.token(t)], at: t.fullRange.lowerBound)
+                return SyntaxNode.make(kind: .operand, children: [.token(t)], at: t.fullRange.lowerBound)
             }
         }
     }

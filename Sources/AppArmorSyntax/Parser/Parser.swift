@@ -130,7 +130,7 @@ struct ParserState {
         guard start < bytes.count else { return nil }
         let t = Token(kind: .unknown, leadingStart: start, textStart: start, textEnd: bytes.count, trailingEnd: bytes.count)
         rewind(to: bytes.count)
-        return SyntaxNode(kind: .error, children: [.token(t)], at: start)
+        return SyntaxNode.make(kind: .error, children: [.token(t)], at: start)
     }
 
     // MARK: token text helpers (no allocation)
@@ -171,22 +171,20 @@ struct ParserState {
     // MARK: file and blocks
 
     mutating func parseSourceFile() -> SyntaxNode {
-        var items: [SyntaxElement]
+        var items = ChildList()
         if let at = source.firstBinaryByte {
             error(.binaryInput, "not a text file (a NUL byte at offset \(at)): binary data is not policy; not read", at..<(at + 1))
             stopped = true
-            items = skipRest().map { [.node($0)] } ?? []
+            if let rest = skipRest() { items.append(.node(rest)) }
         } else {
-            items = parseItems(inBlock: false)
+            parseItems(inBlock: false, into: &items)
         }
         items.append(.token(bump()))  // eof, with the file's last trivia
-        return SyntaxNode(kind: .sourceFile, children: items, at: 0)
+        return SyntaxNode.make(kind: .sourceFile, children: &items, at: 0)
     }
 
-    /// Statements up to a closing brace (in a block) or the end of the file.
-    mutating func parseItems(inBlock: Bool) -> [SyntaxElement] {
-        var items: [SyntaxElement] = []
-        items.reserveCapacity(32)
+    /// Statements up to a closing brace (in a block) or the end of the file, after `items`.
+    mutating func parseItems(inBlock: Bool, into items: inout ChildList) {
         while true {
             if stopped {
                 if let rest = skipRest() { items.append(.node(rest)) }
@@ -198,12 +196,11 @@ struct ParserState {
                 if inBlock { break }
                 let tok = bump()
                 error(.unmatchedClose, "'}' without a matching '{'", tok.textRange)
-                items.append(.node(SyntaxNode(kind: .error, children: [.token(tok)], at: tok.fullRange.lowerBound)))
+                items.append(.node(SyntaxNode.make(kind: .error, children: [.token(tok)], at: tok.fullRange.lowerBound)))
                 continue
             }
             items.append(.node(parseStatement()))
         }
-        return items
     }
 
     /// `{ statements }`. The opening brace is the next token.
@@ -214,14 +211,14 @@ struct ParserState {
         }
         depth += 1
         defer { depth -= 1 }
-        var children: [SyntaxElement] = [.token(open)]
-        children += parseItems(inBlock: true)
+        var children = ChildList(.token(open))
+        parseItems(inBlock: true, into: &children)
         if peek().kind == .rbrace {
             children.append(.token(bump()))
         } else {
             error(.unclosedBlock, "'{' is never closed", open.textRange)
         }
-        return SyntaxNode(kind: .block, children: children, at: open.fullRange.lowerBound)
+        return SyntaxNode.make(kind: .block, children: &children, at: open.fullRange.lowerBound)
     }
 
     /// Too deep to parse: keep the tokens up to the matching brace in one error node.
@@ -241,7 +238,7 @@ struct ParserState {
             children.removeLast()
             rewind(to: Int(last.leadingStart))
         }
-        return SyntaxNode(kind: .error, children: children, at: open.fullRange.lowerBound)
+        return SyntaxNode.make(kind: .error, children: children, at: open.fullRange.lowerBound)
     }
 
     // MARK: statements
@@ -264,7 +261,7 @@ struct ParserState {
             if isWord(t, "else") {
                 let tok = bump()
                 error(.unexpectedToken, "'else' without a preceding 'if' block", tok.textRange)
-                return SyntaxNode(kind: .error, children: [.token(tok)], at: start)
+                return SyntaxNode.make(kind: .error, children: [.token(tok)], at: start)
             }
             return parseGenericStatement()
         case .string:
@@ -272,16 +269,16 @@ struct ParserState {
         case .lbrace:
             error(.unexpectedToken, "a block needs a profile, hat or qualifier before '{'", t.textRange)
             let block = parseBlock()
-            return SyntaxNode(kind: .error, children: [.node(block)], at: start)
+            return SyntaxNode.make(kind: .error, children: [.node(block)], at: start)
         case .comma:
             let tok = bump()
             error(.emptyRule, "empty rule: ',' with nothing before it", tok.textRange)
-            return SyntaxNode(kind: .error, children: [.token(tok)], at: start)
+            return SyntaxNode.make(kind: .error, children: [.token(tok)], at: start)
         default:
             let tok = bump()
             let what = "unexpected \(tok.kind == .unknown ? unknownCharacter(tok) : tok.kind.description)"
             error(tok.kind == .unknown ? .badCharacter : .unexpectedToken, "\(what) at the start of a statement", tok.textRange)
-            return SyntaxNode(kind: .error, children: [.token(tok)], at: start)
+            return SyntaxNode.make(kind: .error, children: [.token(tok)], at: start)
         }
     }
 }

@@ -33,7 +33,7 @@ extension ParserState {
         case .lbrace:
             if hasQualifiers && elements.isEmpty {
                 children.append(.node(parseBlock()))
-                return SyntaxNode(kind: .qualifierBlock, children: children, at: start)
+                return SyntaxNode.make(kind: .qualifierBlock, children: children, at: start)
             }
             let kind: SyntaxKind = isHatHeader(elements, keyword: keyword) ? .hat : .profile
             if hasQualifiers {
@@ -43,7 +43,7 @@ extension ParserState {
                 error(.missingName, "\(kind == .hat ? "hat" : "profile") without a name", term.textRange)
             }
             children.append(.node(parseBlock()))
-            return SyntaxNode(kind: kind, children: children, at: start)
+            return SyntaxNode.make(kind: kind, children: children, at: start)
         default:
             let kind = classifyRule(elements, keyword: keyword)
             if term.kind == .comma {
@@ -57,7 +57,7 @@ extension ParserState {
                 let range = statementTextRange(children) ?? (start..<start)
                 error(.unknownStatement, "unknown rule or statement", range)
             }
-            return SyntaxNode(kind: kind, children: children, at: start)
+            return SyntaxNode.make(kind: kind, children: children, at: start)
         }
     }
 
@@ -90,7 +90,7 @@ extension ParserState {
             }
         }
         guard !children.isEmpty else { return nil }
-        return SyntaxNode(kind: .qualifiers, children: children, at: children[0].fullRange.lowerBound)
+        return SyntaxNode.make(kind: .qualifiers, children: children, at: children[0].fullRange.lowerBound)
     }
 
     /// One element of a rule or header: a word, a string, `key=value`, `key in (...)`, a
@@ -109,7 +109,7 @@ extension ParserState {
                 let op = bump()
                 if peek().kind == .lparen {
                     let list = parseList()
-                    return .node(SyntaxNode(kind: .condition, children: [.token(key), .token(op), .node(list)], at: key.fullRange.lowerBound))
+                    return .node(SyntaxNode.make(kind: .condition, children: [.token(key), .token(op), .node(list)], at: key.fullRange.lowerBound))
                 }
                 rewind(to: m)
             }
@@ -127,11 +127,11 @@ extension ParserState {
             } else {
                 error(.unexpectedToken, "expected a target after '->'", arrow.textRange)
             }
-            return .node(SyntaxNode(kind: .arrowTarget, children: children, at: arrow.fullRange.lowerBound))
+            return .node(SyntaxNode.make(kind: .arrowTarget, children: children, at: arrow.fullRange.lowerBound))
         default:
             let tok = bump()
             error(tok.kind == .unknown ? .badCharacter : .unexpectedToken, "unexpected \(tok.kind == .unknown ? unknownCharacter(tok) : tok.kind.description) in a rule", tok.textRange)
-            return .node(SyntaxNode(kind: .error, children: [.token(tok)], at: tok.fullRange.lowerBound))
+            return .node(SyntaxNode.make(kind: .error, children: [.token(tok)], at: tok.fullRange.lowerBound))
         }
     }
 
@@ -148,7 +148,7 @@ extension ParserState {
         default:
             error(.unexpectedToken, "expected a value after '\(text(key))\(text(op))'", op.textRange)
         }
-        return SyntaxNode(kind: .condition, children: children, at: key.fullRange.lowerBound)
+        return SyntaxNode.make(kind: .condition, children: children, at: key.fullRange.lowerBound)
     }
 
     /// `( element [,] element ... )`; commas inside are separators.
@@ -166,10 +166,10 @@ extension ParserState {
             switch t.kind {
             case .rparen:
                 children.append(.token(bump()))
-                return SyntaxNode(kind: .list, children: children, at: open.fullRange.lowerBound)
+                return SyntaxNode.make(kind: .list, children: children, at: open.fullRange.lowerBound)
             case .lbrace, .rbrace, .eof:
                 error(.unclosedParen, "'(' is never closed", open.textRange)
-                return SyntaxNode(kind: .list, children: children, at: open.fullRange.lowerBound)
+                return SyntaxNode.make(kind: .list, children: children, at: open.fullRange.lowerBound)
             case .comma:
                 children.append(.token(bump()))
             case .lparen where depth >= Parser.maxNesting:

@@ -35,7 +35,7 @@ extension ParserState {
             children.append(.token(comma))
             error(.badInclude, "an include statement does not end with ','", comma.textRange)
         }
-        return SyntaxNode(kind: .include, children: children, at: start)
+        return SyntaxNode.make(kind: .include, children: children, at: start)
     }
 
     /// `abi <magic> | "path",`
@@ -54,7 +54,7 @@ extension ParserState {
             let at = lastTextEnd(children) ?? Int(kw.textEnd)
             error(.missingComma, "missing ',' at the end of the abi rule", at..<at)
         }
-        return SyntaxNode(kind: .abi, children: children, at: kw.fullRange.lowerBound)
+        return SyntaxNode.make(kind: .abi, children: children, at: kw.fullRange.lowerBound)
     }
 
     /// `@{VAR} (= | += | ?= | :=) value...` or `${BOOL} = true|false`, up to the line end.
@@ -80,7 +80,7 @@ extension ParserState {
             }
         }
         let kind: SyntaxKind = firstByte(name) == UInt8(ascii: "$") ? .booleanAssignment : .variableAssignment
-        return SyntaxNode(kind: kind, children: children, at: name.fullRange.lowerBound)
+        return SyntaxNode.make(kind: kind, children: children, at: name.fullRange.lowerBound)
     }
 
     /// `if EXPR { ... } [else if EXPR { ... }]... [else { ... }]`
@@ -102,9 +102,9 @@ extension ParserState {
             } else {
                 error(.unexpectedToken, "expected 'if' or '{' after 'else'", elseTok.textRange)
             }
-            children.append(.node(SyntaxNode(kind: .elseClause, children: clause, at: elseTok.fullRange.lowerBound)))
+            children.append(.node(SyntaxNode.make(kind: .elseClause, children: clause, at: elseTok.fullRange.lowerBound)))
         }
-        return SyntaxNode(kind: .conditional, children: children, at: ifTok.fullRange.lowerBound)
+        return SyntaxNode.make(kind: .conditional, children: children, at: ifTok.fullRange.lowerBound)
     }
 
     /// Parses `EXPR` (appended to `children`) and returns the block after it.
@@ -125,14 +125,14 @@ extension ParserState {
         if !junk.isEmpty {
             let range = junk.first!.fullRange.lowerBound..<junk.last!.fullRange.upperBound
             error(.badConditionExpr, "unexpected text in the condition", range)
-            children.append(.node(SyntaxNode(kind: .error, children: junk, at: range.lowerBound)))
+            children.append(.node(SyntaxNode.make(kind: .error, children: junk, at: range.lowerBound)))
         }
         if peek().kind == .lbrace {
             return parseBlock()
         }
         let at = lastTextEnd(children) ?? Int(kw.textEnd)
         error(.unexpectedToken, "expected '{' after the condition", at..<at)
-        return SyntaxNode(kind: .block, children: [], at: mark)
+        return SyntaxNode.make(kind: .block, children: [], at: mark)
     }
 
     // MARK: expressions
@@ -169,7 +169,7 @@ extension ParserState {
     ) -> SyntaxNode? {
         guard let first = operand(&self) else { return nil }
         guard isWord(peek(.condition), word) else { return first }
-        var children: [SyntaxElement] = [Self.chainPart(first)]
+        var children = ChildList(Self.chainPart(first))
         while isWord(peek(.condition), word) {
             let op = bump(.condition)
             children.append(.token(op))
@@ -179,7 +179,7 @@ extension ParserState {
             }
             children.append(Self.chainPart(rhs))
         }
-        return SyntaxNode(kind: kind, children: children, at: first.fullRange.lowerBound)
+        return SyntaxNode.make(kind: kind, children: &children, at: first.fullRange.lowerBound)
     }
 
     /// An operand inside a chain: a lone `operand` node is replaced by its token.
@@ -195,9 +195,9 @@ extension ParserState {
             depth += 1
             guard depth < Parser.maxNesting, let inner = parseNotExpr() else {
                 error(.badConditionExpr, "expected an operand after 'not'", op.textRange)
-                return SyntaxNode(kind: .notExpr, children: [.token(op)], at: op.fullRange.lowerBound)
+                return SyntaxNode.make(kind: .notExpr, children: [.token(op)], at: op.fullRange.lowerBound)
             }
-            return SyntaxNode(kind: .notExpr, children: [.token(op), .node(inner)], at: op.fullRange.lowerBound)
+            return SyntaxNode.make(kind: .notExpr, children: [.token(op), .node(inner)], at: op.fullRange.lowerBound)
         }
         return parsePrimaryExpr()
     }
@@ -219,7 +219,7 @@ extension ParserState {
             } else {
                 error(.unclosedParen, "'(' is never closed", open.textRange)
             }
-            return SyntaxNode(kind: .parenExpr, children: children, at: open.fullRange.lowerBound)
+            return SyntaxNode.make(kind: .parenExpr, children: children, at: open.fullRange.lowerBound)
         case .word, .string:
             if isWord(t, "defined") {
                 let kw = bump(.condition)
@@ -235,11 +235,11 @@ extension ParserState {
                 } else {
                     error(.badConditionExpr, "expected a variable after 'defined'", kw.textRange)
                 }
-                return SyntaxNode(kind: .definedExpr, children: children, at: kw.fullRange.lowerBound)
+                return SyntaxNode.make(kind: .definedExpr, children: children, at: kw.fullRange.lowerBound)
             }
             if isWord(t, "and") || isWord(t, "or") { return nil }
             let lhsTok = bump(.condition)
-            let lhs = SyntaxNode(kind: .operand, children: [.token(lhsTok)], at: lhsTok.fullRange.lowerBound)
+            let lhs = SyntaxNode.make(kind: .operand, children: [.token(lhsTok)], at: lhsTok.fullRange.lowerBound)
             let op = peek(.condition)
             let isCmp = [.equalEquals, .notEquals, .less, .lessEquals, .greater, .greaterEquals].contains(op.kind) || isWord(op, "in")
             guard isCmp else { return lhs }
@@ -247,11 +247,11 @@ extension ParserState {
             let r = peek(.condition)
             guard r.kind == .word || r.kind == .string else {
                 error(.badConditionExpr, "expected an operand after '\(text(opTok))'", opTok.textRange)
-                return SyntaxNode(kind: .comparisonExpr, children: [.node(lhs), .token(opTok)], at: lhs.fullRange.lowerBound)
+                return SyntaxNode.make(kind: .comparisonExpr, children: [.node(lhs), .token(opTok)], at: lhs.fullRange.lowerBound)
             }
             let rTok = bump(.condition)
-            let rhs = SyntaxNode(kind: .operand, children: [.token(rTok)], at: rTok.fullRange.lowerBound)
-            return SyntaxNode(kind: .comparisonExpr, children: [.node(lhs), .token(opTok), .node(rhs)], at: lhs.fullRange.lowerBound)
+            let rhs = SyntaxNode.make(kind: .operand, children: [.token(rTok)], at: rTok.fullRange.lowerBound)
+            return SyntaxNode.make(kind: .comparisonExpr, children: [.node(lhs), .token(opTok), .node(rhs)], at: lhs.fullRange.lowerBound)
         default:
             return nil
         }

@@ -4,16 +4,19 @@ public struct SourceFile: Sendable {
     /// The name shown in diagnostics (the path as the user gave it).
     public let path: String
     public let bytes: [UInt8]
-    /// Byte offset of the first byte of every line.
-    public let lineStarts: [Int]
+    /// Byte offset of the first byte of every line (Int32, as tokens keep offsets).
+    private let lineStarts: [Int32]
+
+    /// How many lines the file has (a last line without a line end counts).
+    public var lineCount: Int { lineStarts.count }
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
-        var starts = [0]
+        var starts: [Int32] = [0]
         starts.reserveCapacity(bytes.count / 24 + 1)
         for (i, b) in bytes.enumerated() where b == 0x0A {
-            starts.append(i + 1)
+            starts.append(Int32(truncatingIfNeeded: i + 1))
         }
         self.lineStarts = starts
     }
@@ -28,9 +31,9 @@ public struct SourceFile: Sendable {
         var lo = 0, hi = lineStarts.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
-            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+            if Int(lineStarts[mid]) <= offset { lo = mid } else { hi = mid - 1 }
         }
-        return SourceLocation(offset: offset, line: lo + 1, column: offset - lineStarts[lo] + 1)
+        return SourceLocation(offset: offset, line: lo + 1, column: offset - Int(lineStarts[lo]) + 1)
     }
 
     /// The text of a one-based line, without its line end.
@@ -41,8 +44,8 @@ public struct SourceFile: Sendable {
     /// The byte range of a one-based line, without its line end (empty past the last line).
     public func lineRange(_ line: Int) -> Range<Int> {
         guard line >= 1, line <= lineStarts.count else { return 0..<0 }
-        let start = lineStarts[line - 1]
-        var end = line < lineStarts.count ? lineStarts[line] : bytes.count
+        let start = Int(lineStarts[line - 1])
+        var end = line < lineStarts.count ? Int(lineStarts[line]) : bytes.count
         while end > start, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
         return start..<end
     }

@@ -12,37 +12,41 @@ public enum SyntaxElement: Sendable {
 }
 
 /// An immutable node of the lossless tree. Its tokens, in order, cover exactly its bytes.
-public final class SyntaxNode: Sendable {
-    public let kind: SyntaxKind
-    // Offsets as Int32 (as tokens keep them): a file is at most 2 GB.
-    private let start: Int32
-    private let end: Int32
-    public let children: [SyntaxElement]
+///
+/// A node and its children are one allocation (`SyntaxNodeStorage`): the children follow the
+/// node's fields at their exact count, so a file of a hundred thousand short statements costs
+/// one object per statement, not an object and a list. Two nodes are equal when they are the
+/// same node (`id`), as class references compare with `===`.
+public struct SyntaxNode: @unchecked Sendable, Hashable, Identifiable {
+    // @unchecked: the storage is written once, in `make`, and only read after that.
+    fileprivate let storage: SyntaxNodeStorage
+
+    /// A node over more children than one chunk holds (`SyntaxNodeStorage.makeChunked`).
+    static func makeChunked(kind: SyntaxKind, chunks: inout [[SyntaxElement]]) -> SyntaxNode {
+        SyntaxNode(storage: SyntaxNodeStorage.makeChunked(kind: kind, chunks: &chunks))
+    }
+
+    /// A node of `kind` over `children` (`offset` places a node without children).
+    public static func make<C: Collection<SyntaxElement>>(kind: SyntaxKind, children: C, at offset: Int) -> SyntaxNode {
+        SyntaxNode(storage: SyntaxNodeStorage.make(kind: kind, children: children, at: offset))
+    }
+
+    /// The node's identity, for tables keyed by node (valid while the node is alive).
+    public var id: ObjectIdentifier { ObjectIdentifier(storage) }
+
+    /// The storage object, for tests that watch it being freed.
+    var storageObject: AnyObject { storage }
+
+    public static func == (a: SyntaxNode, b: SyntaxNode) -> Bool { a.storage === b.storage }
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
+    public var kind: SyntaxKind { storage.header.kind }
 
     /// Leading trivia of the first token to trailing trivia of the last.
-    public var fullRange: Range<Int> { Int(start)..<Int(end) }
+    public var fullRange: Range<Int> { Int(storage.header.start)..<Int(storage.header.end) }
 
-    public init(kind: SyntaxKind, children: [SyntaxElement], at offset: Int) {
-        self.kind = kind
-        // A short list of children is kept at its exact count (a list built by appending holds
-        // up to twice the room it needs, and a tree lives as long as its file is read); a long
-        // one is kept as it is, since a copy would hold both at once.
-        if children.capacity > children.count, children.count <= 64 {
-            var exact: [SyntaxElement] = []
-            exact.reserveCapacity(children.count)
-            exact.append(contentsOf: children)
-            self.children = exact
-        } else {
-            self.children = children
-        }
-        if let first = children.first, let last = children.last {
-            start = Int32(first.fullRange.lowerBound)
-            end = Int32(last.fullRange.upperBound)
-        } else {
-            start = Int32(offset)
-            end = Int32(offset)
-        }
-    }
+    /// The children, in source order.
+    public var children: SyntaxChildren { SyntaxChildren(storage: storage) }
 
     /// First to last token text, without the outer trivia.
     public var textRange: Range<Int> {
@@ -72,7 +76,12 @@ public final class SyntaxNode: Sendable {
 
     /// Child nodes (not tokens).
     public var childNodes: [SyntaxNode] {
-        children.compactMap { if case .node(let n) = $0 { n } else { nil } }
+        // Room for every child at once: a file's statement list may be a hundred thousand long,
+        // and a list grown by doubling would hold up to twice that.
+        var out: [SyntaxNode] = []
+        out.reserveCapacity(children.count)
+        for case .node(let n) in children { out.append(n) }
+        return out
     }
 
     /// Direct child tokens.
@@ -109,5 +118,99 @@ public final class SyntaxNode: Sendable {
     public func walk(_ body: (SyntaxNode) -> Void) {
         body(self)
         for case .node(let n) in children { n.walk(body) }
+    }
+}
+
+/// The children of a node, in source order: a view of the node's own storage.
+public struct SyntaxChildren: RandomAccessCollection, @unchecked Sendable {
+    // @unchecked: as SyntaxNode, a view of storage that is never written after it is made.
+    fileprivate let storage: SyntaxNodeStorage
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { Int(storage.header.count) }
+
+    public subscript(i: Int) -> SyntaxElement {
+        precondition(i >= 0 && i < endIndex, "child index out of range")
+        return storage.child(at: i)
+    }
+}
+
+/// A node's fields and, after them, its children: one allocation, written only by `make`. No
+/// pointer to the children leaves this type and `SyntaxChildren`.
+final class SyntaxNodeStorage: ManagedBuffer<SyntaxNodeStorage.Fields, SyntaxElement> {
+    struct Fields {
+        let kind: SyntaxKind
+        /// The node's own elements are chunks of its children (`makeChunked`).
+        var chunked = false
+        // Offsets as Int32 (as tokens keep them): a file is at most 2 GB.
+        let start: Int32
+        let end: Int32
+        /// How many children (of a chunked node: in all its chunks).
+        let count: Int32
+    }
+
+    /// Children per chunk of a chunked node.
+    static let chunkSize = 4096
+
+    func child(at i: Int) -> SyntaxElement {
+        guard header.chunked else { return withUnsafeMutablePointerToElements { $0[i] } }
+        let chunk = withUnsafeMutablePointerToElements { $0[i / SyntaxNodeStorage.chunkSize] }
+        guard case .node(let n) = chunk else { preconditionFailure("a chunk is a node") }
+        return n.storage.child(at: i % SyntaxNodeStorage.chunkSize)
+    }
+
+    /// A node over more children than one chunk holds, made from full chunks (each exactly
+    /// `chunkSize`) and a last one: each chunk becomes a node of its own as soon as it is
+    /// read, and the list lets it go, so the children are never held twice.
+    static func makeChunked(kind: SyntaxKind, chunks: inout [[SyntaxElement]]) -> SyntaxNodeStorage {
+        var parts: [SyntaxElement] = []
+        parts.reserveCapacity(chunks.count)
+        var count = 0
+        for i in chunks.indices {
+            let chunk = chunks[i]
+            chunks[i] = []
+            if chunk.isEmpty { continue }
+            precondition(count % chunkSize == 0, "only the last chunk may be short")
+            count += chunk.count
+            parts.append(.node(SyntaxNode(storage: make(kind: kind, children: chunk, at: 0))))
+        }
+        chunks = []
+        let first = parts.first?.fullRange.lowerBound ?? 0
+        let last = parts.last?.fullRange.upperBound ?? 0
+        let made = Fields(kind: kind, chunked: true, start: Int32(first), end: Int32(last), count: Int32(count))
+        let storage = unsafeDowncast(SyntaxNodeStorage.create(minimumCapacity: parts.count) { _ in made }, to: SyntaxNodeStorage.self)
+        storage.withUnsafeMutablePointerToElements { elements in
+            for (i, p) in parts.enumerated() { (elements + i).initialize(to: p) }
+        }
+        return storage
+    }
+
+    static func make<C: Collection<SyntaxElement>>(kind: SyntaxKind, children: C, at offset: Int) -> SyntaxNodeStorage {
+        let count = children.count
+        var fields = Fields(kind: kind, start: Int32(offset), end: Int32(offset), count: 0)
+        if let first = children.first {
+            var last = first
+            for c in children { last = c }
+            fields = Fields(kind: kind, start: Int32(first.fullRange.lowerBound), end: Int32(last.fullRange.upperBound), count: Int32(count))
+        }
+        let made = fields
+        let storage = unsafeDowncast(SyntaxNodeStorage.create(minimumCapacity: count) { _ in made }, to: SyntaxNodeStorage.self)
+        storage.withUnsafeMutablePointerToElements { elements in
+            var written = 0
+            for c in children where written < count {
+                (elements + written).initialize(to: c)
+                written += 1
+            }
+            precondition(written == count, "a collection changed its count")
+        }
+        return storage
+    }
+
+    deinit {
+        _ = withUnsafeMutablePointers { fields, elements in
+            let f = fields.pointee
+            let own = f.chunked ? (Int(f.count) + SyntaxNodeStorage.chunkSize - 1) / SyntaxNodeStorage.chunkSize : Int(f.count)
+            elements.deinitialize(count: own)
+        }
     }
 }

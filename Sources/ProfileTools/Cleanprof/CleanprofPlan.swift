@@ -82,7 +82,7 @@ public enum CleanprofPlanner {
         func index(_ ps: [Profile], prefix: String?) {
             for p in ps {
                 let full = prefix.map { $0 + "//" + p.name } ?? p.name
-                byNode[ObjectIdentifier(p.node)] = (p, full)
+                byNode[p.node.id] = (p, full)
                 index(p.children, prefix: full)
             }
         }
@@ -90,14 +90,14 @@ public enum CleanprofPlanner {
 
         var selected: [(ProfileSyntax, String)] = []
         for name in profileNames.map({ $0.map(Optional.some) }) ?? [nil] {
-            for hit in ModePlanner.selectedProfiles(in: r, name: name) where !selected.contains(where: { $0.0.node === hit.0.node }) {
+            for hit in ModePlanner.selectedProfiles(in: r, name: name) where !selected.contains(where: { $0.0.node == hit.0.node }) {
                 selected.append(hit)
             }
         }
         for (syntax, fullName) in selected {
             let items = BlockItems.unconditional(syntax.items)
             removed += duplicateIncludes(in: items, r: r, profile: fullName, into: &plan)
-            guard let (profile, _) = byNode[ObjectIdentifier(syntax.node)] else { continue }
+            guard let (profile, _) = byNode[syntax.node.id] else { continue }
             removed += coveredRules(profile, items: items, r: r, fullName: fullName, patterns: patterns, into: &plan)
         }
         for node in removed { try plan.edited.add(StatementRemoval.edit(removing: node, in: r.source.bytes)) }
@@ -115,7 +115,7 @@ public enum CleanprofPlanner {
             let magic = inc.form == .magic
             let same = includes.enumerated().filter { j, other in
                 j != i && other.name(in: r) == key && (other.form == .magic) == magic
-                    && !out.contains { $0 === other.node }
+                    && !out.contains { $0 == other.node }
             }
             // An earlier include of the same form, or a plain one anywhere for an `if exists`.
             let selfIf = inc.isIfExists(in: r)
@@ -137,8 +137,8 @@ public enum CleanprofPlanner {
     /// of the profile covers: the earlier of two equal rules stays.
     static func coveredRules(_ profile: Profile, items: [SyntaxNode], r: ParseResult, fullName: String, patterns: MatcherCache?,
                              into plan: inout CleanprofPlan) -> [SyntaxNode] {
-        let own = Set(BlockItems.rules(items).map(ObjectIdentifier.init))
-        let conditional = Set(BlockItems.conditionalRules(profile.node).map(ObjectIdentifier.init))
+        let own = Set(BlockItems.rules(items).map(\.id))
+        let conditional = Set(BlockItems.conditionalRules(profile.node).map(\.id))
         let file = r.source.path
         var removed = Set<ObjectIdentifier>()
         var out: [SyntaxNode] = []
@@ -147,7 +147,7 @@ public enum CleanprofPlanner {
         })
         // The rules that may cover each rule, through an index rather than every pair.
         let candidates = patterns.map { RuleCandidates(profile.rules, patterns: $0) }
-        for (i, rule) in profile.rules.enumerated() where rule.file == file && own.contains(ObjectIdentifier(rule.node)) {
+        for (i, rule) in profile.rules.enumerated() where rule.file == file && own.contains(rule.node.id) {
             var reason: String?
             var kind = CleanprofRemoval.Kind.covered
             if case .changeHat(let word) = rule.detail, case let name = word.hasPrefix("^") ? String(word.dropFirst()) : word,
@@ -158,7 +158,7 @@ public enum CleanprofPlanner {
             for j in candidates?.mayCover(i) ?? Array(profile.rules.indices) where reason == nil && j != i {
                 let other = profile.rules[j]
                 let otherOwn = other.file == file
-                if otherOwn && (conditional.contains(ObjectIdentifier(other.node)) || removed.contains(ObjectIdentifier(other.node))) { continue }
+                if otherOwn && (conditional.contains(other.node.id) || removed.contains(other.node.id)) { continue }
                 guard cleanCovers(other, rule, patterns: patterns) else { continue }
                 // Two equal rules: the later one goes.
                 let equal = otherOwn && cleanCovers(rule, other, patterns: patterns)
@@ -169,7 +169,7 @@ public enum CleanprofPlanner {
                     : "covered by \(IncludeNames.short(other.file))"
             }
             guard let reason else { continue }
-            removed.insert(ObjectIdentifier(rule.node))
+            removed.insert(rule.node.id)
             out.append(rule.node)
             plan.removals.append(CleanprofRemoval(
                 line: r.source.location(of: rule.node.textRange.lowerBound).line, text: r.text(rule.node),

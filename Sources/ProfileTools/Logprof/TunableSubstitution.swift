@@ -30,7 +30,7 @@ public enum TunableSubstitution {
             variables = v
             let expander = VariableExpander(table: v)
             matchers = folderVariables.compactMap { name in
-                guard v.values[name] != nil, used == nil || commonVariables.contains(name) || used!.contains(name),
+                guard v.values(of: name) != nil, used == nil || commonVariables.contains(name) || used!.contains(name),
                       let pattern = try? expander.expandPattern("@{\(name)}"),
                       let m = try? AAREMatcher(CoverageSet.singleSlashes(pattern + "/")) else { return nil }
                 return (name, m)
@@ -44,7 +44,7 @@ public enum TunableSubstitution {
 
     public static func variants(_ path: String, folders: Folders) -> [String] {
         let v = folders.variables
-        func has(_ name: String) -> Bool { v.values[name] != nil }
+        func has(_ name: String) -> Bool { v.values(of: name) != nil }
         let bytes = Array(path.utf8)
         let slash = UInt8(ascii: "/")
         // The longest leading folder some folder variable matches.

@@ -135,9 +135,9 @@ public enum MergeprofPlanner {
         // Rules written directly in the block: one inside `deny { ... }` would lose its
         // qualifiers if copied as written, so it is not offered.
         let direct = BlockItems.unconditional(ProfileSyntax(p.node)?.items ?? [], openingQualifierBlocks: false)
-        let own = Set(BlockItems.rules(direct).map(ObjectIdentifier.init))
+        let own = Set(BlockItems.rules(direct).map(\.id))
         var taken: [PolicyRule] = []
-        for rule in p.rules where rule.file == sr.source.path && own.contains(ObjectIdentifier(rule.node)) {
+        for rule in p.rules where rule.file == sr.source.path && own.contains(rule.node.id) {
             if let ip, ip.rules.contains(where: { CleanprofPlanner.cleanCovers($0, rule) }) { continue }
             if taken.contains(where: { CleanprofPlanner.cleanCovers($0, rule) }) { continue }
             let text = sr.text(rule.node)

@@ -77,7 +77,11 @@ public final class PolicyChecker {
         // The file itself is not on the include chain: as for apparmor_parser, a file that
         // includes itself is read once more, and only then is the cycle cut.
         session.includeStack = []
-        session.walk(r.root.childNodes, in: r, frame: nil, qualifiers: RuleQualifiers())
+        let items = r.root.childNodes
+        // Room for the file's own variables at once: a table grown one variable at a time
+        // holds up to twice the room it needs.
+        session.variables.reserveCapacity(items.count { $0.kind == .variableAssignment })
+        session.walk(items, in: r, frame: nil, qualifiers: RuleQualifiers())
         let policy = LoadedPolicy(path: r.source.path, profiles: session.profiles, variables: session.variables,
                                   filesRead: session.filesRead)
         return CheckReport(path: r.source.path, diagnostics: session.diagnostics, policy: policy)

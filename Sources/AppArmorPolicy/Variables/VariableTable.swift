@@ -51,6 +51,13 @@ public struct VariableTable: Sendable, Hashable {
 
     func values(number: Int32) -> VariableValues { entries[Int(number)] }
 
+    /// Room for `more` variables besides those defined.
+    public mutating func reserveCapacity(_ more: Int) {
+        guard more > 0 else { return }
+        numbers.reserveCapacity(numbers.count + more)
+        entries.reserveCapacity(entries.count + more)
+    }
+
     public mutating func assign(_ name: String, op: String, values new: [String]) -> AssignError? {
         guard VariableTable.isValidName(name) else { return .badName }
         let number = numbers[name]

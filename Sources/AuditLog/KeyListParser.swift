@@ -5,6 +5,8 @@ extension RecordScanner {
     /// error (the record is then INVALID).
     mutating func parseKeyList(terminator: UInt8?) -> Bool {
         var count = 0
+        // Once per list, not once per key (a global's every read checks its initialisation).
+        let keys = RecordKeys.table
         while true {
             skipSpace()
             if atEnd { break }
@@ -21,7 +23,7 @@ extension RecordScanner {
                 continue
             }
             i += 1
-            if let code = KeyCode(p, keyStart, keyEnd), let spec = RecordKeys.table[code] {
+            if let code = KeyCode(p, keyStart, keyEnd), let spec = keys[code] {
                 guard readValue(spec) else {
                     fail()
                     return false

@@ -79,6 +79,19 @@ final class HostileInputLimitsTests: XCTestCase {
         }
     }
 
+    /// Variables that multiply each other's values (`@{A5}=@{A4}@{A4}`, found by the fuzzer):
+    /// the expansion is refused before the product is built. It once made 16 million strings,
+    /// 1.5 GB, for a file of 900 bytes.
+    func testMultiplyingVariablesAreRefusedBeforeTheProductIsBuilt() throws {
+        let dir = try scratchFolder("aaswift-hostile")
+        let input = Fixtures.project("Tests/FuzzRegressionTests/Inputs/parser/doubling-variables-product")
+        let empty = try Fixtures.measure(Fixtures.aaswiftBinary, ["check", try write([], "empty", in: dir).path])
+        let use = try Fixtures.measure(Fixtures.aaswiftBinary, ["check", input.path])
+        XCTAssertEqual(use.status, 1, use.stderr)
+        XCTAssertTrue(use.stderr.contains("variable expansion is too large"), use.stderr)
+        XCTAssertLessThan(use.maxRSS - empty.maxRSS, 16_000_000, "\(use.maxRSS / 1024) KB peak, \(empty.maxRSS / 1024) KB empty")
+    }
+
     /// The maintainer's commands on the same deep inputs: no crash, linear time (lint once
     /// searched the whole file for each variable's name).
     func testLintAndFmtOnDeepInputs() throws {

@@ -3,12 +3,14 @@
 /// a defined variable. Values are kept as written and expanded when used, so a variable may
 /// refer to one defined later in the file.
 public struct VariableTable: Sendable, Hashable {
-    /// Each variable's number, given when it is first defined; its values are `entries[number]`.
-    /// A number stands for the variable in an expansion's bookkeeping (no name is copied or
-    /// hashed again), and a variable of one value costs no list of its own: a file of a hundred
-    /// thousand variables stays a few dozen bytes a variable.
-    private var numbers: [String: Int32] = [:]
-    private var entries: [VariableValues] = []
+    /// Each variable, numbered in the order it was first defined: its name and its values. A
+    /// number stands for the variable in an expansion's bookkeeping (no name is copied or
+    /// hashed again), and a variable of one value costs no list of its own.
+    private var entries: [(name: String, values: VariableValues)] = []
+    /// Names to numbers (`VariableNameIndex`: four bytes a slot, where a dictionary would keep
+    /// the name again), so a file of a hundred thousand variables stays a few dozen bytes a
+    /// variable.
+    private var index = VariableNameIndex()
     public private(set) var booleans: [String: Bool] = [:]
 
     public init() {}
@@ -30,45 +32,46 @@ public struct VariableTable: Sendable, Hashable {
 
     /// The values of a variable as written (nil when it is not defined).
     public func values(of name: String) -> [String]? {
-        numbers[name].map { entries[Int($0)].array }
+        number(of: name).map { entries[Int($0)].values.array }
     }
 
-    /// The names of the defined variables (in no order).
-    public var names: Dictionary<String, Int32>.Keys { numbers.keys }
+    private func number(of name: String) -> Int32? {
+        index.find(name) { entries[Int($0)].name }
+    }
 
     /// How many variables are defined.
     public var count: Int { entries.count }
 
     /// Whether any variable's value satisfies `test`.
     public func containsValue(where test: (String) -> Bool) -> Bool {
-        entries.contains { $0.contains(where: test) }
+        entries.contains { $0.values.contains(where: test) }
     }
 
     /// A variable's number and values, for the expander.
     func entry(_ name: String) -> (number: Int32, values: VariableValues)? {
-        numbers[name].map { ($0, entries[Int($0)]) }
+        number(of: name).map { ($0, entries[Int($0)].values) }
     }
 
-    func values(number: Int32) -> VariableValues { entries[Int(number)] }
+    func values(number: Int32) -> VariableValues { entries[Int(number)].values }
 
     /// Room for `more` variables besides those defined.
     public mutating func reserveCapacity(_ more: Int) {
         guard more > 0 else { return }
-        numbers.reserveCapacity(numbers.count + more)
         entries.reserveCapacity(entries.count + more)
+        index.reserve(entries.count + more) { entries[Int($0)].name }
     }
 
     public mutating func assign(_ name: String, op: String, values new: [String]) -> AssignError? {
         guard VariableTable.isValidName(name) else { return .badName }
-        let number = numbers[name]
+        let number = number(of: name)
         switch op {
         case "+=":
             guard let number else { return .appendToUndefined }
-            entries[Int(number)].append(contentsOf: new)
+            entries[Int(number)].values.append(contentsOf: new)
         case "?=":
             if number == nil { define(name, new) }
         case ":=":
-            if let number { entries[Int(number)] = VariableValues(new) } else { define(name, new) }
+            if let number { entries[Int(number)].values = VariableValues(new) } else { define(name, new) }
         default:
             if number != nil { return .redefined }
             define(name, new)
@@ -77,16 +80,16 @@ public struct VariableTable: Sendable, Hashable {
     }
 
     private mutating func define(_ name: String, _ values: [String]) {
-        numbers[name] = Int32(entries.count)
-        entries.append(VariableValues(values))
+        entries.append((name, VariableValues(values)))
+        index.insert(Int32(entries.count - 1), count: entries.count) { entries[Int($0)].name }
     }
 
     // Equal tables define the same names with the same values and the same booleans, whatever
     // order the names were defined in (as two dictionaries compare).
     public static func == (a: VariableTable, b: VariableTable) -> Bool {
-        guard a.booleans == b.booleans, a.numbers.count == b.numbers.count else { return false }
-        return a.numbers.allSatisfy { name, n in
-            b.numbers[name].map { b.entries[Int($0)] == a.entries[Int(n)] } ?? false
+        guard a.booleans == b.booleans, a.entries.count == b.entries.count else { return false }
+        return a.entries.allSatisfy { e in
+            b.number(of: e.name).map { b.entries[Int($0)].values == e.values } ?? false
         }
     }
 
@@ -94,13 +97,13 @@ public struct VariableTable: Sendable, Hashable {
         hasher.combine(booleans)
         // Order-independent, as `==` is: each name and its values hashed alone, then summed.
         var sum = 0
-        for (name, n) in numbers {
+        for e in entries {
             var h = Hasher()
-            h.combine(name)
-            h.combine(entries[Int(n)])
+            h.combine(e.name)
+            h.combine(e.values)
             sum &+= h.finalize()
         }
-        hasher.combine(numbers.count)
+        hasher.combine(entries.count)
         hasher.combine(sum)
     }
 
@@ -126,7 +129,7 @@ public struct VariableTable: Sendable, Hashable {
         return nil
     }
 
-    public func isDefined(_ name: String) -> Bool { numbers[name] != nil || booleans[name] != nil }
+    public func isDefined(_ name: String) -> Bool { number(of: name) != nil || booleans[name] != nil }
 }
 
 /// The values of one variable. Most variables have one value, kept without a list.
@@ -318,7 +321,10 @@ public struct VariableExpander: Sendable {
         guard VariableExpander.mentionsVariable(s) else { return [s] }
         let resolved: Resolved<[String]> = try resolveReferences(of: s) { values, done throws(ExpansionError) in
             var all: [String] = []
-            for i in 0..<values.count { all += try product(values[i], done, limit: limit) }
+            for i in 0..<values.count {
+                all += try product(values[i], done, limit: limit)
+                if all.count > limit { throw .tooLarge }
+            }
             return all
         }
         return try product(s, resolved, limit: limit)
@@ -335,11 +341,20 @@ public struct VariableExpander: Sendable {
                 bytes += results.count * text.utf8.count
             } else {
                 let expanded = done[text]
+                // Sized before it is built: two variables of a thousand values each would
+                // otherwise make a million strings before the limit was looked at.
+                let (count, overflow) = results.count.multipliedReportingOverflow(by: expanded.count)
+                if overflow || count > limit { throw .tooLarge }
+                let expandedBytes = expanded.reduce(0) { $0 + $1.utf8.count }
+                let (left, o1) = bytes.multipliedReportingOverflow(by: expanded.count)
+                let (right, o2) = expandedBytes.multipliedReportingOverflow(by: results.count)
+                if o1 || o2 || left > VariableExpander.maxExpansionBytes || right > VariableExpander.maxExpansionBytes
+                    || left + right > VariableExpander.maxExpansionBytes { throw .tooLarge }
                 var next: [String] = []
+                next.reserveCapacity(count)
                 for a in results { for v in expanded { next.append(a + v) } }
-                if next.count > limit { throw .tooLarge }
                 results = next
-                bytes = results.reduce(0) { $0 + $1.utf8.count }
+                bytes = left + right
             }
             if bytes > VariableExpander.maxExpansionBytes { throw .tooLarge }
         }

@@ -14,7 +14,8 @@ public struct SourceFile: Sendable {
         self.path = path
         self.bytes = bytes
         var starts: [Int32] = [0]
-        starts.reserveCapacity(bytes.count / 24 + 1)
+        // Counted first: room for exactly the lines there are.
+        starts.reserveCapacity(bytes.count { $0 == 0x0A } + 1)
         for (i, b) in bytes.enumerated() where b == 0x0A {
             starts.append(Int32(truncatingIfNeeded: i + 1))
         }

@@ -207,7 +207,7 @@ final class SyntaxNodeStorage: ManagedBuffer<SyntaxNodeStorage.Fields, SyntaxEle
     }
 
     deinit {
-        _ = withUnsafeMutablePointers { fields, elements in
+        withUnsafeMutablePointers { fields, elements in
             let f = fields.pointee
             let own = f.chunked ? (Int(f.count) + SyntaxNodeStorage.chunkSize - 1) / SyntaxNodeStorage.chunkSize : Int(f.count)
             elements.deinitialize(count: own)

@@ -348,13 +348,13 @@ public struct VariableExpander: Sendable {
                 let expandedBytes = expanded.reduce(0) { $0 + $1.utf8.count }
                 let (left, o1) = bytes.multipliedReportingOverflow(by: expanded.count)
                 let (right, o2) = expandedBytes.multipliedReportingOverflow(by: results.count)
-                if o1 || o2 || left > VariableExpander.maxExpansionBytes || right > VariableExpander.maxExpansionBytes
-                    || left + right > VariableExpander.maxExpansionBytes { throw .tooLarge }
+                let (total, o3) = left.addingReportingOverflow(right)
+                if o1 || o2 || o3 || total > VariableExpander.maxExpansionBytes { throw .tooLarge }
                 var next: [String] = []
                 next.reserveCapacity(count)
                 for a in results { for v in expanded { next.append(a + v) } }
                 results = next
-                bytes = left + right
+                bytes = total
             }
             if bytes > VariableExpander.maxExpansionBytes { throw .tooLarge }
         }

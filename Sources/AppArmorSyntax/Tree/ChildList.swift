@@ -6,8 +6,8 @@ struct ChildList {
     /// Elements per chunk: 4096 of 24 bytes, about 100 KB.
     static let chunkSize = SyntaxNodeStorage.chunkSize
 
-    private var full: [[SyntaxElement]] = []
-    private var current: [SyntaxElement] = []
+    fileprivate var full: [[SyntaxElement]] = []
+    fileprivate var current: [SyntaxElement] = []
 
     init() {}
 
@@ -17,7 +17,6 @@ struct ChildList {
 
     var count: Int { full.count * ChildList.chunkSize + current.count }
     var isEmpty: Bool { count == 0 }
-    var last: SyntaxElement? { current.last ?? full.last?.last }
 
     mutating func append(_ e: SyntaxElement) {
         if current.count == ChildList.chunkSize {
@@ -39,19 +38,11 @@ extension SyntaxNode {
     /// A node of `kind` over the gathered children (`offset` places a node without children);
     /// the list is emptied. A list of one chunk or less becomes one allocation at its exact
     /// count; a longer one, a chunked node.
-    static func make(kind: SyntaxKind, children: inout ChildList, at offset: Int) -> SyntaxNode {
-        children.makeNode(kind: kind, at: offset)
-    }
-}
-
-extension ChildList {
-    mutating func makeNode(kind: SyntaxKind, at offset: Int) -> SyntaxNode {
-        defer { self = ChildList() }
-        if full.isEmpty { return SyntaxNode.make(kind: kind, children: current, at: offset) }
-        var chunks = full
-        full = []
-        chunks.append(current)
-        current = []
-        return SyntaxNode.makeChunked(kind: kind, chunks: &chunks)
+    static func make(kind: SyntaxKind, children list: inout ChildList, at offset: Int) -> SyntaxNode {
+        var chunks = list.full
+        chunks.append(list.current)
+        list = ChildList()
+        if chunks.count == 1 { return make(kind: kind, children: chunks[0], at: offset) }
+        return makeChunked(kind: kind, chunks: &chunks)
     }
 }

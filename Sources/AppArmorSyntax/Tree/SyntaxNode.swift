@@ -27,7 +27,7 @@ public struct SyntaxNode: @unchecked Sendable, Hashable, Identifiable {
     }
 
     /// A node of `kind` over `children` (`offset` places a node without children).
-    public static func make<C: Collection<SyntaxElement>>(kind: SyntaxKind, children: C, at offset: Int) -> SyntaxNode {
+    public static func make<C: BidirectionalCollection<SyntaxElement>>(kind: SyntaxKind, children: C, at offset: Int) -> SyntaxNode {
         SyntaxNode(storage: SyntaxNodeStorage.make(kind: kind, children: children, at: offset))
     }
 
@@ -175,30 +175,24 @@ final class SyntaxNodeStorage: ManagedBuffer<SyntaxNodeStorage.Fields, SyntaxEle
             parts.append(.node(SyntaxNode(storage: make(kind: kind, children: chunk, at: 0))))
         }
         chunks = []
-        let first = parts.first?.fullRange.lowerBound ?? 0
-        let last = parts.last?.fullRange.upperBound ?? 0
-        let made = Fields(kind: kind, chunked: true, start: Int32(first), end: Int32(last), count: Int32(count))
-        let storage = unsafeDowncast(SyntaxNodeStorage.create(minimumCapacity: parts.count) { _ in made }, to: SyntaxNodeStorage.self)
-        storage.withUnsafeMutablePointerToElements { elements in
-            for (i, p) in parts.enumerated() { (elements + i).initialize(to: p) }
-        }
-        return storage
+        return store(parts, Fields(kind: kind, chunked: true, start: Int32(parts.first?.fullRange.lowerBound ?? 0),
+                                   end: Int32(parts.last?.fullRange.upperBound ?? 0), count: Int32(count)))
     }
 
-    static func make<C: Collection<SyntaxElement>>(kind: SyntaxKind, children: C, at offset: Int) -> SyntaxNodeStorage {
-        let count = children.count
-        var fields = Fields(kind: kind, start: Int32(offset), end: Int32(offset), count: 0)
-        if let first = children.first {
-            var last = first
-            for c in children { last = c }
-            fields = Fields(kind: kind, start: Int32(first.fullRange.lowerBound), end: Int32(last.fullRange.upperBound), count: Int32(count))
-        }
-        let made = fields
-        let storage = unsafeDowncast(SyntaxNodeStorage.create(minimumCapacity: count) { _ in made }, to: SyntaxNodeStorage.self)
-        storage.withUnsafeMutablePointerToElements { elements in
+    static func make<C: BidirectionalCollection<SyntaxElement>>(kind: SyntaxKind, children: C, at offset: Int) -> SyntaxNodeStorage {
+        let start = children.first?.fullRange.lowerBound ?? offset
+        let end = children.last?.fullRange.upperBound ?? offset
+        return store(children, Fields(kind: kind, start: Int32(start), end: Int32(end), count: Int32(children.count)))
+    }
+
+    /// One allocation: `fields`, then `elements` (the node's children, or its chunks).
+    private static func store<C: Collection<SyntaxElement>>(_ elements: C, _ fields: Fields) -> SyntaxNodeStorage {
+        let count = elements.count
+        let storage = unsafeDowncast(SyntaxNodeStorage.create(minimumCapacity: count) { _ in fields }, to: SyntaxNodeStorage.self)
+        storage.withUnsafeMutablePointerToElements { p in
             var written = 0
-            for c in children where written < count {
-                (elements + written).initialize(to: c)
+            for e in elements where written < count {
+                (p + written).initialize(to: e)
                 written += 1
             }
             precondition(written == count, "a collection changed its count")

@@ -40,17 +40,6 @@ final class SyntaxNodeStorageTests: XCTestCase {
         }
     }
 
-    func testPopLastCrossesChunks() {
-        var list = ChildList()
-        for i in 0..<(ChildList.chunkSize + 2) { list.append(token(i)) }
-        for i in stride(from: ChildList.chunkSize + 1, through: 0, by: -1) {
-            guard case .token(let t)? = list.popLast() else { return XCTFail("empty at \(i)") }
-            XCTAssertEqual(Int(t.textStart), 2 * i)
-        }
-        XCTAssertNil(list.popLast())
-        XCTAssertTrue(list.isEmpty)
-    }
-
     func testAChunkedNodeFreesItsChildren() {
         weak var child: AnyObject?
         weak var parent: AnyObject?

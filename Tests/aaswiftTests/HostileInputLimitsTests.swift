@@ -68,10 +68,12 @@ final class HostileInputLimitsTests: XCTestCase {
 
     func testLongChainOfVariableReferences() throws {
         // Valid policy of 20-byte lines, each a variable: its syntax node (one allocation with
-        // its three tokens, 104 bytes), its number and values in the table (about 60 bytes)
-        // and its place in the expansion (a 12-byte frame, its result) cost about 13 bytes per
-        // byte of input at 80k lines (24 when a node and its children were two objects and the
-        // table and the expansion were keyed by name; 30 before the expansion kept one table).
+        // its three 16-byte children, 72 bytes), its name and value in the table (32 bytes and
+        // a 4-byte index slot) and its place in the expansion (a 12-byte frame, its result)
+        // cost under 10 bytes per byte of input at 80k lines (13 when a child took 24 bytes
+        // and a node 16 bytes of fields; 24 when a node and its children were two objects and
+        // the table and the expansion were keyed by name; 30 before the expansion kept one
+        // table).
         try assertBounded(["check"], scale: 8_000) { n in
             var s = "@{V0}=/a\n"
             for i in 0..<n { s += "@{V\(i + 1)}=@{V\(i)}\n" }
@@ -109,9 +111,10 @@ final class HostileInputLimitsTests: XCTestCase {
 
     func testLongAndChainInACondition() throws {
         for command in [["parse", "--emit", "diagnostics"], ["check"]] {
-            // Two tokens per operand (`$B and `: 7 bytes), gathered in chunks that become the
-            // node's own: about 8x (14x when the list grew by doubling and was copied, 29x when
-            // each operand was a node of its own; check listed the chain's tokens once more).
+            // Two tokens per operand (`$B and `: 7 bytes), each chunk of them a node as soon as
+            // it is full: about 6x (8x when the chunks were lists until the end, 14x when the
+            // list grew by doubling and was copied, 29x when each operand was a node of its
+            // own; check listed the chain's tokens once more).
             try assertBounded(command, scale: 15_000) { n in
                 self.bytes("$B=true\nprofile x {\n if " + Array(repeating: "$B", count: n).joined(separator: " and ")
                     + " {\n /a r,\n }\n}\n")

@@ -109,7 +109,7 @@ public final class CheckSession {
 
     /// Walks the statements of a block or file. `frame` is nil in the preamble (outside any
     /// profile).
-    func walk(_ items: [SyntaxNode], in r: ParseResult, frame: ProfileFrame?, qualifiers: RuleQualifiers) {
+    func walk(_ items: some Sequence<SyntaxNode>, in r: ParseResult, frame: ProfileFrame?, qualifiers: RuleQualifiers) {
         for item in items {
             switch item.kind {
             case .include:
@@ -128,7 +128,7 @@ public final class CheckSession {
                 }
             case .conditional:
                 if let block = evaluateConditional(item, in: r) {
-                    walk(BlockSyntax.items(block), in: r, frame: frame, qualifiers: qualifiers)
+                    walk(block.lazyChildNodes, in: r, frame: frame, qualifiers: qualifiers)
                 }
             case .profile, .hat:
                 loadProfile(item, in: r, parent: frame)
@@ -139,7 +139,7 @@ public final class CheckSession {
                 }
                 guard let q = parseQualifiers(item.firstChild(.qualifiers), in: r, family: nil) else { continue }
                 if let block = item.firstChild(.block) {
-                    walk(BlockSyntax.items(block), in: r, frame: frame, qualifiers: q.merged(into: qualifiers))
+                    walk(block.lazyChildNodes, in: r, frame: frame, qualifiers: q.merged(into: qualifiers))
                 }
             case .error, .sourceFile, .block:
                 continue

@@ -77,7 +77,7 @@ public final class PolicyChecker {
         // The file itself is not on the include chain: as for apparmor_parser, a file that
         // includes itself is read once more, and only then is the cycle cut.
         session.includeStack = []
-        let items = r.root.childNodes
+        let items = r.root.lazyChildNodes
         // Room for the file's own variables at once: a table grown one variable at a time
         // holds up to twice the room it needs.
         session.variables.reserveCapacity(items.count { $0.kind == .variableAssignment })

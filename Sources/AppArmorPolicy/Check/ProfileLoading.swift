@@ -122,7 +122,7 @@ extension CheckSession {
                               isHat: isHat, rules: [], children: [], node: node, file: r.source.path)
         let frame = ProfileFrame(profile: profile, builtins: builtins, builtinsID: cache.id(ofBuiltins: builtins))
         if let block = ps.block {
-            walk(BlockSyntax.items(block), in: r, frame: frame, qualifiers: RuleQualifiers())
+            walk(block.lazyChildNodes, in: r, frame: frame, qualifiers: RuleQualifiers())
         }
         checkExecConflicts(frame)
         checkChangeProfileConflicts(frame)

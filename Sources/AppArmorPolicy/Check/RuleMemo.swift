@@ -208,7 +208,7 @@ extension CheckSession {
         let b0 = builtinUses
         let v0 = includeLog.count
         includeStack.append(path)
-        walk(sub.root.childNodes, in: sub, frame: frame, qualifiers: qualifiers)
+        walk(sub.root.lazyChildNodes, in: sub, frame: frame, qualifiers: qualifiers)
         includeStack.removeLast()
         let visited = Set(includeLog[v0...])
         let files = [sub] + visited.compactMap { try? cache.load($0).get() }
@@ -266,7 +266,7 @@ extension CheckSession {
         let before = variables
         let (d0, p0, v0) = (diagnostics.count, profiles.count, includeLog.count)
         includeStack.append(path)
-        walk(sub.root.childNodes, in: sub, frame: nil, qualifiers: RuleQualifiers())
+        walk(sub.root.lazyChildNodes, in: sub, frame: nil, qualifiers: RuleQualifiers())
         includeStack.removeLast()
         // A file that defines profiles is walked each time (its profiles belong to the includer).
         guard profiles.count == p0 else { return }

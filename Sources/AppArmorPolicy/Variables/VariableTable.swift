@@ -3,10 +3,12 @@
 /// a defined variable. Values are kept as written and expanded when used, so a variable may
 /// refer to one defined later in the file.
 public struct VariableTable: Sendable, Hashable {
-    /// Each variable, numbered in the order it was first defined: its name and its values. A
-    /// number stands for the variable in an expansion's bookkeeping (no name is copied or
-    /// hashed again), and a variable of one value costs no list of its own.
-    private var entries: [(name: String, values: VariableValues)] = []
+    /// Each variable, numbered in the order it was first defined: its name and, when it has
+    /// exactly one value, that value (32 bytes a variable). A number stands for the variable in
+    /// an expansion's bookkeeping (no name is copied or hashed again).
+    private var entries: [(name: String, value: String)] = []
+    /// The values of the variables that have none or several, by number.
+    private var lists: [Int32: [String]] = [:]
     /// Names to numbers (`VariableNameIndex`: four bytes a slot, where a dictionary would keep
     /// the name again), so a file of a hundred thousand variables stays a few dozen bytes a
     /// variable.
@@ -32,7 +34,7 @@ public struct VariableTable: Sendable, Hashable {
 
     /// The values of a variable as written (nil when it is not defined).
     public func values(of name: String) -> [String]? {
-        number(of: name).map { entries[Int($0)].values.array }
+        number(of: name).map { values(number: $0).array }
     }
 
     private func number(of name: String) -> Int32? {
@@ -44,15 +46,28 @@ public struct VariableTable: Sendable, Hashable {
 
     /// Whether any variable's value satisfies `test`.
     public func containsValue(where test: (String) -> Bool) -> Bool {
-        entries.contains { $0.values.contains(where: test) }
+        entries.indices.contains { values(number: Int32($0)).contains(where: test) }
     }
 
     /// A variable's number and values, for the expander.
     func entry(_ name: String) -> (number: Int32, values: VariableValues)? {
-        number(of: name).map { ($0, entries[Int($0)].values) }
+        number(of: name).map { ($0, values(number: $0)) }
     }
 
-    func values(number: Int32) -> VariableValues { entries[Int(number)].values }
+    func values(number: Int32) -> VariableValues {
+        if !lists.isEmpty, let list = lists[number] { return VariableValues(list) }
+        return VariableValues(one: entries[Int(number)].value)
+    }
+
+    private mutating func set(_ number: Int32, _ values: [String]) {
+        if values.count == 1 {
+            entries[Int(number)].value = values[0]
+            lists[number] = nil
+        } else {
+            entries[Int(number)].value = ""
+            lists[number] = values
+        }
+    }
 
     /// Room for `more` variables besides those defined.
     public mutating func reserveCapacity(_ more: Int) {
@@ -67,11 +82,11 @@ public struct VariableTable: Sendable, Hashable {
         switch op {
         case "+=":
             guard let number else { return .appendToUndefined }
-            entries[Int(number)].values.append(contentsOf: new)
+            set(number, values(number: number).array + new)
         case "?=":
             if number == nil { define(name, new) }
         case ":=":
-            if let number { entries[Int(number)].values = VariableValues(new) } else { define(name, new) }
+            if let number { set(number, new) } else { define(name, new) }
         default:
             if number != nil { return .redefined }
             define(name, new)
@@ -80,7 +95,8 @@ public struct VariableTable: Sendable, Hashable {
     }
 
     private mutating func define(_ name: String, _ values: [String]) {
-        entries.append((name, VariableValues(values)))
+        entries.append((name, ""))
+        set(Int32(entries.count - 1), values)
         index.insert(Int32(entries.count - 1), count: entries.count) { entries[Int($0)].name }
     }
 
@@ -88,8 +104,8 @@ public struct VariableTable: Sendable, Hashable {
     // order the names were defined in (as two dictionaries compare).
     public static func == (a: VariableTable, b: VariableTable) -> Bool {
         guard a.booleans == b.booleans, a.entries.count == b.entries.count else { return false }
-        return a.entries.allSatisfy { e in
-            b.number(of: e.name).map { b.entries[Int($0)].values == e.values } ?? false
+        return a.entries.indices.allSatisfy { n in
+            b.number(of: a.entries[n].name).map { b.values(number: $0) == a.values(number: Int32(n)) } ?? false
         }
     }
 
@@ -97,10 +113,10 @@ public struct VariableTable: Sendable, Hashable {
         hasher.combine(booleans)
         // Order-independent, as `==` is: each name and its values hashed alone, then summed.
         var sum = 0
-        for e in entries {
+        for n in entries.indices {
             var h = Hasher()
-            h.combine(e.name)
-            h.combine(e.values)
+            h.combine(entries[n].name)
+            h.combine(values(number: Int32(n)))
             sum &+= h.finalize()
         }
         hasher.combine(entries.count)
@@ -132,7 +148,8 @@ public struct VariableTable: Sendable, Hashable {
     public func isDefined(_ name: String) -> Bool { number(of: name) != nil || booleans[name] != nil }
 }
 
-/// The values of one variable. Most variables have one value, kept without a list.
+/// The values of one variable, as the expander reads them. Most variables have one value,
+/// kept without a list.
 struct VariableValues: Sendable, Hashable {
     private enum Storage: Sendable, Hashable {
         case one(String)
@@ -142,6 +159,10 @@ struct VariableValues: Sendable, Hashable {
 
     init(_ values: [String]) {
         storage = values.count == 1 ? .one(values[0]) : .many(values)
+    }
+
+    init(one value: String) {
+        storage = .one(value)
     }
 
     var count: Int {
@@ -170,10 +191,6 @@ struct VariableValues: Sendable, Hashable {
         case .one(let v): test(v)
         case .many(let v): v.contains(where: test)
         }
-    }
-
-    mutating func append(contentsOf new: [String]) {
-        storage = .many(array + new)
     }
 
     // Equal by their values, however kept.

@@ -226,8 +226,19 @@ public struct AssignmentSyntax: Sendable {
         self.node = node
     }
 
-    public var nameToken: Token { node.childTokens[0] }
-    public var operatorToken: Token { node.childTokens[1] }
+    public var nameToken: Token { token(0) }
+    public var operatorToken: Token { token(1) }
+
+    /// The `k`th token child, without listing them all (a file may hold a hundred thousand
+    /// assignments, each read this way).
+    private func token(_ k: Int) -> Token {
+        var seen = 0
+        for case .token(let t) in node.children {
+            if seen == k { return t }
+            seen += 1
+        }
+        preconditionFailure("an assignment has a name and an operator")
+    }
     /// The values as written, with any line continuation `\` (see `isContinuation`).
     public var valueTokens: [Token] { Array(node.childTokens.dropFirst(2)) }
 
@@ -246,9 +257,9 @@ public struct AssignmentSyntax: Sendable {
 public enum VariableName {
     /// `@{NAME}`, `${NAME}`, `$NAME` -> `NAME`.
     public static func strip(_ s: String) -> String {
-        var v = Substring(s)
-        if v.hasPrefix("@") || v.hasPrefix("$") { v = v.dropFirst() }
-        if v.hasPrefix("{"), v.hasSuffix("}") { v = v.dropFirst().dropLast() }
-        return String(v)
+        var v = s.utf8[...]
+        if v.first == UInt8(ascii: "@") || v.first == UInt8(ascii: "$") { v = v.dropFirst() }
+        if v.count >= 2, v.first == UInt8(ascii: "{"), v.last == UInt8(ascii: "}") { v = v.dropFirst().dropLast() }
+        return String(Substring(v))
     }
 }

@@ -71,6 +71,14 @@ public struct Token: Sendable, Equatable {
         self.trailingEnd = Int32(trailingEnd)
     }
 
+    init(kind: TokenKind, leadingStart: Int32, textStart: Int32, textEnd: Int32, trailingEnd: Int32) {
+        self.kind = kind
+        self.leadingStart = leadingStart
+        self.textStart = textStart
+        self.textEnd = textEnd
+        self.trailingEnd = trailingEnd
+    }
+
     /// The token's own bytes.
     public var textRange: Range<Int> { Int(textStart)..<Int(textEnd) }
     /// Leading trivia + text + trailing trivia.

@@ -1,12 +1,13 @@
-/// The children of a node being parsed, gathered in fixed-size chunks. A list that grows by
-/// doubling holds up to twice the room it needs, and three times while it moves; a statement
-/// list or an `and` chain may be hundreds of thousands long, so a long list is kept as full
-/// chunks instead, and each chunk becomes part of the node as the list lets it go.
+/// The children of a node being parsed. A list that grows by doubling holds up to twice the
+/// room it needs, and three times while it moves; a statement list or an `and` chain may be
+/// hundreds of thousands long. So each time the list has a chunk's worth, they become a chunk
+/// node at once (16 bytes a child) and the one working buffer is used again: the node made at
+/// the end holds the chunks, and nothing was held twice or left behind.
 struct ChildList {
-    /// Elements per chunk: 4096 of 24 bytes, about 100 KB.
+    /// Elements per chunk: 4096, 64 KB as a chunk node.
     static let chunkSize = SyntaxNodeStorage.chunkSize
 
-    fileprivate var full: [[SyntaxElement]] = []
+    fileprivate var full: [SyntaxNodeStorage] = []
     fileprivate var current: [SyntaxElement] = []
 
     init() {}
@@ -20,17 +21,11 @@ struct ChildList {
 
     mutating func append(_ e: SyntaxElement) {
         if current.count == ChildList.chunkSize {
-            full.append(current)
-            current = []
-            current.reserveCapacity(ChildList.chunkSize)
+            // Its kind is the node's, set when the node is made.
+            full.append(SyntaxNodeStorage.make(kind: .block, children: current, at: 0))
+            current.removeAll(keepingCapacity: true)
         }
         current.append(e)
-    }
-
-    /// Removes and returns the last element (nil when empty).
-    mutating func popLast() -> SyntaxElement? {
-        if current.isEmpty, let chunk = full.popLast() { current = chunk }
-        return current.popLast()
     }
 }
 
@@ -39,10 +34,9 @@ extension SyntaxNode {
     /// the list is emptied. A list of one chunk or less becomes one allocation at its exact
     /// count; a longer one, a chunked node.
     static func make(kind: SyntaxKind, children list: inout ChildList, at offset: Int) -> SyntaxNode {
-        var chunks = list.full
-        chunks.append(list.current)
+        let (full, rest) = (list.full, list.current)
         list = ChildList()
-        if chunks.count == 1 { return make(kind: kind, children: chunks[0], at: offset) }
-        return makeChunked(kind: kind, chunks: &chunks)
+        if full.isEmpty { return make(kind: kind, children: rest, at: offset) }
+        return SyntaxNode(storage: SyntaxNodeStorage.makeChunked(kind: kind, chunks: full, rest: rest))
     }
 }

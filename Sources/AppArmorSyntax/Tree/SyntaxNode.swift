@@ -19,12 +19,7 @@ public enum SyntaxElement: Sendable {
 /// same node (`id`), as class references compare with `===`.
 public struct SyntaxNode: @unchecked Sendable, Hashable, Identifiable {
     // @unchecked: the storage is written once, in `make`, and only read after that.
-    fileprivate let storage: SyntaxNodeStorage
-
-    /// A node over more children than one chunk holds (`SyntaxNodeStorage.makeChunked`).
-    static func makeChunked(kind: SyntaxKind, chunks: inout [[SyntaxElement]]) -> SyntaxNode {
-        SyntaxNode(storage: SyntaxNodeStorage.makeChunked(kind: kind, chunks: &chunks))
-    }
+    let storage: SyntaxNodeStorage
 
     /// A node of `kind` over `children` (`offset` places a node without children).
     public static func make<C: BidirectionalCollection<SyntaxElement>>(kind: SyntaxKind, children: C, at offset: Int) -> SyntaxNode {
@@ -43,7 +38,7 @@ public struct SyntaxNode: @unchecked Sendable, Hashable, Identifiable {
     public var kind: SyntaxKind { storage.header.kind }
 
     /// Leading trivia of the first token to trailing trivia of the last.
-    public var fullRange: Range<Int> { Int(storage.header.start)..<Int(storage.header.end) }
+    public var fullRange: Range<Int> { Int(storage.header.start)..<Int(storage.end) }
 
     /// The children, in source order.
     public var children: SyntaxChildren { SyntaxChildren(storage: storage) }
@@ -82,6 +77,12 @@ public struct SyntaxNode: @unchecked Sendable, Hashable, Identifiable {
         out.reserveCapacity(children.count)
         for case .node(let n) in children { out.append(n) }
         return out
+    }
+
+    /// Child nodes (not tokens), read as they are visited: for a walk over a file's statements
+    /// that should not hold a list of them all.
+    public var lazyChildNodes: some Sequence<SyntaxNode> {
+        children.lazy.compactMap { if case .node(let n) = $0 { n } else { nil } }
     }
 
     /// Direct child tokens.
@@ -124,87 +125,13 @@ public struct SyntaxNode: @unchecked Sendable, Hashable, Identifiable {
 /// The children of a node, in source order: a view of the node's own storage.
 public struct SyntaxChildren: RandomAccessCollection, @unchecked Sendable {
     // @unchecked: as SyntaxNode, a view of storage that is never written after it is made.
-    fileprivate let storage: SyntaxNodeStorage
+    let storage: SyntaxNodeStorage
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { Int(storage.header.count) }
+    public var endIndex: Int { storage.count }
 
     public subscript(i: Int) -> SyntaxElement {
         precondition(i >= 0 && i < endIndex, "child index out of range")
         return storage.child(at: i)
-    }
-}
-
-/// A node's fields and, after them, its children: one allocation, written only by `make`. No
-/// pointer to the children leaves this type and `SyntaxChildren`.
-final class SyntaxNodeStorage: ManagedBuffer<SyntaxNodeStorage.Fields, SyntaxElement> {
-    struct Fields {
-        let kind: SyntaxKind
-        /// The node's own elements are chunks of its children (`makeChunked`).
-        var chunked = false
-        // Offsets as Int32 (as tokens keep them): a file is at most 2 GB.
-        let start: Int32
-        let end: Int32
-        /// How many children (of a chunked node: in all its chunks).
-        let count: Int32
-    }
-
-    /// Children per chunk of a chunked node.
-    static let chunkSize = 4096
-
-    func child(at i: Int) -> SyntaxElement {
-        guard header.chunked else { return withUnsafeMutablePointerToElements { $0[i] } }
-        let chunk = withUnsafeMutablePointerToElements { $0[i / SyntaxNodeStorage.chunkSize] }
-        guard case .node(let n) = chunk else { preconditionFailure("a chunk is a node") }
-        return n.storage.child(at: i % SyntaxNodeStorage.chunkSize)
-    }
-
-    /// A node over more children than one chunk holds, made from full chunks (each exactly
-    /// `chunkSize`) and a last one: each chunk becomes a node of its own as soon as it is
-    /// read, and the list lets it go, so the children are never held twice.
-    static func makeChunked(kind: SyntaxKind, chunks: inout [[SyntaxElement]]) -> SyntaxNodeStorage {
-        var parts: [SyntaxElement] = []
-        parts.reserveCapacity(chunks.count)
-        var count = 0
-        for i in chunks.indices {
-            let chunk = chunks[i]
-            chunks[i] = []
-            if chunk.isEmpty { continue }
-            precondition(count % chunkSize == 0, "only the last chunk may be short")
-            count += chunk.count
-            parts.append(.node(SyntaxNode(storage: make(kind: kind, children: chunk, at: 0))))
-        }
-        chunks = []
-        return store(parts, Fields(kind: kind, chunked: true, start: Int32(parts.first?.fullRange.lowerBound ?? 0),
-                                   end: Int32(parts.last?.fullRange.upperBound ?? 0), count: Int32(count)))
-    }
-
-    static func make<C: BidirectionalCollection<SyntaxElement>>(kind: SyntaxKind, children: C, at offset: Int) -> SyntaxNodeStorage {
-        let start = children.first?.fullRange.lowerBound ?? offset
-        let end = children.last?.fullRange.upperBound ?? offset
-        return store(children, Fields(kind: kind, start: Int32(start), end: Int32(end), count: Int32(children.count)))
-    }
-
-    /// One allocation: `fields`, then `elements` (the node's children, or its chunks).
-    private static func store<C: Collection<SyntaxElement>>(_ elements: C, _ fields: Fields) -> SyntaxNodeStorage {
-        let count = elements.count
-        let storage = unsafeDowncast(SyntaxNodeStorage.create(minimumCapacity: count) { _ in fields }, to: SyntaxNodeStorage.self)
-        storage.withUnsafeMutablePointerToElements { p in
-            var written = 0
-            for e in elements where written < count {
-                (p + written).initialize(to: e)
-                written += 1
-            }
-            precondition(written == count, "a collection changed its count")
-        }
-        return storage
-    }
-
-    deinit {
-        withUnsafeMutablePointers { fields, elements in
-            let f = fields.pointee
-            let own = f.chunked ? (Int(f.count) + SyntaxNodeStorage.chunkSize - 1) / SyntaxNodeStorage.chunkSize : Int(f.count)
-            elements.deinitialize(count: own)
-        }
     }
 }

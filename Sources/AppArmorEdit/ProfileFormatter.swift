@@ -16,12 +16,16 @@ public struct ProfileFormatter: Sendable {
 
     public enum Refusal: Error, Equatable, CustomStringConvertible {
         case carriageReturns
+        /// The file does not parse (a binary file, an unclosed block): its layout is not known,
+        /// so it is not formatted. The first error, as `check` reports it.
+        case syntaxError(String)
         case changesTokens
         case changesMeaning(String)
 
         public var description: String {
             switch self {
             case .carriageReturns: "CRLF line ends: not formatted"
+            case .syntaxError(let first): "the file does not parse (\(first)); not formatted"
             case .changesTokens: "formatting would change the file's tokens; left as it is"
             case .changesMeaning(let why): "formatting would change the policy (\(why)); left as it is"
             }
@@ -29,84 +33,115 @@ public struct ProfileFormatter: Sendable {
     }
 
     /// The edits that bring a parsed file to the canonical layout (none when it is there).
+    /// One walk over the tree in source order: each token's place (the depth it starts a line
+    /// at, the depth of the statement holding it) is known as it is reached, so nothing is kept
+    /// per token (a file of a hundred thousand statements costs no table of them).
     public func edits(_ r: ParseResult) throws -> [TextEdit] {
-        let bytes = r.source.bytes
-        if bytes.contains(0x0D) { throw Refusal.carriageReturns }
-        var layout = Layout()
+        if r.source.bytes.contains(0x0D) { throw Refusal.carriageReturns }
+        var pass = Pass(formatter: self, r: r)
         // A file without profiles or variables (an abstraction) is written as it is included:
         // inside a profile, one level deep.
-        let top = r.root.childNodes
-        let base = top.contains { $0.kind == .profile || $0.kind == .hat || $0.kind == .variableAssignment || $0.kind == .booleanAssignment } ? 0 : 1
-        for item in top {
-            if let t = item.firstToken { layout.starts[t.textRange.lowerBound] = base }
-            visit(item, depth: base, layout: &layout, r)
-        }
-        var edits: [TextEdit] = []
-        let tokens = r.root.tokens
-        var prev: Token?
-        for t in tokens {
-            defer { prev = t }
-            if let (range, _) = layout.flagLists.first(where: { $0.range.contains(t.textRange.lowerBound) && $0.range.lowerBound != t.textRange.lowerBound }) {
-                _ = range
-                continue  // inside a flag list: rewritten whole below
+        let base = r.root.lazyChildNodes.contains { $0.kind == .profile || $0.kind == .hat || $0.kind == .variableAssignment || $0.kind == .booleanAssignment } ? 0 : 1
+        for child in r.root.children {
+            switch child {
+            case .token(let t): pass.token(t, depth: nil)
+            case .node(let item): pass.item(item, depth: base)
             }
-            let gap = (prev?.textRange.upperBound ?? 0)..<t.textRange.lowerBound
-            let text = self.gap(gap, bytes, before: t, after: prev, layout: layout)
-            if !bytes[gap].elementsEqual(text.utf8) { edits.append(TextEdit(range: gap, text: text)) }
         }
-        for (range, words) in layout.flagLists {
+        var edits = pass.edits
+        for (range, words) in pass.flagLists {
             let text = "(" + words.joined(separator: ", ") + ")"
-            if !bytes[range].elementsEqual(text.utf8) { edits.append(TextEdit(range: range, text: text)) }
+            if !r.source.bytes[range].elementsEqual(text.utf8) { edits.append(TextEdit(range: range, text: text)) }
         }
         if sortPermissions {
-            for (range, text) in layout.permissions where !bytes[range].elementsEqual(text.utf8) {
+            for (range, text) in pass.permissions where !r.source.bytes[range].elementsEqual(text.utf8) {
                 edits.append(TextEdit(range: range, text: text))
             }
         }
         return edits
     }
 
-    /// Where each statement starts and how deep, flag lists and permission words.
-    struct Layout {
-        /// Token start offset -> depth, for tokens that must start a line.
-        var starts: [Int: Int] = [:]
-        /// Closing braces (comments before them belong one level deeper).
-        var closers: Set<Int> = []
-        /// Token start offset -> depth of the statement holding it (continuation lines).
-        var depths: [Int: Int] = [:]
-        var flagLists: [(range: Range<Int>, words: [String])] = []
-        var permissions: [(range: Range<Int>, text: String)] = []
+    /// Where a token goes: the depth it must start a line at (the first token of a statement,
+    /// a closing brace), whether it closes a block (comments before it belong one level
+    /// deeper), and the depth of the statement holding it (for continuation lines).
+    struct Place {
+        var start: Int?
+        var closer = false
+        var depth: Int?
     }
 
-    private func visit(_ n: SyntaxNode, depth: Int, layout: inout Layout, _ r: ParseResult) {
-        for child in n.children {
-            switch child {
-            case .token(let t):
-                layout.depths[t.textRange.lowerBound] = depth
-            case .node(let c):
-                if c.kind == .block {
-                    for t in c.childTokens { layout.depths[t.textRange.lowerBound] = depth }
-                    for item in c.childNodes {
-                        if let t = item.firstToken { layout.starts[t.textRange.lowerBound] = depth + 1 }
-                        visit(item, depth: depth + 1, layout: &layout, r)
+    /// The walk's state: the token before, the gap edits so far, the flag lists and the
+    /// permission words met.
+    private struct Pass {
+        let formatter: ProfileFormatter
+        let r: ParseResult
+        var prev: Token?
+        var edits: [TextEdit] = []
+        var flagLists: [(range: Range<Int>, words: [String])] = []
+        var permissions: [(range: Range<Int>, text: String)] = []
+        /// The depth the next token starts a line at, for the first token of a statement.
+        var pendingStart: Int?
+
+        init(formatter: ProfileFormatter, r: ParseResult) {
+            self.formatter = formatter
+            self.r = r
+        }
+
+        /// A statement that starts a line at `depth`.
+        mutating func item(_ n: SyntaxNode, depth: Int) {
+            pendingStart = depth
+            visit(n, depth: depth)
+            pendingStart = nil  // a statement without tokens starts nothing
+        }
+
+        mutating func visit(_ n: SyntaxNode, depth: Int) {
+            if n.kind == .profile || n.kind == .hat, let p = ProfileSyntax(n), let list = p.flagsList(in: r) {
+                formatter.flagList(list, r, into: &flagLists)
+            }
+            if formatter.sortPermissions, n.kind == .fileRule { formatter.permissionWord(n, r, into: &permissions) }
+            for child in n.children {
+                switch child {
+                case .token(let t):
+                    token(t, depth: depth)
+                case .node(let c) where c.kind == .block:
+                    let close = BlockSyntax.closeBrace(c)
+                    for inner in c.children {
+                        switch inner {
+                        case .token(let t):
+                            let closes = close.map { $0.textRange == t.textRange } ?? false
+                            token(t, place: Place(start: closes ? depth : nil, closer: closes, depth: depth))
+                        case .node(let item):
+                            self.item(item, depth: depth + 1)
+                        }
                     }
-                    if let close = BlockSyntax.closeBrace(c) {
-                        layout.starts[close.textRange.lowerBound] = depth
-                        layout.closers.insert(close.textRange.lowerBound)
-                    }
-                } else {
-                    visit(c, depth: depth, layout: &layout, r)
+                case .node(let c):
+                    visit(c, depth: depth)
                 }
             }
         }
-        if n.kind == .profile || n.kind == .hat, let p = ProfileSyntax(n), let list = p.flagsList(in: r) {
-            flagList(list, r, into: &layout)
+
+        mutating func token(_ t: Token, depth: Int?) {
+            token(t, place: Place(depth: depth))
         }
-        if sortPermissions, n.kind == .fileRule { permissionWord(n, r, into: &layout) }
+
+        mutating func token(_ t: Token, place: Place) {
+            var place = place
+            if let d = pendingStart {
+                place.start = d
+                pendingStart = nil
+            }
+            defer { prev = t }
+            // Inside a flag list: rewritten whole at the end.
+            if let list = flagLists.last, list.range.contains(t.textRange.lowerBound), list.range.lowerBound != t.textRange.lowerBound { return }
+            let bytes = r.source.bytes
+            let gap = (prev?.textRange.upperBound ?? 0)..<t.textRange.lowerBound
+            let text = formatter.gap(gap, bytes, before: t, after: prev, place: place)
+            if !bytes[gap].elementsEqual(text.utf8) { edits.append(TextEdit(range: gap, text: text)) }
+        }
     }
 
     /// A flag list written on one line without comments: its words, to be joined by `, `.
-    private func flagList(_ list: SyntaxNode, _ r: ParseResult, into layout: inout Layout) {
+    fileprivate func flagList(_ list: SyntaxNode, _ r: ParseResult, into flagLists: inout [(range: Range<Int>, words: [String])]) {
         let tokens = list.tokens
         guard let open = tokens.first, open.kind == .lparen, let close = tokens.last, close.kind == .rparen else { return }
         let range = open.textRange.lowerBound..<close.textRange.upperBound
@@ -115,12 +150,15 @@ public struct ProfileFormatter: Sendable {
         guard inner.allSatisfy({ $0.kind == .word || $0.kind == .comma }) else { return }
         let words = inner.filter { $0.kind == .word }.map { r.text($0) }
         guard !words.isEmpty else { return }
-        layout.flagLists.append((range, words))
+        flagLists.append((range, words))
     }
+
+    /// The letters of a file rule's permission word.
+    static let permissionLetters = Set("mrwalkixuUpPcC".utf8)
 
     /// A file rule's permission word in apparmor's order: `m r w a l k`, then the exec mode's
     /// letters as written (`mixr` -> `mrix`).
-    private func permissionWord(_ n: SyntaxNode, _ r: ParseResult, into layout: inout Layout) {
+    fileprivate func permissionWord(_ n: SyntaxNode, _ r: ParseResult, into permissions: inout [(range: Range<Int>, text: String)]) {
         let words = n.childTokens.filter { $0.kind == .word }
         for w in words {
             let text = r.text(w)
@@ -130,19 +168,19 @@ public struct ProfileFormatter: Sendable {
             let exec = text.filter { !"mrwalk".contains($0) }
             // Each letter once (a repeated letter is left for the parser to judge).
             guard access.count + exec.count == text.count else { continue }
-            layout.permissions.append((w.textRange, access + exec))
+            permissions.append((w.textRange, access + exec))
         }
     }
 
     /// The trivia between `after` (nil at the start of the file) and `before`.
-    private func gap(_ range: Range<Int>, _ bytes: [UInt8], before t: Token, after prev: Token?, layout: Layout) -> String {
+    fileprivate func gap(_ range: Range<Int>, _ bytes: [UInt8], before t: Token, after prev: Token?, place: Place) -> String {
         let pieces = Trivia.pieces(in: range, of: bytes)
         let hasNewline = pieces.contains { if case .newline = $0 { true } else { false } }
-        let mustStart = layout.starts[t.textRange.lowerBound]
+        let mustStart = place.start
         if t.kind == .eof || hasNewline || mustStart != nil || prev == nil {
             let depth: Int
-            if t.kind == .eof { depth = 0 } else if let d = mustStart { depth = d } else { depth = (layout.depths[t.textRange.lowerBound] ?? 0) + 1 }
-            let commentDepth = layout.closers.contains(t.textRange.lowerBound) ? depth + 1 : depth
+            if t.kind == .eof { depth = 0 } else if let d = mustStart { depth = d } else { depth = (place.depth ?? 0) + 1 }
+            let commentDepth = place.closer ? depth + 1 : depth
             var out = ""
             var lines: [String?] = []  // nil: a blank line
             var onFirstLine = prev != nil
@@ -191,12 +229,16 @@ extension ProfileFormatter {
     /// file's folder does). Throws a `Refusal` when it would not.
     public func format(path: String, bytes: [UInt8], checker: PolicyChecker) throws -> EditedFile {
         let parsed = Parser.parse(path: path, bytes: bytes)
+        if let error = parsed.diagnostics.first(where: { $0.severity == .error }) {
+            let at = parsed.source.location(of: error.range.lowerBound)
+            throw Refusal.syntaxError("line \(at.line): \(error.message)")
+        }
         var file = EditedFile(parsed)
         try file.add(contentsOf: edits(parsed))
         guard file.hasChanges else { return file }
         let after = try file.resultBytes()
         let reparsed = Parser.parse(path: path, bytes: after)
-        guard Self.tokenTexts(parsed) == Self.tokenTexts(reparsed) else { throw Refusal.changesTokens }
+        guard Self.tokenTexts(parsed).elementsEqual(Self.tokenTexts(reparsed)) else { throw Refusal.changesTokens }
         let a = PolicyFingerprint(path: path, bytes: bytes, checker: checker, tag: "before")
         let b = PolicyFingerprint(path: path, bytes: after, checker: checker, tag: "after")
         if let why = a.difference(b) { throw Refusal.changesMeaning(why) }
@@ -204,15 +246,19 @@ extension ProfileFormatter {
     }
 
     /// The texts of a file's tokens, without the commas of flag lists (which the layout adds or
-    /// removes) and with permission words sorted (their order has no meaning).
-    static func tokenTexts(_ r: ParseResult) -> [String] {
+    /// removes) and with permission words sorted (their order has no meaning), read as they are
+    /// compared.
+    static func tokenTexts(_ r: ParseResult) -> some Sequence<String> {
         var skip = Set<Int>()
         r.root.walk { n in
             if n.kind == .profile || n.kind == .hat, let list = ProfileSyntax(n)?.flagsList(in: r) {
                 for t in list.tokens where t.kind == .comma { skip.insert(t.textRange.lowerBound) }
             }
         }
-        return r.root.tokens.filter { !skip.contains($0.textRange.lowerBound) }.map { String(r.text($0).sorted()) }
+        return r.root.tokenSequence.lazy.filter { !skip.contains($0.textRange.lowerBound) }.map { t in
+            let text = r.text(t)
+            return text.utf8.allSatisfy({ ProfileFormatter.permissionLetters.contains($0) }) ? String(text.sorted()) : text
+        }
     }
 }
 

@@ -66,6 +66,19 @@ final class FormatterTests: XCTestCase {
         XCTAssertThrowsError(try fmt("profile x {\r\n/a r,\r\n}\r\n")) { XCTAssertEqual($0 as? ProfileFormatter.Refusal, .carriageReturns) }
     }
 
+    /// As gofmt does: a file that does not parse (an unclosed block, binary bytes) has no known
+    /// layout and is left as it is, with the first error named.
+    func testRefusesAFileThatDoesNotParse() throws {
+        XCTAssertThrowsError(try fmt("profile x {\n/a r,\n")) { error in
+            guard case .syntaxError(let first)? = error as? ProfileFormatter.Refusal else { return XCTFail("\(error)") }
+            XCTAssertTrue(first.hasPrefix("line 1: "), first)
+        }
+        XCTAssertThrowsError(try fmt("profile x {\n/a r,\n}\n\u{0}\u{1}")) { error in
+            guard case .syntaxError(let first)? = error as? ProfileFormatter.Refusal else { return XCTFail("\(error)") }
+            XCTAssertTrue(first.contains("not a text file"), first)
+        }
+    }
+
     /// fmt(fmt(x)) == fmt(x) and the policy model is the same before and after, for every file of
     /// upstream's profiles and of the installed /etc/apparmor.d (read only; formatted in memory).
     func testCorpusIdempotentAndMeaningPreserving() throws {

@@ -98,7 +98,7 @@ final class HostileInputLimitsTests: XCTestCase {
     /// searched the whole file for each variable's name).
     func testLintAndFmtOnDeepInputs() throws {
         for command in [["lint"], ["fmt", "--check"]] {
-            try assertBounded(command, scale: 8_000, memoryFactor: 30) { n in
+            try assertBounded(command, scale: 8_000) { n in
                 var s = "@{V0}=/a\n"
                 for i in 0..<n { s += "@{V\(i + 1)}=@{V\(i)}\n" }
                 return self.bytes(s + "profile x {\n  @{V\(n)} r,\n}\n")
@@ -125,7 +125,7 @@ final class HostileInputLimitsTests: XCTestCase {
     // MARK: long lines, binary, control bytes
 
     func testALineOfUnclosedBraces() throws {
-        for command in [["parse", "--emit", "diagnostics"], ["check"]] {
+        for command in [["parse", "--emit", "diagnostics"], ["check"], ["lint"], ["fmt", "--check"]] {
             try assertBounded(command, scale: 100_000) { n in Array(repeating: UInt8(ascii: "{"), count: n) }
         }
     }
@@ -135,7 +135,7 @@ final class HostileInputLimitsTests: XCTestCase {
     }
 
     func testNulBytes() throws {
-        for command in [["parse", "--emit", "diagnostics"], ["check"]] {
+        for command in [["parse", "--emit", "diagnostics"], ["check"], ["lint"], ["fmt", "--check"]] {
             try assertBounded(command, scale: 100_000) { n in [UInt8](repeating: 0, count: n) }
         }
     }

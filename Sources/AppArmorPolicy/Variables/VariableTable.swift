@@ -37,6 +37,12 @@ public struct VariableTable: Sendable, Hashable {
         number(of: name).map { values(number: $0).array }
     }
 
+    /// A variable's number: where it comes in the order the variables were first defined
+    /// (0 to `count` - 1), for tables kept beside this one.
+    public func number(ofVariable name: String) -> Int? {
+        number(of: name).map(Int.init)
+    }
+
     private func number(of name: String) -> Int32? {
         index.find(name) { entries[Int($0)].name }
     }

@@ -35,13 +35,21 @@ public struct Lexer: Sendable {
 
     private static func findClosedBraces(_ bytes: [UInt8]) -> [UInt64] {
         var bits = [UInt64](repeating: 0, count: bytes.count / 64 + 1)
-        // The `{` still open in the current run of non-space bytes.
-        var open: [Int] = []
+        // The `{` still open in the current run of non-space bytes, as runs of adjacent ones
+        // (first, count): a line of a million `{` is one run, not a million offsets.
+        var open: [(first: Int32, count: Int32)] = []
         for (i, b) in bytes.enumerated() {
             if b == UInt8(ascii: "{") {
-                open.append(i)
+                if let last = open.last, Int(last.first) + Int(last.count) == i {
+                    open[open.count - 1].count += 1
+                } else {
+                    open.append((Int32(i), 1))
+                }
             } else if b == UInt8(ascii: "}") {
-                if let j = open.popLast() { bits[j >> 6] |= 1 << UInt64(j & 63) }
+                guard let last = open.last else { continue }
+                let j = Int(last.first) + Int(last.count) - 1
+                bits[j >> 6] |= 1 << UInt64(j & 63)
+                if last.count == 1 { open.removeLast() } else { open[open.count - 1].count -= 1 }
             } else if isSpace(b) {
                 open.removeAll(keepingCapacity: true)
             }

@@ -140,14 +140,14 @@ struct FileChecks {
     /// loads mentions. Tunables and abstractions define for others: only profile files count.
     func unusedVariables() -> [LintFinding] {
         guard hasProfiles else { return [] }
-        let assignments = parse.root.childNodes.filter { $0.kind == .variableAssignment || $0.kind == .booleanAssignment }
-        guard !assignments.isEmpty else { return [] }
+        let assignments = parse.root.lazyChildNodes.lazy.filter { $0.kind == .variableAssignment || $0.kind == .booleanAssignment }
+        guard assignments.contains(where: { _ in true }) else { return [] }
         // Every file is read once for every name it mentions (a file defining thousands of
         // variables is not read once per variable).
-        let own = Self.mentions(in: source.bytes)
-        var elsewhere = Mentions()
+        var mentions = Mentions(variables: report.policy.variables)
+        mentions.add(source.bytes, own: true)
         for f in report.policy.filesRead where f != path {
-            if case .success(let r) = cache.load(f) { elsewhere.add(Self.mentions(in: r.source.bytes)) }
+            if case .success(let r) = cache.load(f) { mentions.add(r.source.bytes, own: false) }
         }
         var out: [LintFinding] = []
         for node in assignments {
@@ -155,48 +155,77 @@ struct FileChecks {
             let name = a.name(in: parse)
             let isBoolean = node.kind == .booleanAssignment
             // Mentions outside the assignment's own name.
-            let ownName = a.nameToken.textRange
-            let here = (isBoolean ? own.booleans[name] : own.sets[name]) ?? []
-            let used = here.contains { !ownName.contains($0) }
-                || (isBoolean ? elsewhere.booleans[name] : elsewhere.sets[name]) != nil
-            guard !used else { continue }
+            guard !mentions.isUsed(name, boolean: isBoolean, outside: a.nameToken.textRange) else { continue }
             out.append(LintFinding(.unusedVariable, "\(isBoolean ? "$" + name : "@{" + name + "}") is defined and never used",
-                                   at: ownName, in: source))
+                                   at: a.nameToken.textRange, in: source))
         }
         return out
     }
 
-    /// Where a text mentions each variable: `@{name}` (set variables) and `$name` (booleans,
-    /// the name running as far as name characters go).
+    /// How the defined variables are mentioned: in this file, where first and whether more than
+    /// once; in the files it loads, whether at all. Set variables are kept by their number in
+    /// the table (8 bytes a variable), booleans by name; names the table does not define are
+    /// not kept. A file of a hundred thousand variables costs no list of places per name.
     struct Mentions {
-        var sets: [String: [Int]] = [:]
-        var booleans: [String: [Int]] = [:]
-
-        mutating func add(_ other: Mentions) {
-            for (k, v) in other.sets { sets[k, default: []] += v }
-            for (k, v) in other.booleans { booleans[k, default: []] += v }
+        struct Seen {
+            var first: Int32 = -1
+            var more = false
+            var elsewhere = false
         }
-    }
 
-    static func mentions(in bytes: [UInt8]) -> Mentions {
-        var m = Mentions()
-        var i = 0
-        while i < bytes.count {
-            let c = bytes[i]
-            if c == UInt8(ascii: "@"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "{"),
-               let close = bytes[(i + 2)...].firstIndex(of: UInt8(ascii: "}")) {
-                m.sets[String(decoding: bytes[(i + 2)..<close], as: UTF8.self), default: []].append(i)
-                i = close + 1
-            } else if c == UInt8(ascii: "$") {
-                var j = i + 1
-                while j < bytes.count, VariableTable.isNameByte(bytes[j]) { j += 1 }
-                if j > i + 1 { m.booleans[String(decoding: bytes[(i + 1)..<j], as: UTF8.self), default: []].append(i) }
-                i = j
-            } else {
-                i += 1
+        let variables: VariableTable
+        private var sets: [Seen]
+        private var booleans: [String: Seen] = [:]
+
+        init(variables: VariableTable) {
+            self.variables = variables
+            sets = Array(repeating: Seen(), count: variables.count)
+        }
+
+        /// Whether `name` is mentioned anywhere but at `own` (its definition's name).
+        func isUsed(_ name: String, boolean: Bool, outside own: Range<Int>) -> Bool {
+            let seen = boolean ? booleans[name] : variables.number(ofVariable: name).map { sets[$0] }
+            guard let seen else { return false }
+            return seen.elsewhere || seen.more || seen.first >= 0 && !own.contains(Int(seen.first))
+        }
+
+        /// The mentions in a file's bytes (`own`: this file's, where they are matters).
+        mutating func add(_ bytes: [UInt8], own: Bool) {
+            Mentions.scan(bytes) { name, at, isBoolean in
+                if isBoolean {
+                    guard variables.booleans[name] != nil else { return }
+                    Mentions.note(&booleans[name, default: Seen()], at: at, own: own)
+                } else if let n = variables.number(ofVariable: name) {
+                    Mentions.note(&sets[n], at: at, own: own)
+                }
             }
         }
-        return m
+
+        private static func note(_ seen: inout Seen, at: Int, own: Bool) {
+            guard own else { return seen.elsewhere = true }
+            if seen.first < 0 { seen.first = Int32(at) } else { seen.more = true }
+        }
+
+        /// Each `@{name}` (a set variable) and `$name` (a boolean, the name running as far as
+        /// name characters go) in a text, with where it starts.
+        static func scan(_ bytes: [UInt8], _ body: (String, Int, Bool) -> Void) {
+            var i = 0
+            while i < bytes.count {
+                let c = bytes[i]
+                if c == UInt8(ascii: "@"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "{"),
+                   let close = bytes[(i + 2)...].firstIndex(of: UInt8(ascii: "}")) {
+                    body(String(decoding: bytes[(i + 2)..<close], as: UTF8.self), i, false)
+                    i = close + 1
+                } else if c == UInt8(ascii: "$") {
+                    var j = i + 1
+                    while j < bytes.count, VariableTable.isNameByte(bytes[j]) { j += 1 }
+                    if j > i + 1 { body(String(decoding: bytes[(i + 1)..<j], as: UTF8.self), i, true) }
+                    i = j
+                } else {
+                    i += 1
+                }
+            }
+        }
     }
 }
 

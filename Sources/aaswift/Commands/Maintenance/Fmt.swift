@@ -19,7 +19,7 @@ struct FmtCommand: ParsableCommand {
 
             The meaning never changes: the result must lex to the same tokens and load to the \
             same policy model (profiles, typed rules, variables), else the file is left as it \
-            is and reported. Files are written atomically under the folder's lock, refusing a \
+            is and reported. So is a file that does not parse (its first error is named). Files are written atomically under the folder's lock, refusing a \
             file changed since it was read.
 
             Each PATH is a profile file, a folder (every file below it), or a profile name or \

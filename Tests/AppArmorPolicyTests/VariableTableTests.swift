@@ -64,6 +64,22 @@ final class VariableTableTests: XCTestCase {
         }
     }
 
+    /// Variables of several values whose later values refer to others: every value is scanned,
+    /// each reference expanded once, in order, and a cycle through a later value is found.
+    func testReferencesInLaterValuesOfManyValuedVariables() throws {
+        var t = VariableTable()
+        _ = t.assign("A", op: "=", values: ["/a", "/x@{B}", "@{C}/y@{B}"])
+        _ = t.assign("B", op: "=", values: ["1", "@{C}"])
+        _ = t.assign("C", op: "=", values: ["c"])
+        let e = VariableExpander(table: t)
+        XCTAssertEqual(try e.expandAll("@{A}"), ["/a", "/x1", "/xc", "c/y1", "c/yc"])
+        XCTAssertEqual(try e.expandPattern("@{A}"), "{/a,/x{1,c},c/y{1,c}}")
+        _ = t.assign("C", op: ":=", values: ["c", "d@{A}"])
+        XCTAssertThrowsError(try VariableExpander(table: t).expandAll("@{B}")) { error in
+            XCTAssertEqual(error as? ExpansionError, .recursive("B"))
+        }
+    }
+
     /// The product of two big variables is refused before it is built (a fuzzed file once made
     /// 16 million strings, 1.5 GB, before the limit was looked at).
     func testAProductTooLargeIsRefusedBeforeItIsBuilt() {

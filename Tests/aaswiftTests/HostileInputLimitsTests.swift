@@ -69,7 +69,7 @@ final class HostileInputLimitsTests: XCTestCase {
     func testLongChainOfVariableReferences() throws {
         // Valid policy of 20-byte lines, each a variable: its syntax node (one allocation with
         // its three 16-byte children, 72 bytes), its name and value in the table (32 bytes and
-        // a 4-byte index slot) and its place in the expansion (a 12-byte frame, its result)
+        // a 4-byte index slot) and its place in the expansion (an 8-byte frame, its result)
         // cost under 10 bytes per byte of input at 80k lines (13 when a child took 24 bytes
         // and a node 16 bytes of fields; 24 when a node and its children were two objects and
         // the table and the expansion were keyed by name; 30 before the expansion kept one

@@ -404,8 +404,9 @@ public struct VariableExpander: Sendable {
     /// Expands every variable a text refers to, directly or through other variables, once each
     /// and in dependency order: `expandValues` gets a variable's values and the expansions of
     /// the variables they refer to. An explicit stack stands in for recursion, so a chain of
-    /// any length cannot exhaust the thread's stack. A frame is three numbers (the variable,
-    /// the value and the byte its scan is at), and one table keyed by the variables' numbers
+    /// any length cannot exhaust the thread's stack. A frame is two numbers (the variable and
+    /// the byte its scan is at, with the value on a stack of its own for a variable of several
+    /// values), and one table keyed by the variables' numbers
     /// marks both the variables being expanded (nil) and the ones done, so a long chain costs
     /// a few dozen bytes per link. The first error is the one a left-to-right recursive
     /// expansion meets first.
@@ -417,24 +418,30 @@ public struct VariableExpander: Sendable {
         let variableCount = table.count + builtins.count
         var state = ExpansionMemo<T>(variables: variableCount)
         let text = VariableValues([s])
-        // The variables being expanded, outermost first, each with where the scan for its next
-        // reference is. The first frame (-1) is the text itself.
-        var frames: [(number: Int32, value: Int32, offset: Int32)] = [(-1, 0, 0)]
+        // The variables being expanded, outermost first, each with the byte its scan for the
+        // next reference is at (8 bytes a frame). The first frame (-1) is the text itself. For
+        // a variable of several values, the value being scanned is on a stack of its own
+        // (most have one value, and a chain of a hundred thousand links stays 8 bytes a link).
+        var frames: [(number: Int32, offset: Int32)] = [(-1, 0)]
+        var valueIndices: [Int32] = []
         var valuesOf: [Int32: VariableValues] = [:]
         func values(_ n: Int32) -> VariableValues {
             n < 0 ? text : n < Int32(table.count) ? table.values(number: n) : valuesOf[n]!
         }
         while let top = frames.last {
             let topValues = values(top.number)
-            guard let (ref, value, offset) = VariableExpander.nextReference(in: topValues, value: Int(top.value), offset: Int(top.offset)) else {
+            let several = topValues.count > 1
+            let at = several ? Int(valueIndices[valueIndices.count - 1]) : 0
+            guard let (ref, value, offset) = VariableExpander.nextReference(in: topValues, value: at, offset: Int(top.offset)) else {
                 frames.removeLast()
+                if several { valueIndices.removeLast() }
                 guard top.number >= 0 else { break }
                 let value = try expandValues(topValues, Resolved(expander: self, done: state))
                 state[top.number] = .some(value)
                 continue
             }
-            frames[frames.count - 1].value = Int32(value)
             frames[frames.count - 1].offset = Int32(offset)
+            if several { valueIndices[valueIndices.count - 1] = Int32(value) }
             guard let (number, refValues) = lookUp(ref) else { throw .undefined(ref) }
             if let seen = state[number] {
                 if seen == nil { throw .recursive(ref) }
@@ -448,7 +455,8 @@ public struct VariableExpander: Sendable {
             if frames.count == frames.capacity, frames.count > 64, frames.count > variableCount / 8 {
                 frames.reserveCapacity(variableCount + 1)
             }
-            frames.append((number, 0, 0))
+            frames.append((number, 0))
+            if refValues.count > 1 { valueIndices.append(0) }
         }
         return Resolved(expander: self, done: state)
     }

@@ -163,7 +163,7 @@ public struct ProfileFormatter: Sendable {
         for w in words {
             let text = r.text(w)
             guard let first = text.first, first != "/", first != "@", first != "{",
-                  text.allSatisfy({ "mrwalkixuUpPcC".contains($0) }), text.contains(where: { "mrwalk".contains($0) }) else { continue }
+                  text.utf8.allSatisfy({ ProfileFormatter.permissionLetters.contains($0) }), text.contains(where: { "mrwalk".contains($0) }) else { continue }
             let access = "mrwalk".filter { text.contains($0) }
             let exec = text.filter { !"mrwalk".contains($0) }
             // Each letter once (a repeated letter is left for the parser to judge).

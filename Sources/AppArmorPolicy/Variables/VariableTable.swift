@@ -68,7 +68,7 @@ public struct VariableTable: Sendable, Hashable {
     private mutating func set(_ number: Int32, _ values: [String]) {
         if values.count == 1 {
             entries[Int(number)].value = values[0]
-            lists[number] = nil
+            if !lists.isEmpty { lists[number] = nil }
         } else {
             entries[Int(number)].value = ""
             lists[number] = values

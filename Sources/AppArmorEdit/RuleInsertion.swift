@@ -36,25 +36,35 @@ public enum RuleInsertion {
 
     static func edits(adding rules: [PrintedRule], items: [SyntaxNode], end close: Int, profile: ProfileSyntax?, in r: ParseResult) -> [TextEdit]? {
         var places: [(offset: Int, rules: [(rule: PrintedRule, blank: Bool)])] = []
-        let paths = PathMemo()
+        var placeIndex: [Int: Int] = [:]
+        let layout = BlockLayout(items: items, close: close, in: r)
+        layout.paths.prime(rules.filter { $0.kind == .fileRule }.map(\.text))
         for rule in rules {
-            let (offset, blank) = place(rule, items: items, close: close, in: r, paths: paths)
-            if let i = places.firstIndex(where: { $0.offset == offset }) {
+            let (offset, blank) = layout.place(rule)
+            if let i = placeIndex[offset] {
                 places[i].rules.append((rule, blank))
             } else {
+                placeIndex[offset] = places.count
                 places.append((offset, [(rule, blank)]))
             }
         }
+        var indents: [SyntaxKind: String] = [:]
+        func indent(_ kind: SyntaxKind) -> String {
+            if let known = indents[kind] { return known }
+            let found = indentation(for: items, kind: kind, profile: profile, in: r)
+            indents[kind] = found
+            return found
+        }
         func text(_ group: [PrintedRule]) -> String {
             // In printed order of kinds, file rules in path order; else as given.
-            let group = group.map { ($0, paths.ofText($0.text) ?? []) }.enumerated().sorted { a, b in
+            let group = group.map { ($0, layout.paths.ofText($0.text) ?? []) }.enumerated().sorted { a, b in
                 let (x, y) = (a.element, b.element)
                 if familyRank(x.0.kind) != familyRank(y.0.kind) { return familyRank(x.0.kind) < familyRank(y.0.kind) }
                 if x.0.kind == .fileRule, x.1 != y.1 { return x.1.lexicographicallyPrecedes(y.1) }
                 return a.offset < b.offset
             }.map(\.element.0)
             return group.map { rule -> String in
-                let indent = indentation(for: items, kind: rule.kind, profile: profile, in: r)
+                let indent = indent(rule.kind)
                 let lines = rule.text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : indent + $0 }
                 return lines.joined(separator: "\n") + "\n"
             }.joined()
@@ -74,15 +84,6 @@ public enum RuleInsertion {
             out.append(e)
         }
         return out
-    }
-
-    /// Where one rule goes, and whether it starts a new group that wants a blank line before it.
-    static func place(_ rule: PrintedRule, items: [SyntaxNode], close: Int, in r: ParseResult, paths: PathMemo = PathMemo()) -> (Int, Bool) {
-        if rule.kind == .hat || rule.kind == .profile { return blockPlace(items, close: close, in: r) }
-        if rule.kind == .include, isLocalIncludeText(rule.text) {
-            return (close, items.last.map { !isNested($0) } ?? false)
-        }
-        return rulePlace(rule.text, kind: rule.kind, items: items, close: close, in: r, paths: paths)
     }
 
     /// The edit that adds a new hat or child profile, printed by `CanonicalPrinter` with the
@@ -135,61 +136,6 @@ public enum RuleInsertion {
             return (startAfterBlankLines(last, r.source.bytes), items.count > 1)
         }
         return (close, !items.isEmpty)
-    }
-
-    /// A rule: see the type's comment. A first rule of its kind placed between two groups
-    /// of rules that a blank line separates gets a blank line before it too.
-    static func rulePlace(_ ruleText: String, kind: SyntaxKind, items: [SyntaxNode], close: Int, in r: ParseResult,
-                          paths: PathMemo = PathMemo()) -> (Int, Bool) {
-        let bytes = r.source.bytes
-        // The rule section: the items before the first hat or child, less a local include
-        // that ends it.
-        var rules = Array(items.prefix { !isNested($0) })
-        if let last = rules.last, isLocalInclude(last, in: r) { rules.removeLast() }
-        let end: Int = rules.count < items.count ? startAfterBlankLines(items[rules.count], bytes) : close
-
-        let same = rules.filter { $0.kind == kind && !isLocalInclude($0, in: r) }
-        if !same.isEmpty {
-            if kind == .fileRule, let place = filePlace(ruleText, among: same, in: r, paths: paths) { return (place, false) }
-            return (same.last!.fullRange.upperBound, false)
-        }
-        let rank = familyRank(kind)
-        if let i = rules.lastIndex(where: { familyRank($0.kind) < rank && !isLocalInclude($0, in: r) }) {
-            let offset = rules[i].fullRange.upperBound
-            let between = i + 1 < rules.count && followsBlankLine(startAfterBlankLines(rules[i + 1], bytes), bytes)
-            return (offset, between)
-        }
-        if let after = rules.first(where: { familyRank($0.kind) > rank && !isLocalInclude($0, in: r) }) {
-            return (startAfterBlankLines(after, bytes), false)
-        }
-        if let last = rules.last { return (last.fullRange.upperBound, false) }
-        return (end, false)
-    }
-
-    /// A file rule among the block's file rules: in path order when they are sorted, else
-    /// after the one in the same folder, or the nearest folder.
-    static func filePlace(_ ruleText: String, among rules: [SyntaxNode], in r: ParseResult, paths memo: PathMemo = PathMemo()) -> Int? {
-        guard let path = memo.ofText(ruleText) else { return nil }
-        let paths = rules.map { memo.of($0, in: r) }
-        let known = paths.compactMap { $0 }
-        if known.count >= 2, known.count == paths.count, zip(known, known.dropFirst()).allSatisfy({ !$1.lexicographicallyPrecedes($0) }) {
-            if let i = known.firstIndex(where: { path.lexicographicallyPrecedes($0) }) {
-                return startAfterBlankLines(rules[i], r.source.bytes)
-            }
-            return rules.last!.fullRange.upperBound
-        }
-        // Unsorted: after the rule sharing the most leading path components (at least one;
-        // the last of equals), else after the last file rule.
-        func components(_ p: [UInt8]) -> [ArraySlice<UInt8>] { p.split(separator: UInt8(ascii: "/")) }
-        let mine = components(path)
-        var best = rules.count - 1
-        var bestShared = 0
-        for (i, p) in paths.enumerated() {
-            guard let p else { continue }
-            let shared = zip(components(p).dropLast(), mine.dropLast()).prefix { $0 == $1 }.count
-            if shared >= max(bestShared, 1) { (best, bestShared) = (i, shared) }
-        }
-        return rules[best].fullRange.upperBound
     }
 
     /// The rank of a kind in the printed order: includes and variables first, then
@@ -290,6 +236,27 @@ final class PathMemo {
         let p = RulePath.ofRuleText(text)
         byText[text] = p
         return p
+    }
+
+    /// Reads the paths of many one-line rules in one parse (a profile of one rule a line)
+    /// instead of one parse each. Only a batch that parses cleanly into exactly one item on
+    /// each line is used; any other leaves the rules to `ofText`, one by one.
+    func prime(_ texts: [String]) {
+        var seen = Set<String>()
+        let todo = texts.filter { byText[$0] == nil && !$0.utf8.contains(0x0A) && seen.insert($0).inserted }
+        guard todo.count > 1 else { return }
+        var source = "profile x {\n"
+        for t in todo { source += t + "\n" }
+        source += "}\n"
+        let r = Parser.parse(path: "<rules>", bytes: Array(source.utf8))
+        guard r.root.childNodes.count == 1, !r.diagnostics.contains(where: { $0.severity == .error }),
+              let profile = r.topLevelProfiles.first, case let items = profile.items, items.count == todo.count else { return }
+        for (i, item) in items.enumerated() {
+            let range = item.textRange
+            guard r.source.location(of: Int(range.lowerBound)).line == i + 2,
+                  r.source.location(of: Int(max(range.lowerBound, range.upperBound - 1))).line == i + 2 else { return }
+        }
+        for (i, item) in items.enumerated() { byText[todo[i]] = RulePath.of(item, in: r) }
     }
 }
 

@@ -134,6 +134,10 @@ public enum ByteSearch {
     public static func find(_ needle: [UInt8], in hay: UnsafeBufferPointer<UInt8>) -> Int? {
         needle.withUnsafeBufferPointer { find($0, in: hay) }
     }
+
+    public static func find(_ needle: [UInt8], in hay: [UInt8]) -> Int? {
+        hay.withUnsafeBufferPointer { find(needle, in: $0) }
+    }
 }
 
 /// Whether a line holds the start of an audit record: `type=` first, or an `audit(SECONDS`

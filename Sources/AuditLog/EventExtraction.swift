@@ -134,29 +134,30 @@ public enum EventExtraction {
     /// x goes when other permissions come with it (the exec is its own event).
     static func fileKind(_ r: AuditRecord) -> EventKind? {
         guard let name = r.name, let rawMask = r.deniedMask ?? r.requestedMask else { return nil }
-        var mask = RecordText(rawMask)
+        // `owner::other`: the owner side when it is not empty, else the other side (read as
+        // bytes, as libapparmor reads the mask).
+        var mask = rawMask[...]
         var owner = false
-        if let sep = mask.firstRange(of: "::") {
-            let ownerPart = String(mask[..<sep.lowerBound]), otherPart = String(mask[sep.upperBound...])
-            if !ownerPart.isEmpty {
-                mask = ownerPart
+        if let sep = rawMask.indices.dropLast().first(where: { rawMask[$0] == UInt8(ascii: ":") && rawMask[$0 + 1] == UInt8(ascii: ":") }) {
+            if sep > 0 {
+                mask = rawMask[..<sep]
                 owner = true
             } else {
-                mask = otherPart
+                mask = rawMask[(sep + 2)...]
             }
         }
         // Owner from fsuid/ouid applies to what was denied; an audit record's requested mask
         // says nothing about ownership.
         if r.deniedMask != nil && r.ouid != -1 && r.fsuid == r.ouid { owner = true }
         var perms = PermissionSet()
-        for ch in mask {
-            switch ch {
-            case "c", "d", "w": perms.insert(.write)
-            case "m": perms.insert(.mmap)
-            case "r": perms.insert(.read)
-            case "a": perms.insert(.append)
-            case "l": perms.insert(.link)
-            case "k": perms.insert(.lock)
+        for b in mask {
+            switch b {
+            case UInt8(ascii: "c"), UInt8(ascii: "d"), UInt8(ascii: "w"): perms.insert(.write)
+            case UInt8(ascii: "m"): perms.insert(.mmap)
+            case UInt8(ascii: "r"): perms.insert(.read)
+            case UInt8(ascii: "a"): perms.insert(.append)
+            case UInt8(ascii: "l"): perms.insert(.link)
+            case UInt8(ascii: "k"): perms.insert(.lock)
             default: break
             }
         }

@@ -44,6 +44,21 @@ public enum RuleTextCheck {
     /// shape is off) is checked alone by `problem`, so the batch can only save work, never
     /// change an answer to "valid".
     public static func problems(_ rules: [String], features: FeatureSet? = nil) -> [String?] {
+        // A long list (a busy log's requests of one profile) is checked in parts, one profile
+        // each, on the machine's processors.
+        let workers = min(Processors.available, rules.count / partMinimum)
+        if workers > 1 {
+            let size = (rules.count + workers - 1) / workers
+            let parts = stride(from: 0, to: rules.count, by: size).map { Array(rules[$0..<min($0 + size, rules.count)]) }
+            return parallelMap(parts, workers: workers) { batchProblems($0, features: features) }.flatMap { $0 }
+        }
+        return batchProblems(rules, features: features)
+    }
+
+    /// The fewest rules worth a part of their own.
+    static let partMinimum = 64
+
+    static func batchProblems(_ rules: [String], features: FeatureSet?) -> [String?] {
         guard rules.count > 1 else { return rules.map { problem($0, features: features) } }
         var text = "profile aaswift-rule-check {\n"
         for r in rules { text += "  " + r + "\n" }

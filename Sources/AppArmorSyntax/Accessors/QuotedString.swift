@@ -10,7 +10,7 @@
 /// AppArmor's double-quoted strings and the tokens written from values.
 public enum QuotedString {
     /// The bytes with a meaning in a pattern (`*?[]{}^\`), escaped in a literal.
-    static func isAARESpecial(_ b: UInt8) -> Bool {
+    @usableFromInline static func isAARESpecial(_ b: UInt8) -> Bool {
         switch b {
         case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"),
              UInt8(ascii: "^"), UInt8(ascii: "\\"): true
@@ -136,7 +136,9 @@ public enum QuotedString {
     /// A value from outside the profile (a path or a name from a log) as a pattern token that
     /// matches exactly that value and nothing else: the AARE specials are escaped (which also
     /// keeps `@{` from naming a variable), and the token is quoted when it needs it.
-    public static func literal<C: Collection<UInt8>>(_ value: C) -> String {
+    /// (Inlinable: specialized where it is called, not read byte by byte through the generic
+    /// collection interface.)
+    @inlinable public static func literal<C: Collection<UInt8>>(_ value: C) -> String {
         var escaped: [UInt8] = []
         escaped.reserveCapacity(value.count + 4)
         var special = false
@@ -189,7 +191,7 @@ public enum QuotedString {
     /// A word of a closed vocabulary (capability, network family and type, signal, access,
     /// mount option), or nil when the value is not a plain word and so cannot be one. The
     /// caller's validation decides whether the word is in the vocabulary.
-    public static func keyword<C: Collection<UInt8>>(_ value: C) -> String? {
+    @inlinable public static func keyword<C: Collection<UInt8>>(_ value: C) -> String? {
         guard !value.isEmpty, value.count <= 64 else { return nil }
         for b in value {
             switch b {

@@ -143,8 +143,11 @@ public enum LogprofApply {
                 while at > 0, r.source.bytes[at - 1] != 0x0A { at -= 1 }
                 try file.add(.insert(abi.map { $0.text + "\n" }.joined(), at: at))
             }
+            // Each profile found once, however many of its changes there are.
+            var found: [String: ProfileSyntax] = [:]
             for c in sorted.existing where !c.profile.isEmpty {
-                guard let p = findProfile(c.profile, in: r) else { throw LogprofApplyError.noProfile(c.profile, path) }
+                guard let p = found[c.profile] ?? findProfile(c.profile, in: r) else { throw LogprofApplyError.noProfile(c.profile, path) }
+                found[c.profile] = p
                 if c.kind == .include {
                     try file.add(includeEdit("include <\(c.text)>", into: p, in: r))
                 } else {
@@ -152,7 +155,7 @@ public enum LogprofApply {
                     rules[c.profile, default: []].append(PrintedRule(kind: c.family.syntaxKind, text: c.text))
                 }
             }
-            for name in profiles { try file.addRules(rules[name]!, to: findProfile(name, in: r)!) }
+            for name in profiles { try file.addRules(rules[name]!, to: found[name]!) }
             for (parent, block) in sorted.blocks {
                 guard let p = findProfile(parent, in: r) else { throw LogprofApplyError.noProfile(parent, path) }
                 try file.addProfile(inheritingFlags(block, from: p, in: r), to: p)

@@ -54,6 +54,8 @@ public struct LogprofEventCollector {
     private var refusedItems: [(LogprofItem, RuleRefusal)] = []
     private var index: [LogprofItem: Int] = [:]
     private var fileIndex: [FileKey: Int] = [:]
+    /// `index` and `fileIndex` wait to be made again from `items` (`dropUnknownProfiles`).
+    private var indexesStale = false
 
     struct FileKey: Hashable {
         var mode: AuditEventType
@@ -129,8 +131,15 @@ public struct LogprofEventCollector {
         guard items.contains(where: { !names.contains($0.profile) }) else { return }
         for i in items where !names.contains(i.profile) { unknownProfiles.insert(i.profile) }
         items.removeAll { !names.contains($0.profile) }
+        // The look-up tables are made again only if a request is added after this (the usual
+        // next step hands the items over and needs none).
+        indexesStale = true
         index = [:]
         fileIndex = [:]
+    }
+
+    private mutating func rebuildIndexes() {
+        indexesStale = false
         for (k, i) in items.enumerated() {
             if case .file(let f) = i.kind {
                 fileIndex[FileKey(mode: i.mode, profile: i.profile, hat: i.hat, path: f.path, owner: f.owner)] = k
@@ -143,6 +152,7 @@ public struct LogprofEventCollector {
     /// Adds a request: a file request merges its permissions into an earlier one on the same
     /// path and owner, any other is kept once.
     private mutating func insert(_ item: LogprofItem) {
+        if indexesStale { rebuildIndexes() }
         if case .file(let f) = item.kind {
             let key = FileKey(mode: item.mode, profile: item.profile, hat: item.hat, path: f.path, owner: f.owner)
             if let at = fileIndex[key], case .file(var old) = items[at].kind {
@@ -214,6 +224,7 @@ public struct LogprofEventCollector {
         items = []
         index = [:]
         fileIndex = [:]
+        indexesStale = false
         return out
     }
 

@@ -84,7 +84,8 @@ public struct SeverityDB: Sendable {
     /// The rank of a path: the highest of its `r`, `w` and `x` ranks among `modes` (other
     /// letters have no rank, as upstream).
     public func rank(path: String, modes: String) -> Severity {
-        guard path.hasPrefix("/") else { return .unknown }
+        // An empty table (--allow-all shows no severity and reads none) ranks nothing.
+        guard path.hasPrefix("/"), !files.isEmpty || !globs.isEmpty else { return .unknown }
         var keys: [Character] = []
         for m in modes.utf8 {
             switch m {

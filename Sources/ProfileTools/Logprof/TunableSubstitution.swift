@@ -1,4 +1,5 @@
 import AppArmorPolicy
+import AuditLog
 import PolicyAnalysis
 import FoundationEssentials
 
@@ -76,9 +77,9 @@ public enum TunableSubstitution {
         if changed { out = Array(parts.joined(separator: [slash])) }
         // The part holding a multiarch triplet (x86_64-linux-gnu, arm-linux-gnueabihf...).
         let gnu = Array("-linux-gnu".utf8)
-        if has("multiarch"), let r = out.firstRange(of: gnu) {
-            let start = out[..<r.lowerBound].lastIndex(of: slash).map { $0 + 1 }
-            let end = out[r.upperBound...].firstIndex(of: slash)
+        if has("multiarch"), let at = ByteSearch.find(gnu, in: out) {
+            let start = out[..<at].lastIndex(of: slash).map { $0 + 1 }
+            let end = out[(at + gnu.count)...].firstIndex(of: slash)
             if let start, let end { out.replaceSubrange(start..<end, with: Array("@{multiarch}".utf8)) }
         }
         return out == bytes ? [] : [String(decoding: out, as: UTF8.self)]

@@ -29,12 +29,16 @@ public enum LogprofLoadCheck {
                     after.cache.release(f.path)
                 }
             }
+            // The file as it was is read only to excuse errors it already had: an edited file
+            // without errors needs no second check.
+            let errors = after.check(path: path).errors.filter { !environmental.contains($0.diagnostic.id) }
+            if errors.isEmpty { continue }
             let isNew = files.contains { $0.path == path && $0.isNew }
             var budget: [String: Int] = [:]
             if !isNew {
                 for e in before.check(path: path).errors { budget[key(e), default: 0] += 1 }
             }
-            for e in after.check(path: path).errors where !environmental.contains(e.diagnostic.id) {
+            for e in errors {
                 if let n = budget[key(e)], n > 0 { budget[key(e)] = n - 1; continue }
                 throw LogprofApplyError.wouldNotLoad(path, e.oneLine, parserVersion)
             }

@@ -245,17 +245,8 @@ final class PathMemo {
         var seen = Set<String>()
         let todo = texts.filter { byText[$0] == nil && !$0.utf8.contains(0x0A) && seen.insert($0).inserted }
         guard todo.count > 1 else { return }
-        var source = "profile x {\n"
-        for t in todo { source += t + "\n" }
-        source += "}\n"
-        let r = Parser.parse(path: "<rules>", bytes: Array(source.utf8))
-        guard r.root.childNodes.count == 1, !r.diagnostics.contains(where: { $0.severity == .error }),
-              let profile = r.topLevelProfiles.first, case let items = profile.items, items.count == todo.count else { return }
-        for (i, item) in items.enumerated() {
-            let range = item.textRange
-            guard r.source.location(of: Int(range.lowerBound)).line == i + 2,
-                  r.source.location(of: Int(max(range.lowerBound, range.upperBound - 1))).line == i + 2 else { return }
-        }
+        let r = Parser.parse(path: "<rules>", bytes: Array(RuleLines.profileText(todo, name: "x").utf8))
+        guard let items = RuleLines.items(r, count: todo.count) else { return }
         for (i, item) in items.enumerated() { byText[todo[i]] = RulePath.of(item, in: r) }
     }
 }

@@ -132,13 +132,15 @@ public enum EventExtraction {
 
     /// File permissions from the mask: c and d are w, `owner::other` masks name the owner side,
     /// x goes when other permissions come with it (the exec is its own event).
+    static let ownerSeparator = Array("::".utf8)
+
     static func fileKind(_ r: AuditRecord) -> EventKind? {
         guard let name = r.name, let rawMask = r.deniedMask ?? r.requestedMask else { return nil }
         // `owner::other`: the owner side when it is not empty, else the other side (read as
         // bytes, as libapparmor reads the mask).
         var mask = rawMask[...]
         var owner = false
-        if let sep = rawMask.indices.dropLast().first(where: { rawMask[$0] == UInt8(ascii: ":") && rawMask[$0 + 1] == UInt8(ascii: ":") }) {
+        if let sep = ByteSearch.find(Self.ownerSeparator, in: rawMask) {
             if sep > 0 {
                 mask = rawMask[..<sep]
                 owner = true

@@ -60,18 +60,12 @@ public enum RuleTextCheck {
 
     static func batchProblems(_ rules: [String], features: FeatureSet?) -> [String?] {
         guard rules.count > 1 else { return rules.map { problem($0, features: features) } }
-        var text = "profile aaswift-rule-check {\n"
-        for r in rules { text += "  " + r + "\n" }
-        text += "}\n"
         let checker = PolicyChecker(options: CheckOptions(features: features))
-        let r = checker.cache.add(path: "<rules>", bytes: Array(text.utf8))
+        let r = checker.cache.add(path: "<rules>", bytes: Array(RuleLines.profileText(rules, name: "aaswift-rule-check").utf8))
         var suspect = Set<Int>()          // lines (0-based rule index) to check alone
         var itemsOnLine = [Int](repeating: 0, count: rules.count)
         let source = r.source
-        func ruleIndex(_ offset: Int) -> Int? {
-            let line = source.location(of: offset).line - 2     // line 1 is the profile header
-            return line >= 0 && line < rules.count ? line : nil
-        }
+        func ruleIndex(_ offset: Int) -> Int? { RuleLines.rule(at: offset, in: source, count: rules.count) }
         if r.profiles.count != 1 || r.root.childNodes.count != 1 { return rules.map { problem($0, features: features) } }
         for d in r.diagnostics where d.severity == .error {
             guard let i = ruleIndex(d.range.lowerBound) else { return rules.map { problem($0, features: features) } }

@@ -70,11 +70,9 @@ struct AASwift: ParsableCommand {
         // Fastest path: a few commands read their plain options without the argument parser
         // (QuickArguments); anything else, or a command line that does not validate, goes on
         // to the argument parser, which reports it.
-        if let name = arguments.first, let type = quickCommand(name),
-           let command = type.quick(Array(arguments.dropFirst())), (try? command.validate()) != nil {
+        if let name = arguments.first, let type = quickCommand(name) {
             do {
-                try command.run()
-                return
+                if try type.runQuick(Array(arguments.dropFirst())) { return }
             } catch {
                 finish(error, for: type.command, name: name)
             }

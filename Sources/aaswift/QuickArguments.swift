@@ -25,7 +25,7 @@ import ArgumentParser
 /// `--version`, an unknown or repeated option, a missing value, a value that looks like an
 /// option, bundled short flags) gives nil, and the caller goes through the argument parser,
 /// which reports errors with its usage text.
-struct QuickArguments {
+final class QuickArguments {
     enum Kind: Hashable { case flag, option, repeatable }
 
     /// One option: every name it has (`-b`, `--base`) and what follows it.
@@ -49,16 +49,21 @@ struct QuickArguments {
             self.specs = specs
             self.positionals = positionals
         }
+
+        /// The index of the option that has this name.
+        func index(of name: String) -> Int? { specs.firstIndex { $0.names.contains(name) } }
     }
 
     private let table: Table
-    /// By spec, in the order of the table.
-    private var given: [[String]]
+    /// What was given, in command-line order: each value (a flag's own name) and the index of
+    /// its option in the table. Two flat lists, not a list per option: no array of arrays, whose
+    /// generic metadata the runtime would build at start (a tenth of `status --enabled`).
+    private var givenValues: [String] = []
+    private var givenOptions: [Int] = []
     private(set) var positionals: [String] = []
 
     init?(_ arguments: [String], _ table: Table) {
         self.table = table
-        given = Array(repeating: [], count: table.specs.count)
         var i = 0
         var onlyPositionals = false
         while i < arguments.count {
@@ -81,12 +86,12 @@ struct QuickArguments {
             }
             // A list, not a dictionary: a dozen names, and no run-time conformance lookup for a
             // dictionary of specs.
-            guard let index = table.specs.firstIndex(where: { $0.names.contains(name) }) else { return nil }
+            guard let index = table.index(of: name) else { return nil }
             let kind = table.specs[index].kind
             switch kind {
             case .flag:
-                guard attached == nil, given[index].isEmpty else { return nil }
-                given[index] = [name]
+                guard attached == nil, !givenOptions.contains(index) else { return nil }
+                givenValues.append(name)
             case .option, .repeatable:
                 let value: String
                 if let attached {
@@ -96,9 +101,10 @@ struct QuickArguments {
                     value = arguments[i]
                     i += 1
                 }
-                if kind == .option && !given[index].isEmpty { return nil }
-                given[index].append(value)
+                if kind == .option && givenOptions.contains(index) { return nil }
+                givenValues.append(value)
             }
+            givenOptions.append(index)
         }
     }
 
@@ -106,17 +112,28 @@ struct QuickArguments {
     /// (other than `-` itself and negative numbers, which it may read either way).
     static func isValue(_ s: String) -> Bool { s == "-" || !s.hasPrefix("-") }
 
-    /// What was given for the option that has this name (any of its names).
-    private func values(_ name: String) -> [String] {
-        guard let index = table.specs.firstIndex(where: { $0.names.contains(name) }) else {
-            preconditionFailure("\(name) is not in the table")
+    /// What was given for the option that has this name (any of its names), in order. The
+    /// name must be in the table (QuickArgumentsTests reads every option of every table); only
+    /// what was given is searched, so a command line of one option costs a handful of
+    /// comparisons, not one pass over the table per option read.
+    func list(_ name: String) -> [String] {
+        assert(table.index(of: name) != nil, "\(name) is not in the table")
+        var found: [String] = []
+        for (k, option) in givenOptions.enumerated() where table.specs[option].names.contains(name) {
+            found.append(givenValues[k])
         }
-        return given[index]
+        return found
     }
 
-    func flag(_ name: String) -> Bool { !values(name).isEmpty }
-    func value(_ name: String) -> String? { values(name).last }
-    func list(_ name: String) -> [String] { values(name) }
+    func flag(_ name: String) -> Bool { value(name) != nil }
+
+    func value(_ name: String) -> String? {
+        assert(table.index(of: name) != nil, "\(name) is not in the table")
+        for k in givenOptions.indices.reversed() where table.specs[givenOptions[k]].names.contains(name) {
+            return givenValues[k]
+        }
+        return nil
+    }
 }
 
 /// A command's options as a plain value, read by `quick` without the argument parser (nil:
@@ -130,4 +147,18 @@ protocol QuickCommand: Equatable {
     static func parsed(_ arguments: [String]) throws -> Self
     func validate() throws
     func run() throws
+    /// `quick`, then `validate` and `run`: true when the command ran, false when the command line
+    /// is left to the argument parser. A requirement, so that each command's witness runs its
+    /// own concrete type: through `any QuickCommand.Type`, `quick`'s `Self?` would make the
+    /// runtime build Optional's generic metadata at start (an eighth of `status --enabled`).
+    static func runQuick(_ arguments: [String]) throws -> Bool
+}
+
+extension QuickCommand {
+    static func runQuick(_ arguments: [String]) throws -> Bool {
+        guard let command = quick(arguments) else { return false }
+        do { try command.validate() } catch { return false }
+        try command.run()
+        return true
+    }
 }

@@ -12,6 +12,9 @@ public struct AuditLogReader {
     /// Skip lines that cannot be AppArmor records (no `apparmor=`, `operation=` or `type=AVC`),
     /// as upstream's logprof does.
     public var onlyAppArmor: Bool
+    /// Asked about each plain line that may hold an AppArmor record before it is parsed: true
+    /// leaves it out (logprof: a record of a profile the folder lacks, `UnknownProfileLines`).
+    public var skipLine: ((UnsafeBufferPointer<UInt8>) -> Bool)?
     private let source: LineSource
 
     public init(source: LineSource, onlyAppArmor: Bool = false) {
@@ -72,6 +75,7 @@ public struct AuditLogReader {
                     return true
                 }
                 if onlyAppArmor && !looksLikeAppArmor(line) { return true }
+                if let skip = skipLine, skip(line) { return true }
                 body(AuditRecordParser.parse(line), n)
                 return true
             }

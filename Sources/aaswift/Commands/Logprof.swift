@@ -141,7 +141,7 @@ struct LogprofRun: QuickCommand, Equatable {
         if json {
             ui = JSONReviewUI.standard()
         } else if allowAll || (dryRun || planOut != nil) && isatty(0) == 0 {
-            ui = AllowAllUI(out: { StandardStream.standardOutput.write(Data(($0 + "\n").utf8)) })
+            ui = AllowAllUI.standardOutput(live: follow)
         } else {
             ui = TTYReviewUI()
         }

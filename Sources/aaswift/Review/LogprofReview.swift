@@ -32,6 +32,7 @@ struct LogprofReview {
 
     /// `offset`: for a file source, the byte to start reading at.
     func run(ui: ReviewUI, source: LogprofSource, mark: String?, offset: Int = 0) throws {
+        defer { ui.flush() }
         // A mistyped -d would otherwise read no profile and report "No changes".
         guard PosixFiles.kind(profileDir) == .directory else {
             let why = PosixFiles.kind(profileDir) == .missing ? "no such folder" : "not a folder"
@@ -54,6 +55,7 @@ struct LogprofReview {
             throw LogprofFailure(message: "\(error)")
         }
         collector.dropUnknownProfiles(loading.profileNames())
+        ui.flush()
         Self.reportSkipped(collector.refused)
         let items = collector.takeOrdered()
         loading.prepareCoverage(for: items.map(\.fullName))
@@ -67,6 +69,7 @@ struct LogprofReview {
         session.skipDenied = skipDenied
         let driver = ReviewDriver(session: session, ui: ui)
         let outcome = driver.askAll()
+        ui.flush()
         Self.reportSkipped(session.refused)
         if outcome == .aborted { return }
         if session.deniedSkipped > 0 {
@@ -117,6 +120,7 @@ struct LogprofReview {
                 do { try AtomicWrite.write(Array(try plan.encoded()), to: out) } catch { throw LogprofFailure(message: "cannot write \(out): \(error)") }
             }
             if dryRun {
+                ui.flush()
                 // File by file: a long log's diff is never held twice.
                 var out = OutputBuffer(fd: 1)
                 for file in try planned() { out.write(file.diff()) }
@@ -158,6 +162,7 @@ struct LogprofReview {
     }
 
     func write(_ session: LogprofSession, ui: ReviewUI, files: [PlannedFile]) throws {
+        ui.flush()
         try LogprofWriter.write(files, reload: !noReload && outputDir == nil, folder: profileDir, info: ui.info)
         for name in session.changedTopProfiles { ui.info("Writing updated profile for \(name).") }
     }

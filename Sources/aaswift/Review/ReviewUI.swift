@@ -1,4 +1,8 @@
+import FoundationEssentials
 import ProfileTools
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a logprof front end does: show text, ask a prompt, a yes/no question or a string, and
 /// show a diff. The TTY, the JSON dialog and --allow-all implement it.
@@ -14,16 +18,39 @@ protocol ReviewUI: AnyObject {
     /// Whether the front end shows a prompt's text; one that does not (--allow-all) is asked
     /// with the menu alone, so that no question's headers and options are written out for it.
     var showsPrompts: Bool { get }
+    /// Writes out what the front end holds back (--allow-all into a pipe or a file): called
+    /// before anything else is written to standard output or error, and at the end.
+    func flush()
 }
 
 /// --allow-all: takes (P)rofile (when the target has one), (I)nherit, (A)llow, (A)dd the hat or
 /// child, or (S)ave, whichever the prompt offers first; answers no to yes/no questions.
 final class AllowAllUI: ReviewUI {
     var out: (String) -> Void
+    /// Lines for standard output when it is not a terminal: written 64 KiB at a time, not one
+    /// system call per line (a busy log's review says "Adding ..." thousands of times).
+    private var pending: OutputBuffer?
     init(out: @escaping (String) -> Void) { self.out = out }
 
-    func info(_ text: String) { out(text) }
-    func important(_ text: String) { out(text) }
+    /// Standard output: each line at once on a terminal or when `live` (a review that waits
+    /// for records), else in blocks.
+    static func standardOutput(live: Bool = false) -> AllowAllUI {
+        guard isatty(1) == 0, !live else { return AllowAllUI(out: { StandardStream.standardOutput.write(Data(($0 + "\n").utf8)) }) }
+        let ui = AllowAllUI(out: { _ in })
+        ui.pending = OutputBuffer(fd: 1)
+        return ui
+    }
+
+    func info(_ text: String) { emit(text) }
+    func important(_ text: String) { emit(text) }
+    func flush() { pending?.flush() }
+
+    private func emit(_ text: String) {
+        guard pending != nil else { return out(text) }
+        pending!.write(text)
+        pending!.write("\n")
+    }
+
     func ask(_ p: LogprofPrompt) -> (LogprofMenuCommand, Int) {
         // The first choice of each prompt: hats and children are added (see aaswift-logprof(1)).
         for c: LogprofMenuCommand in [.profile, .inherit, .allow, .addHat, .addSubprofile, .save] where p.commands.contains(c) {
@@ -43,6 +70,7 @@ enum ReviewStep { case next, finish, abort }
 
 extension ReviewUI {
     var showsPrompts: Bool { true }
+    func flush() {}
 
     /// Upstream's confirmation of Abo(r)t; says so when confirmed.
     func confirmAbort() -> Bool {

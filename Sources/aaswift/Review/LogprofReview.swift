@@ -48,8 +48,12 @@ struct LogprofReview {
         let tables = Background {
             (showsSeverity ? SeverityDB.load(configDir: configDir) : SeverityDB(text: ""), LogprofGlobs(config: config))
         }
-        // Requests of profiles the folder lacks are not kept once the profiles are known.
+        // Requests of profiles the folder lacks are not kept, and their records not parsed
+        // (UnknownProfileLines): the log is read once the folder's names are known. The wait
+        // (the profiles' load, tens of ms) is one the review makes anyway before its first
+        // question, and the abstractions go on loading meanwhile (busy-host log: 0.34 -> 0.32 s).
         var collector = LogprofEventCollector(known: loading.known)
+        _ = loading.profileNames()
         do { try LogprofSources.read(source, mark: mark, from: offset, into: &collector) } catch {
             loading.prepareCoverage(for: [])
             throw LogprofFailure(message: "\(error)")

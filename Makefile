@@ -62,12 +62,12 @@ build: deps build-info
 # at start, so `aaswift --version` takes 2 ms instead of 6 (dynamic) or 3.6 (static Swift
 # runtime only), and the binary runs on machines without a Swift toolchain. The sources import
 # FoundationEssentials, never Foundation, so ICU's 34 MB data table stays out; stripped, the
-# binary is 17.5 MB (61 MB with Foundation). Tests/e2e/run.sh builds through this target.
+# binary is 19.3 MB (61 MB with Foundation). Tests/e2e/run.sh builds through this target.
 # Linked by lld (it ships with the Swift toolchain), each function in a section of its own, in
 # the order of Packaging/startup-order.txt: the code a short command runs sits together at the
-# start of .text, so `status --enabled` touches 78 pages instead of 132 and takes 0.77 ms
-# instead of 1.2 (aa-status: 0.74 ms; Benchmarks/bench-status.sh). `make startup-order` writes
-# the file again from a build that keeps its symbols.
+# start of .text: `status --enabled` (with QuickArguments' lighter start) touches 81 pages
+# instead of 132 and takes 1.03 ms instead of 1.28 (aa-status: 50 pages, 0.91 ms; make bench).
+# `make startup-order` writes the file again from a build that keeps its symbols.
 STARTUP_ORDER := $(CURDIR)/Packaging/startup-order.txt
 LINK_FLAGS    := -Xswiftc -use-ld=lld -Xswiftc -Xfrontend -Xswiftc -function-sections \
                  -Xlinker --symbol-ordering-file=$(STARTUP_ORDER) -Xlinker --no-warn-symbol-ordering

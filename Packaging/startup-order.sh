@@ -3,8 +3,8 @@
 # commands, in the order callgrind first lists them, one linker symbol a line: the file `make
 # release` gives lld (--symbol-ordering-file), which places those functions side by side at the
 # start of .text. A short command then touches a few pages of code instead of one here and one
-# there across 13 MB: `status --enabled` took 132 page faults, 89 with the order (aa-status,
-# C: 50), and about a third less time.
+# there across 13 MB: `status --enabled` took 132 page faults, 92 with the order alone (81 with
+# QuickArguments' lighter start; aa-status, C: 50).
 # BINARY must keep its symbols (`make startup-order` builds it so, then runs this). Needs
 # valgrind. Names the file does not find in a later build are skipped by the linker, so an old
 # file costs only speed; regenerate it when start-up paths change.

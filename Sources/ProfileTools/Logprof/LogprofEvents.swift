@@ -63,6 +63,14 @@ public struct LogprofEventCollector {
         var hat: String?
         var path: LogBytes
         var owner: Bool
+
+        func hash(into h: inout Hasher) {
+            h.combine(mode)
+            h.combine(profile)
+            h.combine(hat)
+            h.combine(logBytes: path)
+            h.combine(owner)
+        }
     }
 
     /// When set, requests of profiles the folder lacks are counted in `unknownProfiles` and
@@ -195,6 +203,10 @@ public struct LogprofEventCollector {
         stats.events += other.stats.events
         unknownProfiles.formUnion(other.unknownProfiles)
         for (item, why) in other.refusedItems { refuse(item, why) }
+        // Room for all of them at once: no table made again (every key hashed again) midway.
+        if indexesStale { rebuildIndexes() }
+        fileIndex.reserveCapacity(fileIndex.count + other.fileIndex.count)
+        index.reserveCapacity(index.count + other.index.count)
         for item in other.items { insert(item) }
     }
 

@@ -18,7 +18,11 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 objcopy --strip-debug "$bin" "$tmp/aaswift"
 mkdir -p "$tmp/d"
 printf 'profile p /usr/bin/p {\n  /etc/p r,\n}\n' > "$tmp/d/p"
-run() { valgrind --tool=callgrind --demangle=no --callgrind-out-file="$tmp/cg.%p" "$tmp/aaswift" "$@" >/dev/null 2>&1 || true; }
+n=0
+run() {
+  n=$((n + 1))
+  valgrind --tool=callgrind --demangle=no --callgrind-out-file="$tmp/cg.$(printf %02d $n)" "$tmp/aaswift" "$@" >/dev/null 2>&1 || true
+}
 # The commands scripts run often and those measured whole-process against upstream's.
 run status --enabled
 run status
@@ -27,9 +31,11 @@ run status --profiled
 run --version
 run check "$tmp/d/p"
 run complain --dry-run --no-reload -d "$tmp/d" p
-# Every function each run entered ("fn=(id) name" the first time a name appears), first
-# appearance first; addresses without a name are left out.
-cat "$tmp"/cg.* | sed -nE 's/^c?fn=\([0-9]+\) (.+)$/\1/p' | grep -v '^0x' | awk '!seen[$0]++' > "$tmp/order"
+# Every function each run entered ("fn=(id) name"), run by run in the order above, each run's
+# new names sorted (callgrind's own order varies); addresses without a name are left out.
+for f in "$tmp"/cg.*; do
+  sed -nE 's/^c?fn=\([0-9]+\) (.+)$/\1/p' "$f" | grep -v '^0x' | LC_ALL=C sort -u
+done | awk '!seen[$0]++' > "$tmp/order"
 [ -s "$tmp/order" ] || { echo "startup-order: callgrind listed no function" >&2; exit 1; }
 mv "$tmp/order" "$out"
 echo "startup-order: $(wc -l < "$out") functions in $out"

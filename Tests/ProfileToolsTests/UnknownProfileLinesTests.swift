@@ -10,7 +10,7 @@ import XCTest
 final class UnknownProfileLinesTests: XCTestCase {
     private func sole(_ line: String) -> String? {
         Array(line.utf8).withUnsafeBufferPointer { b in
-            UnknownProfileLines.soleProfile(b).map { String(decoding: $0, as: UTF8.self) }
+            RecordPeek.soleProfile(b).map { String(decoding: $0, as: UTF8.self) }
         }
     }
 

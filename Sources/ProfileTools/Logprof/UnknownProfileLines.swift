@@ -19,12 +19,27 @@ final class UnknownProfileLines {
     private(set) var records = 0
     private(set) var profiles = Set<String>()
 
+    /// What was decided for each `profile=` value seen (up to `maxDecided` of them): a record
+    /// costs one look-up by its value's bytes instead of a name made and looked up twice.
+    private var decided: [ProfileValue: Bool] = [:]
+    static let maxDecided = 4096
+
+    private struct ProfileValue: Hashable {
+        let bytes: LogBytes
+        func hash(into h: inout Hasher) { h.combine(logBytes: bytes) }
+    }
+
     func skips(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let names, let value = RecordPeek.soleProfile(line) else { return false }
-        let name = LogprofEventCollector.profileName(splitProfileName(Array(value)).profile)
-        if names.contains(name) { return false }
-        records += 1
-        profiles.insert(name)
-        return true
+        let key = ProfileValue(bytes: Array(value))
+        var skip = decided[key]
+        if skip == nil {
+            let name = LogprofEventCollector.profileName(splitProfileName(key.bytes).profile)
+            skip = !names.contains(name)
+            if skip == true { profiles.insert(name) }
+            if decided.count < Self.maxDecided { decided[key] = skip }
+        }
+        if skip == true { records += 1 }
+        return skip == true
     }
 }

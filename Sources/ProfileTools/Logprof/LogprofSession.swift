@@ -43,9 +43,9 @@ public final class LogprofSession {
     private let items: [LogprofItem]
     private var position = 0
     private var userGlobs: [String] = []
-    /// `outcome(_:)`'s answers for the requests of `outcomesProfile`'s current run of items.
-    private var outcomes: [EventKind: RuleText.Outcome] = [:]
-    private var outcomesProfile: String?
+    /// Each item's checked rule and path spellings, worked out ahead on another thread
+    /// (`QuestionPrep`); started by the first `next()`.
+    private var prepared: WorkAhead<PreparedRequest>?
     /// Hats added or refused in this session (`profile//hat`).
     var addedHats = Set<String>()
     /// `profile//program` for the programs an answer made inherit (ix) the profile.
@@ -74,29 +74,28 @@ public final class LogprofSession {
         })
     }
 
-    /// The checked rules of the requests of the profile whose run of items starts at `start`,
-    /// in one batch; those of the run before are let go (the items come profile by profile, so
-    /// a long log holds one profile's rules at a time).
-    private func prepareOutcomes(from start: Int) {
-        let profile = items[start].profile
-        outcomesProfile = profile
-        outcomes = [:]
-        guard policy.hasProfile(profile) else { return }
-        var kinds = Set<EventKind>()
-        var i = start
-        while i < items.count, items[i].profile == profile {
-            kinds.insert(items[i].kind)
-            i += 1
+    deinit { prepared?.cancel() }
+
+    /// Starts working out the items' `PreparedRequest`s on another thread, with each profile's
+    /// rule target and tunable folders read here first (the worker touches no policy object).
+    private func startPreparing() -> WorkAhead<PreparedRequest> {
+        var targets: [String: RuleTarget] = [:]
+        var folders: [String: TunableSubstitution.Folders] = [:]
+        for p in Set(items.map(\.profile)) where policy.hasProfile(p) {
+            targets[p] = policy.target(of: p)
+            if tunableOptions { folders[p] = policy.folders(of: p) }
         }
-        let list = Array(kinds)
-        outcomes = Dictionary(uniqueKeysWithValues: zip(list, RuleText.outcomes(for: list, target: policy.target(of: profile))))
+        let prep = QuestionPrep(items: items, targets: targets, folders: folders, globs: globs)
+        return WorkAhead(count: items.count) { prep.prepare($0) }
     }
 
     /// The next question, or nil when every request has been handled.
     public func next() -> LogprofQuestion? {
+        let ahead = prepared ?? startPreparing()
+        prepared = ahead
         while position < items.count {
-            if items[position].profile != outcomesProfile { prepareOutcomes(from: position) }
             var item = items[position]
+            let prep = ahead.value(at: position)
             position += 1
             if let hat = item.hat, hat.hasPrefix("/"), inheritedChildren.contains(item.fullName) {
                 // The program now inherits the profile (ix): what it did as a learning child
@@ -128,7 +127,7 @@ public final class LogprofSession {
                 alreadyAllowed += 1
                 continue
             }
-            switch outcome(item) {
+            switch outcome(item, prep) {
             case .refused(let why):
                 refused.append((item.fullName, why))
                 continue
@@ -155,19 +154,16 @@ public final class LogprofSession {
                 }
                 return .hat(HatQuestion(item: item, hat: String(decoding: hat, as: UTF8.self), defaultHat: defaultHat(for: item.profile)))
             default:
-                return .rule(ruleQuestion(item))
+                return .rule(ruleQuestion(item, prep))
             }
         }
         return nil
     }
 
     /// The rule a request becomes for its profile's target, checked by the policy model
-    /// (`RuleText.outcome`), once per request kind and profile.
-    func outcome(_ item: LogprofItem) -> RuleText.Outcome {
-        if item.profile == outcomesProfile, let known = outcomes[item.kind] { return known }
-        let o = RuleText.outcome(for: item.kind, target: policy.target(of: item.profile))
-        if item.profile == outcomesProfile { outcomes[item.kind] = o }
-        return o
+    /// (`RuleText.outcomes`, worked out ahead).
+    func outcome(_ item: LogprofItem, _ prep: PreparedRequest) -> RuleText.Outcome {
+        prep.outcome ?? RuleText.outcome(for: item.kind, target: policy.target(of: item.profile))
     }
 
     static func needsProposal(_ k: EventKind) -> Bool {
@@ -195,14 +191,14 @@ public final class LogprofSession {
 
     // MARK: rule questions
 
-    func ruleQuestion(_ item: LogprofItem) -> RuleQuestion {
+    func ruleQuestion(_ item: LogprofItem, _ prep: PreparedRequest) -> RuleQuestion {
         let includes = noAbstraction ? [] : policy.suggestions(for: item.kind, profile: item.fullName)
         guard case .file(let f) = item.kind else {
             // A network event has finer forms; any other kind its one checked rule.
             let texts: [String]
             if case .network = item.kind {
                 texts = RuleText.choices(for: item.kind, target: policy.target(of: item.profile)).map(\.text)
-            } else if case .rule(let p) = outcome(item) {
+            } else if case .rule(let p) = outcome(item, prep) {
                 texts = [p.text]
             } else {
                 texts = []
@@ -227,12 +223,15 @@ public final class LogprofSession {
         }
         let old = nonOwner.subtracting(.exec)
         want.formUnion(old)
-        var paths = Set([raw]).union(patterns.filter { $0 != "/{**,}" })
-        paths.formUnion(globs.common(raw))
-        for g in userGlobs { if let m = policy.matchers.matcher(g), m.matches(bytes: f.path) { paths.insert(g) } }
-        if tunableOptions {
+        // The path's own spellings were worked out ahead; the patterns of the rules that
+        // already match it and the user's globs (N) that do are added here, with their variants.
+        var extra = Set(patterns.filter { $0 != "/{**,}" })
+        for g in userGlobs { if let m = policy.matchers.matcher(g), m.matches(bytes: f.path) { extra.insert(g) } }
+        extra.subtract(prep.paths)
+        var paths = prep.paths.union(extra)
+        if tunableOptions, !extra.isEmpty {
             let folders = policy.folders(of: item.profile)
-            paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, folders: folders) })
+            paths.formUnion(extra.flatMap { TunableSubstitution.variants($0, folders: folders) })
         }
         let perms = want.written.text
         let sev = severityDB.rank(path: String(decoding: f.path, as: UTF8.self), modes: perms)

@@ -23,7 +23,7 @@ public enum TunableSubstitution {
     ]
 
     /// The folder variables a profile may use, compiled once per profile file.
-    public struct Folders {
+    public struct Folders: Sendable {
         let variables: VariableTable
         let matchers: [(name: String, matcher: AAREMatcher)]
 

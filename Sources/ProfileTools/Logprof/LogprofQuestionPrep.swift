@@ -1,0 +1,54 @@
+import AppArmorPolicy
+import AppArmorSyntax
+import AuditLog
+
+/// What a request's question takes from the request and its profile alone, worked out on a
+/// thread of its own while the review asks (`WorkAhead`): the checked rule the request becomes
+/// (`RuleText.outcomes`, one batch per profile in each chunk), and for a file request the
+/// spellings of its path (quoted, the config's globs of it, and their tunable variants).
+/// What depends on the answers so far (coverage, the user's own globs, the abstractions
+/// offered) stays with the session on its thread. The worker gets values only: each profile's
+/// rule target and tunable folders are read from the policy before it starts.
+struct PreparedRequest: Sendable {
+    /// The checked rule; nil when the folder lacks the profile (nothing is asked).
+    var outcome: RuleText.Outcome?
+    /// A file request's path spellings (empty for the other kinds).
+    var paths: Set<String>
+}
+
+/// The inputs of `PreparedRequest`s, as values.
+struct QuestionPrep: Sendable {
+    let items: [LogprofItem]
+    /// The rule target of each profile of the folder the items name.
+    let targets: [String: RuleTarget]
+    /// Their tunable folders (empty when tunable variants are not offered).
+    let folders: [String: TunableSubstitution.Folders]
+    let globs: LogprofGlobs
+
+    func prepare(_ range: Range<Int>) -> [PreparedRequest] {
+        var out = [PreparedRequest](repeating: PreparedRequest(outcome: nil, paths: []), count: range.count)
+        // The kinds of each profile in the chunk, checked in one batch.
+        var kindsByProfile: [String: [EventKind: [Int]]] = [:]
+        for i in range {
+            let item = items[i]
+            guard targets[item.profile] != nil else { continue }
+            kindsByProfile[item.profile, default: [:]][item.kind, default: []].append(i - range.lowerBound)
+            if case .file(let f) = item.kind { out[i - range.lowerBound].paths = paths(of: f.path, profile: item.profile) }
+        }
+        for (profile, byKind) in kindsByProfile {
+            let kinds = Array(byKind.keys)
+            for (k, o) in zip(kinds, RuleText.outcomes(for: kinds, target: targets[profile]!)) {
+                for j in byKind[k]! { out[j].outcome = o }
+            }
+        }
+        return out
+    }
+
+    /// The quoted path, the config's globs of it, and (when offered) their tunable variants.
+    func paths(of path: LogBytes, profile: String) -> Set<String> {
+        let raw = QuotedString.literal(path)
+        var paths = Set([raw]).union(globs.common(raw))
+        if let f = folders[profile] { paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, folders: f) }) }
+        return paths
+    }
+}

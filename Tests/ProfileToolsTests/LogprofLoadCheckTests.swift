@@ -48,4 +48,24 @@ final class LogprofLoadCheckTests: XCTestCase {
         let file = PlannedFile(path: dir + "/q", old: [], new: Array("profile q {\n  @{nope}/x r,\n}\n".utf8))
         XCTAssertThrowsError(try LogprofLoadCheck.check([file], profileFiles: [file.path], profileDir: dir, parserVersion: nil))
     }
+
+    /// Many edited files are split between the processors; the error reported is that of the
+    /// first file in the plan's order, whichever checker finds it, and files without a new
+    /// error pass wherever they stand.
+    func testTheFirstFileWithANewErrorIsReported() throws {
+        let (dir, _) = try plan(old)
+        var files: [PlannedFile] = []
+        for i in 0..<9 {
+            let bad = i == 5 || i == 8 ? "  @{missing\(i)}/x r,\n" : ""
+            files.append(PlannedFile(path: dir + "/f\(i)", old: [], new: Array("profile f\(i) {\n  /a r,\n\(bad)}\n".utf8)))
+        }
+        for order in [files, files.reversed()] {
+            XCTAssertThrowsError(try LogprofLoadCheck.check(order, profileFiles: order.map(\.path), profileDir: dir, parserVersion: nil)) { error in
+                let first = order.first { $0.path.hasSuffix("/f5") || $0.path.hasSuffix("/f8") }!.path
+                XCTAssertTrue("\(error)".contains(first), "\(error)")
+            }
+        }
+        let good = files.enumerated().filter { $0.offset != 5 && $0.offset != 8 }.map(\.element)
+        XCTAssertNoThrow(try LogprofLoadCheck.check(good, profileFiles: good.map(\.path), profileDir: dir, parserVersion: nil))
+    }
 }

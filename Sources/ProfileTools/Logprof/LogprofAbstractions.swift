@@ -22,7 +22,9 @@ extension LogprofPolicy {
         for r in report.policy.profiles.first?.rules ?? [] { byFile[r.file, default: []].append(r) }
         abstractionRules = byFile
         var groupIDs: [String: Int] = [:]
-        let all = CoverageSet(matchers: matchers, memoize: false)
+        // A matcher cache and reader of its own: the ranking may be used on another thread.
+        let all = CoverageSet(matchers: MatcherCache(), memoize: false)
+        var everything = Set<Int>()
         func group(_ file: String) -> Int {
             if let g = groupIDs[file] { return g }
             let g = groupIDs.count
@@ -32,7 +34,7 @@ extension LogprofPolicy {
             // `/proc/<pid>/` request (the glob options cover that).
             let rules = byFile[file] ?? []
             all.add(rules, text: abstractionRuleText, writtenPathsOnly: true, group: g, filesOnly: true)
-            if rules.contains(where: { $0.kind == .allRule }) { abstractionEverything.insert(g) }
+            if rules.contains(where: { $0.kind == .allRule }) { everything.insert(g) }
             return g
         }
         var list: [Abstraction] = []
@@ -45,12 +47,8 @@ extension LogprofPolicy {
                                     suggest: Self.suggestMetadata(String(decoding: parsed.source.bytes, as: UTF8.self))))
         }
         abstractions = list
-        abstractionFiles = all
-        for (i, a) in list.enumerated() {
-            guard let own = a.groups.first else { continue }
-            abstractionsByOwnGroup[own, default: []].append(i)
-            if abstractionEverything.contains(own) { abstractionsAllowingEverything.append(i) }
-        }
+        fileRanking = AbstractionFileRanking(files: all, names: list.map(\.name), groups: list.map(\.groups),
+                                             sizes: list.map(size(of:)), everything: everything)
         return list
     }
 

@@ -25,8 +25,9 @@ public final class LogprofPolicy {
     private var coverage: [String: CoverageSet] = [:]
     private var includedFilesCache: [String: Set<String>] = [:]
     var abstractions: [Abstraction]?
-    /// The file rules of every abstraction file in one set, grouped by file.
-    var abstractionFiles: CoverageSet?
+    /// What ranks the abstractions for file requests (made with them). A review that hands it
+    /// to the thread preparing its questions no longer asks `ranked(for:)` for file requests.
+    var fileRanking: AbstractionFileRanking?
     /// The rules of each abstraction file, and rule sets made of them on first use.
     var abstractionRules: [String: [PolicyRule]] = [:]
     var abstractionSetCache: [String: CoverageSet] = [:]
@@ -34,15 +35,9 @@ public final class LogprofPolicy {
     var suggestableNameCache: [String: Set<String>] = [:]
     /// `ranked(for:)` of non-file requests.
     var rankedByKind: [EventKind: [(index: Int, specific: Int, size: Int)]] = [:]
-    /// The abstractions (indices) whose own file is each group of `abstractionFiles`, and
-    /// those that allow everything.
-    var abstractionsByOwnGroup: [Int: [Int]] = [:]
-    var abstractionsAllowingEverything: [Int] = []
     var abstractionSizes: [String: Int] = [:]
-    private var sizeByIndex: [Int] = []
     /// The rule set of each abstraction's own file, by index (for non-file requests).
     private var ownSets: [CoverageSet?] = []
-    var abstractionEverything = Set<Int>()
     public let customIncludes: [String]
 
     struct Abstraction {
@@ -50,7 +45,7 @@ public final class LogprofPolicy {
         var file: String
         /// The file and everything it includes.
         var files: [String]
-        /// The same files as groups of `abstractionFiles`.
+        /// The same files as groups of `fileRanking.files`.
         var groups: [Int]
         /// nil: suggest anywhere; empty: never; else profile-name regexes.
         var suggest: [String]?
@@ -214,12 +209,18 @@ public final class LogprofPolicy {
     /// little else they grant: the most specific matching rule first (most literal characters,
     /// so `/etc/{,libre}ssl/certs/{,**}` before `/etc/ssl/**`), then the fewest rules.
     func suggestions(for kind: EventKind, profile fullName: String) -> [String] {
+        suggestions(ranked: { ranked(for: kind).map(\.index) }, profile: fullName)
+    }
+
+    /// `suggestions(for:profile:)` from the request's ranking (abstraction indices, best first;
+    /// asked only when the profile may be offered an abstraction).
+    func suggestions(ranked: () -> [Int], profile fullName: String) -> [String] {
         let offered = suggestableNames(for: fullName)
         guard !offered.isEmpty else { return [] }
         let all = loadAbstractions()
         var out: [String] = []
-        for r in ranked(for: kind) where offered.contains(all[r.index].name) {
-            out.append(all[r.index].name)
+        for i in ranked() where offered.contains(all[i].name) {
+            out.append(all[i].name)
             if out.count == Self.maxSuggestions { break }
         }
         return out
@@ -231,55 +232,18 @@ public final class LogprofPolicy {
     /// request's ranking is worked out once for every profile that asks it.
     func ranked(for kind: EventKind) -> [(index: Int, specific: Int, size: Int)] {
         let all = loadAbstractions()
+        if case .file(let f) = kind { return fileRanking?.ranked(f) ?? [] }
+        if let known = rankedByKind[kind] { return known }
+        // The typed rule a non-file request asks for, worked out once for every abstraction.
+        let request = CoverageSet.request(kind, reader: ruleReader)
+        if ownSets.isEmpty { ownSets = all.map { abstractionSets($0).first } }
         var ranked: [(index: Int, specific: Int, size: Int)] = []
-        if case .file(let f) = kind, let files = abstractionFiles {
-            // One lookup in the combined set, then per abstraction the union of what its
-            // files grant; only abstractions whose own file matched (or that allow everything)
-            // can allow the request.
-            var byGroup: [Int: (allow: PermissionSet, deny: PermissionSet, specific: Int)] = [:]
-            for e in files.matchingEntries(path: f.path, owner: f.owner) {
-                var g = byGroup[e.group, default: ([], [], 0)]
-                if e.deny { g.deny.formUnion(e.mask) } else { g.allow.formUnion(e.mask) }
-                g.specific = max(g.specific, Self.literalCount(e.display))
-                byGroup[e.group] = g
-            }
-            if byGroup.isEmpty { return [] }
-            let want = f.permissions
-            var candidates = abstractionsAllowingEverything
-            for g in byGroup.keys where !abstractionEverything.contains(g) { candidates += abstractionsByOwnGroup[g] ?? [] }
-            for i in candidates {
-                let a = all[i]
-                guard let own = a.groups.first else { continue }
-                var specific = 0
-                if !abstractionEverything.contains(own) {
-                    guard let hit = byGroup[own], !want.isEmpty else { continue }
-                    var allow = PermissionSet(), deny = PermissionSet()
-                    for g in a.groups {
-                        guard let h = byGroup[g] else { continue }
-                        allow.formUnion(h.allow)
-                        deny.formUnion(h.deny)
-                    }
-                    guard want.isSubset(of: allow) || want.isSubset(of: deny) else { continue }
-                    specific = hit.specific
-                }
-                ranked.append((i, specific, abstractionSize(at: i)))
-            }
-        } else {
-            if let known = rankedByKind[kind] { return known }
-            // The typed rule a non-file request asks for, worked out once for every abstraction.
-            let request = CoverageSet.request(kind, reader: ruleReader)
-            if ownSets.isEmpty { ownSets = all.map { abstractionSets($0).first } }
-            for (i, own) in ownSets.enumerated() {
-                guard let own, own.isKnown(kind, request: request) else { continue }
-                ranked.append((i, 0, abstractionSize(at: i)))
-            }
+        for (i, own) in ownSets.enumerated() {
+            guard let own, own.isKnown(kind, request: request) else { continue }
+            ranked.append((i, 0, abstractionSize(at: i)))
         }
-        ranked.sort { x, y in
-            if x.specific != y.specific { return x.specific > y.specific }
-            if x.size != y.size { return x.size < y.size }
-            return all[x.index].name < all[y.index].name
-        }
-        if case .file = kind {} else { rankedByKind[kind] = ranked }
+        ranked = AbstractionFileRanking.sorted(ranked, names: all.map(\.name))
+        rankedByKind[kind] = ranked
         return ranked
     }
 
@@ -343,17 +307,21 @@ public final class LogprofPolicy {
     /// once (the probe loads a file once per abstraction that includes it).
     func abstractionSize(_ name: String) -> Int {
         if let n = abstractionSizes[name] { return n }
-        guard let a = loadAbstractions().first(where: { $0.name == name }) else { return Int.max }
-        let n = a.files.reduce(0) { $0 + Set((abstractionRules[$1] ?? []).map { $0.node.textRange.lowerBound }).count }
+        guard let i = loadAbstractions().firstIndex(where: { $0.name == name }) else { return Int.max }
+        let n = abstractionSize(at: i)
         abstractionSizes[name] = n
         return n
     }
 
-    /// `abstractionSize` of `loadAbstractions()[index]`, kept by index.
+    /// `abstractionSize` of `loadAbstractions()[index]` (worked out when they load).
     func abstractionSize(at index: Int) -> Int {
-        if sizeByIndex.isEmpty { sizeByIndex = Array(repeating: -1, count: loadAbstractions().count) }
-        if sizeByIndex[index] < 0 { sizeByIndex[index] = abstractionSize(loadAbstractions()[index].name) }
-        return sizeByIndex[index]
+        _ = loadAbstractions()
+        return fileRanking?.sizes[index] ?? 0
+    }
+
+    /// The rules an abstraction brings in, each rule of a file once.
+    func size(of a: Abstraction) -> Int {
+        a.files.reduce(0) { $0 + Set((abstractionRules[$1] ?? []).map { $0.node.textRange.lowerBound }).count }
     }
 
     static let suggestKey = Array("LOGPROF-SUGGEST:".utf8)

@@ -5,7 +5,9 @@ import AuditLog
 /// What a request's question takes from the request and its profile alone, worked out on a
 /// thread of its own while the review asks (`WorkAhead`): the checked rule the request becomes
 /// (`RuleText.outcomes`, one batch per profile in each chunk), and for a file request the
-/// spellings of its path (quoted, the config's globs of it, and their tunable variants).
+/// spellings of its path (quoted, the config's globs of it, and their tunable variants) and
+/// the abstractions that allow it, best first (`AbstractionFileRanking`, which only this
+/// thread uses then).
 /// What depends on the answers so far (coverage, the user's own globs, the abstractions
 /// offered) stays with the session on its thread. The worker gets values only: each profile's
 /// rule target and tunable folders are read from the policy before it starts.
@@ -14,6 +16,8 @@ struct PreparedRequest: Sendable {
     var outcome: RuleText.Outcome?
     /// A file request's path spellings (empty for the other kinds).
     var paths: Set<String>
+    /// A file request's abstractions (indices), best first; nil when none are offered.
+    var abstractions: [Int]?
 }
 
 /// The inputs of `PreparedRequest`s, as values.
@@ -24,16 +28,21 @@ struct QuestionPrep: Sendable {
     /// Their tunable folders (empty when tunable variants are not offered).
     let folders: [String: TunableSubstitution.Folders]
     let globs: LogprofGlobs
+    /// nil when no abstraction is offered (`--no-abstraction`).
+    let ranking: AbstractionFileRanking?
 
     func prepare(_ range: Range<Int>) -> [PreparedRequest] {
-        var out = [PreparedRequest](repeating: PreparedRequest(outcome: nil, paths: []), count: range.count)
+        var out = [PreparedRequest](repeating: PreparedRequest(outcome: nil, paths: [], abstractions: nil), count: range.count)
         // The kinds of each profile in the chunk, checked in one batch.
         var kindsByProfile: [String: [EventKind: [Int]]] = [:]
         for i in range {
             let item = items[i]
             guard targets[item.profile] != nil else { continue }
             kindsByProfile[item.profile, default: [:]][item.kind, default: []].append(i - range.lowerBound)
-            if case .file(let f) = item.kind { out[i - range.lowerBound].paths = paths(of: f.path, profile: item.profile) }
+            if case .file(let f) = item.kind {
+                out[i - range.lowerBound].paths = paths(of: f.path, profile: item.profile)
+                out[i - range.lowerBound].abstractions = ranking?.ranked(f).map(\.index)
+            }
         }
         for (profile, byKind) in kindsByProfile {
             let kinds = Array(byKind.keys)

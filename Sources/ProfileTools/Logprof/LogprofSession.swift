@@ -85,7 +85,9 @@ public final class LogprofSession {
             targets[p] = policy.target(of: p)
             if tunableOptions { folders[p] = policy.folders(of: p) }
         }
-        let prep = QuestionPrep(items: items, targets: targets, folders: folders, globs: globs)
+        // The file ranking goes to the worker, which alone uses it from now on.
+        let ranking = noAbstraction ? nil : { _ = policy.loadAbstractions(); return policy.fileRanking }()
+        let prep = QuestionPrep(items: items, targets: targets, folders: folders, globs: globs, ranking: ranking)
         return WorkAhead(count: items.count) { prep.prepare($0) }
     }
 
@@ -192,8 +194,8 @@ public final class LogprofSession {
     // MARK: rule questions
 
     func ruleQuestion(_ item: LogprofItem, _ prep: PreparedRequest) -> RuleQuestion {
-        let includes = noAbstraction ? [] : policy.suggestions(for: item.kind, profile: item.fullName)
         guard case .file(let f) = item.kind else {
+            let includes = noAbstraction ? [] : policy.suggestions(for: item.kind, profile: item.fullName)
             // A network event has finer forms; any other kind its one checked rule.
             let texts: [String]
             if case .network = item.kind {
@@ -212,6 +214,7 @@ public final class LogprofSession {
                                 owner: false, canOwner: false, audit: false, selected: includes.count + max(texts.count - 1, 0),
                                 severity: sev, rawPath: nil)
         }
+        let includes = noAbstraction ? [] : policy.suggestions(ranked: { prep.abstractions ?? [] }, profile: item.fullName)
         let raw = QuotedString.literal(f.path)
         var want = f.permissions
         var nonOwner = PermissionSet()

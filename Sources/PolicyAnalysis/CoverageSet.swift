@@ -274,10 +274,11 @@ public final class CoverageSet {
     }
 
     /// Whether several rule sets together know a request (file permissions add up).
-    public static func isKnown(_ kind: EventKind, in sets: [CoverageSet]) -> Bool {
+    /// `request`: the typed rule of a non-file request when already read (`request(_:reader:)`).
+    public static func isKnown(_ kind: EventKind, in sets: [CoverageSet], request known: PolicyRule? = nil) -> Bool {
         guard case .file(let f) = kind, sets.count > 1 else {
             guard let first = sets.first else { return false }
-            let request = Self.request(kind, reader: first.reader)
+            let request = known ?? Self.request(kind, reader: first.reader)
             return sets.contains { $0.isKnown(kind, request: request) }
         }
         let want = f.permissions

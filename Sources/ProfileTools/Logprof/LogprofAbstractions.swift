@@ -47,8 +47,8 @@ extension LogprofPolicy {
                                     suggest: Self.suggestMetadata(String(decoding: parsed.source.bytes, as: UTF8.self))))
         }
         abstractions = list
-        fileRanking = AbstractionFileRanking(files: all, names: list.map(\.name), groups: list.map(\.groups),
-                                             sizes: list.map(size(of:)), everything: everything)
+        ranking = AbstractionRanking(files: all, names: list.map(\.name), groups: list.map(\.groups), sizes: list.map(size(of:)),
+                                     everything: everything, ownRules: list.map { byFile[$0.file] ?? [] })
         return list
     }
 

@@ -25,19 +25,15 @@ public final class LogprofPolicy {
     private var coverage: [String: CoverageSet] = [:]
     private var includedFilesCache: [String: Set<String>] = [:]
     var abstractions: [Abstraction]?
-    /// What ranks the abstractions for file requests (made with them). A review that hands it
-    /// to the thread preparing its questions no longer asks `ranked(for:)` for file requests.
-    var fileRanking: AbstractionFileRanking?
+    /// What ranks the abstractions for a request (made with them). A review that hands it to
+    /// the thread preparing its questions no longer asks `ranked(for:)`.
+    var ranking: AbstractionRanking?
     /// The rules of each abstraction file, and rule sets made of them on first use.
     var abstractionRules: [String: [PolicyRule]] = [:]
     var abstractionSetCache: [String: CoverageSet] = [:]
     var suggestableCache: [String: [Abstraction]] = [:]
     var suggestableNameCache: [String: Set<String>] = [:]
-    /// `ranked(for:)` of non-file requests.
-    var rankedByKind: [EventKind: [(index: Int, specific: Int, size: Int)]] = [:]
     var abstractionSizes: [String: Int] = [:]
-    /// The rule set of each abstraction's own file, by index (for non-file requests).
-    private var ownSets: [CoverageSet?] = []
     public let customIncludes: [String]
 
     struct Abstraction {
@@ -45,7 +41,7 @@ public final class LogprofPolicy {
         var file: String
         /// The file and everything it includes.
         var files: [String]
-        /// The same files as groups of `fileRanking.files`.
+        /// The same files as groups of `ranking.files`.
         var groups: [Int]
         /// nil: suggest anywhere; empty: never; else profile-name regexes.
         var suggest: [String]?
@@ -231,20 +227,8 @@ public final class LogprofPolicy {
     /// profile (which abstractions a profile may be offered is filtered after), so a non-file
     /// request's ranking is worked out once for every profile that asks it.
     func ranked(for kind: EventKind) -> [(index: Int, specific: Int, size: Int)] {
-        let all = loadAbstractions()
-        if case .file(let f) = kind { return fileRanking?.ranked(f) ?? [] }
-        if let known = rankedByKind[kind] { return known }
-        // The typed rule a non-file request asks for, worked out once for every abstraction.
-        let request = CoverageSet.request(kind, reader: ruleReader)
-        if ownSets.isEmpty { ownSets = all.map { abstractionSets($0).first } }
-        var ranked: [(index: Int, specific: Int, size: Int)] = []
-        for (i, own) in ownSets.enumerated() {
-            guard let own, own.isKnown(kind, request: request) else { continue }
-            ranked.append((i, 0, abstractionSize(at: i)))
-        }
-        ranked = AbstractionFileRanking.sorted(ranked, names: all.map(\.name))
-        rankedByKind[kind] = ranked
-        return ranked
+        _ = loadAbstractions()
+        return ranking?.ranked(kind, request: CoverageSet.request(kind, reader: ruleReader)) ?? []
     }
 
     /// The names of `suggestable(for:)`.
@@ -316,7 +300,7 @@ public final class LogprofPolicy {
     /// `abstractionSize` of `loadAbstractions()[index]` (worked out when they load).
     func abstractionSize(at index: Int) -> Int {
         _ = loadAbstractions()
-        return fileRanking?.sizes[index] ?? 0
+        return ranking?.sizes[index] ?? 0
     }
 
     /// The rules an abstraction brings in, each rule of a file once.

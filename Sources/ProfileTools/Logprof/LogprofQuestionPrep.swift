@@ -1,27 +1,31 @@
 import AppArmorPolicy
 import AppArmorSyntax
 import AuditLog
+import PolicyAnalysis
 
 /// What a request's question takes from the request and its profile alone, worked out on a
 /// thread of its own while the review asks (`WorkAhead`): the checked rule the request becomes
 /// (`RuleText.outcomes`, one batch per profile in each chunk), and for a file request the
-/// spellings of its path (quoted, the config's globs of it, and their tunable variants) and
-/// the abstractions that allow it, best first (`AbstractionFileRanking`, which only this
-/// thread uses then).
+/// spellings of its path (quoted, the config's globs of it, and their tunable variants); for
+/// the other kinds the typed rule the request asks for (read with a reader of its own, a batch
+/// per chunk); and the abstractions that allow a request, best first (`AbstractionRanking`,
+/// which only this thread uses then).
 /// What depends on the answers so far (coverage, the user's own globs, the abstractions
 /// offered) stays with the session on its thread. The worker gets values only: each profile's
 /// rule target and tunable folders are read from the policy before it starts.
 struct PreparedRequest: Sendable {
+    /// The typed rule a request other than files, exec and hats asks for (`CoverageSet.request`).
+    var request: PolicyRule?
     /// The checked rule; nil when the folder lacks the profile (nothing is asked).
     var outcome: RuleText.Outcome?
     /// A file request's path spellings (empty for the other kinds).
     var paths: Set<String>
-    /// A file request's abstractions (indices), best first; nil when none are offered.
-    var abstractions: [Int]?
+    /// The abstractions (indices) that allow the request, best first.
+    var abstractions: [Int] = []
 }
 
-/// The inputs of `PreparedRequest`s, as values.
-struct QuestionPrep: Sendable {
+/// The inputs of `PreparedRequest`s, as values, and the worker's own rule reader.
+final class QuestionPrep: @unchecked Sendable {
     let items: [LogprofItem]
     /// The rule target of each profile of the folder the items name.
     let targets: [String: RuleTarget]
@@ -29,20 +33,34 @@ struct QuestionPrep: Sendable {
     let folders: [String: TunableSubstitution.Folders]
     let globs: LogprofGlobs
     /// nil when no abstraction is offered (`--no-abstraction`).
-    let ranking: AbstractionFileRanking?
+    let ranking: AbstractionRanking?
+    /// Used on the worker's thread only.
+    private let reader = RuleTextReader()
+
+    init(items: [LogprofItem], targets: [String: RuleTarget], folders: [String: TunableSubstitution.Folders], globs: LogprofGlobs, ranking: AbstractionRanking?) {
+        self.items = items
+        self.targets = targets
+        self.folders = folders
+        self.globs = globs
+        self.ranking = ranking
+    }
 
     func prepare(_ range: Range<Int>) -> [PreparedRequest] {
-        var out = [PreparedRequest](repeating: PreparedRequest(outcome: nil, paths: [], abstractions: nil), count: range.count)
+        var out = [PreparedRequest](repeating: PreparedRequest(outcome: nil, paths: []), count: range.count)
+        // The chunk's typed requests, read in one batch.
+        reader.prefetch(range.compactMap { i in
+            targets[items[i].profile] != nil && LogprofSession.needsProposal(items[i].kind) ? RuleText.unchecked(for: items[i].kind)?.line : nil
+        })
         // The kinds of each profile in the chunk, checked in one batch.
         var kindsByProfile: [String: [EventKind: [Int]]] = [:]
         for i in range {
             let item = items[i]
             guard targets[item.profile] != nil else { continue }
             kindsByProfile[item.profile, default: [:]][item.kind, default: []].append(i - range.lowerBound)
-            if case .file(let f) = item.kind {
-                out[i - range.lowerBound].paths = paths(of: f.path, profile: item.profile)
-                out[i - range.lowerBound].abstractions = ranking?.ranked(f).map(\.index)
-            }
+            if case .file(let f) = item.kind { out[i - range.lowerBound].paths = paths(of: f.path, profile: item.profile) }
+            let request = CoverageSet.request(item.kind, reader: reader)
+            out[i - range.lowerBound].request = request
+            out[i - range.lowerBound].abstractions = ranking?.ranked(item.kind, request: request).map(\.index) ?? []
         }
         for (profile, byKind) in kindsByProfile {
             let kinds = Array(byKind.keys)

@@ -86,7 +86,7 @@ public final class LogprofSession {
             if tunableOptions { folders[p] = policy.folders(of: p) }
         }
         // The file ranking goes to the worker, which alone uses it from now on.
-        let ranking = noAbstraction ? nil : { _ = policy.loadAbstractions(); return policy.fileRanking }()
+        let ranking = noAbstraction ? nil : { _ = policy.loadAbstractions(); return policy.ranking }()
         let prep = QuestionPrep(items: items, targets: targets, folders: folders, globs: globs, ranking: ranking)
         return WorkAhead(count: items.count) { prep.prepare($0) }
     }
@@ -125,7 +125,7 @@ public final class LogprofSession {
                     return .hat(HatQuestion(item: item, hat: hat, defaultHat: defaultHat(for: item.profile)))
                 }
             }
-            if isKnown(item) {
+            if isKnown(item, prep) {
                 alreadyAllowed += 1
                 continue
             }
@@ -175,8 +175,8 @@ public final class LogprofSession {
         }
     }
 
-    func isKnown(_ item: LogprofItem) -> Bool {
-        CoverageSet.isKnown(item.kind, in: ruleSets(item.fullName))
+    func isKnown(_ item: LogprofItem, _ prep: PreparedRequest) -> Bool {
+        CoverageSet.isKnown(item.kind, in: ruleSets(item.fullName), request: prep.request)
     }
 
     /// The profile's rules, the rules added in this session, and the abstractions included.
@@ -194,8 +194,8 @@ public final class LogprofSession {
     // MARK: rule questions
 
     func ruleQuestion(_ item: LogprofItem, _ prep: PreparedRequest) -> RuleQuestion {
+        let includes = noAbstraction ? [] : policy.suggestions(ranked: { prep.abstractions }, profile: item.fullName)
         guard case .file(let f) = item.kind else {
-            let includes = noAbstraction ? [] : policy.suggestions(for: item.kind, profile: item.fullName)
             // A network event has finer forms; any other kind its one checked rule.
             let texts: [String]
             if case .network = item.kind {
@@ -214,7 +214,6 @@ public final class LogprofSession {
                                 owner: false, canOwner: false, audit: false, selected: includes.count + max(texts.count - 1, 0),
                                 severity: sev, rawPath: nil)
         }
-        let includes = noAbstraction ? [] : policy.suggestions(ranked: { prep.abstractions ?? [] }, profile: item.fullName)
         let raw = QuotedString.literal(f.path)
         var want = f.permissions
         var nonOwner = PermissionSet()

@@ -1,14 +1,16 @@
 import AppArmorPolicy
 import PolicyAnalysis
 import AuditLog
+import AppArmorSyntax
 
-/// Which abstractions allow a file request, best first (`LogprofPolicy.ranked(for:)` says how):
-/// the written file rules of every abstraction file in one set, a group per file, and for
-/// each abstraction its files' groups and its size. It is made when the abstractions load,
-/// with a matcher cache and a rule reader of its own, and shares nothing the review changes:
+/// Which abstractions allow a request, best first (`LogprofPolicy.ranked(for:)` says how). For
+/// file requests: the written file rules of every abstraction file in one set, a group per
+/// file, and each abstraction's groups; for the other kinds: the typed rules of each
+/// abstraction's own file. It is made when the abstractions load, with a matcher cache of its
+/// own, and shares nothing the review changes (its rules are immutable):
 /// the review hands it to the thread that prepares its questions (`QuestionPrep`), which is
 /// then the only one to use it.
-final class AbstractionFileRanking: @unchecked Sendable {
+final class AbstractionRanking: @unchecked Sendable {
     typealias Ranked = (index: Int, specific: Int, size: Int)
 
     /// The file rules of every abstraction file, a group per file.
@@ -24,13 +26,32 @@ final class AbstractionFileRanking: @unchecked Sendable {
     let allowingEverything: [Int]
     /// The abstractions whose own file is each group.
     let byOwnGroup: [Int: [Int]]
+    /// Per abstraction, its own file's rules other than file rules, by kind, and whether one
+    /// of them allows everything (a rule set of the file would say the same: `CoverageSet`).
+    let ownRules: [[SyntaxKind: [PolicyRule]]]
+    let ownAllowsEverything: [Bool]
+    /// The ranking of each non-file request asked so far.
+    private var byKind: [EventKind: [Ranked]] = [:]
 
-    init(files: CoverageSet, names: [String], groups: [[Int]], sizes: [Int], everything: Set<Int>) {
+    init(files: CoverageSet, names: [String], groups: [[Int]], sizes: [Int], everything: Set<Int>, ownRules: [[PolicyRule]]) {
         self.files = files
         self.names = names
         self.groups = groups
         self.sizes = sizes
         self.everything = everything
+        var typed: [[SyntaxKind: [PolicyRule]]] = [], all: [Bool] = []
+        for rules in ownRules {
+            var t: [SyntaxKind: [PolicyRule]] = [:], a = false
+            for r in rules {
+                if case .file = r.detail { continue }
+                if r.kind == .allRule { a = a || !r.qualifiers.deny; continue }
+                t[r.kind, default: []].append(r)
+            }
+            typed.append(t)
+            all.append(a)
+        }
+        self.ownRules = typed
+        ownAllowsEverything = all
         var allowing: [Int] = [], byOwn: [Int: [Int]] = [:]
         for (i, g) in groups.enumerated() {
             guard let own = g.first else { continue }
@@ -39,6 +60,24 @@ final class AbstractionFileRanking: @unchecked Sendable {
         }
         allowingEverything = allowing
         byOwnGroup = byOwn
+    }
+
+    /// `request`: the typed rule a non-file request asks for (`CoverageSet.request`).
+    func ranked(_ kind: EventKind, request: PolicyRule?) -> [Ranked] {
+        switch kind {
+        case .file(let f): return ranked(f)
+        case .exec, .changeHat: return []
+        default: break
+        }
+        if let known = byKind[kind] { return known }
+        var ranked: [Ranked] = []
+        for i in names.indices {
+            let allows = ownAllowsEverything[i] || request.map { q in ownRules[i][q.kind]?.contains { $0.decides(q) } ?? false } ?? false
+            if allows { ranked.append((i, 0, sizes[i])) }
+        }
+        ranked = Self.sorted(ranked, names: names)
+        byKind[kind] = ranked
+        return ranked
     }
 
     /// One lookup in the combined set, then per abstraction the union of what its files

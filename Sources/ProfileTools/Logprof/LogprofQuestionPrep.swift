@@ -7,8 +7,7 @@ import PolicyAnalysis
 /// thread of its own while the review asks (`WorkAhead`): the checked rule the request becomes
 /// (`RuleText.outcomes`, one batch per profile in each chunk), and for a file request the
 /// spellings of its path (quoted, the config's globs of it, and their tunable variants); for
-/// the other kinds the typed rule the request asks for (read with a reader of its own, a batch
-/// per chunk); and the abstractions that allow a request, best first (`AbstractionRanking`,
+/// the other kinds the typed rule the request asks for (read in one batch per chunk); and the abstractions that allow a request, best first (`AbstractionRanking`,
 /// which only this thread uses then).
 /// What depends on the answers so far (coverage, the user's own globs, the abstractions
 /// offered) stays with the session on its thread. The worker gets values only: each profile's
@@ -24,8 +23,8 @@ struct PreparedRequest: Sendable {
     var abstractions: [Int] = []
 }
 
-/// The inputs of `PreparedRequest`s, as values, and the worker's own rule reader.
-final class QuestionPrep: @unchecked Sendable {
+/// The inputs of `PreparedRequest`s, as values.
+struct QuestionPrep: Sendable {
     let items: [LogprofItem]
     /// The rule target of each profile of the folder the items name.
     let targets: [String: RuleTarget]
@@ -34,20 +33,12 @@ final class QuestionPrep: @unchecked Sendable {
     let globs: LogprofGlobs
     /// nil when no abstraction is offered (`--no-abstraction`).
     let ranking: AbstractionRanking?
-    /// Used on the worker's thread only.
-    private let reader = RuleTextReader()
-
-    init(items: [LogprofItem], targets: [String: RuleTarget], folders: [String: TunableSubstitution.Folders], globs: LogprofGlobs, ranking: AbstractionRanking?) {
-        self.items = items
-        self.targets = targets
-        self.folders = folders
-        self.globs = globs
-        self.ranking = ranking
-    }
 
     func prepare(_ range: Range<Int>) -> [PreparedRequest] {
         var out = [PreparedRequest](repeating: PreparedRequest(outcome: nil, paths: []), count: range.count)
-        // The chunk's typed requests, read in one batch.
+        // The chunk's typed requests, read in one batch by a reader of the chunk's own (what it
+        // read goes once the review has passed the chunk).
+        let reader = RuleTextReader()
         reader.prefetch(range.compactMap { i in
             targets[items[i].profile] != nil && LogprofSession.needsProposal(items[i].kind) ? RuleText.unchecked(for: items[i].kind)?.line : nil
         })

@@ -21,15 +21,22 @@ public final class WorkAhead<R: Sendable>: @unchecked Sendable {
     /// Chunks below this are known done (the reader waited for them); reader only.
     private var doneBelow = 0
     private let cancelled = Atomic<Bool>(false)
-    private var thread: PosixThread?
+    /// Signalled when the worker has gone through every chunk (made or skipped).
+    private let finished = DispatchSemaphore(value: 0)
 
     /// `make(range)` returns one result per index of `range`, in order.
     public init(count: Int, chunkSize: Int = 128, _ make: @escaping @Sendable (Range<Int>) -> [R]) {
         self.count = count
         size = max(1, chunkSize)
         chunks = (0..<(count + size - 1) / size).map { _ in Chunk() }
-        guard count > 0 else { return }
-        thread = PosixThread { [self] in
+        guard count > 0 else {
+            finished.signal()
+            return
+        }
+        // Detached: nobody joins it (a process that ends mid-review need not wait); `cancel`
+        // waits for `finished`. The worker holds this object until it is done.
+        PosixThread { [self] in
+            defer { finished.signal() }
             for (c, chunk) in chunks.enumerated() {
                 if !cancelled.load(ordering: .relaxed) {
                     let range = c * size..<min(count, (c + 1) * size)
@@ -39,7 +46,7 @@ public final class WorkAhead<R: Sendable>: @unchecked Sendable {
                 }
                 chunk.done.signal()
             }
-        }
+        }.detach()
     }
 
     /// The result for `index`, once its chunk is done.
@@ -57,9 +64,7 @@ public final class WorkAhead<R: Sendable>: @unchecked Sendable {
     /// Stops working ahead (the chunks not started are left empty) and waits for the worker.
     public func cancel() {
         cancelled.store(true, ordering: .relaxed)
-        thread?.join()
-        thread = nil
+        finished.wait()
+        finished.signal()
     }
-
-    deinit { thread?.join() }
 }

@@ -51,8 +51,8 @@ enum RecordLine {
         var parts = tm()
         localtime_r(&t, &parts)
         var buf = [CChar](repeating: 0, count: 32)
-        strftime(&buf, buf.count, "%Y-%m-%d %H:%M:%S", &parts)
-        return String(cString: buf)
+        let n = strftime(&buf, buf.count, "%Y-%m-%d %H:%M:%S", &parts)
+        return String(decoding: buf.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func hex(_ v: UInt32) -> String {

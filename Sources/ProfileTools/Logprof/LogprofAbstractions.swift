@@ -47,7 +47,7 @@ extension LogprofPolicy {
                                     suggest: Self.suggestMetadata(String(decoding: parsed.source.bytes, as: UTF8.self))))
         }
         abstractions = list
-        ranking = AbstractionRanking(files: all, names: list.map(\.name), groups: list.map(\.groups), sizes: list.map(size(of:)),
+        ranking = AbstractionRanking(files: all, names: list.map(\.name), groups: list.map(\.groups), sizes: sizes(of: list),
                                      everything: everything, ownRules: list.map { byFile[$0.file] ?? [] })
         return list
     }

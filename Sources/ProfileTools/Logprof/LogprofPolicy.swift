@@ -303,9 +303,17 @@ public final class LogprofPolicy {
         return ranking?.sizes[index] ?? 0
     }
 
-    /// The rules an abstraction brings in, each rule of a file once.
-    func size(of a: Abstraction) -> Int {
-        a.files.reduce(0) { $0 + Set((abstractionRules[$1] ?? []).map { $0.node.textRange.lowerBound }).count }
+    /// The rules each abstraction brings in, each rule of a file once (each file counted once
+    /// for all the abstractions that include it).
+    func sizes(of list: [Abstraction]) -> [Int] {
+        var perFile: [String: Int] = [:]
+        func count(_ file: String) -> Int {
+            if let n = perFile[file] { return n }
+            let n = Set((abstractionRules[file] ?? []).map { $0.node.textRange.lowerBound }).count
+            perFile[file] = n
+            return n
+        }
+        return list.map { $0.files.reduce(0) { $0 + count($1) } }
     }
 
     static let suggestKey = Array("LOGPROF-SUGGEST:".utf8)

@@ -67,11 +67,6 @@ public final class LogprofSession {
         self.severityDB = severity
         self.globs = globs ?? LogprofGlobs(config: config)
         self.items = items
-        // The typed rules of the non-file requests of the folder's profiles (what coverage
-        // compares), read in one load.
-        policy.ruleReader.prefetch(items.compactMap {
-            Self.needsProposal($0.kind) && policy.hasProfile($0.profile) ? RuleText.unchecked(for: $0.kind)?.line : nil
-        })
     }
 
     deinit { prepared?.cancel() }
@@ -94,7 +89,14 @@ public final class LogprofSession {
     /// The next question, or nil when every request has been handled.
     public func next() -> LogprofQuestion? {
         let ahead = prepared ?? startPreparing()
-        prepared = ahead
+        if prepared == nil {
+            prepared = ahead
+            // The typed rules of the non-file requests of the folder's profiles, read in one
+            // load while the worker starts: the rules the answers add are mostly these.
+            policy.ruleReader.prefetch(items.compactMap {
+                Self.needsProposal($0.kind) && policy.hasProfile($0.profile) ? RuleText.unchecked(for: $0.kind)?.line : nil
+            })
+        }
         while position < items.count {
             var item = items[position]
             let prep = ahead.value(at: position)

@@ -292,15 +292,10 @@ public final class LogprofPolicy {
     func abstractionSize(_ name: String) -> Int {
         if let n = abstractionSizes[name] { return n }
         guard let i = loadAbstractions().firstIndex(where: { $0.name == name }) else { return Int.max }
-        let n = abstractionSize(at: i)
+        // Worked out when they load (`sizes(of:)`); the ranking only reads them.
+        let n = ranking?.sizes[i] ?? 0
         abstractionSizes[name] = n
         return n
-    }
-
-    /// `abstractionSize` of `loadAbstractions()[index]` (worked out when they load).
-    func abstractionSize(at index: Int) -> Int {
-        _ = loadAbstractions()
-        return ranking?.sizes[index] ?? 0
     }
 
     /// The rules each abstraction brings in, each rule of a file once (each file counted once

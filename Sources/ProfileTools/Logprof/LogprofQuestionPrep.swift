@@ -4,14 +4,16 @@ import AuditLog
 import PolicyAnalysis
 
 /// What a request's question takes from the request and its profile alone, worked out on a
-/// thread of its own while the review asks (`WorkAhead`): the checked rule the request becomes
-/// (`RuleText.outcomes`, one batch per profile in each chunk), and for a file request the
-/// spellings of its path (quoted, the config's globs of it, and their tunable variants); for
-/// the other kinds the typed rule the request asks for (read in one batch per chunk); and the abstractions that allow a request, best first (`AbstractionRanking`,
-/// which only this thread uses then).
-/// What depends on the answers so far (coverage, the user's own globs, the abstractions
-/// offered) stays with the session on its thread. The worker gets values only: each profile's
-/// rule target and tunable folders are read from the policy before it starts.
+/// thread of its own while the review asks (`WorkAhead`, a chunk of requests at a time):
+/// - the checked rule the request becomes (`RuleText.outcomes`, one batch per profile);
+/// - for a file request, the spellings of its path: quoted, the config's globs of it, and their
+///   tunable variants;
+/// - for the other kinds, the typed rule the request asks for (one batch per chunk);
+/// - the abstractions that allow it, best first (`AbstractionRanking`, which only this thread
+///   uses then).
+/// What depends on the answers so far (coverage, the user's own globs, which abstractions a
+/// profile is offered) stays with the session on its thread. The worker gets values only: each
+/// profile's rule target and tunable folders are read from the policy before it starts.
 struct PreparedRequest: Sendable {
     /// The typed rule a request other than files, exec and hats asks for (`CoverageSet.request`).
     var request: PolicyRule?

@@ -222,7 +222,7 @@ public enum FuzzChecks {
         }
         var template = Array("/tmp/aaswift-fuzz-logprof-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { return nil }
-        let dir = String(cString: template)
+        let dir = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         logprofFolder = dir
         return dir
     }

@@ -19,7 +19,9 @@ struct PreparedRequest: Sendable {
     var request: PolicyRule?
     /// The checked rule; nil when the folder lacks the profile (nothing is asked).
     var outcome: RuleText.Outcome?
-    /// A file request's path spellings (empty for the other kinds).
+    /// A file request's path as profile text (`QuotedString.literal`), and its spellings: that,
+    /// the globs and the variants (empty for the other kinds).
+    var rawPath = ""
     var paths: Set<String>
     /// The abstractions (indices) that allow the request, best first.
     var abstractions: [Int] = []
@@ -41,16 +43,20 @@ struct QuestionPrep: Sendable {
         // The chunk's typed requests, read in one batch by a reader of the chunk's own (what it
         // read goes once the review has passed the chunk).
         let reader = RuleTextReader()
-        reader.prefetch(range.compactMap { i in
-            targets[items[i].profile] != nil && LogprofSession.needsProposal(items[i].kind) ? RuleText.unchecked(for: items[i].kind)?.line : nil
+        let asked = range.filter { targets[items[$0].profile] != nil }
+        reader.prefetch(asked.compactMap { i in
+            LogprofSession.needsProposal(items[i].kind) ? RuleText.unchecked(for: items[i].kind)?.line : nil
         })
         // The kinds of each profile in the chunk, checked in one batch.
         var kindsByProfile: [String: [EventKind: [Int]]] = [:]
-        for i in range {
+        for i in asked {
             let item = items[i]
-            guard targets[item.profile] != nil else { continue }
             kindsByProfile[item.profile, default: [:]][item.kind, default: []].append(i - range.lowerBound)
-            if case .file(let f) = item.kind { out[i - range.lowerBound].paths = paths(of: f.path, profile: item.profile) }
+            if case .file(let f) = item.kind {
+                let raw = QuotedString.literal(f.path)
+                out[i - range.lowerBound].rawPath = raw
+                out[i - range.lowerBound].paths = paths(of: raw, profile: item.profile)
+            }
             let request = CoverageSet.request(item.kind, reader: reader)
             out[i - range.lowerBound].request = request
             out[i - range.lowerBound].abstractions = ranking?.ranked(item.kind, request: request).map(\.index) ?? []
@@ -65,8 +71,7 @@ struct QuestionPrep: Sendable {
     }
 
     /// The quoted path, the config's globs of it, and (when offered) their tunable variants.
-    func paths(of path: LogBytes, profile: String) -> Set<String> {
-        let raw = QuotedString.literal(path)
+    func paths(of raw: String, profile: String) -> Set<String> {
         var paths = Set([raw]).union(globs.common(raw))
         if let f = folders[profile] { paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, folders: f) }) }
         return paths

@@ -216,7 +216,7 @@ public final class LogprofSession {
                                 owner: false, canOwner: false, audit: false, selected: includes.count + max(texts.count - 1, 0),
                                 severity: sev, rawPath: nil)
         }
-        let raw = QuotedString.literal(f.path)
+        let raw = prep.rawPath
         var want = f.permissions
         var nonOwner = PermissionSet()
         var patterns: [String] = []

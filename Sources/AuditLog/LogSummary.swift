@@ -3,8 +3,12 @@
 public struct LogSummary {
     public private(set) var total = 0
     public private(set) var byEvent = [Int](repeating: 0, count: AuditEventType.allCases.count)
-    private var byProfile: [BytesKey: [Int]] = [:]
-    private var byOperation: [BytesKey: Int] = [:]
+    /// Counts per event type of each profile (by its number in `profiles`; no profile is the
+    /// empty name), and records per operation.
+    private var profiles = ByteStringIndex()
+    private var byProfile: [[Int]] = []
+    private var operations = ByteStringIndex()
+    private var byOperation: [Int] = []
 
     public init() {}
 
@@ -12,21 +16,33 @@ public struct LogSummary {
         total += 1
         let e = r.event.rawValue
         byEvent[e] += 1
-        let key = BytesKey(r.profileSlice ?? [])
-        byProfile[key, default: [Int](repeating: 0, count: AuditEventType.allCases.count)][e] += 1
-        if let op = r.operationSlice { byOperation[BytesKey(op), default: 0] += 1 }
+        (r.profileSlice ?? []).withUnsafeBufferPointer { byProfile[profileNumber($0)][e] += 1 }
+        if let op = r.operationSlice { op.withUnsafeBufferPointer { byOperation[operationNumber($0)] += 1 } }
+    }
+
+    private mutating func profileNumber(_ name: UnsafeBufferPointer<UInt8>) -> Int {
+        let (n, new) = profiles.insert(name)
+        if new { byProfile.append([Int](repeating: 0, count: AuditEventType.allCases.count)) }
+        return n
+    }
+
+    private mutating func operationNumber(_ name: UnsafeBufferPointer<UInt8>) -> Int {
+        let (n, new) = operations.insert(name)
+        if new { byOperation.append(0) }
+        return n
     }
 
     /// Adds the counts of another part of the same log.
     public mutating func merge(_ other: LogSummary) {
         total += other.total
         for e in byEvent.indices { byEvent[e] += other.byEvent[e] }
-        for (k, c) in other.byProfile {
-            var mine = byProfile[k, default: [Int](repeating: 0, count: AuditEventType.allCases.count)]
-            for e in mine.indices { mine[e] += c[e] }
-            byProfile[k] = mine
+        for (k, c) in zip(other.profiles.keys, other.byProfile) {
+            let n = k.withUnsafeBufferPointer { profileNumber($0) }
+            for e in c.indices { byProfile[n][e] += c[e] }
         }
-        for (k, n) in other.byOperation { byOperation[k, default: 0] += n }
+        for (k, c) in zip(other.operations.keys, other.byOperation) {
+            byOperation[k.withUnsafeBufferPointer { operationNumber($0) }] += c
+        }
     }
 
     /// The summary of a regular log file; a big one is cut into parts (`LogFileParts`) read at
@@ -48,7 +64,8 @@ public struct LogSummary {
 
     /// Counts for one profile (nil for records without a profile is the empty name).
     public func counts(profile: String) -> [AuditEventType: Int] {
-        guard let c = byProfile[BytesKey(ArraySlice(profile.utf8))] else { return [:] }
+        guard let n = Array(profile.utf8).withUnsafeBufferPointer({ profiles.number(of: $0) }) else { return [:] }
+        let c = byProfile[n]
         var out: [AuditEventType: Int] = [:]
         for e in AuditEventType.allCases where c[e.rawValue] > 0 { out[e] = c[e.rawValue] }
         return out
@@ -60,14 +77,14 @@ public struct LogSummary {
             s += "  \(e.keyword.padding(8))\(byEvent[e.rawValue])\n"
         }
         s += "\nprofile\n"
-        let names = byProfile.keys.map { ($0, String(decoding: $0.bytes, as: UTF8.self)) }.sorted { $0.1 < $1.1 }
-        for (key, name) in names {
-            let c = byProfile[key]!
+        let names = profiles.keys.enumerated().map { ($0.offset, String(decoding: $0.element, as: UTF8.self)) }.sorted { $0.1 < $1.1 }
+        for (n, name) in names {
+            let c = byProfile[n]
             let parts = AuditEventType.allCases.filter { c[$0.rawValue] > 0 }.map { "\($0.keyword)=\(c[$0.rawValue])" }
             s += "  \(name.isEmpty ? "(none)" : name)  \(parts.joined(separator: " "))\n"
         }
         s += "\noperation\n"
-        for (op, n) in byOperation.map({ (String(decoding: $0.key.bytes, as: UTF8.self), $0.value) }).sorted(by: { $0.0 < $1.0 }) {
+        for (op, n) in zip(operations.keys, byOperation).map({ (String(decoding: $0.0, as: UTF8.self), $0.1) }).sorted(by: { $0.0 < $1.0 }) {
             s += "  \(op.padding(20))\(n)\n"
         }
         return s
@@ -78,21 +95,4 @@ extension String {
     func padding(_ width: Int) -> String {
         count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
-}
-
-/// Bytes as a dictionary key with a precomputed FNV-1a hash (one combine per lookup instead of
-/// one per byte).
-struct BytesKey: Hashable {
-    let bytes: ArraySlice<UInt8>
-    let hash: UInt64
-
-    init(_ bytes: ArraySlice<UInt8>) {
-        self.bytes = bytes
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        hash = h
-    }
-
-    static func == (a: Self, b: Self) -> Bool { a.hash == b.hash && a.bytes == b.bytes }
-    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }

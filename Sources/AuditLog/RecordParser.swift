@@ -26,8 +26,13 @@ public enum AuditRecordParser {
 
 @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
+/// a-z, A-Z, 0-9, `_` and `-`: one bit per byte value (below 64, and 64 to 127), one test
+/// instead of five ranges on the parser's hottest loop.
 @inline(__always) func isKeyChar(_ c: UInt8) -> Bool {
-    (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || isDigit(c) || c == 0x5F || c == 0x2D
+    let below64: UInt64 = 0x03FF_2000_0000_0000
+    let below128: UInt64 = 0x07FF_FFFE_87FF_FFFE
+    let word = c < 64 ? below64 : c < 128 ? below128 : 0
+    return (word &>> UInt64(c & 63)) & 1 != 0
 }
 
 @inline(__always) func hexValue(_ c: UInt8) -> UInt8? {

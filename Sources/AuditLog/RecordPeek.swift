@@ -17,7 +17,12 @@ public enum RecordPeek {
         while from < line.count, let hit = memchr(base + from, 0x3D, line.count - from) {
             let eq = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             from = eq + 1
-            var k = eq
+            // Only keys ending in l, s, e or r matter (label, class, profile, namespace,
+            // apparmor): the others are passed without reading the key.
+            guard eq > 0 else { continue }
+            let last = line[eq - 1]
+            guard last == 0x6C || last == 0x73 || last == 0x65 || last == 0x72 else { continue }
+            var k = eq - 1
             while k > 0, isKeyChar(line[k - 1]) { k -= 1 }
             let key = UnsafeBufferPointer(rebasing: line[k..<eq])
             let value = UnsafeBufferPointer(rebasing: line[from...])

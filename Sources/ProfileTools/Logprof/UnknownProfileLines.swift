@@ -20,24 +20,20 @@ final class UnknownProfileLines {
     private(set) var profiles = Set<String>()
 
     /// What was decided for each `profile=` value seen (up to `maxDecided` of them): a record
-    /// costs one look-up by its value's bytes instead of a name made and looked up twice.
-    private var decided: [ProfileValue: Bool] = [:]
+    /// costs one look-up by its value's bytes, where they lie in the line, instead of a name
+    /// made and looked up twice.
+    private var values = ByteStringIndex()
+    private var decided: [Bool] = []
     static let maxDecided = 4096
-
-    private struct ProfileValue: Hashable {
-        let bytes: LogBytes
-        func hash(into h: inout Hasher) { h.combine(logBytes: bytes) }
-    }
 
     func skips(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let names, let value = RecordPeek.soleProfile(line) else { return false }
-        let key = ProfileValue(bytes: Array(value))
-        var skip = decided[key]
+        var skip = values.number(of: value).map { decided[$0] }
         if skip == nil {
-            let name = LogprofEventCollector.profileName(splitProfileName(key.bytes).profile)
+            let name = LogprofEventCollector.profileName(splitProfileName(Array(value)).profile)
             skip = !names.contains(name)
             if skip == true { profiles.insert(name) }
-            if decided.count < Self.maxDecided { decided[key] = skip }
+            if decided.count < Self.maxDecided, values.insert(value).inserted { decided.append(skip == true) }
         }
         if skip == true { records += 1 }
         return skip == true

@@ -65,6 +65,9 @@ public enum RuleInsertion {
             }.map(\.element.0)
             return group.map { rule -> String in
                 let indent = indent(rule.kind)
+                // Most rules are one line (split by bytes: walking the Characters costs more
+                // than the rest of the insertion).
+                if !rule.text.utf8.contains(0x0A) { return rule.text.isEmpty ? "\n" : indent + rule.text + "\n" }
                 let lines = rule.text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : indent + $0 }
                 return lines.joined(separator: "\n") + "\n"
             }.joined()

@@ -96,19 +96,25 @@ public enum RuleText {
     /// `outcome` for many events of one target, checked in one batch
     /// (`RuleTextCheck.problems`): the same answers as one `outcome` each.
     public static func outcomes(for kinds: [EventKind], target: RuleTarget = .unrestricted) -> [Outcome] {
-        var out = [Outcome](repeating: .none, count: kinds.count)
+        checkedOutcomes(for: kinds, target: target).map(\.outcome)
+    }
+
+    /// `outcomes`, each rule with the typed rules its line loads to (`RuleTextCheck.Checked`;
+    /// empty for the other outcomes, and for a rule the check read alone).
+    public static func checkedOutcomes(for kinds: [EventKind], target: RuleTarget = .unrestricted) -> [(outcome: Outcome, rules: [PolicyRule])] {
+        var out = [(outcome: Outcome, rules: [PolicyRule])](repeating: (.none, []), count: kinds.count)
         var proposals: [(at: Int, proposal: RuleProposal)] = []
         for (i, k) in kinds.enumerated() {
             do {
                 if let p = try bareProposal(for: k, target: target) { proposals.append((i, p)) }
             } catch {
-                out[i] = .refused(error)
+                out[i].outcome = .refused(error)
             }
         }
         let lines = proposals.map(\.proposal.line)
-        for (j, problem) in RuleTextCheck.problems(lines).enumerated() {
+        for (j, c) in RuleTextCheck.checked(lines).enumerated() {
             let (i, p) = proposals[j]
-            out[i] = problem.map { .refused(RuleRefusal("\(lines[j]): \($0)")) } ?? .rule(p)
+            out[i] = c.problem.map { (.refused(RuleRefusal("\(lines[j]): \($0)")), []) } ?? (.rule(p), c.rules)
         }
         return out
     }

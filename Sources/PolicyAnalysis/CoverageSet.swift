@@ -196,7 +196,12 @@ public final class CoverageSet {
 
     /// Adds a rule text logprof proposed (not a file rule; those go through `addFile`).
     public func addText(_ t: String) {
-        for r in reader.rules(t) { typed[r.kind, default: []].append(r) }
+        add(typed: reader.rules(t))
+    }
+
+    /// Adds rules other than file rules, already read (`addText` reads them from their text).
+    public func add(typed rules: [PolicyRule]) {
+        for r in rules { typed[r.kind, default: []].append(r) }
     }
 
     /// The permissions granted (allow) or refused (deny) to a path by matching rules, and the

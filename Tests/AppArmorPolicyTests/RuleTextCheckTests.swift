@@ -52,6 +52,31 @@ final class RuleTextCheckTests: XCTestCase {
         }
     }
 
+    /// A rule that passes in a batch comes with the typed rules its line loads to: the same
+    /// rules, kind for kind and field for field (source offsets aside), as reading that line
+    /// alone (`RuleTextReader`); or none, when its neighbours changed what it loads to (an `ix`
+    /// and a `px` of one program), and the caller reads it alone.
+    func testBatchRulesAreTheReadersRules() {
+        // Rules that keep to their line (an unended rule would run into the next one's).
+        let plain = Self.rules.filter { !$0.contains("{") && !$0.contains("}") && !$0.contains("\n") && $0.hasSuffix(",") }
+        let checked = RuleTextCheck.checked(plain)
+        let reader = RuleTextReader()
+        func fields(_ r: [PolicyRule]) -> [String] {
+            r.map { "\($0.kind) \($0.detail)".replacing(/range: Range\(\d+\.\.<\d+\)/, with: "") }
+        }
+        var withRules = 0
+        for (text, c) in zip(plain, checked) {
+            if c.problem != nil || c.rules.isEmpty {
+                XCTAssertTrue(c.rules.isEmpty, text)
+                continue
+            }
+            XCTAssertEqual(fields(c.rules), fields(reader.rules(text)), text)
+            withRules += 1
+        }
+        XCTAssertGreaterThan(withRules, 10)
+        XCTAssertTrue(checked[plain.firstIndex(of: "/usr/bin/foo px,")!].rules.isEmpty)
+    }
+
     func testKnownAnswers() {
         let valid = ["/etc/passwd r,", "capability net_raw,", "network inet stream,", "audit deny /etc/shadow r,", "/usr/bin/foo ix,"]
         for r in valid { XCTAssertNil(RuleTextCheck.problem(r), r) }

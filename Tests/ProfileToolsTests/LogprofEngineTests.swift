@@ -38,6 +38,16 @@ final class LogprofEngineTests: XCTestCase {
         XCTAssertEqual(c.defaultHats.first?.hat, "DEFAULT_URI")
     }
 
+    /// A rewrite whose regex holds no literal (an alternation) sits before one that does: each
+    /// keeps its own pre-filter, so the second still rewrites the paths that hold its text.
+    func testGlobRewritesWithAndWithoutALiteral() {
+        let c = LogprofConfig.parse("[globs]\n  ^/(srv|opt)/data/[^/]+$ = /$1/data/*\n  ^/var/cache/app/[^/]+$ = /var/cache/app/*\n")
+        let g = LogprofGlobs(config: c)
+        XCTAssertEqual(g.common("/var/cache/app/x1"), ["/var/cache/app/*"])
+        XCTAssertEqual(g.common("/srv/data/x1").count, 1)
+        XCTAssertEqual(g.common("/etc/other"), [])
+    }
+
     func testGlobCandidatesAndGlobSteps() {
         let g = LogprofGlobs(config: LogprofConfig())
         XCTAssertEqual(g.common("/proc/4242/status"), ["/proc/*/status"])

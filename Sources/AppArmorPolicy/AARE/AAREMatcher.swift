@@ -78,7 +78,9 @@ public struct AAREMatcher: Sendable {
         bytes.withUnsafeBufferPointer { matches($0) }
     }
 
-    func matches(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether the pattern matches the whole of `path` (bytes where they lie: a prefix of a
+    /// longer path, say).
+    public func matches(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
         switch strategy {
         case .text(let text):
             return text.count == path.count && text.elementsEqual(path)

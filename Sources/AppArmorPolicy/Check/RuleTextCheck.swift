@@ -44,37 +44,51 @@ public enum RuleTextCheck {
     /// shape is off) is checked alone by `problem`, so the batch can only save work, never
     /// change an answer to "valid".
     public static func problems(_ rules: [String], features: FeatureSet? = nil) -> [String?] {
+        checked(rules, features: features).map(\.problem)
+    }
+
+    /// A rule checked by `problems`, and the typed rules it loads to when it passed in a batch
+    /// (empty when it failed, or was checked alone): what a reader of the same text would give,
+    /// without a second parse.
+    public struct Checked: Sendable {
+        public var problem: String?
+        public var rules: [PolicyRule]
+    }
+
+    /// `problems`, with each passing rule's typed rules.
+    public static func checked(_ rules: [String], features: FeatureSet? = nil) -> [Checked] {
         // A long list (a busy log's requests of one profile) is checked in parts, one profile
         // each, on the machine's processors.
         let workers = min(Processors.available, rules.count / partMinimum)
         if workers > 1 {
             let size = (rules.count + workers - 1) / workers
             let parts = stride(from: 0, to: rules.count, by: size).map { Array(rules[$0..<min($0 + size, rules.count)]) }
-            return parallelMap(parts, workers: workers) { batchProblems($0, features: features) }.flatMap { $0 }
+            return parallelMap(parts, workers: workers) { batch($0, features: features) }.flatMap { $0 }
         }
-        return batchProblems(rules, features: features)
+        return batch(rules, features: features)
     }
 
     /// The fewest rules worth a part of their own.
     static let partMinimum = 64
 
-    static func batchProblems(_ rules: [String], features: FeatureSet?) -> [String?] {
-        guard rules.count > 1 else { return rules.map { problem($0, features: features) } }
+    static func batch(_ rules: [String], features: FeatureSet?) -> [Checked] {
+        func alone() -> [Checked] { rules.map { Checked(problem: problem($0, features: features), rules: []) } }
+        guard rules.count > 1 else { return alone() }
         let checker = PolicyChecker(options: CheckOptions(features: features))
         let r = checker.cache.add(path: "<rules>", bytes: Array(RuleLines.profileText(rules, name: "aaswift-rule-check").utf8))
         var suspect = Set<Int>()          // lines (0-based rule index) to check alone
         var itemsOnLine = [Int](repeating: 0, count: rules.count)
         let source = r.source
         func ruleIndex(_ offset: Int) -> Int? { RuleLines.rule(at: offset, in: source, count: rules.count) }
-        if r.profiles.count != 1 || r.root.childNodes.count != 1 { return rules.map { problem($0, features: features) } }
+        if r.profiles.count != 1 || r.root.childNodes.count != 1 { return alone() }
         for d in r.diagnostics where d.severity == .error {
-            guard let i = ruleIndex(d.range.lowerBound) else { return rules.map { problem($0, features: features) } }
+            guard let i = ruleIndex(d.range.lowerBound) else { return alone() }
             suspect.insert(i)
         }
         for node in r.profiles[0].items {
             let range = Int(node.textRange.lowerBound)..<Int(node.textRange.upperBound)
             guard let i = ruleIndex(range.lowerBound), ruleIndex(max(range.lowerBound, range.upperBound - 1)) == i else {
-                return rules.map { problem($0, features: features) }
+                return alone()
             }
             itemsOnLine[i] += 1
             guard let syntax = RuleSyntax(node), node.kind != .alias,
@@ -83,13 +97,18 @@ public enum RuleTextCheck {
                 continue
             }
         }
-        for d in checker.check(r).errors {
-            guard let i = ruleIndex(d.diagnostic.range.lowerBound) else { return rules.map { problem($0, features: features) } }
+        let report = checker.check(r)
+        for d in report.errors {
+            guard let i = ruleIndex(d.diagnostic.range.lowerBound) else { return alone() }
             suspect.insert(i)
+        }
+        var typed = [[PolicyRule]](repeating: [], count: rules.count)
+        for rule in report.policy.profiles.first?.rules ?? [] {
+            if let i = ruleIndex(Int(rule.node.textRange.lowerBound)) { typed[i].append(rule) }
         }
         return rules.indices.map { i in
             let clean = itemsOnLine[i] == 1 && !suspect.contains(i) && !rules[i].utf8.contains(where: { $0 < 0x20 || $0 == 0x7F })
-            return clean ? nil : problem(rules[i], features: features)
+            return clean ? Checked(problem: nil, rules: typed[i]) : Checked(problem: problem(rules[i], features: features), rules: [])
         }
     }
 }

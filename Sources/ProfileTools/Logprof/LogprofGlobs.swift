@@ -1,21 +1,23 @@
+import AuditLog
 import FoundationEssentials
 
 /// Path candidates for a file question: the `[globs]` rewrites and `.so` version globs of
 /// logprof.conf, the (G)lob and Glob with (E)xtension steps, and the option order.
 public struct LogprofGlobs: Sendable {
-    let rules: [(regex: PathRegex, replacement: String)]
-    /// Per rule, text any path it matches must hold (at its start when anchored): a path
-    /// without it is not run through the regex.
-    let required: [(bytes: [UInt8], anchored: Bool)?]
+    /// A `[globs]` rewrite, with the text any path it matches must hold (at its start when
+    /// anchored): a path without it is not run through the regex.
+    struct Rewrite: Sendable {
+        let regex: PathRegex
+        let replacement: String
+        let required: (bytes: [UInt8], anchored: Bool)?
+    }
+    let rules: [Rewrite]
     let soVersions: [(regex: PathRegex, replacement: String)]
 
     public init(config: LogprofConfig) {
         rules = config.globs.compactMap { g in
             guard let re = PathRegex(g.pattern) else { return nil }
-            return (re, g.replacement)
-        }
-        required = config.globs.compactMap { g in
-            PathRegex(g.pattern) == nil ? nil : Self.requiredLiteral(g.pattern)
+            return Rewrite(regex: re, replacement: g.replacement, required: Self.requiredLiteral(g.pattern))
         }
         soVersions = [(#"[\d\.]+\.so$"#, "*.so"), (#"\.so\.[\d\.]+$"#, ".so.*")].map {
             (PathRegex($0.0)!, $0.1)
@@ -27,14 +29,15 @@ public struct LogprofGlobs: Sendable {
         var out = Set<String>()
         var so = path
         let bytes = Array(path.utf8)
-        if Self.contains(bytes, Self.soBytes) {
+        if ByteSearch.find(Self.soBytes, in: bytes) != nil {
             for (re, rep) in soVersions { so = Self.apply(re, rep, so) }
             if so != path { out.insert(so) }
         }
-        for ((re, rep), need) in zip(rules, required) {
-            if let need, !(need.anchored ? bytes.starts(with: need.bytes) : Self.contains(bytes, need.bytes)) { continue }
-            guard re.matches(path) else { continue }
-            let g = re.replacingMatches(in: path, with: rep)
+        for i in rules.indices {
+            if let need = rules[i].required,
+               !(need.anchored ? bytes.starts(with: need.bytes) : ByteSearch.find(need.bytes, in: bytes) != nil) { continue }
+            guard rules[i].regex.matches(path) else { continue }
+            let g = rules[i].regex.replacingMatches(in: path, with: rules[i].replacement)
             if g != path { out.insert(g) }
         }
         return out.sorted()
@@ -70,12 +73,6 @@ public struct LogprofGlobs: Sendable {
     }
 
     static let soBytes = Array(".so".utf8)
-
-    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard needle.count <= hay.count else { return false }
-        for i in 0...(hay.count - needle.count) where hay[i] == needle[0] && hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
-        return false
-    }
 
     /// Options in upstream's order: sorted, the logged path last.
     public static func ordered(_ paths: Set<String>, raw: String) -> [String] {

@@ -19,6 +19,9 @@ struct PreparedRequest: Sendable {
     var request: PolicyRule?
     /// The checked rule; nil when the folder lacks the profile (nothing is asked).
     var outcome: RuleText.Outcome?
+    /// The typed rules the checked rule's text loads to, when the check read it in its batch
+    /// (the coverage an answer adds, without reading the text again).
+    var outcomeRules: [PolicyRule] = []
     /// A file request's path as profile text (`QuotedString.literal`), and its spellings: that,
     /// the globs and the variants (empty for the other kinds).
     var rawPath = ""
@@ -40,32 +43,46 @@ struct QuestionPrep: Sendable {
 
     func prepare(_ range: Range<Int>) -> [PreparedRequest] {
         var out = [PreparedRequest](repeating: PreparedRequest(outcome: nil, paths: []), count: range.count)
-        // The chunk's typed requests, read in one batch by a reader of the chunk's own (what it
-        // read goes once the review has passed the chunk).
-        let reader = RuleTextReader()
         let asked = range.filter { targets[items[$0].profile] != nil }
-        reader.prefetch(asked.compactMap { i in
-            LogprofSession.needsProposal(items[i].kind) ? RuleText.unchecked(for: items[i].kind)?.line : nil
-        })
         // The kinds of each profile in the chunk, checked in one batch.
         var kindsByProfile: [String: [EventKind: [Int]]] = [:]
         for i in asked {
-            let item = items[i]
-            kindsByProfile[item.profile, default: [:]][item.kind, default: []].append(i - range.lowerBound)
-            if case .file(let f) = item.kind {
-                let raw = QuotedString.literal(f.path)
-                out[i - range.lowerBound].rawPath = raw
-                out[i - range.lowerBound].paths = paths(of: raw, profile: item.profile)
-            }
-            let request = CoverageSet.request(item.kind, reader: reader)
-            out[i - range.lowerBound].request = request
-            out[i - range.lowerBound].abstractions = ranking?.ranked(item.kind, request: request).map(\.index) ?? []
+            kindsByProfile[items[i].profile, default: [:]][items[i].kind, default: []].append(i - range.lowerBound)
         }
         for (profile, byKind) in kindsByProfile {
             let kinds = Array(byKind.keys)
-            for (k, o) in zip(kinds, RuleText.outcomes(for: kinds, target: targets[profile]!)) {
-                for j in byKind[k]! { out[j].outcome = o }
+            for (k, o) in zip(kinds, RuleText.checkedOutcomes(for: kinds, target: targets[profile]!)) {
+                for j in byKind[k]! { (out[j].outcome, out[j].outcomeRules) = o }
             }
+        }
+        // The typed request is the finest form's first rule: taken from the check when the
+        // checked rule is that form, else read (one batch for the chunk, by a reader of the
+        // chunk's own: what it read goes once the review has passed the chunk).
+        let reader = RuleTextReader()
+        var toRead = Set<Int>()
+        var lines: [String] = []
+        for i in asked where LogprofSession.needsProposal(items[i].kind) {
+            let j = i - range.lowerBound
+            let line = RuleText.unchecked(for: items[i].kind)?.line
+            if let line, case .rule(let p) = out[j].outcome, p.line == line, let first = out[j].outcomeRules.first {
+                out[j].request = first
+            } else {
+                toRead.insert(j)
+                if let line { lines.append(line) }
+            }
+        }
+        reader.prefetch(lines)
+        for i in asked {
+            let item = items[i]
+            let j = i - range.lowerBound
+            if case .file(let f) = item.kind {
+                let raw = QuotedString.literal(f.path)
+                out[j].rawPath = raw
+                out[j].paths = paths(of: raw, profile: item.profile)
+            } else if toRead.contains(j) {
+                out[j].request = CoverageSet.request(item.kind, reader: reader)
+            }
+            out[j].abstractions = ranking?.ranked(item.kind, request: out[j].request).map(\.index) ?? []
         }
         return out
     }

@@ -46,6 +46,9 @@ public final class LogprofSession {
     /// Each item's checked rule and path spellings, worked out ahead on another thread
     /// (`QuestionPrep`); started by the first `next()`.
     private var prepared: WorkAhead<PreparedRequest>?
+    /// The checked rule of the last rule question (as a line) and the typed rules it loads to
+    /// (`PreparedRequest.outcomeRules`): accepting that rule adds them without reading it again.
+    private var asking: (line: String, rules: [PolicyRule])?
     /// Hats added or refused in this session (`profile//hat`).
     var addedHats = Set<String>()
     /// `profile//program` for the programs an answer made inherit (ix) the profile.
@@ -89,14 +92,7 @@ public final class LogprofSession {
     /// The next question, or nil when every request has been handled.
     public func next() -> LogprofQuestion? {
         let ahead = prepared ?? startPreparing()
-        if prepared == nil {
-            prepared = ahead
-            // The typed rules of the non-file requests of the folder's profiles, read in one
-            // load while the worker starts: the rules the answers add are mostly these.
-            policy.ruleReader.prefetch(items.compactMap {
-                Self.needsProposal($0.kind) && policy.hasProfile($0.profile) ? RuleText.unchecked(for: $0.kind)?.line : nil
-            })
-        }
+        prepared = ahead
         while position < items.count {
             var item = items[position]
             let prep = ahead.value(at: position)
@@ -158,6 +154,7 @@ public final class LogprofSession {
                 }
                 return .hat(HatQuestion(item: item, hat: String(decoding: hat, as: UTF8.self), defaultHat: defaultHat(for: item.profile)))
             default:
+                if case .rule(let p) = prep.outcome { asking = (p.line, prep.outcomeRules) }
                 return .rule(ruleQuestion(item, prep))
             }
         }
@@ -290,7 +287,11 @@ public final class LogprofSession {
             set.addFile(pattern: expanded, display: path, perms: PermissionSet(letters: q.perms) ?? [], owner: q.owner, deny: deny)
         } else {
             family = ChangeFamily(ruleText: text)
-            if !deny { set.addText(q.option(at: q.selected)) }
+            if !deny {
+                let option = q.option(at: q.selected)
+                let line = option.hasSuffix(",") ? option : option + ","
+                if let a = asking, a.line == line, !a.rules.isEmpty { set.add(typed: a.rules) } else { set.addText(option) }
+            }
         }
         changes.append(LogprofChange(kind: .rule, file: file, profile: name, text: text, family: family))
         return "Adding \(text) to profile \(name)."

@@ -51,11 +51,13 @@ public enum TunableSubstitution {
         // The longest leading folder some folder variable matches.
         var best: (name: String, length: Int)?
         let slashes = bytes.indices.filter { bytes[$0] == slash }.dropFirst()
-        for (name, m) in folders.matchers {
-            for end in slashes.reversed() {
-                let length = end + 1
-                if let b = best, b.length >= length { break }
-                if m.matches(bytes: Array(bytes[..<length])) { best = (name, length); break }
+        bytes.withUnsafeBufferPointer { whole in
+            for (name, m) in folders.matchers {
+                for end in slashes.reversed() {
+                    let length = end + 1
+                    if let b = best, b.length >= length { break }
+                    if m.matches(UnsafeBufferPointer(rebasing: whole[..<length])) { best = (name, length); break }
+                }
             }
         }
         var out: [UInt8] = best.map { Array("@{\($0.name)}/".utf8) + bytes[$0.length...] } ?? bytes

@@ -4,16 +4,28 @@
 /// search; the O(ND) middle-snake search (Myers) finds the changes; then runs of changes are
 /// slid to line up with each other, as GNU's shift_boundaries does.
 struct LineMatcher {
+    /// A line as a dictionary key, hashed in bulk (an array slice's own hash adds its bytes
+    /// one at a time).
+    struct Line: Hashable {
+        let bytes: ArraySlice<UInt8>
+        func hash(into h: inout Hasher) {
+            bytes.withUnsafeBytes { h.combine(bytes: $0) }
+            h.combine(bytes.count)
+        }
+    }
+
+
     /// Equivalence class of every line of each file (equal lines, equal class; classes from 1).
     let equivs: [[Int]]
     /// Lines of context kept around the middle part (GNU's horizon: at least the context).
     let horizon: Int
 
     init(old: [ArraySlice<UInt8>], new: [ArraySlice<UInt8>], horizon: Int) {
-        var classes: [ArraySlice<UInt8>: Int] = [:]
+        var classes: [Line: Int] = [:]
         classes.reserveCapacity(old.count + new.count)
         func classify(_ lines: [ArraySlice<UInt8>]) -> [Int] {
-            lines.map { line in
+            lines.map { bytes in
+                let line = Line(bytes: bytes)
                 if let c = classes[line] { return c }
                 let c = classes.count + 1
                 classes[line] = c

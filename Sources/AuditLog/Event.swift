@@ -12,6 +12,12 @@ extension Hasher {
         b.withUnsafeBytes { combine(bytes: $0) }
         combine(b.count)
     }
+
+    /// An absent byte string hashes as a length no string has.
+    @inlinable
+    public mutating func combine(logBytes b: LogBytes?) {
+        if let b { combine(logBytes: b) } else { combine(-1) }
+    }
 }
 
 public struct FileAccess: Sendable, Hashable {
@@ -56,6 +62,17 @@ public struct NetworkAccess: Sendable, Hashable {
         self.peerAddr = peerAddr
         self.peerPort = peerPort
     }
+
+    /// Every field, the byte strings in bulk (`Hasher.combine(logBytes:)`).
+    public func hash(into h: inout Hasher) {
+        h.combine(access)
+        h.combine(logBytes: family)
+        h.combine(logBytes: sockType)
+        h.combine(logBytes: localAddr)
+        h.combine(localPort)
+        h.combine(logBytes: peerAddr)
+        h.combine(peerPort)
+    }
 }
 
 public struct UnixAccess: Sendable, Hashable {
@@ -71,6 +88,15 @@ public struct UnixAccess: Sendable, Hashable {
         self.addr = addr
         self.peerAddr = peerAddr
         self.peerLabel = peerLabel
+    }
+
+    /// Every field, the byte strings in bulk (`Hasher.combine(logBytes:)`).
+    public func hash(into h: inout Hasher) {
+        h.combine(access)
+        h.combine(logBytes: sockType)
+        h.combine(logBytes: addr)
+        h.combine(logBytes: peerAddr)
+        h.combine(logBytes: peerLabel)
     }
 }
 
@@ -92,6 +118,17 @@ public struct DBusAccess: Sendable, Hashable {
         self.member = member
         self.peerLabel = peerLabel
     }
+
+    /// Every field, the byte strings in bulk (`Hasher.combine(logBytes:)`).
+    public func hash(into h: inout Hasher) {
+        h.combine(access)
+        h.combine(logBytes: bus)
+        h.combine(logBytes: path)
+        h.combine(logBytes: name)
+        h.combine(logBytes: interface)
+        h.combine(logBytes: member)
+        h.combine(logBytes: peerLabel)
+    }
 }
 
 public struct MountAccess: Sendable, Hashable {
@@ -108,6 +145,15 @@ public struct MountAccess: Sendable, Hashable {
         self.options = options
         self.source = source
         self.mountPoint = mountPoint
+    }
+
+    /// Every field, the byte strings in bulk (`Hasher.combine(logBytes:)`).
+    public func hash(into h: inout Hasher) {
+        h.combine(operation)
+        h.combine(logBytes: fsType)
+        h.combine(options)
+        h.combine(logBytes: source)
+        h.combine(logBytes: mountPoint)
     }
 }
 
@@ -127,6 +173,27 @@ public enum EventKind: Sendable, Hashable {
     case userns(access: [String])
     case mqueue(access: [String], type: String, name: LogBytes?)
     case ioUring(access: [String], label: LogBytes?)
+
+    /// The case, then its fields, the byte strings in bulk (`Hasher.combine(logBytes:)`).
+    public func hash(into h: inout Hasher) {
+        switch self {
+        case .file(let f): h.combine(0); h.combine(f)
+        case .exec(let path, let target): h.combine(1); h.combine(logBytes: path); h.combine(logBytes: target)
+        case .capability(let c): h.combine(2); h.combine(c)
+        case .network(let n): h.combine(3); h.combine(n)
+        case .unix(let u): h.combine(4); h.combine(u)
+        case .dbus(let d): h.combine(5); h.combine(d)
+        case .signal(let access, let signals, let peer): h.combine(6); h.combine(access); h.combine(signals); h.combine(logBytes: peer)
+        case .ptrace(let access, let peer): h.combine(7); h.combine(access); h.combine(logBytes: peer)
+        case .mount(let m): h.combine(8); h.combine(m)
+        case .pivotRoot(let old, let new): h.combine(9); h.combine(logBytes: old); h.combine(logBytes: new)
+        case .changeProfile(let target): h.combine(10); h.combine(logBytes: target)
+        case .changeHat(let hat): h.combine(11); h.combine(logBytes: hat)
+        case .userns(let access): h.combine(12); h.combine(access)
+        case .mqueue(let access, let type, let name): h.combine(13); h.combine(access); h.combine(type); h.combine(logBytes: name)
+        case .ioUring(let access, let label): h.combine(14); h.combine(access); h.combine(logBytes: label)
+        }
+    }
 }
 
 /// One request from the log, attributed to a profile (`a//b` for hats and children).
@@ -142,6 +209,14 @@ public struct Event: Sendable, Hashable {
         self.profile = profile
         self.kind = kind
         self.audit = audit
+    }
+
+    /// Every field, the profile in bulk (`Hasher.combine(logBytes:)`).
+    public func hash(into h: inout Hasher) {
+        h.combine(mode)
+        h.combine(logBytes: profile)
+        h.combine(kind)
+        h.combine(audit)
     }
 }
 

@@ -135,7 +135,15 @@ public final class CoverageSet {
     public typealias FilePerms = (allow: PermissionSet, deny: PermissionSet, allowNonOwner: PermissionSet, patterns: [String])
     /// Answers of `filePermissions` (emptied when a rule is added).
     private var memo: [PathKey: FilePerms] = [:]
-    public struct PathKey: Hashable { var path: [UInt8]; var owner: Bool }
+    public struct PathKey: Hashable {
+        var path: [UInt8]
+        var owner: Bool
+        /// The path in bulk (`Hasher.combine(logBytes:)`), not byte by byte.
+        public func hash(into h: inout Hasher) {
+            h.combine(logBytes: path)
+            h.combine(owner)
+        }
+    }
     /// Every rule other than file rules, by kind (allow and deny): requests are decided by
     /// `PolicyRule.decides`, the policy model's coverage test.
     private var typed: [SyntaxKind: [PolicyRule]] = [:]

@@ -80,12 +80,13 @@ public enum RuleTextCheck {
         var itemsOnLine = [Int](repeating: 0, count: rules.count)
         let source = r.source
         func ruleIndex(_ offset: Int) -> Int? { RuleLines.rule(at: offset, in: source, count: rules.count) }
-        if r.profiles.count != 1 || r.root.childNodes.count != 1 { return alone() }
+        let profiles = r.profiles
+        if profiles.count != 1 || r.root.childNodes.count != 1 { return alone() }
         for d in r.diagnostics where d.severity == .error {
             guard let i = ruleIndex(d.range.lowerBound) else { return alone() }
             suspect.insert(i)
         }
-        for node in r.profiles[0].items {
+        for node in profiles[0].items {
             let range = Int(node.textRange.lowerBound)..<Int(node.textRange.upperBound)
             guard let i = ruleIndex(range.lowerBound), ruleIndex(max(range.lowerBound, range.upperBound - 1)) == i else {
                 return alone()

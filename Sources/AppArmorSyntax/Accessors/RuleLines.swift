@@ -6,8 +6,14 @@ public enum RuleLines {
     /// `profile NAME {`, each rule on a line of its own, then `}`.
     public static func profileText(_ rules: [String], name: String) -> String {
         var text = "profile \(name) {\n"
-        for r in rules { text += "  " + r + "\n" }
-        return text + "}\n"
+        text.reserveCapacity(text.utf8.count + rules.reduce(2) { $0 + $1.utf8.count + 3 })
+        for r in rules {
+            text += "  "
+            text += r
+            text += "\n"
+        }
+        text += "}\n"
+        return text
     }
 
     /// The rule (0-based) whose line holds `offset` in such a text, or nil (the header, the

@@ -132,6 +132,8 @@ public final class LogprofPolicy {
 
     /// A profile, hat or child (`a//b`).
     func find(_ fullName: String) -> Profile? {
+        // Most requests name a top-level profile: no parts to split.
+        if fullName.utf8[...].firstDoubleSlash == nil { return profiles[fullName]?.profile }
         let parts = fullName.profileNameParts
         guard var p = profiles[parts[0]]?.profile else { return nil }
         for part in parts.dropFirst() {

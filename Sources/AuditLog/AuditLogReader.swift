@@ -12,8 +12,9 @@ public struct AuditLogReader {
     /// Skip lines that cannot be AppArmor records (no `apparmor=`, `operation=` or `type=AVC`),
     /// as upstream's logprof does.
     public var onlyAppArmor: Bool
-    /// Asked about each plain line that may hold an AppArmor record before it is parsed: true
-    /// leaves it out (logprof: a record of a profile the folder lacks, `UnknownProfileLines`).
+    /// Asked about each plain line before it is parsed: true leaves it out (logprof: a record
+    /// of a profile the folder lacks, `UnknownProfileLines`, which only ever leaves out lines
+    /// that `onlyAppArmor` keeps).
     public var skipLine: ((UnsafeBufferPointer<UInt8>) -> Bool)?
     private let source: LineSource
 
@@ -74,8 +75,10 @@ public struct AuditLogReader {
                     pendingLine = n
                     return true
                 }
-                if onlyAppArmor && !looksLikeAppArmor(line) { return true }
+                // A line the skip check leaves out is an AppArmor record (it holds an
+                // `apparmor=` key): asked first, it spares those lines the filter's search.
                 if let skip = skipLine, skip(line) { return true }
+                if onlyAppArmor && !looksLikeAppArmor(line) { return true }
                 body(AuditRecordParser.parse(line), n)
                 return true
             }

@@ -5,15 +5,17 @@ import PolicyAnalysis
 
 /// What a request's question takes from the request and its profile alone, worked out on a
 /// thread of its own while the review asks (`WorkAhead`, a chunk of requests at a time):
-/// - the checked rule the request becomes (`RuleText.outcomes`, one batch per profile);
-/// - for a file request, the spellings of its path: quoted, the config's globs of it, and their
-///   tunable variants;
-/// - for the other kinds, the typed rule the request asks for (one batch per chunk);
+/// - the checked rule the request becomes, and the typed rules it loads to
+///   (`RuleText.checkedOutcomes`, one batch per profile);
+/// - for a file request, its path quoted;
+/// - for the other kinds, the typed rule the request asks for (from that batch, or read in
+///   one batch per chunk);
 /// - the abstractions that allow it, best first (`AbstractionRanking`, which only this thread
 ///   uses then).
 /// What depends on the answers so far (coverage, the user's own globs, which abstractions a
-/// profile is offered) stays with the session on its thread. The worker gets values only: each
-/// profile's rule target and tunable folders are read from the policy before it starts.
+/// profile is offered) stays with the session on its thread, and so do the path's other
+/// spellings (the two threads' shares are then about even on a busy log). The worker gets
+/// values only: each profile's rule target is read from the policy before it starts.
 struct PreparedRequest: Sendable {
     /// The typed rule a request other than files, exec and hats asks for (`CoverageSet.request`).
     var request: PolicyRule?
@@ -22,10 +24,10 @@ struct PreparedRequest: Sendable {
     /// The typed rules the checked rule's text loads to, when the check read it in its batch
     /// (the coverage an answer adds, without reading the text again).
     var outcomeRules: [PolicyRule] = []
-    /// A file request's path as profile text (`QuotedString.literal`), and its spellings: that,
-    /// the globs and the variants (empty for the other kinds).
+    /// A file request's path as profile text (`QuotedString.literal`); empty for the other
+    /// kinds. Its other spellings (globs, tunable variants) are worked out by the asking thread,
+    /// which has the lighter share of the work.
     var rawPath = ""
-    var paths: Set<String>
     /// The abstractions (indices) that allow the request, best first.
     var abstractions: [Int] = []
 }
@@ -35,14 +37,11 @@ struct QuestionPrep: Sendable {
     let items: [LogprofItem]
     /// The rule target of each profile of the folder the items name.
     let targets: [String: RuleTarget]
-    /// Their tunable folders (empty when tunable variants are not offered).
-    let folders: [String: TunableSubstitution.Folders]
-    let globs: LogprofGlobs
     /// nil when no abstraction is offered (`--no-abstraction`).
     let ranking: AbstractionRanking?
 
     func prepare(_ range: Range<Int>) -> [PreparedRequest] {
-        var out = [PreparedRequest](repeating: PreparedRequest(outcome: nil, paths: []), count: range.count)
+        var out = [PreparedRequest](repeating: PreparedRequest(outcome: nil), count: range.count)
         let asked = range.filter { targets[items[$0].profile] != nil }
         // The kinds of each profile in the chunk, checked in one batch.
         var kindsByProfile: [String: [EventKind: [Int]]] = [:]
@@ -76,21 +75,12 @@ struct QuestionPrep: Sendable {
             let item = items[i]
             let j = i - range.lowerBound
             if case .file(let f) = item.kind {
-                let raw = QuotedString.literal(f.path)
-                out[j].rawPath = raw
-                out[j].paths = paths(of: raw, profile: item.profile)
+                out[j].rawPath = QuotedString.literal(f.path)
             } else if toRead.contains(j) {
                 out[j].request = CoverageSet.request(item.kind, reader: reader)
             }
             out[j].abstractions = ranking?.ranked(item.kind, request: out[j].request).map(\.index) ?? []
         }
         return out
-    }
-
-    /// The quoted path, the config's globs of it, and (when offered) their tunable variants.
-    func paths(of raw: String, profile: String) -> Set<String> {
-        var paths = Set([raw]).union(globs.common(raw))
-        if let f = folders[profile] { paths.formUnion(paths.flatMap { TunableSubstitution.variants($0, folders: f) }) }
-        return paths
     }
 }

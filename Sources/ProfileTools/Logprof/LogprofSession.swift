@@ -75,17 +75,15 @@ public final class LogprofSession {
     deinit { prepared?.cancel() }
 
     /// Starts working out the items' `PreparedRequest`s on another thread, with each profile's
-    /// rule target and tunable folders read here first (the worker touches no policy object).
+    /// rule target read here first (the worker touches no policy object).
     private func startPreparing() -> WorkAhead<PreparedRequest> {
         var targets: [String: RuleTarget] = [:]
-        var folders: [String: TunableSubstitution.Folders] = [:]
         for p in Set(items.map(\.profile)) where policy.hasProfile(p) {
             targets[p] = policy.target(of: p)
-            if tunableOptions { folders[p] = policy.folders(of: p) }
         }
         // The file ranking goes to the worker, which alone uses it from now on.
         let ranking = noAbstraction ? nil : { _ = policy.loadAbstractions(); return policy.ranking }()
-        let prep = QuestionPrep(items: items, targets: targets, folders: folders, globs: globs, ranking: ranking)
+        let prep = QuestionPrep(items: items, targets: targets, ranking: ranking)
         return WorkAhead(count: items.count) { prep.prepare($0) }
     }
 
@@ -224,16 +222,16 @@ public final class LogprofSession {
         }
         let old = nonOwner.subtracting(.exec)
         want.formUnion(old)
-        // The path's own spellings were worked out ahead; the patterns of the rules that
-        // already match it and the user's globs (N) that do are added here, with their variants.
+        // The path's own spellings (the config's globs of it), then the patterns of the rules
+        // that already match it and the user's globs (N) that do, each with its variants.
+        let folders = tunableOptions ? policy.folders(of: item.profile) : nil
+        var own = Set([raw]).union(globs.common(raw))
+        if let folders { own.formUnion(own.flatMap { TunableSubstitution.variants($0, folders: folders) }) }
         var extra = Set(patterns.filter { $0 != "/{**,}" })
         for g in userGlobs { if let m = policy.matchers.matcher(g), m.matches(bytes: f.path) { extra.insert(g) } }
-        extra.subtract(prep.paths)
-        var paths = prep.paths.union(extra)
-        if tunableOptions, !extra.isEmpty {
-            let folders = policy.folders(of: item.profile)
-            paths.formUnion(extra.flatMap { TunableSubstitution.variants($0, folders: folders) })
-        }
+        extra.subtract(own)
+        var paths = own.union(extra)
+        if let folders, !extra.isEmpty { paths.formUnion(extra.flatMap { TunableSubstitution.variants($0, folders: folders) }) }
         let perms = want.written.text
         let sev = severityDB.rank(path: String(decoding: f.path, as: UTF8.self), modes: perms)
         // The default: the best-ranked abstraction when it is a narrow one, else the first path.

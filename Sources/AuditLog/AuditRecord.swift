@@ -64,6 +64,10 @@ public struct AuditRecord: Sendable, Equatable {
     /// The record's line, and after it any decoded values (hex strings, escapes): string fields
     /// are spans into it, so a parse allocates once instead of once per field.
     var storage: [UInt8] = []
+    /// How much of `storage` is the line itself (decoded values follow it).
+    var lineLength = 0
+    /// Where the digits of the `pid` key's value lie in the line (0: none read).
+    var _pidDigits: FieldSpan = 0
     var _auditID: FieldSpan = 0
     var _operation: FieldSpan = 0
     var _requestedMask: FieldSpan = 0
@@ -246,6 +250,45 @@ public struct AuditRecord: Sendable, Equatable {
 
     init(line: UnsafeBufferPointer<UInt8>) {
         storage = Array(line)
+        lineLength = line.count
+    }
+
+    /// The record's line without what varies between repeats of one request: the audit stamp
+    /// (`1279948288.415:39`) and the `pid` value, each where the parser read it, with the
+    /// offset it was cut at (in what remains) after the text. Two records with the same key
+    /// differ only inside those two fields, read as those fields at the same place, so
+    /// everything else was parsed alike: they ask for the same things. Written into `key`.
+    public func repeatKey(into key: inout [UInt8]) {
+        key.removeAll(keepingCapacity: true)
+        // The two cuts in line order; one that is absent, past the line or overlapping the
+        // other is not made.
+        var first = Self.range(_auditID, within: lineLength), second = Self.range(_pidDigits, within: lineLength)
+        if let a = first, let b = second, b.lowerBound < a.lowerBound { (first, second) = (b, a) }
+        if let a = first, let b = second, b.lowerBound < a.upperBound { second = nil }
+        if first == nil { (first, second) = (second, nil) }
+        var from = 0
+        var offsets: (UInt64, UInt64) = (0, 0)
+        storage.withUnsafeBufferPointer { line in
+            if let a = first {
+                key.append(contentsOf: UnsafeBufferPointer(rebasing: line[from..<a.lowerBound]))
+                offsets.0 = UInt64(key.count) + 1
+                from = a.upperBound
+            }
+            if let b = second {
+                key.append(contentsOf: UnsafeBufferPointer(rebasing: line[from..<b.lowerBound]))
+                offsets.1 = UInt64(key.count) + 1
+                from = b.upperBound
+            }
+            key.append(contentsOf: UnsafeBufferPointer(rebasing: line[from..<lineLength]))
+        }
+        // Which cuts were made, and where: a line cut nowhere never matches one cut somewhere.
+        withUnsafeBytes(of: &offsets) { key.append(contentsOf: $0) }
+    }
+
+    private static func range(_ span: FieldSpan, within length: Int) -> Range<Int>? {
+        guard span != 0 else { return nil }
+        let start = Int(span >> 32), end = start + Int(span & 0xFFFF_FFFF) - 1
+        return end <= length ? start..<end : nil
     }
 
     @inline(__always) func bytes(_ span: FieldSpan) -> LogBytes? {

@@ -150,8 +150,10 @@ extension RecordScanner {
             guard let v = readSafe() else { return false }
             set(spec.field, v)
         case .digits:
+            let start = i
             guard let n = readNumber() else { return false }
             set(spec.field, n)
+            if spec.field == .pid { record._pidDigits = makeSpan(start, i) }
         case .errorCode:
             if !atEnd && p[i] == UInt8(ascii: "-") { i += 1 }
             guard let n = readNumber() else { return false }

@@ -53,6 +53,26 @@ final class LogprofFileReadTests: XCTestCase {
         XCTAssertEqual(inParts.ordered(), onePass.ordered())
     }
 
+    /// Records that repeat one read before (another audit stamp and pid) are counted, not
+    /// worked out again: the counts, requests and refusals are those of adding each record.
+    func testRepeatedRecordsCountAsEachRecordDoes() throws {
+        let url = try bigLog()
+        let fd = open(url.path, O_RDONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        let size = Int(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as! NSNumber)
+        var read = LogprofEventCollector()
+        read.read(LineSource(fd: fd, range: 0..<size))
+        var each = LogprofEventCollector()
+        AuditLogReader(source: LineSource(fd: fd, range: 0..<size), onlyAppArmor: true).forEachRecord { r, _ in each.add(r) }
+        each.stats.lines = read.stats.lines
+        XCTAssertGreaterThan(read.stats.events, 2 * read.items.count, "the log repeats its requests")
+        XCTAssertEqual(read.stats, each.stats)
+        XCTAssertEqual(read.items, each.items)
+        XCTAssertEqual(read.refused.map(\.profile), each.refused.map(\.profile))
+        XCTAssertEqual(read.ordered(), each.ordered())
+    }
+
     /// With the folder's profile names known, requests of other profiles are not kept (only
     /// named), and what is kept is what one pass keeps once the others are dropped.
     func testRequestsOfUnknownProfilesAreNotKept() throws {

@@ -85,6 +85,8 @@ public struct LogprofEventCollector {
     }
 
     static let nullPrefix = Array("null-".utf8)
+    /// Repeats are recognised among this many distinct records read last (a few MB of keys).
+    static let repeatMemory = 8192
 
     /// Reads every record of a source.
     public mutating func read(_ source: LineSource) {
@@ -94,8 +96,29 @@ public struct LogprofEventCollector {
         // before it is parsed: on a busy host most are (the busy-host log: three in four).
         let skip = UnknownProfileLines()
         reader.skipLine = { skip.skips($0) }
+        // A record that repeats one read before (the same line but for its audit stamp and
+        // pid: `AuditRecord.repeatKey`) asks for what that one asked: it is counted as that
+        // one was, and its requests are not worked out again (the busy-host log: two in three
+        // of the records that are read). The keys of the last records read are kept, up to
+        // `repeatMemory` of them.
+        var repeats = ByteStringIndex()
+        var counted: [(records: Int, events: Int)] = []
+        var key: [UInt8] = []
         reader.forEachRecord { record, _ in
+            record.repeatKey(into: &key)
+            if let n = key.withUnsafeBufferPointer({ repeats.number(of: $0) }) {
+                stats.appArmorRecords += counted[n].records
+                stats.events += counted[n].events
+                return
+            }
+            let before = (stats.appArmorRecords, stats.events)
             add(record)
+            if repeats.count == Self.repeatMemory {
+                repeats = ByteStringIndex()
+                counted.removeAll(keepingCapacity: true)
+            }
+            _ = key.withUnsafeBufferPointer { repeats.insert($0) }
+            counted.append((stats.appArmorRecords - before.0, stats.events - before.1))
             if skip.names == nil, stats.events > 0, let names = knownNames { skip.names = names }
         }
         stats.lines += source.lineNumber

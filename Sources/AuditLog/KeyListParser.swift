@@ -11,8 +11,15 @@ extension RecordScanner {
             skipSpace()
             if atEnd { break }
             if let t = terminator, p[i] == t { break }
+            // The key's bytes are packed into its code as they are scanned (one pass).
             let keyStart = i
-            while i < p.count && isKeyChar(p[i]) { i += 1 }
+            var code = KeyCode()
+            while i < p.count {
+                let c = p[i]
+                guard isKeyChar(c) else { break }
+                code.add(c, at: i - keyStart)
+                i += 1
+            }
             let keyEnd = i
             if keyEnd == keyStart || atEnd || p[i] != UInt8(ascii: "=") {
                 // Text that is not a key: upstream's "rest of message" makes the record INVALID.
@@ -23,7 +30,8 @@ extension RecordScanner {
                 continue
             }
             i += 1
-            if let code = KeyCode(p, keyStart, keyEnd), let spec = keys[code] {
+            code.count = keyEnd - keyStart
+            if code.count <= 16, let spec = keys[code] {
                 guard readValue(spec) else {
                     fail()
                     return false

@@ -38,6 +38,14 @@ struct KeyCode: Hashable, Sendable {
     var b: UInt64 = 0
     var count: Int = 0
 
+    init() {}
+
+    /// Puts the byte at `k` (0-based) of a key in its place (bytes past 16 are left out; such a
+    /// key has no code).
+    @inline(__always) mutating func add(_ byte: UInt8, at k: Int) {
+        if k < 8 { a |= UInt64(byte) &<< UInt64(k &* 8) } else if k < 16 { b |= UInt64(byte) &<< UInt64((k &- 8) &* 8) }
+    }
+
     init?(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
         let n = end - start
         guard n > 0, n <= 16 else { return nil }

@@ -14,7 +14,6 @@ struct LineMatcher {
         }
     }
 
-
     /// Equivalence class of every line of each file (equal lines, equal class; classes from 1).
     let equivs: [[Int]]
     /// Lines of context kept around the middle part (GNU's horizon: at least the context).

@@ -287,8 +287,8 @@ public struct AuditRecord: Sendable, Equatable {
 
     private static func range(_ span: FieldSpan, within length: Int) -> Range<Int>? {
         guard span != 0 else { return nil }
-        let start = Int(span >> 32), end = start + Int(span & 0xFFFF_FFFF) - 1
-        return end <= length ? start..<end : nil
+        let r = spanRange(span)
+        return r.upperBound <= length ? r : nil
     }
 
     @inline(__always) func bytes(_ span: FieldSpan) -> LogBytes? {
@@ -296,8 +296,7 @@ public struct AuditRecord: Sendable, Equatable {
     }
 
     @inline(__always) func slice(_ span: FieldSpan) -> ArraySlice<UInt8> {
-        let start = Int(span >> 32), end = start + Int(span & 0xFFFF_FFFF) - 1
-        return storage[start..<end]
+        storage[spanRange(span)]
     }
 
     mutating func store(_ value: LogBytes?) -> FieldSpan {
@@ -370,6 +369,12 @@ public struct AuditRecord: Sendable, Equatable {
 
 /// Where a string field sits in a record's storage: start << 32 | (length + 1); 0 is absent.
 typealias FieldSpan = UInt64
+
+/// The bytes of `storage` a (present) span covers.
+@inline(__always) func spanRange(_ span: FieldSpan) -> Range<Int> {
+    let start = Int(span >> 32)
+    return start..<(start + Int(span & 0xFFFF_FFFF) - 1)
+}
 
 @inline(__always) func makeSpan(_ start: Int, _ end: Int) -> FieldSpan {
     UInt64(start) << 32 | UInt64(end - start + 1)

@@ -46,21 +46,11 @@ struct KeyCode: Hashable, Sendable {
         if k < 8 { a |= UInt64(byte) &<< UInt64(k &* 8) } else if k < 16 { b |= UInt64(byte) &<< UInt64((k &- 8) &* 8) }
     }
 
-    init?(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
-        let n = end - start
-        guard n > 0, n <= 16 else { return nil }
-        count = n
-        var k = 0
-        while k < n {
-            let byte = UInt64(p[start + k])
-            if k < 8 { a |= byte << (UInt64(k) * 8) } else { b |= byte << (UInt64(k - 8) * 8) }
-            k += 1
-        }
-    }
-
+    /// The code of a table key (16 bytes at most).
     init(_ s: StaticString) {
-        let bytes = Array(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
-        self = bytes.withUnsafeBufferPointer { KeyCode($0, 0, $0.count)! }
+        precondition(s.utf8CodeUnitCount <= 16, "a table key has at most 16 bytes")
+        for k in 0..<s.utf8CodeUnitCount { add(s.utf8Start[k], at: k) }
+        count = s.utf8CodeUnitCount
     }
 }
 

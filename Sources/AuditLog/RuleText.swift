@@ -93,14 +93,9 @@ public enum RuleText {
         return .rule(p)
     }
 
-    /// `outcome` for many events of one target, checked in one batch
-    /// (`RuleTextCheck.problems`): the same answers as one `outcome` each.
-    public static func outcomes(for kinds: [EventKind], target: RuleTarget = .unrestricted) -> [Outcome] {
-        checkedOutcomes(for: kinds, target: target).map(\.outcome)
-    }
-
-    /// `outcomes`, each rule with the typed rules its line loads to (`RuleTextCheck.Checked`;
-    /// empty for the other outcomes, and for a rule the check read alone).
+    /// `outcome` for many events of one target, checked in one batch (`RuleTextCheck.checked`):
+    /// the same answers as one `outcome` each, each rule with the typed rules its line loads to
+    /// (empty for the other outcomes, and for a rule the check read alone).
     public static func checkedOutcomes(for kinds: [EventKind], target: RuleTarget = .unrestricted) -> [(outcome: Outcome, rules: [PolicyRule])] {
         var out = [(outcome: Outcome, rules: [PolicyRule])](repeating: (.none, []), count: kinds.count)
         var proposals: [(at: Int, proposal: RuleProposal)] = []

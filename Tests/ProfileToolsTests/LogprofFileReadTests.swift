@@ -30,12 +30,17 @@ final class LogprofFileReadTests: XCTestCase {
         return url
     }
 
-    func testPartsGiveWhatOnePassGives() throws {
-        let url = try bigLog()
+    /// The log opened for reading (closed when the test ends), and its size.
+    func openLog(_ url: URL) throws -> (fd: Int32, size: Int) {
         let fd = open(url.path, O_RDONLY)
         XCTAssertGreaterThanOrEqual(fd, 0)
-        defer { close(fd) }
-        let size = Int(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as! NSNumber)
+        addTeardownBlock { close(fd) }
+        return (fd, Int(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as! NSNumber))
+    }
+
+    func testPartsGiveWhatOnePassGives() throws {
+        let url = try bigLog()
+        let (fd, size) = try openLog(url)
         let parts = LogFileParts.split(fd, 0..<size, count: 4)
         XCTAssertEqual(parts.count, 3, "a log of over 3 parts' size is cut in 3 parts")
         XCTAssertEqual(parts.first?.lowerBound, 0)
@@ -57,10 +62,7 @@ final class LogprofFileReadTests: XCTestCase {
     /// worked out again: the counts, requests and refusals are those of adding each record.
     func testRepeatedRecordsCountAsEachRecordDoes() throws {
         let url = try bigLog()
-        let fd = open(url.path, O_RDONLY)
-        XCTAssertGreaterThanOrEqual(fd, 0)
-        defer { close(fd) }
-        let size = Int(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as! NSNumber)
+        let (fd, size) = try openLog(url)
         var read = LogprofEventCollector()
         read.read(LineSource(fd: fd, range: 0..<size))
         var each = LogprofEventCollector()
@@ -130,10 +132,7 @@ final class LogprofFileReadTests: XCTestCase {
     /// and through the binary the same text as reading the file from standard input (one pass).
     func testSummaryInPartsIsTheSummaryOfOnePass() throws {
         let url = try bigLog()
-        let fd = open(url.path, O_RDONLY)
-        XCTAssertGreaterThanOrEqual(fd, 0)
-        defer { close(fd) }
-        let size = Int(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as! NSNumber)
+        let (fd, size) = try openLog(url)
         let parts = LogSummary.of(fd: fd, size: size, threads: 4)
         let one = LogSummary.read(LineSource(fd: fd, range: 0..<size))
         XCTAssertGreaterThan(one.total, 10_000)

@@ -56,5 +56,6 @@ public final class RuleTextReader {
         }
     }
 
-    static func line(_ text: String) -> String { text.hasSuffix(",") ? text : text + "," }
+    /// A rule as a line of a profile: with its trailing comma, added when missing.
+    public static func line(_ text: String) -> String { text.hasSuffix(",") ? text : text + "," }
 }

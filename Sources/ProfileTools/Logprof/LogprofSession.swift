@@ -160,7 +160,7 @@ public final class LogprofSession {
     }
 
     /// The rule a request becomes for its profile's target, checked by the policy model
-    /// (`RuleText.outcomes`, worked out ahead).
+    /// (`RuleText.checkedOutcomes`, worked out ahead).
     func outcome(_ item: LogprofItem, _ prep: PreparedRequest) -> RuleText.Outcome {
         prep.outcome ?? RuleText.outcome(for: item.kind, target: policy.target(of: item.profile))
     }
@@ -287,8 +287,7 @@ public final class LogprofSession {
             family = ChangeFamily(ruleText: text)
             if !deny {
                 let option = q.option(at: q.selected)
-                let line = option.hasSuffix(",") ? option : option + ","
-                if let a = asking, a.line == line, !a.rules.isEmpty { set.add(typed: a.rules) } else { set.addText(option) }
+                if let a = asking, a.line == RuleTextReader.line(option), !a.rules.isEmpty { set.add(typed: a.rules) } else { set.addText(option) }
             }
         }
         changes.append(LogprofChange(kind: .rule, file: file, profile: name, text: text, family: family))

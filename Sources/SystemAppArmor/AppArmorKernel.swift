@@ -94,11 +94,16 @@ public struct AppArmorKernel: Sendable {
     public static func parseProfiles(_ text: String) -> [LoadedProfile] {
         var out: [LoadedProfile] = []
         let bytes = Array(text.utf8)
-        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
-            var line = line
-            while line.last == 0 { line.removeLast() }
-            guard let label = ConfinementLabel.split(line), let mode = label.mode else { continue }
-            out.append(LoadedProfile(name: label.label, mode: mode == "user" ? "prompt" : mode))
+        // Line by line in place (no array of lines: a big system lists thousands of profiles).
+        var start = 0
+        while start < bytes.count {
+            var end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            let next = end + 1
+            while end > start, bytes[end - 1] == 0 { end -= 1 }
+            if end > start, let label = ConfinementLabel.split(bytes[start..<end]), let mode = label.mode {
+                out.append(LoadedProfile(name: label.label, mode: mode == "user" ? "prompt" : mode))
+            }
+            start = next
         }
         return out
     }

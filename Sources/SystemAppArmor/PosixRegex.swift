@@ -11,17 +11,19 @@ public final class PosixRegex: @unchecked Sendable {
     // never changed after init.
     private var compiled = regex_t()
     public let pattern: String
-    /// `.*` and the empty pattern match every text (aa-status's default filters): no call.
-    private let matchesAll: Bool
+    /// `.*` and the empty pattern match every text (aa-status's default filters): nothing is
+    /// compiled (regcomp and its locale set-up were a tenth of `status`'s own work) or called.
+    public let matchesAll: Bool
 
     /// Nil when the pattern does not compile.
     public init?(_ pattern: String, extended: Bool = false) {
         self.pattern = pattern
         matchesAll = pattern == ".*" || pattern.isEmpty
+        if matchesAll { return }
         guard regcomp(&compiled, pattern, REG_NOSUB | (extended ? REG_EXTENDED : 0)) == 0 else { return nil }
     }
 
-    deinit { regfree(&compiled) }
+    deinit { if !matchesAll { regfree(&compiled) } }
 
     public func matches(_ text: String) -> Bool {
         matchesAll || regexec(&compiled, text, 0, nil, 0) == 0

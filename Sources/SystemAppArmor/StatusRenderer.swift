@@ -7,21 +7,39 @@ struct StatusFilter: Sendable {
 
     /// Profiles passing the filters, sorted by name (byte order, as strcmp).
     func profiles(_ list: [LoadedProfile], mode modeOverride: PosixRegex? = nil) -> [LoadedProfile] {
-        let modeRE = modeOverride ?? mode
+        var modeRE = ModeMatch(modeOverride ?? mode)
         return stableSorted(list.filter { modeRE.matches($0.mode) && profile.matches($0.name) }) { $0.name }
     }
 
     /// How many profiles pass the filters (no sorting for a count).
     func profileCount(_ list: [LoadedProfile]) -> Int {
-        list.reduce(0) { $0 + (mode.matches($1.mode) && profile.matches($1.name) ? 1 : 0) }
+        var modeRE = ModeMatch(mode)
+        return list.reduce(0) { $0 + (modeRE.matches($1.mode) && profile.matches($1.name) ? 1 : 0) }
     }
 
     /// Processes passing the filters, in the order given.
     func processes(_ list: [StatusProcess], mode modeOverride: PosixRegex? = nil) -> [StatusProcess] {
-        let modeRE = modeOverride ?? mode
+        var modeRE = ModeMatch(modeOverride ?? mode)
         return list.filter {
             modeRE.matches($0.mode) && pid.matches($0.pid) && exe.matches($0.executable) && profile.matches($0.profile)
         }
+    }
+}
+
+/// A mode expression's answers, each mode matched once: the modes are a handful of words,
+/// the profiles and processes thousands on a big system.
+private struct ModeMatch {
+    let regex: PosixRegex
+    var answers: [String: Bool] = [:]
+
+    init(_ regex: PosixRegex) { self.regex = regex }
+
+    mutating func matches(_ mode: String) -> Bool {
+        if regex.matchesAll { return true }
+        if let known = answers[mode] { return known }
+        let answer = regex.matches(mode)
+        answers[mode] = answer
+        return answer
     }
 }
 

@@ -102,15 +102,17 @@ public struct StatusReporter: Sendable {
         }
         let prose = query.verbose && !query.json
 
-        var filters: [PosixRegex] = []
-        for (what, pattern) in [("mode", query.modeFilter), ("profiles", query.profileFilter),
-                                ("ps", query.pidFilter), ("exe", query.exeFilter)] {
-            guard let re = PosixRegex(pattern) else {
-                return fail("Error: failed to compile \(what) filter '\(pattern)'", StatusExit.internalError)
-            }
-            filters.append(re)
+        // One by one, in aa-status's order (the first that does not compile is reported); no
+        // array of (name, pattern) pairs, whose generic metadata the runtime would build from its
+        // mangled name on every start.
+        func badFilter(_ what: String, _ pattern: String) -> StatusOutput {
+            fail("Error: failed to compile \(what) filter '\(pattern)'", StatusExit.internalError)
         }
-        let filter = StatusFilter(mode: filters[0], profile: filters[1], pid: filters[2], exe: filters[3])
+        guard let mode = PosixRegex(query.modeFilter) else { return badFilter("mode", query.modeFilter) }
+        guard let profile = PosixRegex(query.profileFilter) else { return badFilter("profiles", query.profileFilter) }
+        guard let pid = PosixRegex(query.pidFilter) else { return badFilter("ps", query.pidFilter) }
+        guard let exe = PosixRegex(query.exeFilter) else { return badFilter("exe", query.exeFilter) }
+        let filter = StatusFilter(mode: mode, profile: profile, pid: pid, exe: exe)
 
         guard kernel.isModulePresent else { return fail("apparmor not present.", StatusExit.disabled) }
         if prose { output.standardOutput += "apparmor module is loaded.\n" }

@@ -67,10 +67,18 @@ public struct SystemRoot: Sendable, Equatable {
 
     /// The target of a symbolic link, as stored in the link.
     public func readLink(_ absolute: String) -> String? {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink(path(absolute), &buffer, Int(PATH_MAX))
-        guard n >= 0 else { return nil }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let file = path(absolute)
+        // Most links are short: a small buffer first (zeroing PATH_MAX bytes for each of a big
+        // system's processes was a tenth of `status`), the longest one only when it is filled.
+        for size in [256, Int(PATH_MAX)] {
+            var buffer = [CChar](repeating: 0, count: size)
+            let n = readlink(file, &buffer, size)
+            guard n >= 0 else { return nil }
+            if n < size || size == Int(PATH_MAX) {
+                return String(decoding: buffer[0..<n].lazy.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            }
+        }
+        return nil
     }
 
     /// The canonical path of a file (realpath), as a system path: under a fixture root the

@@ -18,6 +18,10 @@ final class LabelAndRegexTests: XCTestCase {
         let parsed = AppArmorKernel.parseProfiles("a (enforce)\nb (user)\n\nbroken\nc//d (kill)\n")
         XCTAssertEqual(parsed, [LoadedProfile(name: "a", mode: "enforce"), LoadedProfile(name: "b", mode: "prompt"),
                                 LoadedProfile(name: "c//d", mode: "kill")])
+        // NULs ending a line are dropped; the last line needs no newline; a line of NULs is empty.
+        XCTAssertEqual(AppArmorKernel.parseProfiles("a (enforce)\0\0\n\0\nb (complain)"),
+                       [LoadedProfile(name: "a", mode: "enforce"), LoadedProfile(name: "b", mode: "complain")])
+        XCTAssertEqual(AppArmorKernel.parseProfiles(""), [])
     }
 
     func testPosixBasicRegex() throws {
@@ -45,6 +49,45 @@ final class LabelAndRegexTests: XCTestCase {
         ])
         XCTAssertEqual(value.compact, #"{"v": "2", "empty": {}, "list": [{"a": "q\"\n"}, {"b": 3}]}"#)
         XCTAssertEqual(value.pretty, "{\n\t\"v\":\t\"2\",\n\t\"empty\":\t{\n\t},\n\t\"list\":\t[{\n\t\t\t\"a\":\t\"q\\\"\\n\"\n\t\t}, {\n\t\t\t\"b\":\t3\n\t\t}]\n}")
+    }
+
+    func testJSONStringEscapes() {
+        // Copied whole when nothing needs an escape (non-ASCII included), escaped byte by byte
+        // otherwise, as cJSON does: the short escapes, else \u00XX for the other controls.
+        XCTAssertEqual(JSONOutput.quoted("/usr/bin/é 😀"), "\"/usr/bin/é 😀\"")
+        XCTAssertEqual(JSONOutput.quoted("a\"b\\c\u{08}\u{0C}\n\r\td\u{01}\u{1F}é\u{7F}"),
+                       #""a\"b\\c\b\f\n\r\td\u0001\u001fé"# + "\u{7F}\"")
+        XCTAssertEqual(JSONOutput.quoted(""), "\"\"")
+        XCTAssertEqual(JSONOutput.dense(["a": .array([.integer(1), .bool(true), .null]), "b\n": .string("x")]),
+                       #"{"a":[1,true,null],"b\n":"x"}"#)
+    }
+
+    func testReadLinkOfShortAndLongTargets() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("readlink-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let root = SystemRoot(dir)
+        // Around the first buffer's size (256 bytes), and well past it.
+        for length in [1, 255, 256, 257, 1000, 4000] {
+            let target = "/" + String(repeating: "t", count: length - 1)
+            try FileManager.default.createSymbolicLink(atPath: dir + "/l\(length)", withDestinationPath: target)
+            XCTAssertEqual(root.readLink("/l\(length)"), target, "\(length)")
+        }
+        XCTAssertNil(root.readLink("/missing"))
+    }
+
+    func testModeFilterAnswersEachProfileAndProcess() throws {
+        let filter = StatusFilter(mode: try XCTUnwrap(PosixRegex("^en")), profile: try XCTUnwrap(PosixRegex(".*")),
+                                  pid: try XCTUnwrap(PosixRegex("")), exe: try XCTUnwrap(PosixRegex("/b$")))
+        let profiles = (0..<6).map { LoadedProfile(name: "p\(5 - $0)", mode: ["enforce", "complain", "kill"][$0 % 3]) }
+        XCTAssertEqual(filter.profiles(profiles).map(\.name), ["p2", "p5"])
+        XCTAssertEqual(filter.profileCount(profiles), 2)
+        let kill = try XCTUnwrap(PosixRegex("kill"))
+        XCTAssertEqual(filter.profiles(profiles, mode: kill).map(\.name), ["p0", "p3"])
+        let processes = [StatusProcess(pid: "1", profile: "x", executable: "/bin/a", mode: "enforce"),
+                         StatusProcess(pid: "2", profile: "x", executable: "/bin/b", mode: "enforce"),
+                         StatusProcess(pid: "3", profile: "x", executable: "/bin/b", mode: "complain")]
+        XCTAssertEqual(filter.processes(processes).map(\.pid), ["2"])
     }
 
     func testSystemRootPaths() {

@@ -56,13 +56,16 @@ public enum RuleInsertion {
             return found
         }
         func text(_ group: [PrintedRule]) -> String {
-            // In printed order of kinds, file rules in path order; else as given.
-            let group = group.map { ($0, layout.paths.ofText($0.text) ?? []) }.enumerated().sorted { a, b in
-                let (x, y) = (a.element, b.element)
-                if familyRank(x.0.kind) != familyRank(y.0.kind) { return familyRank(x.0.kind) < familyRank(y.0.kind) }
-                if x.0.kind == .fileRule, x.1 != y.1 { return x.1.lexicographicallyPrecedes(y.1) }
-                return a.offset < b.offset
-            }.map(\.element.0)
+            // In printed order of kinds, file rules in path order; else as given. The keys are
+            // worked out once and the positions sorted (a long log adds thousands of rules to
+            // a place: sorting the rules themselves copied them at every step).
+            let ranks = group.map { familyRank($0.kind) }
+            let paths = group.map { $0.kind == .fileRule ? layout.paths.ofText($0.text) ?? [] : [] }
+            let group = group.indices.sorted { a, b in
+                if ranks[a] != ranks[b] { return ranks[a] < ranks[b] }
+                if group[a].kind == .fileRule, paths[a] != paths[b] { return paths[a].lexicographicallyPrecedes(paths[b]) }
+                return a < b
+            }.map { group[$0] }
             return group.map { rule -> String in
                 let indent = indent(rule.kind)
                 // Most rules are one line (split by bytes: walking the Characters costs more

@@ -4,6 +4,23 @@ import XCTest
 final class AAREMatcherTests: XCTestCase {
     func m(_ p: String) throws -> AAREMatcher { try AAREMatcher(p) }
 
+    func testSlashCountBoundsEveryMatch() throws {
+        let cases: [(String, Int, Int?)] = [
+            ("/home/*/", 3, 3), ("{/home/*/,/root/}", 2, 3), ("/{,usr/}bin/", 2, 3), ("/**/", 2, nil),
+            ("/a[/b]c", 1, 2), ("/plain/text", 2, 2),
+        ]
+        let samples = ["/home/bob/", "/root/", "/bin/", "/usr/bin/", "/x/y/z/", "/a/c", "/abc", "/plain/text"]
+        for (pattern, fewest, most) in cases {
+            let matcher = try m(pattern)
+            XCTAssertEqual(matcher.slashCount.min, fewest, pattern)
+            XCTAssertEqual(matcher.slashCount.max, most, pattern)
+            for s in samples where matcher.matches(s) {
+                let n = s.utf8.filter { $0 == UInt8(ascii: "/") }.count
+                XCTAssertTrue(n >= fewest && most.map { n <= $0 } ?? true, "\(pattern) \(s)")
+            }
+        }
+    }
+
     func testStarStaysInOneComponent() throws {
         let a = try m("/home/*/file")
         XCTAssertTrue(a.matches("/home/alice/file"))

@@ -129,6 +129,10 @@ final class LogprofEngineTests: XCTestCase {
         XCTAssertEqual(TunableSubstitution.variants("/usr/bin/true", variables: v), ["@{bin}/true"])
         XCTAssertEqual(TunableSubstitution.variants("/usr/lib64/libc.so", variables: v), ["@{lib}/libc.so"])
         XCTAssertEqual(TunableSubstitution.variants("/opt/x", variables: v), [])
+        // Folders of two depths in one variable (only depths a variable's folders have are tried).
+        XCTAssertEqual(TunableSubstitution.variants("/root/.x/y", variables: v), ["@{HOME}/.x/y"])
+        XCTAssertEqual(TunableSubstitution.variants("/bin/sh", variables: v), ["@{bin}/sh"])
+        XCTAssertEqual(TunableSubstitution.variants("/var/run/x/y", variables: v), ["@{run}/x/y"])
     }
 
     func testKnownThroughIncludesAndVariablesAndBroaderAnswers() throws {

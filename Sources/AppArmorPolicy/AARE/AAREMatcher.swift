@@ -104,6 +104,9 @@ public struct AAREMatcher: Sendable {
         return fromStart ? out : out.reversed()
     }
 
+    /// How many `/` a string the pattern matches can hold: (min, max), max nil for unbounded.
+    public var slashCount: (min: Int, max: Int?) { Self.slashes(pattern.root) }
+
     /// How many `/` a matched string can hold: (min, max), max nil for unbounded.
     static func slashes(_ n: AARENode) -> (Int, Int?) {
         let slash = UInt8(ascii: "/")

@@ -84,31 +84,35 @@ final class AbstractionRanking: @unchecked Sendable {
     /// grant; only abstractions whose own file matched (or that allow everything) can allow
     /// the request.
     func ranked(_ f: FileAccess) -> [Ranked] {
-        var byGroup: [Int: (allow: PermissionSet, deny: PermissionSet, specific: Int)] = [:]
+        // What the matching entries grant, per group: a few groups of many, so a small list
+        // searched in place (a dictionary keyed by group cost more than the matching).
+        var hits: [(group: Int, allow: PermissionSet, deny: PermissionSet, specific: Int)] = []
         for e in files.matchingEntries(path: f.path, owner: f.owner) {
-            var g = byGroup[e.group, default: ([], [], 0)]
-            if e.deny { g.deny.formUnion(e.mask) } else { g.allow.formUnion(e.mask) }
-            g.specific = max(g.specific, LogprofPolicy.literalCount(e.display))
-            byGroup[e.group] = g
+            let k = hits.firstIndex { $0.group == e.group } ?? { hits.append((e.group, [], [], 0)); return hits.count - 1 }()
+            if e.deny { hits[k].deny.formUnion(e.mask) } else { hits[k].allow.formUnion(e.mask) }
+            hits[k].specific = max(hits[k].specific, LogprofPolicy.literalCount(e.display))
         }
-        if byGroup.isEmpty { return [] }
+        if hits.isEmpty { return [] }
+        func hit(_ group: Int) -> (group: Int, allow: PermissionSet, deny: PermissionSet, specific: Int)? {
+            hits.first { $0.group == group }
+        }
         let want = f.permissions
         var candidates = allowingEverything
-        for g in byGroup.keys where !everything.contains(g) { candidates += byOwnGroup[g] ?? [] }
+        for h in hits where !everything.contains(h.group) { candidates += byOwnGroup[h.group] ?? [] }
         var ranked: [Ranked] = []
         for i in candidates {
             guard let own = groups[i].first else { continue }
             var specific = 0
             if !everything.contains(own) {
-                guard let hit = byGroup[own], !want.isEmpty else { continue }
+                guard let ownHit = hit(own), !want.isEmpty else { continue }
                 var allow = PermissionSet(), deny = PermissionSet()
                 for g in groups[i] {
-                    guard let h = byGroup[g] else { continue }
+                    guard let h = hit(g) else { continue }
                     allow.formUnion(h.allow)
                     deny.formUnion(h.deny)
                 }
                 guard want.isSubset(of: allow) || want.isSubset(of: deny) else { continue }
-                specific = hit.specific
+                specific = ownHit.specific
             }
             ranked.append((i, specific, sizes[i]))
         }

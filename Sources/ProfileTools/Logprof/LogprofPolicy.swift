@@ -128,7 +128,11 @@ public final class LogprofPolicy {
     /// The file holding a top-level profile.
     public func file(of profile: String) -> String? { profiles[profile]?.file }
 
-    public func hasProfile(_ fullName: String) -> Bool { find(fullName) != nil }
+    public func hasProfile(_ fullName: String) -> Bool {
+        // A top-level name (most requests) is looked up without copying its profile out.
+        if fullName.utf8[...].firstDoubleSlash == nil { return profiles.index(forKey: fullName) != nil }
+        return find(fullName) != nil
+    }
 
     /// A profile, hat or child (`a//b`).
     func find(_ fullName: String) -> Profile? {

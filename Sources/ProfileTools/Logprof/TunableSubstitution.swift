@@ -25,7 +25,9 @@ public enum TunableSubstitution {
     /// The folder variables a profile may use, compiled once per profile file.
     public struct Folders: Sendable {
         let variables: VariableTable
-        let matchers: [(name: String, matcher: AAREMatcher)]
+        /// Each variable's folder pattern, and how many `/` the folders it matches hold (a
+        /// path's leading folders of other depths are not tried).
+        let matchers: [(name: String, matcher: AAREMatcher, slashes: (min: Int, max: Int?))]
 
         public init(variables v: VariableTable, used: Set<String>? = nil) {
             variables = v
@@ -34,7 +36,7 @@ public enum TunableSubstitution {
                 guard v.values(of: name) != nil, used == nil || commonVariables.contains(name) || used!.contains(name),
                       let pattern = try? expander.expandPattern("@{\(name)}"),
                       let m = try? AAREMatcher(CoverageSet.singleSlashes(pattern + "/")) else { return nil }
-                return (name, m)
+                return (name, m, m.slashCount)
             }
         }
     }
@@ -50,11 +52,14 @@ public enum TunableSubstitution {
         let slash = UInt8(ascii: "/")
         // The longest leading folder some folder variable matches.
         var best: (name: String, length: Int)?
-        let slashes = bytes.indices.filter { bytes[$0] == slash }.dropFirst()
+        let slashes = bytes.indices.filter { bytes[$0] == slash }
         bytes.withUnsafeBufferPointer { whole in
-            for (name, m) in folders.matchers {
-                for end in slashes.reversed() {
-                    let length = end + 1
+            for (name, m, (fewest, most)) in folders.matchers {
+                // The folder up to slashes[k] holds k + 1 of them; the root alone is no folder.
+                for k in stride(from: slashes.count - 1, through: 1, by: -1) {
+                    if k + 1 < fewest { break }
+                    if let most, k + 1 > most { continue }
+                    let length = slashes[k] + 1
                     if let b = best, b.length >= length { break }
                     if m.matches(UnsafeBufferPointer(rebasing: whole[..<length])) { best = (name, length); break }
                 }

@@ -28,6 +28,17 @@ final class LogprofEngineTests: XCTestCase {
         LogprofSession(policy: LogprofPolicy(dir: dir), config: LogprofConfig(), severity: SeverityDB(text: SeverityDB.builtIn), items: items)
     }
 
+    func testChangeFamilyIsTheFirstWordPastTheQualifiers() {
+        XCTAssertEqual(ChangeFamily(ruleText: "audit deny owner /x r,"), .rule(.fileRule))
+        XCTAssertEqual(ChangeFamily(ruleText: "deny network inet stream,"), .rule(.networkRule))
+        XCTAssertEqual(ChangeFamily(ruleText: "  allow  capability sys_admin,"), .rule(.capabilityRule))
+        XCTAssertEqual(ChangeFamily(ruleText: "dbus send bus=session path=/a/b interface=c.d member=e,"), .rule(.dbusRule))
+        XCTAssertEqual(ChangeFamily(ruleText: "owner @{HOME}/x rw,"), .rule(.fileRule))
+        XCTAssertEqual(ChangeFamily(ruleText: "all,"), .rule(.fileRule))
+        XCTAssertEqual(ChangeFamily(ruleText: ""), .rule(.fileRule))
+        XCTAssertEqual(ChangeFamily(ruleText: "audit deny"), .rule(.fileRule))
+    }
+
     func testConfigFromUpstreamLogprofConf() throws {
         let text = try String(contentsOf: Fixtures.conformance("utils-config/logprof.conf"), encoding: .utf8)
         let c = LogprofConfig.parse(text)

@@ -23,9 +23,17 @@ public enum ChangeFamily: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The family of a rule's text: its keyword after the qualifiers, else a file rule
     /// (`owner /x r,`, `/x r,`).
     public init(ruleText: String) {
-        let words = ruleText.split(separator: " ").lazy.map(String.init)
-        let word = words.first { !["audit", "deny", "owner", "allow"].contains($0) } ?? ""
-        if let k = SyntaxKind.ruleKind(forKeyword: word), k != .allRule { self = .rule(k) } else { self = .rule(.fileRule) }
+        // The first word that is not a qualifier; only the words up to it are looked at (a
+        // long rule is not split whole).
+        var word: Substring = ""
+        var rest = Substring(ruleText)
+        while let start = rest.firstIndex(where: { $0 != " " }) {
+            let end = rest[start...].firstIndex(of: " ") ?? rest.endIndex
+            let w = rest[start..<end]
+            rest = rest[end...]
+            if !["audit", "deny", "owner", "allow"].contains(w) { word = w; break }
+        }
+        if let k = SyntaxKind.ruleKind(forKeyword: String(word)), k != .allRule { self = .rule(k) } else { self = .rule(.fileRule) }
     }
 
     public var keyword: String {

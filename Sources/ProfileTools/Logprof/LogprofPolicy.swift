@@ -21,7 +21,22 @@ public final class LogprofPolicy {
     /// while the abstractions still load (`prepareCoverage`).
     let profileMatchers: MatcherCache
     /// Top-level profile name to its file and loaded model.
-    private(set) var profiles: [String: (file: String, profile: Profile, variables: VariableTable)] = [:]
+    /// A top-level profile of the folder: its file, its model, and its file's variables.
+    /// A class: a look-up (one a request, and more for each answer) then shares the entry
+    /// instead of copying the profile's many fields out.
+    final class Entry: Sendable {
+        let file: String
+        let profile: Profile
+        let variables: VariableTable
+
+        init(file: String, profile: Profile, variables: VariableTable) {
+            self.file = file
+            self.profile = profile
+            self.variables = variables
+        }
+    }
+
+    private(set) var profiles: [String: Entry] = [:]
     private var coverage: [String: CoverageSet] = [:]
     private var includedFilesCache: [String: Set<String>] = [:]
     var abstractions: [Abstraction]?
@@ -69,7 +84,7 @@ public final class LogprofPolicy {
         for file in PolicyFileCache.folderFiles(dir) {
             let report = checker.check(path: file)
             for p in report.policy.profiles where profiles[p.name] == nil {
-                profiles[p.name] = (file, p, report.policy.variables)
+                profiles[p.name] = Entry(file: file, profile: p, variables: report.policy.variables)
             }
         }
     }

@@ -88,7 +88,13 @@ final class AbstractionRanking: @unchecked Sendable {
         // searched in place (a dictionary keyed by group cost more than the matching).
         var hits: [(group: Int, allow: PermissionSet, deny: PermissionSet, specific: Int)] = []
         for e in files.matchingEntries(path: f.path, owner: f.owner) {
-            let k = hits.firstIndex { $0.group == e.group } ?? { hits.append((e.group, [], [], 0)); return hits.count - 1 }()
+            let k: Int
+            if let known = hits.firstIndex(where: { $0.group == e.group }) {
+                k = known
+            } else {
+                hits.append((e.group, [], [], 0))
+                k = hits.count - 1
+            }
             if e.deny { hits[k].deny.formUnion(e.mask) } else { hits[k].allow.formUnion(e.mask) }
             hits[k].specific = max(hits[k].specific, LogprofPolicy.literalCount(e.display))
         }

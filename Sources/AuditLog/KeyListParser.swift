@@ -61,6 +61,16 @@ extension RecordScanner {
         guard !atEnd, p[i] == UInt8(ascii: "\"") else { return nil }
         i += 1
         let start = i
+        // Most values hold no backslash before their closing quote: two searches find that.
+        guard let close = find(UInt8(ascii: "\""), from: start, to: p.count) else {
+            // No closing quote: the value never ends (the byte loop would read to the end).
+            i = p.count
+            return nil
+        }
+        if find(UInt8(ascii: "\\"), from: start, to: close) == nil {
+            i = close + 1
+            return makeSpan(start, close)
+        }
         while i < p.count {
             let c = p[i]
             if c == UInt8(ascii: "\"") {

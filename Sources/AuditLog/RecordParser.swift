@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 // A byte-level parser for one AppArmor audit record, following libapparmor's grammar
 // (grammar.y/scanner.l) in what it accepts and in what it leaves set after an error, but
 // keeping keys it does not know instead of failing the record.
@@ -65,6 +68,13 @@ struct RecordScanner {
     // MARK: small helpers
 
     @inline(__always) var atEnd: Bool { i >= p.count }
+
+    /// Where `byte` first is in bytes `from..<to` of the line (memchr: a long value is searched
+    /// a word at a time, not byte by byte).
+    func find(_ byte: UInt8, from: Int, to: Int) -> Int? {
+        guard let base = p.baseAddress, from < to, let hit = memchr(base + from, Int32(byte), to - from) else { return nil }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
 
     @inline(__always) mutating func skipSpace() {
         while i < p.count && isSpace(p[i]) { i += 1 }

@@ -58,4 +58,26 @@ final class HostileRecordTests: XCTestCase {
         let unknown = "type=AVC msg=audit(1700000000.001:1): apparmor=\"DENIED\" operation=\"connect\" profile=\"/usr/bin/x\" pid=12 comm=\"x\" family=\"inet\" sock_type=\"stream\" protocol=6 requested_mask=\"connect\" denied_mask=\"connect\" newkey=\"v\""
         XCTAssertEqual(AuditRecordParser.parse(Array(unknown.utf8)).event, .denied)
     }
+
+    func testQuotedValuesAsLibAppArmorReadsThem() {
+        // The closing quote and a backslash before it are searched for (memchr); each form
+        // reads as libapparmor's parser reads it: plain, escapes, empty, unterminated.
+        let values = [#""/etc/x""#, #""/a\"b""#, #""/a\\b""#, #""/x\""#, #""""#, #""/never-closed"#,
+                      #""/a b\" c""#, #""\"""#, #""/tail\\""#]
+        for v in values {
+            let line = "type=AVC msg=audit(1700000000.001:1): apparmor=\"DENIED\" operation=\"open\" profile=\"/usr/bin/x\" name=\(v) pid=12 comm=\"x\" requested_mask=\"r\" denied_mask=\"r\" fsuid=0 ouid=0"
+            var cstr = Array(line.utf8).map { CChar(bitPattern: $0) } + [0]
+            guard let rec = cstr.withUnsafeMutableBufferPointer({ parse_record($0.baseAddress) }) else {
+                XCTFail("libapparmor gave no record: \(v)")
+                continue
+            }
+            defer { free_record(rec) }
+            let ours = AuditRecordParser.parse(Array(line.utf8))
+            let theirsValid = rec.pointee.event != AA_RECORD_INVALID
+            XCTAssertEqual(ours.event != .invalid, theirsValid, v)
+            if theirsValid {
+                XCTAssertEqual(ours.name.map { String(decoding: $0, as: UTF8.self) }, rec.pointee.name.map { String(cString: $0) }, v)
+            }
+        }
+    }
 }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 // A byte-level parser for one AppArmor audit record, following libapparmor's grammar
 // (grammar.y/scanner.l) in what it accepts and in what it leaves set after an error, but
 // keeping keys it does not know instead of failing the record.
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Parses one log record (a line, or the joined lines of a multi-line USER_AVC record).
 public enum AuditRecordParser {

@@ -112,8 +112,7 @@ func firstNonSpace(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
 }
 
 func memchrByte(_ b: UnsafeBufferPointer<UInt8>, _ c: UInt8) -> Bool {
-    guard let base = b.baseAddress, b.count > 0 else { return false }
-    return memchr(base, Int32(c), b.count) != nil
+    ByteSearch.firstIndex(of: c, in: b) != nil
 }
 
 func startsWith(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
@@ -131,6 +130,12 @@ func find(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Int? {
 /// pairs instead of stopping at each of its first byte (`apparmor=` starts with a byte most
 /// lines hold dozens of).
 public enum ByteSearch {
+    /// The offset of the first `byte` in `hay` (glibc's memchr, a word at a time), if present.
+    @inline(__always) public static func firstIndex(of byte: UInt8, in hay: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = hay.baseAddress, hay.count > 0, let hit = memchr(base, Int32(byte), hay.count) else { return nil }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
     /// The offset of `needle` in `hay`, if present.
     public static func find(_ needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = hay.baseAddress, let nb = needle.baseAddress, needle.count > 0, hay.count >= needle.count,

@@ -61,32 +61,22 @@ extension RecordScanner {
         guard !atEnd, p[i] == UInt8(ascii: "\"") else { return nil }
         i += 1
         let start = i
-        // Most values hold no backslash before their closing quote: two searches find that.
+        // The first quote ends the value unless a backslash comes before it: two searches.
         guard let close = find(UInt8(ascii: "\""), from: start, to: p.count) else {
-            // No closing quote: the value never ends (the byte loop would read to the end).
+            // No closing quote: the value never ends.
             i = p.count
             return nil
         }
-        if find(UInt8(ascii: "\\"), from: start, to: close) == nil {
+        guard let slash = find(UInt8(ascii: "\\"), from: start, to: close) else {
             i = close + 1
             return makeSpan(start, close)
         }
-        while i < p.count {
-            let c = p[i]
-            if c == UInt8(ascii: "\"") {
-                i += 1
-                return makeSpan(start, i - 1)
-            }
-            if c == UInt8(ascii: "\\") && i + 1 < p.count {
-                // An escape keeps the next byte as it is; the rest is collected byte by byte.
-                var acc = bytes(start, i)
-                acc.append(p[i + 1])
-                i += 2
-                return readQuotedTail(acc)
-            }
-            i += 1
-        }
-        return nil
+        // An escape keeps the next byte as it is (one follows: the quote at `close`, at least);
+        // the rest is collected byte by byte.
+        var acc = bytes(start, slash)
+        acc.append(p[slash + 1])
+        i = slash + 2
+        return readQuotedTail(acc)
     }
 
     private mutating func readQuotedTail(_ prefix: LogBytes) -> FieldSpan? {

@@ -74,9 +74,8 @@ public final class LineSource {
 
     private func findNewline() -> Int? {
         buffer.withUnsafeBufferPointer { b in
-            guard end > start, let base = b.baseAddress else { return nil }
-            guard let hit = memchr(base + start, 0x0A, end - start) else { return nil }
-            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            guard end > start else { return nil }
+            return ByteSearch.firstIndex(of: 0x0A, in: UnsafeBufferPointer(rebasing: b[start..<end])).map { $0 + start }
         }
     }
 

@@ -2,10 +2,6 @@
 // (grammar.y/scanner.l) in what it accepts and in what it leaves set after an error, but
 // keeping keys it does not know instead of failing the record.
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Parses one log record (a line, or the joined lines of a multi-line USER_AVC record).
 public enum AuditRecordParser {
     public static func parse(_ bytes: [UInt8]) -> AuditRecord {
@@ -70,11 +66,10 @@ struct RecordScanner {
 
     @inline(__always) var atEnd: Bool { i >= p.count }
 
-    /// Where `byte` first is in bytes `from..<to` of the line (memchr: a long value is searched
-    /// a word at a time, not byte by byte).
-    func find(_ byte: UInt8, from: Int, to: Int) -> Int? {
-        guard let base = p.baseAddress, from < to, let hit = memchr(base + from, Int32(byte), to - from) else { return nil }
-        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    /// Where `byte` first is in bytes `from..<to` of the line (`ByteSearch.firstIndex`).
+    @inline(__always) func find(_ byte: UInt8, from: Int, to: Int) -> Int? {
+        guard from < to, let k = ByteSearch.firstIndex(of: byte, in: UnsafeBufferPointer(rebasing: p[from..<to])) else { return nil }
+        return from + k
     }
 
     @inline(__always) mutating func skipSpace() {

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// What a raw log line says before it is parsed, where it can say it one way only.
 public enum RecordPeek {
     /// The quoted value of the record's one profile key, when the line is an ALLOWED or DENIED
@@ -9,13 +5,12 @@ public enum RecordPeek {
     /// One pass over the line's `=` signs, each with the word before it (the record parser's
     /// key bytes, `isKeyChar`): the key it ends.
     public static func soleProfile(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
-        guard let base = line.baseAddress else { return nil }
         var verdicts = 0
         var profile: UnsafeBufferPointer<UInt8>?
         var profiles = 0
         var from = 0
-        while from < line.count, let hit = memchr(base + from, 0x3D, line.count - from) {
-            let eq = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        while from < line.count, let at = ByteSearch.firstIndex(of: 0x3D, in: UnsafeBufferPointer(rebasing: line[from...])) {
+            let eq = from + at
             from = eq + 1
             // Only keys ending in l, s, e or r matter (label, class, profile, namespace,
             // apparmor): the others are passed without reading the key.
